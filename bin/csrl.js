@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+import { main } from '../out/cli/main.js';
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`csrl: internal error: ${err && err.stack ? err.stack : err}\n`);
+    process.exitCode = 70;
+  },
+);

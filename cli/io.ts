@@ -1,0 +1,42 @@
+/** The process boundary of a command, so commands can be run in-process by tests. */
+export interface CommandIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Writes raw bytes to standard output. */
+  stdoutBytes: (bytes: Uint8Array) => void;
+  /** Reads all of standard input. */
+  readStdin: () => Promise<Uint8Array>;
+  /** Whether standard output is a terminal (binary output is refused there). */
+  stdoutIsTTY: boolean;
+  cwd: string;
+}
+
+export type CommandRun = (args: string[], io: CommandIO) => Promise<number>;
+
+/** Exit codes shared by all commands. */
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  undetermined: 2,
+  cannotCheck: 3,
+  usage: 64,
+  internal: 70,
+} as const;
+
+/** A usage error: printed with a hint to --help, exit 64. */
+export class UsageError extends Error {}
+
+export function processIO(): CommandIO {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    stdoutBytes: (b) => process.stdout.write(b),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    },
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    cwd: process.cwd(),
+  };
+}

@@ -1,0 +1,69 @@
+import { createRequire } from 'node:module';
+import { EXIT, processIO, UsageError, type CommandIO, type CommandRun } from './io.js';
+
+/**
+ * Each command lives in its own module under cli/commands and is loaded only
+ * when used, so `csrl parse` never pays for the signature reader.
+ */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: CommandRun }> }> = {
+  parse: { summary: 'check requirement text and print it in canonical form', load: () => import('./commands/parse.js') },
+  compile: { summary: 'compile requirement text to Apple\'s binary form', load: () => import('./commands/compile.js') },
+  decompile: { summary: 'print a binary requirement (blob) as text', load: () => import('./commands/decompile.js') },
+  info: { summary: 'show the code signature of a binary, bundle or process', load: () => import('./commands/info.js') },
+  check: { summary: 'test a requirement against a binary, bundle or process, clause by clause', load: () => import('./commands/check.js') },
+  lint: { summary: 'lint requirements in source trees (text, JSON, SARIF)', load: () => import('./commands/lint.js') },
+  ps: { summary: 'list processes', load: () => import('./commands/ps.js') },
+  lsp: { summary: 'run the language server (--stdio)', load: () => import('./commands/lsp.js') },
+};
+
+export function version(): string {
+  const require = createRequire(import.meta.url);
+  return (require('../../package.json') as { version: string }).version;
+}
+
+function usage(): string {
+  const names = Object.keys(COMMANDS);
+  const width = Math.max(...names.map((n) => n.length));
+  return [
+    'usage: csrl <command> [options]',
+    '',
+    'Commands:',
+    ...names.map((n) => `  ${n.padEnd(width)}  ${COMMANDS[n]!.summary}`),
+    '',
+    'Examples:',
+    '  csrl parse -e \'identifier "com.example.helper" and anchor apple generic\'',
+    '  csrl compile --hex examples/developer-id.csreq',
+    '  csrl decompile --hex fade0c00000000100000000100000003',
+    '  csrl check -e \'anchor apple generic\' path/to/Tool.app',
+    '',
+    'Run `csrl <command> --help` for the options of a command.',
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(usage());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout(`csrl ${version()}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`csrl: unknown command '${name}'\n\n${usage()}`);
+    return EXIT.usage;
+  }
+  try {
+    const mod = await command.load();
+    return await mod.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`csrl ${name}: ${err.message}\nRun 'csrl ${name} --help' for usage.\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+}
