@@ -1,0 +1,299 @@
+import { toHex } from '../../grammar/bytes.js';
+import type { CertificateFacts, CodeDirectoryFacts, PlistDict, PlistValue } from '../../validator/facts.js';
+import type { Problem } from '../../validator/problems.js';
+import { CodeReadError, readCode, type CodeReport, type ReadOptions, type SliceReport } from '../../validator/read.js';
+import { flagNames, versionText } from '../../validator/signature/codedirectory.js';
+import { slotName } from '../../validator/signature/blobs.js';
+import { parseArgs, type ParsedArgs } from '../args.js';
+import { EXIT, UsageError, type CommandIO } from '../io.js';
+import { toJson } from '../json.js';
+
+const HELP = `usage: csrl info PATH [--json] [--arch ARCH] [--no-verify-pages] [--at signing-time|now|ISO-8601]
+
+Shows the code signature of PATH (a Mach-O file, or an .app/.framework/.xpc/
+.appex bundle) for every architecture slice, on any OS: identifier, team,
+flags, CodeDirectories and cdhashes, entitlements, Info.plist, certificate
+chain, signing time, the designated requirement (prefixed "# " when it is
+implicit, as codesign -d -r- prints it), posture warnings, and whether the
+signature verifies (every code page is hashed unless --no-verify-pages).
+
+  --json               print everything as JSON
+  --arch ARCH          only this slice (x86_64, arm64, arm64e, i386, ...)
+  --no-verify-pages    check the signature only, not the code pages (faster)
+  --at WHEN            when certificates must be valid: signing-time (default),
+                       now, or an ISO-8601 date
+
+Exit status: 0 every slice is signed and its signature verifies; 3 not
+Mach-O, an unsigned slice, or an invalid signature (the message says which);
+64 usage error.
+`;
+
+/** What `info` prints for one slice, beside the reader's own report. */
+export interface SliceInfo {
+  designated?: { text: string; implicit: boolean };
+  designatedError?: string;
+  posture?: { code: string; severity: 'warning' | 'info'; message: string }[];
+  /** Set when an optional module (designated requirement, posture) could not be loaded. */
+  notes: string[];
+}
+
+/**
+ * Where the code to inspect comes from. Today only a path; `--pid PID` (the
+ * native helper) plugs in here by resolving the process to its executable
+ * path or bundle, after which everything below is shared.
+ */
+export async function resolveTarget(opts: ParsedArgs): Promise<string> {
+  if (opts.positionals.length !== 1) throw new UsageError(opts.positionals.length === 0 ? 'missing PATH' : 'give exactly one PATH');
+  return opts.positionals[0]!;
+}
+
+export function parseAt(value: string | undefined): ReadOptions['at'] {
+  if (value === undefined || value === 'signing-time') return 'signing-time';
+  if (value === 'now') return 'now';
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) throw new UsageError(`--at must be signing-time, now or an ISO-8601 date, not '${value}'`);
+  return date;
+}
+
+export async function run(args: string[], io: CommandIO): Promise<number> {
+  const opts = parseArgs(args, {
+    values: { arch: ['--arch'], at: ['--at'] },
+    flags: { json: ['--json'], noVerifyPages: ['--no-verify-pages'], help: ['-h', '--help'] },
+  });
+  if (opts.flags.help) {
+    io.stdout(HELP);
+    return EXIT.ok;
+  }
+  const target = await resolveTarget(opts);
+  const options: ReadOptions = { verifyPages: !opts.flags.noVerifyPages, at: parseAt(opts.values.at) };
+  if (opts.values.arch !== undefined) options.arch = opts.values.arch;
+
+  let report: CodeReport;
+  try {
+    report = await readCode(target, options);
+  } catch (err) {
+    if (!(err instanceof CodeReadError)) throw err;
+    if (opts.flags.json) io.stdout(toJson({ path: target, verdict: 'unreadable', error: { code: err.code, message: err.message } }) + '\n');
+    io.stderr(`csrl info: ${err.code === 'not-macho' ? 'not Mach-O: ' : ''}${err.message}\n`);
+    return err.code === 'arch-not-found' ? EXIT.usage : EXIT.cannotCheck;
+  }
+  const extras = await Promise.all(report.slices.map((s) => sliceInfo(s)));
+  const verdict = overallVerdict(report);
+
+  if (opts.flags.json) io.stdout(toJson(jsonReport(report, extras, verdict)) + '\n');
+  else io.stdout(textReport(report, extras));
+
+  if (verdict === 'valid') return EXIT.ok;
+  for (const s of report.slices) {
+    if (s.status === 'unsigned') io.stderr(`csrl info: ${s.arch}: unsigned (no code signature)\n`);
+    else if (!s.verification.ok) {
+      const first = s.verification.problems.find((p) => p.severity === 'error');
+      io.stderr(`csrl info: ${s.arch}: invalid signature: ${first?.message ?? 'unknown problem'}\n`);
+    }
+  }
+  return EXIT.cannotCheck;
+}
+
+export function overallVerdict(report: CodeReport): 'valid' | 'unsigned' | 'invalid' {
+  if (report.slices.some((s) => s.status === 'unsigned')) return 'unsigned';
+  return report.slices.every((s) => s.verification.ok) ? 'valid' : 'invalid';
+}
+
+/** The designated requirement and posture come from the evaluator's modules, loaded lazily so `info` degrades if they fail. */
+async function sliceInfo(slice: SliceReport): Promise<SliceInfo> {
+  const info: SliceInfo = { notes: [] };
+  if (slice.status === 'unsigned') return info;
+  try {
+    const { designatedRequirement } = await import('../../validator/designated.js');
+    try {
+      const dr = designatedRequirement(slice.facts);
+      info.designated = { text: dr.text, implicit: dr.implicit };
+    } catch (err) {
+      info.designatedError = err instanceof Error ? err.message : String(err);
+    }
+  } catch (err) {
+    info.notes.push(`designated requirement unavailable (${err instanceof Error ? err.message : String(err)})`);
+  }
+  try {
+    const { postureReport } = await import('../../validator/posture.js');
+    const at = slice.verification.at;
+    info.posture = postureReport(slice.facts, undefined, at ? { at } : {});
+  } catch (err) {
+    info.notes.push(`posture report unavailable (${err instanceof Error ? err.message : String(err)})`);
+  }
+  return info;
+}
+
+function certJson(c: CertificateFacts) {
+  return {
+    subject: c.subjectText,
+    issuer: c.issuerText,
+    serial: c.serialHex,
+    notBefore: c.notBefore.toISOString(),
+    notAfter: c.notAfter.toISOString(),
+    sha1: toHex(c.sha1),
+    sha256: toHex(c.sha256),
+  };
+}
+
+function cdJson(cd: CodeDirectoryFacts) {
+  return {
+    slot: cd.slot,
+    version: '0x' + cd.version.toString(16),
+    flags: cd.flags,
+    flagNames: flagNames(cd.flags),
+    hashType: cd.hashType,
+    identifier: cd.identifier,
+    teamIdentifier: cd.teamIdentifier ?? null,
+    platform: cd.platform,
+    pageSize: cd.pageSize,
+    codeSlots: cd.codeSlots,
+    specialSlots: cd.specialSlots,
+    codeLimit: cd.codeLimit,
+    execSegFlags: cd.execSegFlags ?? null,
+    runtime: cd.runtime !== undefined ? versionText(cd.runtime) : null,
+    cdhash: toHex(cd.cdhash),
+    cdhashTruncated: toHex(cd.cdhash.subarray(0, 20)),
+  };
+}
+
+function jsonReport(report: CodeReport, extras: SliceInfo[], verdict: string) {
+  return {
+    path: report.path,
+    executablePath: report.executablePath,
+    bundle: report.bundle ? { path: report.bundle.path, infoPlist: report.bundle.infoPlist ?? null } : null,
+    container: report.container,
+    verdict,
+    slices: report.slices.map((s, i) => {
+      const f = s.facts;
+      const x = extras[i]!;
+      return {
+        arch: s.arch,
+        cpuType: s.cpuType,
+        cpuSubtype: s.cpuSubtype,
+        fileType: s.fileType,
+        offset: s.offset,
+        size: s.size,
+        status: s.status,
+        identifier: f.identifier ?? null,
+        teamIdentifier: f.teamIdentifier ?? null,
+        cdhash: f.cdhash ? toHex(f.cdhash) : null,
+        flags: f.codeDirectories[0]?.flags ?? null,
+        flagNames: f.codeDirectories[0] ? flagNames(f.codeDirectories[0].flags) : [],
+        adhoc: f.adhoc,
+        linkerSigned: f.linkerSigned,
+        codeDirectories: f.codeDirectories.map(cdJson),
+        blobs: s.blobs.map((b) => ({ ...b, name: slotName(b.slot) })),
+        signature: s.signature ?? null,
+        entitlements: f.entitlements ?? null,
+        infoPlist: f.infoPlist ?? null,
+        certificates: f.certificates.map(certJson),
+        signingTime: f.signingTime?.toISOString() ?? null,
+        secureTimestamp: f.secureTimestamp?.toISOString() ?? null,
+        designated: x.designated ?? null,
+        ...(x.designatedError ? { designatedError: x.designatedError } : {}),
+        posture: x.posture ?? null,
+        notes: x.notes,
+        verification: {
+          ok: s.verification.ok,
+          pagesVerified: s.verification.pagesVerified,
+          at: s.verification.at?.toISOString() ?? null,
+          problems: s.verification.problems,
+        },
+      };
+    }),
+  };
+}
+
+function plistScalar(v: PlistValue): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Uint8Array) return `<${v.length} bytes>`;
+  if (Array.isArray(v)) return `[${v.length} items]`;
+  return `{${Object.keys(v).length} keys}`;
+}
+
+const INFO_SUMMARY_KEYS = ['CFBundleIdentifier', 'CFBundleName', 'CFBundleExecutable', 'CFBundleShortVersionString', 'CFBundleVersion', 'LSMinimumSystemVersion'];
+
+function infoPlistLines(plist: PlistDict, out: string[]): void {
+  const keys = Object.keys(plist);
+  out.push(`Info.plist entries=${keys.length}`);
+  for (const k of INFO_SUMMARY_KEYS) if (k in plist) out.push(`  ${k}=${plistScalar(plist[k]!)}`);
+}
+
+function problemLine(p: Problem): string {
+  return `  ${p.severity}: ${p.message} [${p.code}]`;
+}
+
+function kindOf(s: SliceReport): string {
+  if (s.status === 'unsigned') return 'unsigned';
+  if (s.status === 'adhoc') return s.facts.linkerSigned ? 'adhoc (linker-signed)' : 'adhoc';
+  const leaf = s.facts.certificates[0];
+  return leaf ? `signed by ${leaf.subject.find((a) => a.name === 'CN')?.value ?? leaf.subjectText}` : 'signed';
+}
+
+function textReport(report: CodeReport, extras: SliceInfo[]): string {
+  const out: string[] = [];
+  out.push(`Executable=${report.executablePath}`);
+  if (report.bundle) out.push(`Bundle=${report.bundle.path}`);
+  out.push(`Format=${report.container === 'thin' ? 'Mach-O thin' : `Mach-O universal (${report.container})`} (${report.slices.map((s) => s.arch).join(' ')})`);
+  report.slices.forEach((s, i) => {
+    const f = s.facts;
+    const x = extras[i]!;
+    out.push('');
+    out.push(`--- ${s.arch} (${s.fileType}, file offset ${s.offset}, ${s.size} bytes): ${kindOf(s)}`);
+    if (f.infoPlist && !report.bundle) infoPlistLines(f.infoPlist, out);
+    if (s.status === 'unsigned') return;
+    if (f.identifier !== undefined) out.push(`Identifier=${f.identifier}`);
+    out.push(`TeamIdentifier=${f.teamIdentifier ?? 'not set'}`);
+    const primary = f.codeDirectories[0];
+    if (primary) {
+      out.push(`Flags=0x${primary.flags.toString(16)}(${flagNames(primary.flags).join(',') || 'none'})`);
+      if (primary.runtime !== undefined) out.push(`Runtime Version=${versionText(primary.runtime)}`);
+      out.push(`Platform=${primary.platform}`);
+    }
+    if (s.signature) {
+      out.push(`Signature: LC_CODE_SIGNATURE dataoff=${s.signature.dataOffset} datasize=${s.signature.dataSize}, superblob ${s.signature.superBlobLength} bytes${s.signature.cmsSize !== undefined ? `, CMS ${s.signature.cmsSize} bytes` : ''}`);
+      for (const b of s.blobs) out.push(`  slot 0x${b.slot.toString(16)} ${slotName(b.slot)}: magic 0x${b.magic.toString(16)}, offset ${b.offset}, ${b.length} bytes`);
+    }
+    for (const cd of f.codeDirectories) {
+      const pages = s.signature?.pages?.find((p) => p.directory === cd.slot);
+      out.push(
+        `CodeDirectory v=${cd.version.toString(16)} slot=0x${cd.slot.toString(16)} hash=${cd.hashType} page size=${cd.pageSize} code slots=${cd.codeSlots} special slots=${cd.specialSlots} codeLimit=${cd.codeLimit}` +
+          (cd.execSegFlags !== undefined ? ` execSegFlags=0x${cd.execSegFlags.toString(16)}` : '') +
+          (pages ? ` pages ${pages.mismatches === 0 ? 'verified' : `${pages.mismatches} MISMATCHED`}` : ''),
+      );
+      out.push(`  CDHash=${toHex(cd.cdhash.subarray(0, 20))}${cd.cdhash.length > 20 ? ` (full ${cd.hashType} ${toHex(cd.cdhash)})` : ''}`);
+    }
+    if (f.cdhash) out.push(`CDHash=${toHex(f.cdhash)}`);
+    if (f.signingTime) out.push(`Signed Time=${f.signingTime.toISOString()}`);
+    if (f.secureTimestamp) out.push(`Timestamp=${f.secureTimestamp.toISOString()}`);
+    if (f.infoPlist && report.bundle) infoPlistLines(f.infoPlist, out);
+    else if (!f.infoPlist) out.push('Info.plist=not bound');
+    if (f.entitlements) {
+      const keys = Object.keys(f.entitlements);
+      out.push(`Entitlements (${keys.length}):${keys.length === 0 ? ' none' : ''}`);
+      for (const k of keys) out.push(`  ${k} = ${plistScalar(f.entitlements[k]!)}`);
+    }
+    if (s.signature?.derEntitlements) out.push(`DER entitlements: ${s.signature.derEntitlements.length} bytes`);
+    f.certificates.forEach((c, n) => {
+      out.push(`Authority ${n}: ${c.subjectText}`);
+      out.push(`  issuer: ${c.issuerText}`);
+      out.push(`  valid ${c.notBefore.toISOString()} to ${c.notAfter.toISOString()}`);
+      out.push(`  SHA-1 ${toHex(c.sha1)}`);
+      out.push(`  SHA-256 ${toHex(c.sha256)}`);
+    });
+    if (x.designated) out.push(`${x.designated.implicit ? '# ' : ''}designated => ${x.designated.text}`);
+    else if (x.designatedError) out.push(`designated requirement: ${x.designatedError}`);
+    for (const note of x.notes) out.push(`note: ${note}`);
+    const v = s.verification;
+    out.push(`Verification: ${v.ok ? 'valid' : 'INVALID'}${v.pagesVerified ? ' (every code page checked)' : ' (code pages not checked)'}${v.at ? `, certificates judged at ${v.at.toISOString()}` : ''}`);
+    for (const p of v.problems) out.push(problemLine(p));
+    if (x.posture && x.posture.length > 0) {
+      out.push('Posture:');
+      for (const p of x.posture) out.push(`  ${p.severity}: ${p.message}`);
+    }
+  });
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,60 @@
+/** Offsets → positions: ours (LF lines, UTF-16 columns) and Apple's (ANTLR 2 CharScanner). */
+import type { Position, Range } from './ast.js';
+
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(readonly text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  pos(offset: number): Position {
+    const s = this.starts;
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (s[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { offset, line: lo + 1, column: offset - s[lo]! + 1 };
+  }
+
+  range(start: number, end: number): Range {
+    return { start: this.pos(start), end: end === start ? this.pos(start) : this.pos(end) };
+  }
+}
+
+/**
+ * Apple's `line L:C` for an offset. ANTLR 2 counts a line only where the
+ * whitespace rule matches a LF (not inside strings or block comments), moves
+ * TABs to the next stop of 8, and counts every other byte of the UTF-8 input
+ * as one column (spec §1.2).
+ *
+ * `opaque` lists ranges (strings, block comments) whose LFs Apple does not count.
+ */
+export function applePosition(text: string, offset: number, opaque: ReadonlyArray<readonly [number, number]>): string {
+  let line = 1;
+  let lineStart = 0;
+  let o = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    while (o < opaque.length && opaque[o]![1] <= i) o++;
+    const inside = o < opaque.length && opaque[o]![0] <= i && i < opaque[o]![1];
+    if (!inside) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  let col = 1;
+  for (let i = lineStart; i < offset && i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 9) col = (((col - 1) >> 3) + 1) * 8 + 1;
+    else if (c < 0x80) col++;
+    else if (c < 0x800) col += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      col += 4;
+      i++;
+    } else col += 3;
+  }
+  return `line ${line}:${col}`;
+}

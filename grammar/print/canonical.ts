@@ -1,0 +1,360 @@
+/**
+ * Canonical text: the meaning of the AST as text that Apple's parser accepts
+ * and that re-parses to the same AST (up to ranges and spelling-only
+ * fields). The formatter uses it; given the source's comments it keeps every
+ * one of them.
+ *
+ * Choices (where Apple-style text does not re-parse, spec §8.3):
+ * - `certificate leaf trusted` (Apple: `leaftrusted`); `anchor …` forms are
+ *   kept where the AST says they were written so.
+ * - dates as `timestamp "YYYYMMDDhhmmssZ"` (UTC), whatever zone was written;
+ *   invalid timestamp text that Apple silently stored as 0 prints as
+ *   `timestamp "20010101000000Z"`, making the quirk visible.
+ * - `exists` is written out unless it was implicit in the source; `absent`
+ *   has no trailing space; `! x` keeps Apple's space.
+ * - strings: the user's spelling when still valid (bare DOTKEY / quoted /
+ *   hex), for decoded values Apple's choice when it re-lexes, otherwise
+ *   quoted; a match value that no string can hold (non-UTF-8 bytes, NUL,
+ *   backslash) as `0x…` hex, which stores the same bytes.
+ * - an empty OID as `field.0` (one arc, which Apple encodes as empty).
+ * - minimal parentheses, as Apple. A right-nested `and`/`or` chain (Apple's
+ *   DRMaker builds them) prints flat and re-parses left-nested: the same
+ *   meaning and length, different bytes. `preserveNesting` adds the
+ *   parentheses that keep the exact nesting (and so the exact bytes).
+ * - one `type => requirement` line per set entry, in the AST's order.
+ *
+ * Some ASTs have no text form at all; canonicalProblems() lists them and the
+ * printer still prints a best effort: strings with a backslash, a NUL or
+ * non-UTF-8 bytes in keys, identifiers and names (there is no escape but
+ * `\"`); OIDs whose bytes no dotted text produces; hashes other than 20 bytes;
+ * dates outside years 0000–9999; opInfoKeyValue (prints as the
+ * equivalent `info[k] = v`); unknown opcodes and match operations (print as
+ * comments plus the equivalent `never`/operand); lightweight code
+ * requirements; syntax-error placeholders.
+ */
+import type { Comment, Expr, Match, Range, Requirement, RequirementDocument, RequirementSetEntry, CertSlot, Oid, Value } from '../ast.js';
+import { bytesEqual, toHex } from '../bytes.js';
+import { skipOperand } from '../codec/ast-extensions.js';
+import { encodeOid, decodeOid } from '../oid.js';
+import { formatTimestamp, parseTimestamp } from '../timestamp.js';
+import { canonicalValue, type ValueContext } from './values.js';
+
+export interface CanonicalOptions {
+  /** Comments of the source (from the parser); every one is kept, before the token that followed it. */
+  comments?: Comment[];
+  /** The source text the ranges point into; comments are copied from it verbatim. */
+  source?: string;
+  /** Parenthesise right-nested `and`/`or` so the text re-parses to the exact tree (and bytes). */
+  preserveNesting?: boolean;
+}
+
+export interface CanonicalProblem {
+  range: Range;
+  message: string;
+}
+
+export function printCanonical(node: RequirementDocument | Expr, options: CanonicalOptions = {}): string {
+  return new CanonicalPrinter(options).document(node);
+}
+
+/** The parts of `node` that canonical text cannot express exactly (empty when the text re-parses to the same AST). */
+export function canonicalProblems(node: RequirementDocument | Expr): CanonicalProblem[] {
+  const p = new CanonicalPrinter({});
+  p.document(node);
+  return p.problems;
+}
+
+const Level = { Primary: 0, And: 1, Or: 2, Top: 3 } as const;
+type Level = (typeof Level)[keyof typeof Level];
+
+type Task = string | { e: Expr; level: Level } | { flush: number };
+
+const INDENT = '    ';
+
+class CanonicalPrinter {
+  readonly problems: CanonicalProblem[] = [];
+  private out = '';
+  private readonly comments: Comment[];
+  private next = 0;
+  /** Inside an expression, continuation lines after a line comment are indented. */
+  private inExpr = false;
+
+  constructor(private readonly options: CanonicalOptions) {
+    this.comments = [...(options.comments ?? [])].sort((a, b) => a.range.start.offset - b.range.start.offset);
+  }
+
+  document(node: RequirementDocument | Expr): string {
+    if (node.kind === 'set') {
+      for (const entry of node.entries) this.setEntry(entry);
+    } else if (node.kind === 'requirement') {
+      this.requirement(node);
+    } else {
+      this.expr(node);
+    }
+    this.flush(Infinity);
+    return this.out;
+  }
+
+  private problem(range: Range, message: string): void {
+    this.problems.push({ range, message });
+  }
+
+  // ---- output with comments -------------------------------------------------
+
+  private write(text: string): void {
+    if (text === '') return;
+    if (this.out === '' || this.out.endsWith('\n')) {
+      text = text.replace(/^ +/, '');
+      if (text === '') return;
+      if (this.out !== '' && this.inExpr) this.out += INDENT;
+    } else if (this.out.endsWith(' ') && text.startsWith(' ')) {
+      text = text.slice(1);
+    }
+    this.out += text;
+  }
+
+  private flush(before: number): void {
+    while (this.next < this.comments.length && this.comments[this.next]!.range.start.offset < before) {
+      this.comment(this.comments[this.next++]!);
+    }
+  }
+
+  private comment(c: Comment): void {
+    const { source } = this.options;
+    const text = source !== undefined ? source.slice(c.range.start.offset, c.range.end.offset) : commentText(c);
+    const ownLine = source !== undefined && /^[ \t]*$/.test(source.slice(source.lastIndexOf('\n', c.range.start.offset - 1) + 1, c.range.start.offset));
+    const runsToLineEnd = c.style !== 'block';
+    const atLineStart = this.out === '' || this.out.endsWith('\n');
+    if (ownLine && !atLineStart) this.out = this.out.replace(/ +$/, '') + '\n';
+    else if (!atLineStart && !/[ ([]$/.test(this.out)) this.out += ' ';
+    if (this.out.endsWith('\n') && this.out !== '' && this.inExpr) this.out += INDENT;
+    this.out += text;
+    this.out += runsToLineEnd || ownLine ? '\n' : ' ';
+  }
+
+  // ---- structure ------------------------------------------------------------
+
+  private setEntry(entry: RequirementSetEntry): void {
+    this.flush(entry.typeRange.start.offset);
+    if (this.out !== '' && !this.out.endsWith('\n')) this.out += '\n';
+    const type = entry.type >>> 0;
+    const name = ['', 'host', 'guest', 'designated', 'library', 'plugin'][type];
+    this.write((name || String(type)) + ' => ');
+    this.requirement(entry.requirement);
+    if (!this.out.endsWith('\n')) this.out += '\n';
+  }
+
+  private requirement(req: Requirement): void {
+    if (req.form === 2 && req.lwcr) {
+      this.problem(req.range, 'a lightweight code requirement (kind 2) has no text form');
+      this.write(`/* lightweight code requirement 0x${toHex(req.lwcr)} */`);
+      return;
+    }
+    if (!req.expr) {
+      this.problem(req.range, 'the requirement has no expression');
+      return;
+    }
+    this.expr(req.expr);
+  }
+
+  private expr(root: Expr): void {
+    const tasks: Task[] = [{ e: root, level: Level.Top }];
+    const nest = this.options.preserveNesting === true;
+    this.inExpr = true;
+    while (tasks.length > 0) {
+      const t = tasks.pop()!;
+      if (typeof t === 'string') {
+        this.write(t);
+        continue;
+      }
+      if ('flush' in t) {
+        this.flush(t.flush);
+        continue;
+      }
+      const e = t.e;
+      this.flush(e.range.start.offset);
+      switch (e.kind) {
+        case 'and': {
+          const right: Level = nest && e.right.kind === 'and' ? Level.Primary : Level.And;
+          const parts: Task[] = [{ e: e.left, level: Level.And }, { flush: e.right.range.start.offset }, ' and ', { e: e.right, level: right }];
+          pushAll(tasks, t.level > Level.Primary ? parts : ['(', ...parts, ')']);
+          break;
+        }
+        case 'or': {
+          const right: Level = nest && e.right.kind === 'or' ? Level.And : Level.Or;
+          const parts: Task[] = [{ e: e.left, level: Level.Or }, { flush: e.right.range.start.offset }, ' or ', { e: e.right, level: right }];
+          pushAll(tasks, t.level > Level.And ? parts : ['(', ...parts, ')']);
+          break;
+        }
+        case 'not':
+          pushAll(tasks, ['! ', { e: e.operand, level: Level.Primary }]);
+          break;
+        case 'unknownOp': {
+          this.problem(e.range, `unknown opcode ${e.opcode} has no text form`);
+          const operand = skipOperand(e);
+          if (e.flags & 0x80 || !operand) this.write(`never /* unknown opcode ${e.opcode}: false */`);
+          else {
+            this.write(`/* unknown opcode ${e.opcode} skipped */ `);
+            tasks.push({ e: operand, level: t.level });
+          }
+          break;
+        }
+        default:
+          this.write(this.leaf(e));
+      }
+    }
+    this.inExpr = false;
+  }
+
+  // ---- leaves ---------------------------------------------------------------
+
+  private value(v: Value, context: ValueContext, dotOk: boolean): string {
+    const c = canonicalValue(v.bytes, v.form, context, dotOk);
+    if (!c.exact) this.problem(v.range, 'no token can spell this string (a backslash, a NUL or bytes that are not UTF-8)');
+    return c.text;
+  }
+
+  private slotWord(slot: CertSlot): string {
+    const i = slot.index | 0;
+    if (i === 0 && slot.spelling !== 'number') return 'leaf';
+    if (i === -1 && slot.spelling !== 'number') return 'root';
+    if (i >= 0) return String(i);
+    // `-N` negates an int32 INTEGER; INT32_MIN is reached through atol's wrap-around instead.
+    return i === -2147483648 ? '2147483648' : `-${-i}`;
+  }
+
+  private certPrefix(slot: CertSlot): string {
+    return slot.spelling === 'anchor' && slot.index === -1 ? 'anchor' : `certificate ${this.slotWord(slot)}`;
+  }
+
+  private oid(prefix: string, oid: Oid): string {
+    const written = oid.text;
+    if (/^[0-9]+(\.[0-9]+)*$/.test(written) && bytesEqual(encodeOid(written).bytes, oid.bytes)) return prefix + written;
+    if (oid.bytes.length === 0) return prefix + '0';
+    const decoded = decodeOid(oid.bytes);
+    if (!bytesEqual(encodeOid(decoded).bytes, oid.bytes)) {
+      this.problem(oid.range, `no dotted OID text encodes to the bytes ${toHex(oid.bytes)}`);
+    }
+    return prefix + decoded;
+  }
+
+  private hash(bytes: Uint8Array, range: Range): string {
+    if (bytes.length !== 20) this.problem(range, `a ${bytes.length}-byte hash cannot be written (H"…" takes exactly 40 hex digits)`);
+    return `H"${toHex(bytes)}"`;
+  }
+
+  private leaf(e: Exclude<Expr, { kind: 'and' | 'or' | 'not' | 'unknownOp' }>): string {
+    switch (e.kind) {
+      case 'const':
+        return e.value ? 'always' : 'never';
+      case 'identifier':
+        return 'identifier ' + this.value(e.value, 'name', false);
+      case 'cdhash':
+        return 'cdhash ' + this.hash(e.hash, e.range);
+      case 'platform':
+        // `platform` takes no sign; atol's int32 wrap-around reaches negative values.
+        return `platform = ${e.value >>> 0}`;
+      case 'notarized':
+        return 'notarized';
+      case 'legacy':
+        return 'legacy';
+      case 'anchorApple':
+        return 'anchor apple';
+      case 'anchorAppleGeneric':
+        return 'anchor apple generic';
+      case 'namedAnchor':
+        return 'anchor apple ' + this.value(e.name, 'name', false);
+      case 'namedCode':
+        return '(' + this.value(e.name, 'name', false) + ')';
+      case 'trustedCerts':
+        return 'anchor trusted';
+      case 'trustedCert':
+        return `certificate ${this.slotWord(e.slot)} trusted`;
+      case 'certHash': {
+        const digest = e.hash
+          ? this.hash(e.hash, e.range)
+          : e.path
+            ? this.value({ ...e.path, form: 'quoted' }, 'name', false)
+            : (this.problem(e.range, 'certificate digest with neither hash nor file'), 'H""');
+        return `${this.certPrefix(e.slot)} = ${digest}`;
+      }
+      case 'certField': {
+        const key = this.value(e.key, 'key', true);
+        if (!startsWithSubject(e.key.bytes)) {
+          this.problem(e.key.range, 'a certificate field key must start with "subject." to be written as text');
+        }
+        return `${this.certPrefix(e.slot)}[${key}]${this.match(e.match)}`;
+      }
+      case 'certGeneric':
+        return `${this.certPrefix(e.slot)}[${this.oid(e.prefix === 'extension' ? 'extension.' : 'field.', e.oid)}]${this.match(e.match)}`;
+      case 'certPolicy':
+        return `${this.certPrefix(e.slot)}[${this.oid('policy.', e.oid)}]${this.match(e.match)}`;
+      case 'certDate':
+        return `${this.certPrefix(e.slot)}[${this.oid('timestamp.', e.oid)}]${this.match(e.match)}`;
+      case 'info':
+        return `info[${this.value(e.key, 'key', true)}]${this.match(e.match)}`;
+      case 'entitlement':
+        return `entitlement[${this.value(e.key, 'key', true)}]${this.match(e.match)}`;
+      case 'infoKeyValue':
+        this.problem(e.range, 'legacy opInfoKeyValue (5) prints as the equivalent info[key] = value, which compiles to opInfoKeyField (10)');
+        return `info[${this.value(e.key, 'key', true)}] = ${this.value(e.value, 'match', false)}`;
+      case 'error':
+        this.problem(e.range, 'syntax error');
+        return '/* syntax error */';
+    }
+  }
+
+  private match(m: Match): string {
+    switch (m.op) {
+      case 'exists':
+        return m.implicit ? '' : ' exists';
+      case 'absent':
+        return ' absent';
+      case 'equal':
+        return ' = ' + this.value(m.value, 'match', false);
+      case 'contains':
+        return m.spelling === 'wildcards' ? ` = *${this.value(m.value, 'match', false)}*` : ' ~ ' + this.value(m.value, 'match', false);
+      case 'beginsWith':
+        return ` = ${this.value(m.value, 'match', false)}*`;
+      case 'endsWith':
+        return ` = *${this.value(m.value, 'match', false)}`;
+      case 'lessThan':
+        return ' < ' + this.value(m.value, 'match', false);
+      case 'greaterThan':
+        return ' > ' + this.value(m.value, 'match', false);
+      case 'lessEqual':
+        return ' <= ' + this.value(m.value, 'match', false);
+      case 'greaterEqual':
+        return ' >= ' + this.value(m.value, 'match', false);
+      case 'unknown':
+        this.problem(m.range, `unknown match operation ${m.code} has no text form`);
+        return ` /* match operation ${m.code} */`;
+      default: {
+        const text = formatTimestamp(m.seconds);
+        const back = parseTimestamp(text);
+        if (!back.valid || back.seconds !== m.seconds) this.problem(m.range, `the date ${m.seconds} s after 2001 is outside what timestamp "…" can write (years 0000–9999)`);
+        const op = { on: ' = ', before: ' < ', after: ' > ', onOrBefore: ' <= ', onOrAfter: ' >= ' }[m.op];
+        return `${op}timestamp "${text}"`;
+      }
+    }
+  }
+}
+
+function pushAll(tasks: Task[], inOrder: Task[]): void {
+  for (let i = inOrder.length - 1; i >= 0; i--) tasks.push(inOrder[i]!);
+}
+
+/** A comment's text when no source is given: `text` as the parser stored it, with delimiters added if it lacks them. */
+function commentText(c: Comment): string {
+  const t = c.text;
+  if (c.style === 'hash') return t.startsWith('#') ? t : '#' + t;
+  if (c.style === 'line') return t.startsWith('//') ? t : '//' + t;
+  return t.startsWith('/*') ? t : `/*${t}*/`;
+}
+
+const SUBJECT = [0x73, 0x75, 0x62, 0x6a, 0x65, 0x63, 0x74, 0x2e]; // "subject."
+
+/** The parser classifies certificate keys by prefix, so only `subject.` keys come back as certField. */
+function startsWithSubject(bytes: Uint8Array): boolean {
+  return bytes.length >= SUBJECT.length && SUBJECT.every((b, i) => bytes[i] === b);
+}

@@ -1,0 +1,304 @@
+import { statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { Expr, Range, Requirement } from '../../grammar/ast.js';
+import type { Diagnostic, Severity, TextFix } from '../../grammar/diagnostics.js';
+import { parse, type ParseMode, type ParseResult } from '../../grammar/parser.js';
+import { extractRequirements, type EmbeddedRequirement } from '../embedded/extract.js';
+import { lintHost } from './host-rules.js';
+import {
+  children,
+  DEFAULT_CONTEXT_SEVERITY,
+  LANGUAGE_CODES,
+  lintRequirement,
+  NOT_ANALYSED_CODE,
+  RULE_BY_CODE,
+  type Finding,
+  type RuleSeverity,
+} from './rules.js';
+import { LineIndex } from './text.js';
+
+export type { RuleSeverity } from './rules.js';
+export type { ParseMode } from '../../grammar/parser.js';
+
+export interface AnalysisOptions {
+  mode?: ParseMode;
+  context?: 'default' | 'privileged-helper';
+  /** Per code (`CSR101`) or rule id (`identifier-only`). */
+  severities?: Record<string, RuleSeverity>;
+  /** Workspace trust; false → never read files named by `anchor = "/path"`, and say so. */
+  trusted?: boolean;
+  /** Folder that relative certificate paths are resolved against; without it they are not checked. */
+  baseDir?: string;
+}
+
+export interface Analysis {
+  parse: ParseResult;
+  /** Parse + semantic + lint, severities applied, sorted. */
+  diagnostics: Diagnostic[];
+}
+
+export interface HostAnalysis {
+  requirements: { embedded: EmbeddedRequirement; analysis: Analysis }[];
+  /** Ranges in host coordinates, plus notes for not-analysed literals and R12/R13. */
+  diagnostics: Diagnostic[];
+}
+
+/** Longest text analysed at all; Apple itself reads 10,239 bytes from a file. */
+export const MAX_ANALYSIS_CHARS = 4 * 1024 * 1024;
+/** Deepest nesting the parser builds (Apple's interpreter gives up at 1000). */
+export const MAX_DEPTH = 1000;
+
+const MODE_COMMENT = /^[ \t]*(?:#|\/\/)[ \t]*csrl:[ \t]*(set|single|auto)\b/;
+
+/** A first-line comment `# csrl: set` / `# csrl: single` forces the mode. */
+export function modeFromText(text: string): ParseMode | undefined {
+  const m = MODE_COMMENT.exec(text.slice(0, 200));
+  return m ? (m[1] as ParseMode) : undefined;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+export function resolveSeverity(code: string, produced: Severity, options: AnalysisOptions, privileged: boolean): Severity | undefined {
+  const sev = options.severities;
+  const rule = RULE_BY_CODE.get(code);
+  const configured = sev?.[code] ?? (rule ? sev?.[rule.id] : undefined) ?? languageIdSeverity(code, sev);
+  if (configured) return configured === 'off' ? undefined : configured;
+  if (!privileged && code in DEFAULT_CONTEXT_SEVERITY) {
+    const d = DEFAULT_CONTEXT_SEVERITY[code]!;
+    return d === 'off' ? undefined : d;
+  }
+  return rule ? rule.defaultSeverity : produced;
+}
+
+function languageIdSeverity(code: string, sev: Record<string, RuleSeverity> | undefined): RuleSeverity | undefined {
+  if (!sev) return undefined;
+  const info = LANGUAGE_CODES.find((c) => c.code === code);
+  return info ? sev[info.id] : undefined;
+}
+
+export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  return ds.sort((a, b) =>
+    a.range.start.offset - b.range.start.offset ||
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    a.range.end.offset - b.range.end.offset ||
+    (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+}
+
+function emptyParse(mode: 'single' | 'set', diagnostics: Diagnostic[]): ParseResult {
+  return { document: undefined, mode, diagnostics, comments: [], tokens: [], ok: false };
+}
+
+export function analyzeRequirement(text: string, options: AnalysisOptions = {}): Analysis {
+  return analyzeWith(text, options, options.context === 'privileged-helper');
+}
+
+function analyzeWith(text: string, options: AnalysisOptions, privileged: boolean): Analysis {
+  const index = new LineIndex(text);
+  const forced = modeFromText(text);
+  const mode = forced ?? options.mode ?? 'auto';
+  if (text.length > MAX_ANALYSIS_CHARS) {
+    const d: Diagnostic = {
+      code: 'CSR021',
+      severity: 'error',
+      message: `The text is ${(text.length / 1048576).toFixed(1)} MB; only ${MAX_ANALYSIS_CHARS / 1048576} MB are analysed (Apple reads at most 10,239 bytes of a requirement file).`,
+      range: index.range(0, 0),
+    };
+    return { parse: emptyParse(mode === 'set' ? 'set' : 'single', [d]), diagnostics: [d] };
+  }
+  let result: ParseResult;
+  try {
+    result = parse(text, { mode, maxDepth: MAX_DEPTH });
+  } catch (err) {
+    // The parser is meant never to throw; if it does, say so instead of dying.
+    const d: Diagnostic = { code: 'CSR010', severity: 'error', message: `internal parser error: ${(err as Error).message}`, range: index.range(0, 0) };
+    return { parse: emptyParse(mode === 'set' ? 'set' : 'single', [d]), diagnostics: [d] };
+  }
+  const out: Diagnostic[] = [];
+  for (const d of result.diagnostics) {
+    const severity = resolveSeverity(d.code, d.severity, options, privileged);
+    if (!severity) continue;
+    out.push(withLanguageFixes({ ...d, severity }, text, index));
+  }
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  for (const req of requirementsOf(result)) {
+    if (!req.expr) continue;
+    if (errors.some((e) => overlaps(e.range, req.range))) continue;
+    let findings: Finding[];
+    try {
+      findings = lintRequirement(req, { text, index, privileged });
+    } catch {
+      findings = [];
+    }
+    for (const f of findings) {
+      const severity = resolveSeverity(f.code, RULE_BY_CODE.get(f.code)!.defaultSeverity, options, privileged);
+      if (!severity) continue;
+      const d: Diagnostic = { code: f.code, severity, message: f.message, range: f.range };
+      if (f.fixes && f.fixes.length > 0) d.fixes = f.fixes;
+      out.push(d);
+    }
+  }
+  out.push(...certificateFileNotes(result, options, privileged));
+  return { parse: result, diagnostics: sortDiagnostics(out) };
+}
+
+export function requirementsOf(result: ParseResult): Requirement[] {
+  const doc = result.document;
+  if (!doc) return [];
+  return doc.kind === 'set' ? doc.entries.map((e) => e.requirement) : [doc];
+}
+
+function overlaps(a: Range, b: Range): boolean {
+  return a.start.offset <= b.end.offset && b.start.offset <= a.end.offset;
+}
+
+export function* allExprs(e: Expr | undefined): Generator<Expr> {
+  if (!e) return;
+  const stack = [e];
+  while (stack.length) {
+    const x = stack.pop()!;
+    yield x;
+    stack.push(...children(x));
+  }
+}
+
+function certificateFileNotes(result: ParseResult, options: AnalysisOptions, privileged: boolean): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const req of requirementsOf(result)) {
+    for (const e of allExprs(req.expr)) {
+      if (e.kind !== 'certHash' || !e.path) continue;
+      const path = e.path.text;
+      let d: Diagnostic | undefined;
+      if (options.trusted === false) {
+        d = {
+          code: 'CSR053', severity: 'information', range: e.path.range,
+          message: `Not read: this workspace is not trusted, so the certificate file "${path}" is not opened and its hash is not checked.`,
+        };
+      } else {
+        const full = isAbsolute(path) ? path : options.baseDir ? resolve(options.baseDir, path) : undefined;
+        if (full && !isReadableFile(full)) {
+          d = {
+            code: 'CSR053', severity: 'warning', range: e.path.range,
+            message: `The certificate file "${path}" cannot be read here; Apple's compiler reads it at compile time and fails with "${path}: not found" if it is missing there too.`,
+          };
+        }
+      }
+      if (!d) continue;
+      const severity = resolveSeverity(d.code, d.severity, options, privileged);
+      if (severity) out.push({ ...d, severity });
+    }
+  }
+  return out;
+}
+
+function isReadableFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Fixes the language core may not attach itself: quote a bare value, drop a CR, drop a `designated =>` prefix. */
+function withLanguageFixes(d: Diagnostic, text: string, index: LineIndex): Diagnostic {
+  if (d.fixes && d.fixes.length > 0) return d;
+  const fixes: TextFix[] = [];
+  const start = d.range.start.offset;
+  switch (d.code) {
+    case 'CSR012':
+    case 'CSR013':
+    case 'CSR014':
+    case 'CSR022': {
+      let end = start;
+      while (end < text.length && /[A-Za-z0-9._\-$:]/.test(text[end]!)) end++;
+      if (end > start) {
+        const word = text.slice(start, end);
+        fixes.push({ title: `Quote ${word}`, range: index.range(start, end), newText: JSON.stringify(word) });
+      }
+      break;
+    }
+    case 'CSR002':
+      if (text[start] === '\r') fixes.push({ title: 'Remove the carriage return', range: index.range(start, start + 1), newText: '' });
+      break;
+    case 'CSR018': {
+      const m = /^((?:\s|#[^\n]*|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*)(designated|host|guest|library|plugin|\d+)\s*=>\s*/.exec(text);
+      if (m && text.split('=>').length === 2) {
+        const s = m[1]!.length;
+        fixes.push({ title: 'Keep only the requirement (drop `' + m[2] + ' =>`)', range: index.range(s, m[0].length), newText: '' });
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return fixes.length > 0 ? { ...d, fixes } : d;
+}
+
+const PRIVILEGED_APIS = /SMAuthorizedClients|setConnectionCodeSigningRequirement/i;
+
+export function analyzeHostDocument(hostText: string, languageId: string, options: AnalysisOptions = {}): HostAnalysis {
+  const hostIndex = new LineIndex(hostText);
+  const requirements: HostAnalysis['requirements'] = [];
+  const diagnostics: Diagnostic[] = [];
+  let embedded: EmbeddedRequirement[];
+  try {
+    embedded = extractRequirements(hostText, languageId);
+  } catch {
+    embedded = [];
+  }
+  for (const emb of embedded) {
+    if (emb.notAnalysed) {
+      const severity = resolveSeverity(NOT_ANALYSED_CODE, 'information', options, false);
+      if (severity) {
+        diagnostics.push({
+          code: NOT_ANALYSED_CODE,
+          severity,
+          message: `Requirement not analysed: ${emb.notAnalysed}.`,
+          range: hostIndex.range(emb.hostStart, emb.hostEnd),
+        });
+      }
+      continue;
+    }
+    const privileged = options.context === 'privileged-helper' || PRIVILEGED_APIS.test(emb.api);
+    const analysis = analyzeWith(emb.text, { ...options, mode: emb.mode }, privileged);
+    requirements.push({ embedded: emb, analysis });
+    for (const d of analysis.diagnostics) diagnostics.push(toHost(d, emb, hostText, hostIndex, languageId));
+  }
+  for (const f of lintHost(hostText, languageId, hostIndex)) {
+    const severity = resolveSeverity(f.code, RULE_BY_CODE.get(f.code)!.defaultSeverity, options, options.context === 'privileged-helper');
+    if (severity) diagnostics.push({ code: f.code, severity, message: f.message, range: f.range, ...(f.fixes ? { fixes: f.fixes } : {}) });
+  }
+  return { requirements, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+export function mapRangeToHost(r: Range, emb: EmbeddedRequirement, hostIndex: LineIndex): Range {
+  const start = emb.toHostOffset(r.start.offset);
+  const end = r.end.offset === r.start.offset ? start : emb.toHostOffset(r.end.offset);
+  return hostIndex.range(start, Math.max(start, end));
+}
+
+function toHost(d: Diagnostic, emb: EmbeddedRequirement, hostText: string, hostIndex: LineIndex, languageId: string): Diagnostic {
+  const out: Diagnostic = { ...d, range: mapRangeToHost(d.range, emb, hostIndex) };
+  if (d.fixes) {
+    out.fixes = d.fixes.map((f) => ({
+      title: f.title,
+      range: mapRangeToHost(f.range, emb, hostIndex),
+      newText: escapeForHost(f.newText, hostText, emb.hostStart, languageId),
+    }));
+  }
+  return out;
+}
+
+/**
+ * Requirement text written into a host literal must be escaped the way that
+ * literal is: `\"` in C and Swift strings, entities in XML, nothing in raw
+ * strings, single-quoted shell words and Swift multi-line strings.
+ */
+export function escapeForHost(text: string, hostText: string, hostStart: number, languageId: string): string {
+  if (languageId === 'plist' || languageId === 'xml') {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  }
+  const before = hostText.slice(Math.max(0, hostStart - 4), hostStart);
+  if (before.endsWith('#"') || before.endsWith('"""') || before.endsWith("'") || before.endsWith('"""\n')) return text;
+  if (before.endsWith('"') || languageId !== 'shellscript') return text.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  return text;
+}

@@ -1,0 +1,185 @@
+import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Requirement, RequirementDocument } from '../grammar/ast.js';
+import { toHex } from '../grammar/bytes.js';
+import { compile } from '../grammar/codec/encode.js';
+import { decompile } from '../grammar/codec/decode.js';
+import { printCanonical } from '../grammar/print/canonical.js';
+import type { CodeFacts } from '../validator/facts.js';
+import type { DocState } from './documents.js';
+
+/** Largest file read for a certificate hash, a binary requirement, or a blob to decompile. */
+export const MAX_FILE_BYTES = 1 << 20;
+
+export class CommandError extends Error {}
+
+export interface RequirementArg {
+  uri: string;
+  /** Which requirement of the document (0 for .csreq files; the n-th embedded literal in host files). */
+  requirement?: number;
+  /** Which set entry; absent → the whole document (a set compiles to a set blob). */
+  entry?: number;
+}
+
+export function selectDocument(state: DocState, arg: RequirementArg): { doc: RequirementDocument; label: string } {
+  const view = state.views[arg.requirement ?? 0];
+  if (!view) throw new CommandError(`no requirement #${arg.requirement ?? 0} in ${state.uri}`);
+  const p = view.analysis.parse;
+  if (!p.document) throw new CommandError('the requirement could not be parsed');
+  const errors = p.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new CommandError(`the requirement has ${errors.length} error(s): ${errors[0]!.message}`);
+  if (arg.entry !== undefined && p.document.kind === 'set') {
+    const e = p.document.entries[arg.entry];
+    if (!e) throw new CommandError(`no set entry #${arg.entry}`);
+    return { doc: e.requirement, label: view.text.slice(e.typeRange.start.offset, e.typeRange.end.offset) };
+  }
+  return { doc: p.document, label: p.document.kind === 'set' ? 'requirement set' : 'requirement' };
+}
+
+export function readBounded(path: string): Uint8Array | undefined {
+  try {
+    const st = statSync(path);
+    if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface CompiledResult {
+  label: string;
+  size: number;
+  hex: string;
+  /** Hex in 4-byte words, 8 words per line, as `csreq -b` dumps are usually shown. */
+  dump: string;
+  magic: string;
+  diagnostics: string[];
+}
+
+export function showCompiled(state: DocState, arg: RequirementArg, trusted: boolean): CompiledResult {
+  const { doc, label } = selectDocument(state, arg);
+  const result = compile(doc, { readCertificateFile: (path) => (trusted ? readBounded(path) : undefined) });
+  if (!result.bytes) {
+    throw new CommandError(`cannot compile: ${result.diagnostics.map((d) => d.message).join('; ') || 'unknown error'}${trusted ? '' : ' (certificate files are not read in an untrusted workspace)'}`);
+  }
+  const hex = toHex(result.bytes);
+  const words = hex.match(/.{1,8}/g) ?? [];
+  const lines: string[] = [];
+  for (let i = 0; i < words.length; i += 8) lines.push(words.slice(i, i + 8).join(' '));
+  return { label, size: result.bytes.length, hex, dump: lines.join('\n'), magic: hex.slice(0, 8), diagnostics: result.diagnostics.map((d) => d.message) };
+}
+
+export interface DecompileParams { uri?: string; base64?: string }
+
+export function decompileRequest(params: DecompileParams): { text: string; kind: 'requirement' | 'set'; size: number } {
+  let bytes: Uint8Array | undefined;
+  if (params.base64 !== undefined) {
+    if (params.base64.length > (MAX_FILE_BYTES * 4) / 3 + 4) throw new CommandError('blob larger than 1 MB');
+    bytes = Buffer.from(params.base64, 'base64');
+  } else if (params.uri?.startsWith('file:')) {
+    bytes = readBounded(fileURLToPath(params.uri));
+    if (!bytes) throw new CommandError(`cannot read ${params.uri} (missing, not a file, or larger than 1 MB)`);
+  } else {
+    throw new CommandError('csrl/decompile needs `uri` (a file: URI) or `base64`');
+  }
+  if (bytes.length < 8) throw new CommandError(`not a requirement blob: only ${bytes.length} bytes`);
+  const magic = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
+  if (magic !== 0xfade0c00 && magic !== 0xfade0c01) throw new CommandError(`not a requirement blob: magic 0x${magic.toString(16).padStart(8, '0')}, expected 0xfade0c00 or 0xfade0c01`);
+  let doc: RequirementDocument;
+  try {
+    doc = decompile(bytes);
+  } catch (err) {
+    throw new CommandError(`invalid blob: ${(err as Error).message}`);
+  }
+  const kind = doc.kind === 'set' ? 'set' : 'requirement';
+  let text = printCanonical(doc);
+  if (!text.endsWith('\n')) text += '\n';
+  if (kind === 'set') text = '# csrl: set\n' + text;
+  return { text, kind, size: bytes.length };
+}
+
+/**
+ * The validator is written separately and may be missing in a build; it is
+ * loaded only when a test command runs, so the server starts without it.
+ */
+interface ValidatorModules {
+  readCode: (path: string) => unknown;
+  evaluate: (req: Requirement | RequirementDocument, facts: CodeFacts) => unknown;
+}
+
+async function loadValidator(): Promise<ValidatorModules> {
+  const readSpec = '../validator/read.js';
+  const evalSpec = '../validator/evaluate/evaluate.js';
+  try {
+    const read = (await import(readSpec)) as { readCode?: ValidatorModules['readCode'] };
+    const ev = (await import(evalSpec)) as { evaluate?: ValidatorModules['evaluate'] };
+    if (typeof read.readCode !== 'function' || typeof ev.evaluate !== 'function') throw new Error('unexpected module shape');
+    return { readCode: read.readCode, evaluate: ev.evaluate };
+  } catch (err) {
+    throw new CommandError(`the validator is not available in this build (${(err as Error).message})`);
+  }
+}
+
+/** Accepts the shapes readCode may reasonably return: facts, a list of facts, or `{ slices }`. */
+export function slicesOf(read: unknown): CodeFacts[] {
+  const isFacts = (x: unknown): x is CodeFacts => typeof x === 'object' && x !== null && 'arch' in x && 'certificates' in x;
+  const pick = (x: unknown): CodeFacts | undefined => (isFacts(x) ? x : typeof x === 'object' && x !== null && 'facts' in x && isFacts((x as { facts: unknown }).facts) ? (x as { facts: CodeFacts }).facts : undefined);
+  if (Array.isArray(read)) return read.map(pick).filter((x): x is CodeFacts => !!x);
+  if (isFacts(read)) return [read];
+  if (typeof read === 'object' && read !== null) {
+    for (const k of ['slices', 'architectures', 'facts']) {
+      const v = (read as Record<string, unknown>)[k];
+      if (Array.isArray(v)) return v.map(pick).filter((x): x is CodeFacts => !!x);
+    }
+  }
+  return [];
+}
+
+export async function testAgainstPath(state: DocState, arg: RequirementArg & { path?: string }, trusted: boolean): Promise<unknown> {
+  if (!trusted) throw new CommandError('This workspace is not trusted: binaries are not inspected. Trust the workspace to test requirements against a binary.');
+  if (!arg.path) throw new CommandError('csrl.testAgainstPath needs `path`');
+  const { doc } = selectDocument(state, arg);
+  const v = await loadValidator();
+  const slices = slicesOf(await v.readCode(arg.path));
+  if (slices.length === 0) throw new CommandError(`no code signature could be read from ${arg.path}`);
+  const results = slices.map((facts) => ({ arch: facts.arch, result: v.evaluate(doc.kind === 'set' ? doc.entries[0]!.requirement : doc, facts) }));
+  // A universal binary passes only if every slice does (the single-slice bypasses of 2018).
+  const verdicts = results.map((r) => (r.result as { verdict?: string }).verdict);
+  const verdict = verdicts.every((x) => x === 'true') ? 'true' : verdicts.some((x) => x === 'false') ? 'false' : 'undetermined';
+  return { path: arg.path, verdict, slices: results };
+}
+
+export async function testAgainstPid(_state: DocState, arg: RequirementArg & { pid?: number }, trusted: boolean): Promise<unknown> {
+  if (!trusted) throw new CommandError('This workspace is not trusted: processes are not inspected.');
+  if (typeof arg.pid !== 'number' || !Number.isInteger(arg.pid) || arg.pid <= 0) throw new CommandError('csrl.testAgainstPid needs a positive integer `pid`');
+  // Reading a live process's signature needs the native validator on macOS;
+  // the portable validator reads files only. The client runs that part.
+  throw new CommandError('Testing against a process needs the native validator (macOS); run it from the VS Code extension or `csrl check --pid`.');
+}
+
+export async function compareWithDesignated(state: DocState, arg: RequirementArg & { path?: string }, trusted: boolean): Promise<unknown> {
+  if (!trusted) throw new CommandError('This workspace is not trusted: binaries are not inspected.');
+  if (!arg.path) throw new CommandError('csrl.compareWithDesignated needs `path`');
+  const { doc } = selectDocument(state, arg);
+  const ours = doc.kind === 'set' ? doc.entries.find((e) => e.type === 3)?.requirement ?? doc.entries[0]!.requirement : doc;
+  const v = await loadValidator();
+  const slices = slicesOf(await v.readCode(arg.path));
+  if (slices.length === 0) throw new CommandError(`no code signature could be read from ${arg.path}`);
+  const ourBytes = compile(ours).bytes;
+  return {
+    path: arg.path,
+    ours: printCanonical(ours),
+    slices: slices.map((facts) => {
+      if (!facts.requirementSet) return { arch: facts.arch, designated: undefined, note: 'no embedded requirement set (the designated requirement is implicit)' };
+      try {
+        const set = decompile(facts.requirementSet);
+        const dr = set.kind === 'set' ? set.entries.find((e) => e.type === 3)?.requirement : set;
+        if (!dr) return { arch: facts.arch, designated: undefined, note: 'the requirement set has no designated entry' };
+        const drBytes = compile(dr).bytes;
+        return { arch: facts.arch, designated: printCanonical(dr), sameBytes: !!ourBytes && !!drBytes && toHex(ourBytes) === toHex(drBytes) };
+      } catch (err) {
+        return { arch: facts.arch, designated: undefined, note: `invalid embedded requirement set: ${(err as Error).message}` };
+      }
+    }),
+  };
+}

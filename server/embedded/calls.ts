@@ -1,0 +1,333 @@
+/**
+ * Finds requirement arguments of the Security / XPC API calls in a token
+ * stream of a C-family or Swift document, and resolves simple constants:
+ * `let req = "…"`, `NSString *const kReq = @"…";`, `#define REQ CFSTR("…")`.
+ */
+import { PieceList } from './mapping.js';
+import type { HostToken } from './tokens.js';
+
+/** Which argument (0-based) of each API holds the requirement text. */
+export const CALL_APIS: Readonly<Record<string, number>> = {
+  SecRequirementCreateWithString: 0,
+  SecRequirementCreateWithStringAndErrors: 0,
+  setCodeSigningRequirement: 0,
+  setConnectionCodeSigningRequirement: 0,
+  xpc_connection_set_peer_code_signing_requirement: 1,
+  SecTaskValidateForRequirement: 1,
+};
+
+/** Words after which an API name is being declared, not called. */
+const DECLARATION_WORDS = new Set(['func', 'extern', 'OSStatus', 'void', 'int', 'BOOL', 'Bool', 'CF_EXPORT', 'XPC_EXPORT', 'API_AVAILABLE']);
+
+/** Type and qualifier words that may appear inside a cast before a literal. */
+const CAST_WORDS = /^(?:__bridge|__bridge_transfer|__bridge_retained|const|CFStringRef|NSString|String|char|id|__unsafe_unretained|__strong|__weak|_Nonnull|_Nullable|nonnull|nullable)$/;
+
+export interface FoundArgument {
+  api: string;
+  /** The literal value with its mapping, when the argument is a compile-time string. */
+  pieces?: PieceList;
+  /** Host range of the argument expression (or of the resolved constant's value). */
+  start: number;
+  end: number;
+  notAnalysed?: string;
+}
+
+interface Scope {
+  /** Index of the enclosing block for every token (-1: file level). */
+  tokenBlock: Int32Array;
+  blockParent: Int32Array;
+}
+
+interface Declaration {
+  name: string;
+  /** Token range [from, to) of the value. */
+  from: number;
+  to: number;
+  block: number;
+  at: number;
+}
+
+export function findCallArguments(tokens: HostToken[], swift: boolean): FoundArgument[] {
+  const found: FoundArgument[] = [];
+  let scope: Scope | undefined;
+  let declarations: Map<string, Declaration[]> | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i]!;
+    if (tok.kind !== 'ident') continue;
+    const argIndex = CALL_APIS[tok.value];
+    if (argIndex === undefined) continue;
+    const prev = tokens[i - 1];
+    if (prev && prev.kind === 'ident' && DECLARATION_WORDS.has(prev.value)) continue;
+    const next = tokens[i + 1];
+    let arg: [number, number] | undefined;
+    if (next?.value === '(') {
+      arg = callArgument(tokens, i + 1, argIndex);
+    } else if (next?.value === ':' && !swift) {
+      // Objective-C message: `[obj setCodeSigningRequirement:arg]`; a method declaration has `:(Type)name`.
+      if (prev?.value === ')' || prev?.value === '-' || prev?.value === '+') continue;
+      arg = messageArgument(tokens, i + 2);
+    }
+    if (!arg || arg[1] <= arg[0]) continue;
+    const result = classify(tokens, arg[0], arg[1], swift);
+    if (result.kind === 'literal' || result.kind === 'partial') {
+      found.push(toFound(tok.value, tokens, arg[0], arg[1], result));
+      continue;
+    }
+    if (result.kind === 'name') {
+      scope ??= buildScope(tokens);
+      declarations ??= collectDeclarations(tokens, swift, scope);
+      const decl = pickDeclaration(declarations.get(result.name), scope, i, result.qualified);
+      if (!decl) continue;
+      const value = classify(tokens, decl.from, decl.to, swift);
+      if (value.kind === 'literal' || value.kind === 'partial') found.push(toFound(tok.value, tokens, decl.from, decl.to, value));
+    }
+  }
+  return found;
+}
+
+type Classified =
+  | { kind: 'literal'; from: number; to: number }
+  | { kind: 'partial'; reason: string }
+  | { kind: 'name'; name: string; qualified: boolean }
+  | { kind: 'other' };
+
+function toFound(api: string, tokens: HostToken[], from: number, to: number, c: Classified): FoundArgument {
+  const start = tokens[from]!.start;
+  const end = tokens[to - 1]!.end;
+  if (c.kind === 'partial') return { api, start, end, notAnalysed: c.reason };
+  if (c.kind !== 'literal') throw new Error('unreachable');
+  const pieces = new PieceList();
+  let previousEnd = -1;
+  for (let k = c.from; k < c.to; k++) {
+    const lit = tokens[k]!.literal!;
+    if (previousEnd >= 0) pieces.gap(previousEnd, lit.contentStart);
+    pieces.append(lit.decode());
+    previousEnd = lit.contentEnd;
+  }
+  return { api, pieces, start: tokens[c.from]!.literal!.contentStart, end: previousEnd };
+}
+
+/** Token range of argument `index` of the call whose `(` is at `open`. */
+function callArgument(tokens: HostToken[], open: number, index: number): [number, number] | undefined {
+  let depth = 0;
+  let argStart = open + 1;
+  let current = 0;
+  for (let k = open; k < tokens.length; k++) {
+    const v = tokens[k]!.kind === 'punct' ? tokens[k]!.value : '';
+    if (v === '(' || v === '[' || v === '{') depth++;
+    else if (v === ')' || v === ']' || v === '}') {
+      depth--;
+      if (depth === 0) return current === index ? [argStart, k] : undefined;
+      if (depth < 0) return undefined;
+    } else if (v === ',' && depth === 1) {
+      if (current === index) return [argStart, k];
+      current++;
+      argStart = k + 1;
+    } else if (v === ';' && depth <= 1) return undefined;
+  }
+  return undefined;
+}
+
+/** Token range of an Objective-C message argument starting at `from`, up to the closing `]`. */
+function messageArgument(tokens: HostToken[], from: number): [number, number] | undefined {
+  let depth = 0;
+  for (let k = from; k < tokens.length; k++) {
+    const v = tokens[k]!.kind === 'punct' ? tokens[k]!.value : '';
+    if (v === '(' || v === '[' || v === '{') depth++;
+    else if (v === ')' || v === ']' || v === '}') {
+      if (depth === 0) return v === ']' ? [from, k] : undefined;
+      depth--;
+    } else if (v === ';' && depth === 0) return undefined;
+  }
+  return undefined;
+}
+
+/** Index of the token closing the bracket opened at `open`, or -1. */
+function matching(tokens: HostToken[], open: number, to: number): number {
+  let depth = 0;
+  for (let k = open; k < to; k++) {
+    const v = tokens[k]!.kind === 'punct' ? tokens[k]!.value : '';
+    if (v === '(' || v === '[' || v === '{') depth++;
+    else if (v === ')' || v === ']' || v === '}') {
+      depth--;
+      if (depth === 0) return k;
+    }
+  }
+  return -1;
+}
+
+/** What an argument expression is: a literal (after removing CFSTR, casts, `as CFString`), a name, or something built at run time. */
+function classify(tokens: HostToken[], from: number, to: number, swift: boolean): Classified {
+  // Each round removes at least one token, so this ends.
+  for (;;) {
+    if (to <= from) return { kind: 'other' };
+    const first = tokens[from]!;
+    if (swift) {
+      // Trailing `as CFString`, `as! NSString`, `as String?`.
+      let asAt = -1;
+      let depth = 0;
+      for (let k = from; k < to; k++) {
+        const v = tokens[k]!.kind === 'punct' ? tokens[k]!.value : '';
+        if (v === '(' || v === '[') depth++;
+        else if (v === ')' || v === ']') depth--;
+        else if (depth === 0 && tokens[k]!.kind === 'ident' && tokens[k]!.value === 'as') asAt = k;
+      }
+      if (asAt > from) {
+        to = asAt;
+        continue;
+      }
+    }
+    if (first.kind === 'punct' && first.value === '(') {
+      const close = matching(tokens, from, to);
+      if (close === to - 1) {
+        from++;
+        to--;
+        continue;
+      }
+      if (close > from && !swift && isCast(tokens, from + 1, close)) {
+        from = close + 1;
+        continue;
+      }
+    }
+    if (first.kind === 'ident' && (first.value === 'CFSTR' || first.value === 'CFSTR_LITERAL') && tokens[from + 1]?.value === '(') {
+      const close = matching(tokens, from + 1, to);
+      if (close === to - 1) {
+        from += 2;
+        to--;
+        continue;
+      }
+    }
+    break;
+  }
+  let strings = 0;
+  let dynamic: string | undefined;
+  let others = 0;
+  for (let k = from; k < to; k++) {
+    const t = tokens[k]!;
+    if (t.kind === 'string') {
+      strings++;
+      if (t.literal!.dynamic) dynamic ??= t.literal!.dynamic;
+      if (t.literal!.unterminated) dynamic ??= 'the string literal is not terminated';
+    } else others++;
+  }
+  if (strings > 0 && others === 0) {
+    if (dynamic) return { kind: 'partial', reason: `requirement built at run time: ${dynamic}` };
+    return { kind: 'literal', from, to };
+  }
+  if (strings > 0) return { kind: 'partial', reason: 'requirement built from concatenated or formatted parts at run time' };
+  // A plain name or a member chain (`self.requirement`, `Constants.requirement`).
+  let name: string | undefined;
+  for (let k = from; k < to; k++) {
+    const t = tokens[k]!;
+    const expectName = (k - from) % 2 === 0;
+    if (expectName && t.kind === 'ident') name = t.value;
+    else if (!expectName && t.kind === 'punct' && t.value === '.') continue;
+    else return { kind: 'other' };
+  }
+  if (name !== undefined && (to - from) % 2 === 1) return { kind: 'name', name, qualified: to - from > 1 };
+  return { kind: 'other' };
+}
+
+function isCast(tokens: HostToken[], from: number, to: number): boolean {
+  if (to <= from) return false;
+  for (let k = from; k < to; k++) {
+    const t = tokens[k]!;
+    if (t.kind === 'punct' ? t.value !== '*' : t.kind !== 'ident' || !CAST_WORDS.test(t.value)) return false;
+  }
+  return true;
+}
+
+function buildScope(tokens: HostToken[]): Scope {
+  const tokenBlock = new Int32Array(tokens.length);
+  const parents: number[] = [];
+  const stack: number[] = [];
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    const current = stack.length ? stack[stack.length - 1]! : -1;
+    tokenBlock[k] = current;
+    if (t.kind !== 'punct') continue;
+    if (t.value === '{') {
+      parents.push(current);
+      stack.push(parents.length - 1);
+    } else if (t.value === '}' && stack.length) {
+      stack.pop();
+    }
+  }
+  return { tokenBlock, blockParent: Int32Array.from(parents) };
+}
+
+/** Every `NAME = value` (or `let NAME: T = value`, `#define NAME value`) with its token range. */
+function collectDeclarations(tokens: HostToken[], swift: boolean, scope: Scope): Map<string, Declaration[]> {
+  const map = new Map<string, Declaration[]>();
+  const add = (name: string, from: number, to: number, at: number) => {
+    if (to <= from) return;
+    const list = map.get(name) ?? [];
+    list.push({ name, from, to, block: scope.tokenBlock[at]!, at });
+    map.set(name, list);
+  };
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    if (t.kind !== 'ident') continue;
+    const prev = tokens[k - 1];
+    if (!swift && t.value === 'define' && prev?.value === '#' && tokens[k + 1]?.kind === 'ident') {
+      // `#define NAME value`: the value runs to the end of the line.
+      let e = k + 2;
+      while (e < tokens.length && !tokens[e]!.nl) e++;
+      if (tokens[k + 2] && !tokens[k + 2]!.nl && tokens[k + 2]!.value !== '(') add(tokens[k + 1]!.value, k + 2, e, k);
+      else if (tokens[k + 2]?.value === '(' && tokens[k + 2]!.start > tokens[k + 1]!.end) add(tokens[k + 1]!.value, k + 2, e, k);
+      continue;
+    }
+    let eq = k + 1;
+    if (!swift && tokens[eq]?.value === '[') {
+      const close = matching(tokens, eq, Math.min(tokens.length, eq + 8));
+      if (close < 0) continue;
+      eq = close + 1;
+    } else if (swift && tokens[eq]?.value === ':' && (prev?.value === 'let' || prev?.value === 'var')) {
+      // `let name: Type = value`
+      let e = eq + 1;
+      while (e < tokens.length && e < eq + 12 && tokens[e]!.value !== '=' && !tokens[e]!.nl) e++;
+      eq = e;
+    }
+    if (tokens[eq]?.kind !== 'punct' || tokens[eq]!.value !== '=') continue;
+    const from = eq + 1;
+    let e = from;
+    let depth = 0;
+    for (; e < tokens.length && e < from + 4096; e++) {
+      const u = tokens[e]!;
+      const v = u.kind === 'punct' ? u.value : '';
+      if (depth === 0 && e > from && swift && u.nl) break;
+      if (v === '(' || v === '[' || v === '{') depth++;
+      else if (v === ')' || v === ']' || v === '}') {
+        if (depth === 0) break;
+        depth--;
+      } else if (depth === 0 && (v === ';' || v === ',')) break;
+    }
+    add(t.value, from, e, k);
+  }
+  return map;
+}
+
+/**
+ * The declaration a use at token `at` sees: the nearest one before the use
+ * in the same or an enclosing block, else one at file or type level (Swift
+ * members may be declared after use). A name assigned more than once in the
+ * chosen block is not trusted.
+ */
+function pickDeclaration(list: Declaration[] | undefined, scope: Scope, at: number, qualified: boolean): Declaration | undefined {
+  if (!list) return undefined;
+  // `Config.requirement` reaches into another type's block: trust only a name declared once in the file.
+  if (qualified) return list.length === 1 ? list[0] : undefined;
+  const enclosing = new Set<number>();
+  for (let b = scope.tokenBlock[at]!, guard = 0; guard < 10_000; guard++) {
+    enclosing.add(b);
+    if (b < 0) break;
+    b = scope.blockParent[b]!;
+  }
+  const visible = list.filter((d) => enclosing.has(d.block));
+  if (visible.length === 0) return undefined;
+  let best: Declaration | undefined;
+  for (const d of visible) if (d.at < at && (!best || d.at > best.at)) best = d;
+  best ??= visible[0];
+  const sameBlock = visible.filter((d) => d.block === best!.block);
+  return sameBlock.length === 1 ? best : undefined;
+}

@@ -1,0 +1,161 @@
+/**
+ * Requirement text embedded in host languages: string literals passed to the
+ * Security and XPC APIs (Swift, Objective-C, C, C++), `codesign`/`csreq`
+ * command lines in shell scripts, and the SMJobBless keys of property lists.
+ * Each result maps every offset of the requirement text to the host document
+ * and back, exactly through the host's escapes, so diagnostics, hovers and
+ * edits land on the right characters.
+ */
+import { lexC } from './clang.js';
+import { findCallArguments } from './calls.js';
+import { finishMapping, type OffsetMap, type PieceList } from './mapping.js';
+import { requirementsInPlist } from './plist.js';
+import { requirementsInShell, shellMode } from './shell.js';
+import { lexSwift } from './swift.js';
+
+export interface EmbeddedRequirement {
+  /** The requirement text after unescaping the host literal ('' when not analysed). */
+  text: string;
+  /**
+   * Offset of the literal's content in the host document (after the opening
+   * quote; for concatenated literals, of the first part). When the
+   * requirement is not analysed, the start of the host expression.
+   */
+  hostStart: number;
+  hostEnd: number;
+  /** Requirement-text offset → host offset, exact through escapes. */
+  toHostOffset(offset: number): number;
+  /** Host offset → requirement-text offset; undefined outside [hostStart, hostEnd]. */
+  fromHostOffset(hostOffset: number): number | undefined;
+  /** languageId of the host document. */
+  language: string;
+  /** Where the text is used: an API name, 'codesign -R', 'codesign -r', 'csreq -r', 'SMPrivilegedExecutables', 'SMAuthorizedClients'. */
+  api: string;
+  mode: 'single' | 'set';
+  /** Why the requirement cannot be analysed (built from concatenated or interpolated parts, …). */
+  notAnalysed?: string;
+}
+
+/** Host languages whose documents may embed requirements. */
+export const EMBEDDING_LANGUAGES = ['swift', 'objective-c', 'objective-cpp', 'c', 'cpp', 'shellscript', 'plist', 'xml'] as const;
+
+/**
+ * Literal markers: a document that contains none of them holds no
+ * requirement. Searched as plain substrings (also on raw bytes by `csrl lint`).
+ */
+export const REQUIREMENT_MARKERS: readonly string[] = [
+  'SecRequirementCreateWithString',
+  'CodeSigningRequirement',
+  'code_signing_requirement',
+  'SecTaskValidateForRequirement',
+  'SMPrivilegedExecutables',
+  'SMAuthorizedClients',
+  'codesign',
+  'csreq',
+];
+
+export function mayContainRequirements(hostText: string): boolean {
+  for (const marker of REQUIREMENT_MARKERS) if (hostText.includes(marker)) return true;
+  return false;
+}
+
+/** The languageId for a file name, by extension (undefined: not a host language). */
+export function languageIdForPath(path: string): string | undefined {
+  const base = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  const dot = base.lastIndexOf('.');
+  const ext = dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
+  return EXTENSION_LANGUAGES[ext];
+}
+
+const EXTENSION_LANGUAGES: Record<string, string> = {
+  swift: 'swift',
+  m: 'objective-c',
+  mm: 'objective-cpp',
+  c: 'c',
+  h: 'objective-c',
+  cc: 'cpp',
+  cpp: 'cpp',
+  cxx: 'cpp',
+  'c++': 'cpp',
+  hh: 'cpp',
+  hpp: 'cpp',
+  hxx: 'cpp',
+  sh: 'shellscript',
+  bash: 'shellscript',
+  zsh: 'shellscript',
+  ksh: 'shellscript',
+  command: 'shellscript',
+  tool: 'shellscript',
+  plist: 'plist',
+};
+
+export function extractRequirements(hostText: string, languageId: string): EmbeddedRequirement[] {
+  if (!mayContainRequirements(hostText)) return [];
+  const out: EmbeddedRequirement[] = [];
+  switch (languageId) {
+    case 'swift':
+    case 'objective-c':
+    case 'objective-cpp':
+    case 'c':
+    case 'cpp': {
+      const swift = languageId === 'swift';
+      const tokens = swift ? lexSwift(hostText) : lexC(hostText);
+      for (const arg of findCallArguments(tokens, swift)) {
+        out.push(make(languageId, arg.api, 'single', arg.pieces, arg.start, arg.end, arg.notAnalysed));
+      }
+      break;
+    }
+    case 'shellscript':
+      for (const r of requirementsInShell(hostText)) {
+        const text = r.pieces ? r.pieces.text() : '';
+        out.push(make(languageId, r.api, shellMode(r.api, text), r.pieces, r.start, r.end, r.notAnalysed));
+      }
+      break;
+    case 'plist':
+    case 'xml':
+      for (const r of requirementsInPlist(hostText)) {
+        out.push(make(languageId, r.api, 'single', r.pieces, r.start, r.end, r.notAnalysed));
+      }
+      break;
+    default:
+      return [];
+  }
+  // One constant can be passed to several calls: report each literal once.
+  out.sort((a, b) => a.hostStart - b.hostStart || a.hostEnd - b.hostEnd);
+  return out.filter((r, k) => k === 0 || r.hostStart !== out[k - 1]!.hostStart || r.hostEnd !== out[k - 1]!.hostEnd);
+}
+
+function make(
+  language: string,
+  api: string,
+  mode: 'single' | 'set',
+  pieces: PieceList | undefined,
+  start: number,
+  end: number,
+  notAnalysed: string | undefined,
+): EmbeddedRequirement {
+  if (notAnalysed !== undefined || !pieces) {
+    return {
+      text: '',
+      hostStart: start,
+      hostEnd: end,
+      toHostOffset: () => start,
+      fromHostOffset: (h) => (h >= start && h <= end ? 0 : undefined),
+      language,
+      api,
+      mode,
+      notAnalysed: notAnalysed ?? 'the requirement is not a compile-time string',
+    };
+  }
+  const map: OffsetMap = finishMapping(pieces, start);
+  return {
+    text: map.text,
+    hostStart: map.hostStart,
+    hostEnd: map.hostEnd,
+    toHostOffset: map.toHostOffset,
+    fromHostOffset: map.fromHostOffset,
+    language,
+    api,
+    mode,
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * Requirements in XML property lists: the string values of the
+ * `SMPrivilegedExecutables` dictionary (app side of SMJobBless: helper id →
+ * requirement) and the string items of the `SMAuthorizedClients` array
+ * (helper side). A streaming scan: no tree, no recursion, linear in the
+ * input; entities and CDATA sections are decoded with exact offsets.
+ */
+import { PieceList } from './mapping.js';
+import { codePointText } from './tokens.js';
+
+export interface PlistRequirement {
+  api: 'SMPrivilegedExecutables' | 'SMAuthorizedClients';
+  pieces?: PieceList;
+  /** Content range of the `<string>` element. */
+  start: number;
+  end: number;
+  notAnalysed?: string;
+  /** The dictionary key (helper id) for SMPrivilegedExecutables entries. */
+  key?: string;
+}
+
+interface Frame {
+  kind: 'dict' | 'array';
+  depth: number;
+  role?: 'privileged' | 'authorized';
+  pendingKey?: string;
+}
+
+const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+export function requirementsInPlist(src: string): PlistRequirement[] {
+  const out: PlistRequirement[] = [];
+  const n = src.length;
+  const frames: Frame[] = [];
+  let depth = 0;
+  let i = 0;
+  while (i < n) {
+    const lt = src.indexOf('<', i);
+    if (lt < 0) break;
+    if (src.startsWith('<!--', lt)) {
+      i = after(src, '-->', lt + 4);
+      continue;
+    }
+    if (src.startsWith('<![CDATA[', lt)) {
+      i = after(src, ']]>', lt + 9);
+      continue;
+    }
+    if (src.startsWith('<?', lt)) {
+      i = after(src, '?>', lt + 2);
+      continue;
+    }
+    if (src.startsWith('<!', lt)) {
+      i = skipDeclaration(src, lt);
+      continue;
+    }
+    const tagEnd = endOfTag(src, lt + 1);
+    if (tagEnd < 0) break;
+    const closing = src[lt + 1] === '/';
+    const selfClosing = !closing && src[tagEnd - 1] === '/';
+    const nameMatch = /^[A-Za-z_:][-A-Za-z0-9_:.]*/.exec(src.slice(lt + (closing ? 2 : 1), Math.min(tagEnd, lt + 64)));
+    const name = nameMatch ? nameMatch[0] : '';
+    i = tagEnd + 1;
+    if (closing) {
+      const top = frames[frames.length - 1];
+      if (top && top.depth === depth - 1 && (name === 'dict' || name === 'array')) frames.pop();
+      depth = Math.max(0, depth - 1);
+      continue;
+    }
+    const parent = frames[frames.length - 1];
+    const direct = parent !== undefined && parent.depth === depth - 1;
+    let valueKey: string | undefined;
+    if (direct && parent.kind === 'dict' && name !== 'key') {
+      valueKey = parent.pendingKey;
+      parent.pendingKey = undefined;
+    }
+    if (name === 'key' && direct && parent.kind === 'dict' && !selfClosing) {
+      const content = readText(src, i);
+      parent.pendingKey = content.pieces.text();
+      i = content.markup ? endOfElement(src, 'key', content.end) : closeTag(src, content.end);
+      continue;
+    }
+    if (name === 'string' && direct) {
+      const role = parent.kind === 'dict' ? (parent.role === 'privileged' ? 'SMPrivilegedExecutables' : undefined) : parent.role === 'authorized' ? 'SMAuthorizedClients' : undefined;
+      if (role) {
+        if (selfClosing) {
+          out.push({ api: role, pieces: new PieceList(), start: tagEnd + 1, end: tagEnd + 1, ...(valueKey !== undefined ? { key: valueKey } : {}) });
+          continue;
+        }
+        const content = readText(src, i);
+        const entry: PlistRequirement = { api: role, start: i, end: content.end, ...(valueKey !== undefined ? { key: valueKey } : {}) };
+        if (content.markup) entry.notAnalysed = 'the <string> element contains markup';
+        else entry.pieces = content.pieces;
+        out.push(entry);
+        i = content.markup ? endOfElement(src, 'string', content.end) : closeTag(src, content.end);
+        continue;
+      }
+    }
+    if (selfClosing) continue;
+    depth++;
+    if (name === 'dict' || name === 'array') {
+      const frame: Frame = { kind: name, depth: depth - 1 };
+      if (name === 'dict' && valueKey === 'SMPrivilegedExecutables') frame.role = 'privileged';
+      if (name === 'array' && valueKey === 'SMAuthorizedClients') frame.role = 'authorized';
+      frames.push(frame);
+    }
+  }
+  return out;
+}
+
+function after(src: string, marker: string, from: number): number {
+  const e = src.indexOf(marker, from);
+  return e < 0 ? src.length : e + marker.length;
+}
+
+/** `<!DOCTYPE …>` with an optional internal subset in brackets. */
+function skipDeclaration(src: string, lt: number): number {
+  const gt = src.indexOf('>', lt);
+  const bracket = src.indexOf('[', lt);
+  if (bracket >= 0 && (gt < 0 || bracket < gt)) {
+    const close = src.indexOf(']', bracket);
+    return close < 0 ? src.length : after(src, '>', close);
+  }
+  return gt < 0 ? src.length : gt + 1;
+}
+
+/** Offset of the `>` ending a tag that starts before `from`, skipping quoted attribute values; -1 if none. */
+function endOfTag(src: string, from: number): number {
+  const n = src.length;
+  let quote = '';
+  for (let j = from; j < n; j++) {
+    const c = src[j]!;
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '>') return j;
+    else if (c === '<') return -1;
+  }
+  return -1;
+}
+
+/** Offset after the end tag starting at `at` (`</name>`). */
+function closeTag(src: string, at: number): number {
+  if (!src.startsWith('</', at)) return at;
+  const gt = src.indexOf('>', at);
+  return gt < 0 ? src.length : gt + 1;
+}
+
+/** Offset after the next `</name>` from `from` (used when an element unexpectedly holds markup). */
+function endOfElement(src: string, name: string, from: number): number {
+  const at = src.indexOf(`</${name}`, from);
+  return at < 0 ? src.length : closeTag(src, at);
+}
+
+/** Character data from `from` to the next end tag, with entities and CDATA decoded. */
+function readText(src: string, from: number): { pieces: PieceList; end: number; markup: boolean } {
+  const pieces = new PieceList();
+  const n = src.length;
+  let i = from;
+  let run = from;
+  let markup = false;
+  const flush = (to: number) => {
+    if (to > run) pieces.verbatim(run, src.slice(run, to));
+  };
+  while (i < n) {
+    const c = src.charCodeAt(i);
+    if (c === 38 /* & */) {
+      const semi = src.indexOf(';', i + 1);
+      const name = semi > i && semi - i <= 12 ? src.slice(i + 1, semi) : '';
+      let value: string | undefined;
+      if (/^#[0-9]{1,7}$/.test(name)) value = codePointText(parseInt(name.slice(1), 10));
+      else if (/^#x[0-9A-Fa-f]{1,6}$/.test(name)) value = codePointText(parseInt(name.slice(2), 16));
+      else value = NAMED_ENTITIES[name];
+      if (value !== undefined) {
+        flush(i);
+        pieces.escape(i, semi + 1, value);
+        i = semi + 1;
+        run = i;
+        continue;
+      }
+      i++;
+      continue;
+    }
+    if (c === 60 /* < */) {
+      if (src.startsWith('<![CDATA[', i)) {
+        flush(i);
+        const close = src.indexOf(']]>', i + 9);
+        const contentEnd = close < 0 ? n : close;
+        pieces.gap(i, i + 9);
+        pieces.verbatim(i + 9, src.slice(i + 9, contentEnd));
+        pieces.gap(contentEnd, Math.min(contentEnd + 3, n));
+        i = Math.min(contentEnd + 3, n);
+        run = i;
+        continue;
+      }
+      if (src.startsWith('<!--', i)) {
+        flush(i);
+        const e = after(src, '-->', i + 4);
+        pieces.gap(i, e);
+        i = e;
+        run = i;
+        continue;
+      }
+      if (src.startsWith('</', i)) break;
+      markup = true;
+      // Skip the child element's tag and keep looking for the end tag.
+      const e = endOfTag(src, i + 1);
+      flush(i);
+      const next = e < 0 ? i + 1 : e + 1;
+      pieces.gap(i, next);
+      i = next;
+      run = i;
+      continue;
+    }
+    i++;
+  }
+  flush(i);
+  return { pieces, end: i, markup };
+}

@@ -1,0 +1,229 @@
+import {
+  CodeActionKind,
+  FoldingRangeKind,
+  SymbolKind,
+  type CodeAction,
+  type CodeLens,
+  type DocumentSymbol,
+  type FoldingRange,
+  type SelectionRange,
+  type TextEdit,
+  type Range as LspRange,
+} from 'vscode-languageserver';
+import type { Expr } from '../grammar/ast.js';
+import { printCanonical } from '../grammar/print/canonical.js';
+import { escapeForHost } from './analysis/analyze.js';
+import { appleAnchored, branchFacts, disjuncts, missingAntiInjection } from './analysis/branches.js';
+import { summarizeRequirement } from './analysis/summary.js';
+import { rangeToHost, viewAt, type DocState, type RequirementView } from './documents.js';
+import { toLspDiagnostic, toLspRange } from './lsp-convert.js';
+import { contains, nodePath, requirementRefs } from './locate.js';
+
+export const COMMANDS = {
+  testAgainstPath: 'csrl.testAgainstPath',
+  testAgainstPid: 'csrl.testAgainstPid',
+  showCompiled: 'csrl.showCompiled',
+  compareWithDesignated: 'csrl.compareWithDesignated',
+} as const;
+
+export function documentSymbols(state: DocState): DocumentSymbol[] {
+  const out: DocumentSymbol[] = [];
+  state.views.forEach((view, vi) => {
+    const refs = requirementRefs(view.analysis.parse, view.text);
+    for (const ref of refs) {
+      const range = toLspRange(rangeToHost(view, state, ref.range));
+      const sel = toLspRange(rangeToHost(view, state, ref.entryType?.range ?? ref.range));
+      const name = ref.entryType ? ref.entryType.name : view.embedded ? view.embedded.api : 'requirement';
+      out.push({
+        name: name || `requirement ${vi + 1}`,
+        detail: summarizeRequirement(ref.requirement),
+        kind: ref.entryType ? SymbolKind.Field : SymbolKind.String,
+        range,
+        selectionRange: sel,
+      });
+    }
+  });
+  return out;
+}
+
+export function foldingRanges(state: DocState): FoldingRange[] {
+  if (state.kind !== 'csreq') return [];
+  const view = state.views[0]!;
+  const out: FoldingRange[] = [];
+  for (const ref of requirementRefs(view.analysis.parse, view.text)) {
+    if (ref.range.end.line > ref.range.start.line) out.push({ startLine: ref.range.start.line - 1, endLine: ref.range.end.line - 1, kind: FoldingRangeKind.Region });
+  }
+  for (const c of view.analysis.parse.comments) {
+    if (c.range.end.line > c.range.start.line) out.push({ startLine: c.range.start.line - 1, endLine: c.range.end.line - 1, kind: FoldingRangeKind.Comment });
+  }
+  return out;
+}
+
+export function selectionRanges(state: DocState, offsets: number[]): SelectionRange[] {
+  return offsets.map((hostOffset) => {
+    const fallback: SelectionRange = { range: toLspRange(state.index.range(hostOffset, hostOffset)) };
+    const at = viewAt(state, hostOffset);
+    if (!at) return fallback;
+    const { view, offset } = at;
+    const refs = requirementRefs(view.analysis.parse, view.text);
+    const ref = refs.find((r) => contains(r.range, offset));
+    if (!ref) return fallback;
+    const chain = [ref.range, ...nodePath(ref.requirement.expr, offset).map((n) => n.range)];
+    if (view.embedded) chain.unshift({ start: view.index.positionAt(0), end: view.index.positionAt(view.text.length) });
+    let sel: SelectionRange | undefined;
+    let lastKey = '';
+    for (const r of chain) {
+      const lsp = toLspRange(rangeToHost(view, state, r));
+      const key = JSON.stringify(lsp);
+      if (key === lastKey) continue;
+      lastKey = key;
+      sel = sel ? { range: lsp, parent: sel } : { range: lsp };
+    }
+    return sel ?? fallback;
+  });
+}
+
+export const SEMANTIC_LEGEND = {
+  tokenTypes: ['keyword', 'operator', 'string', 'number', 'property', 'comment', 'regexp'],
+  tokenModifiers: [] as string[],
+};
+const TYPE_INDEX: Record<string, number> = { keyword: 0, operator: 1, string: 2, hash: 3, hex: 3, integer: 3, dotkey: 2, path: 6, comment: 5 };
+
+export function semanticTokens(state: DocState): number[] {
+  if (state.kind !== 'csreq') return [];
+  const view = state.views[0]!;
+  const data: number[] = [];
+  let prevLine = 0;
+  let prevChar = 0;
+  const tokens = view.analysis.parse.tokens;
+  tokens.forEach((t, i) => {
+    let type = TYPE_INDEX[t.type];
+    if (type === undefined) return;
+    if (t.type === 'dotkey' && tokens[i - 1]?.image === '[') type = 4;
+    // A token may span lines (strings, block comments): emit one piece per line.
+    let start = t.range.start.offset;
+    const end = t.range.end.offset;
+    while (start < end) {
+      const nl = view.text.indexOf('\n', start);
+      const pieceEnd = nl === -1 || nl >= end ? end : nl;
+      const pos = view.index.positionAt(start);
+      const line = pos.line - 1;
+      const char = pos.column - 1;
+      if (pieceEnd > start) {
+        data.push(line - prevLine, line === prevLine ? char - prevChar : char, pieceEnd - start, type, 0);
+        prevLine = line;
+        prevChar = char;
+      }
+      start = pieceEnd + 1;
+    }
+  });
+  return data;
+}
+
+export function formatDocument(state: DocState): TextEdit[] | undefined {
+  if (state.kind !== 'csreq') return undefined;
+  const view = state.views[0]!;
+  const p = view.analysis.parse;
+  if (!p.document || p.diagnostics.some((d) => d.severity === 'error')) return undefined;
+  let formatted = printCanonical(p.document, { comments: p.comments, source: view.text });
+  if (!formatted.endsWith('\n')) formatted += '\n';
+  if (formatted === view.text) return [];
+  return [{ range: toLspRange(state.index.range(0, view.text.length)), newText: formatted }];
+}
+
+function lspOverlap(a: LspRange, b: LspRange): boolean {
+  const before = (x: { line: number; character: number }, y: { line: number; character: number }) => x.line < y.line || (x.line === y.line && x.character <= y.character);
+  return before(a.start, b.end) && before(b.start, a.end);
+}
+
+export function codeActions(state: DocState, range: LspRange, hostStart: number, only?: string[]): CodeAction[] {
+  const out: CodeAction[] = [];
+  const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(k + '.'));
+  if (wants(CodeActionKind.QuickFix)) {
+    for (const d of state.diagnostics) {
+      if (!d.fixes?.length) continue;
+      const lspDiag = toLspDiagnostic(d);
+      if (!lspOverlap(lspDiag.range, range)) continue;
+      d.fixes.forEach((f, i) => {
+        out.push({
+          title: f.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [lspDiag],
+          isPreferred: i === 0,
+          edit: { changes: { [state.uri]: [{ range: toLspRange(f.range), newText: f.newText }] } },
+        });
+      });
+    }
+    if (state.kind === 'csreq' && state.text.includes('\r')) {
+      const edits: TextEdit[] = [];
+      for (let i = state.text.indexOf('\r'); i !== -1; i = state.text.indexOf('\r', i + 1)) {
+        edits.push({ range: toLspRange(state.index.range(i, i + 1)), newText: '' });
+      }
+      out.push({ title: 'Fix CRLF line ends (Apple\'s parser rejects carriage returns)', kind: CodeActionKind.QuickFix, edit: { changes: { [state.uri]: edits } } });
+    }
+  }
+  if (wants(CodeActionKind.RefactorRewrite)) {
+    const at = viewAt(state, hostStart);
+    if (at) out.push(...refactors(state, at.view, at.offset));
+  }
+  return out;
+}
+
+function refactors(state: DocState, view: RequirementView, offset: number): CodeAction[] {
+  const out: CodeAction[] = [];
+  const refs = requirementRefs(view.analysis.parse, view.text);
+  const ref = refs.find((r) => contains(r.range, offset));
+  const root = ref?.requirement.expr;
+  if (!ref || !root || view.analysis.parse.diagnostics.some((d) => d.severity === 'error')) return out;
+  const edit = (title: string, start: number, end: number, text: string): CodeAction => {
+    const newText = view.embedded ? escapeForHost(text, state.text, view.hostStart, state.languageId) : text;
+    return {
+      title,
+      kind: CodeActionKind.RefactorRewrite,
+      edit: { changes: { [state.uri]: [{ range: toLspRange(rangeToHost(view, state, { start: { offset: start }, end: { offset: end } })), newText }] } },
+    };
+  };
+  const conjoin = (title: string, clause: string): CodeAction => {
+    const s = root.range.start.offset;
+    const e = root.range.end.offset;
+    if (root.kind === 'or') return edit(title, s, e, `(${view.text.slice(s, e)}) and ${clause}`);
+    return edit(title, e, e, ` and ${clause}`);
+  };
+  const branches = disjuncts(root, 64)?.map(branchFacts) ?? [];
+  const all = (pred: (f: ReturnType<typeof branchFacts>) => boolean) => branches.length > 0 && branches.every(pred);
+  if (!all(appleAnchored)) out.push(conjoin('Add `anchor apple generic`', 'anchor apple generic'));
+  if (!all((f) => f.teamOU !== undefined)) out.push(conjoin('Add a team check', 'certificate leaf[subject.OU] = "TEAMID"'));
+  const missing = new Set(branches.flatMap(missingAntiInjection));
+  if (missing.size > 0) out.push(conjoin('Add the anti-injection clauses', [...missing].map((m) => `! entitlement[${JSON.stringify(m)}]`).join(' and ')));
+  if (ref.entryType && refs.length === 1 && view.mode === 'set') {
+    out.push(edit('Turn into a single requirement (drop `' + ref.entryType.name + ' =>`)', ref.range.start.offset, root.range.start.offset, ''));
+  }
+  return out;
+}
+
+export function codeLenses(state: DocState): CodeLens[] {
+  const out: CodeLens[] = [];
+  state.views.forEach((view, requirement) => {
+    const refs = requirementRefs(view.analysis.parse, view.text);
+    const targets = view.embedded || refs.length === 0 ? [{ range: { start: view.index.positionAt(0), end: view.index.positionAt(0) }, entry: undefined as number | undefined }] : refs.map((r) => ({ range: r.range, entry: r.index as number | undefined }));
+    for (const t of targets) {
+      const range = toLspRange(rangeToHost(view, state, { start: t.range.start, end: t.range.start }));
+      const arg = { uri: state.uri, requirement, ...(t.entry !== undefined && refs.length > 1 ? { entry: t.entry } : {}) };
+      out.push(
+        { range, command: { title: 'Test against binary…', command: COMMANDS.testAgainstPath, arguments: [arg] } },
+        { range, command: { title: 'Test against process…', command: COMMANDS.testAgainstPid, arguments: [arg] } },
+        { range, command: { title: 'Show compiled', command: COMMANDS.showCompiled, arguments: [arg] } },
+        { range, command: { title: 'Compare with designated…', command: COMMANDS.compareWithDesignated, arguments: [arg] } },
+      );
+    }
+  });
+  return out;
+}
+
+export function exprAt(view: RequirementView, offset: number): Expr | undefined {
+  const refs = requirementRefs(view.analysis.parse, view.text);
+  const ref = refs.find((r) => contains(r.range, offset));
+  const path = nodePath(ref?.requirement.expr, offset);
+  return path[path.length - 1];
+}
+

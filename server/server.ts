@@ -1,0 +1,312 @@
+import {
+  CompletionItemKind,
+  InsertTextFormat,
+  LSPErrorCodes,
+  ResponseError,
+  ErrorCodes,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CancellationToken,
+  type CompletionItem,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ParseMode } from '../grammar/parser.js';
+import { escapeForHost, type AnalysisOptions } from './analysis/analyze.js';
+import type { RuleSeverity } from './analysis/rules.js';
+import {
+  CommandError,
+  compareWithDesignated,
+  decompileRequest,
+  showCompiled,
+  testAgainstPath,
+  testAgainstPid,
+  type DecompileParams,
+  type RequirementArg,
+} from './commands.js';
+import { completeAt, type ItemKind } from './completion.js';
+import { analyzeDocument, rangeToHost, viewAt, type DocState } from './documents.js';
+import {
+  codeActions,
+  codeLenses,
+  COMMANDS,
+  documentSymbols,
+  foldingRanges,
+  formatDocument,
+  selectionRanges,
+  SEMANTIC_LEGEND,
+  semanticTokens,
+} from './features.js';
+import { hoverAt } from './hover.js';
+import { toLspDiagnostic, toLspRange } from './lsp-convert.js';
+
+export interface Settings {
+  mode: ParseMode;
+  context: 'default' | 'privileged-helper';
+  rules: Record<string, RuleSeverity>;
+}
+
+const DEFAULT_SETTINGS: Settings = { mode: 'auto', context: 'default', rules: {} };
+const SEVERITIES = new Set(['off', 'error', 'warning', 'information', 'hint']);
+
+/** Accepts `{ rules: { CSR101: 'off' } }`, `{ 'rules.CSR101': 'off' }` and the same under a `csrl` key. */
+export function normalizeSettings(raw: unknown): Settings {
+  const out: Settings = { mode: 'auto', context: 'default', rules: {} };
+  if (typeof raw !== 'object' || raw === null) return out;
+  let r = raw as Record<string, unknown>;
+  if (typeof r['csrl'] === 'object' && r['csrl'] !== null) r = r['csrl'] as Record<string, unknown>;
+  if (r['mode'] === 'single' || r['mode'] === 'set' || r['mode'] === 'auto') out.mode = r['mode'];
+  if (r['context'] === 'privileged-helper' || r['context'] === 'default') out.context = r['context'];
+  const add = (code: string, sev: unknown) => {
+    if (typeof sev === 'string' && SEVERITIES.has(sev)) out.rules[code] = sev as RuleSeverity;
+  };
+  if (typeof r['rules'] === 'object' && r['rules'] !== null) for (const [k, v] of Object.entries(r['rules'] as object)) add(k, v);
+  for (const [k, v] of Object.entries(r)) if (k.startsWith('rules.')) add(k.slice(6), v);
+  return out;
+}
+
+/** Documents up to this size get diagnostics on the next turn of the event loop; larger ones wait for typing to pause. */
+const IMMEDIATE_LIMIT = 256 * 1024;
+const LARGE_DEBOUNCE_MS = 60;
+
+const ITEM_KIND: Record<ItemKind, CompletionItemKind> = {
+  keyword: CompletionItemKind.Keyword,
+  snippet: CompletionItemKind.Snippet,
+  field: CompletionItemKind.Field,
+  value: CompletionItemKind.Value,
+  operator: CompletionItemKind.Operator,
+  constant: CompletionItemKind.Constant,
+};
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const states = new Map<string, DocState>();
+  const timers = new Map<string, NodeJS.Timeout | NodeJS.Immediate>();
+  let settings: Settings = DEFAULT_SETTINGS;
+  let trusted = true;
+  let pullConfiguration = false;
+
+  const options = (): AnalysisOptions => ({ mode: settings.mode, context: settings.context, severities: settings.rules, trusted });
+
+  function stateOf(uri: string): DocState | undefined {
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    const cached = states.get(uri);
+    if (cached && cached.version === doc.version) return cached;
+    const state = analyzeDocument(uri, doc.version, doc.languageId, doc.getText(), options());
+    states.set(uri, state);
+    return state;
+  }
+
+  function cancelTimer(uri: string): void {
+    const t = timers.get(uri);
+    if (!t) return;
+    clearTimeout(t as NodeJS.Timeout);
+    clearImmediate(t as NodeJS.Immediate);
+    timers.delete(uri);
+  }
+
+  function schedule(uri: string): void {
+    const doc = documents.get(uri);
+    if (!doc) return;
+    cancelTimer(uri);
+    const run = () => {
+      timers.delete(uri);
+      publish(uri);
+    };
+    // Rapid edits replace the pending run, so only the newest version is analysed.
+    timers.set(uri, doc.getText().length <= IMMEDIATE_LIMIT ? setImmediate(run) : setTimeout(run, LARGE_DEBOUNCE_MS));
+  }
+
+  function publish(uri: string): void {
+    const doc = documents.get(uri);
+    if (!doc) return;
+    let state: DocState | undefined;
+    try {
+      state = stateOf(uri);
+    } catch (err) {
+      connection.console.error(`csrl: analysis failed for ${uri}: ${(err as Error).stack ?? err}`);
+      return;
+    }
+    // An edit that arrived while analysing makes this result stale; its own run follows.
+    if (!state || documents.get(uri)?.version !== state.version) return;
+    void connection.sendDiagnostics({ uri, version: state.version, diagnostics: state.diagnostics.map(toLspDiagnostic) });
+  }
+
+  function reanalyseAll(): void {
+    states.clear();
+    for (const d of documents.all()) schedule(d.uri);
+  }
+
+  async function refreshConfiguration(): Promise<void> {
+    if (!pullConfiguration) return;
+    try {
+      const [cfg] = await connection.workspace.getConfiguration([{ section: 'csrl' }]);
+      settings = normalizeSettings(cfg);
+    } catch {
+      // Clients that announce but do not answer configuration requests keep the current settings.
+    }
+    reanalyseAll();
+  }
+
+  /** Wraps a request handler: closed documents give null, cancellation and failures become protocol errors, never a crash. */
+  function guard<P, R>(fn: (params: P, token: CancellationToken) => R | Promise<R>) {
+    return async (params: P, token: CancellationToken): Promise<R | ResponseError<void>> => {
+      if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
+      try {
+        const result = await fn(params, token);
+        if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
+        return result;
+      } catch (err) {
+        if (err instanceof CommandError) return new ResponseError(ErrorCodes.InvalidParams, err.message);
+        connection.console.error(`csrl: ${(err as Error).stack ?? err}`);
+        return new ResponseError(ErrorCodes.InternalError, `csrl: ${(err as Error).message}`);
+      }
+    };
+  }
+
+  connection.onInitialize((params): InitializeResult => {
+    const init = (params.initializationOptions ?? {}) as { settings?: unknown; trusted?: boolean };
+    if (init.settings) settings = normalizeSettings(init.settings);
+    if (typeof init.trusted === 'boolean') trusted = init.trusted;
+    pullConfiguration = params.capabilities.workspace?.configuration === true;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: ['[', '.', ' ', '"'] },
+        documentFormattingProvider: true,
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        selectionRangeProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.rewrite'] },
+        codeLensProvider: { resolveProvider: false },
+        executeCommandProvider: { commands: Object.values(COMMANDS) },
+        semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
+      },
+      serverInfo: { name: 'csrl', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (pullConfiguration) void refreshConfiguration();
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    if (pullConfiguration) {
+      void refreshConfiguration();
+      return;
+    }
+    if (change.settings) settings = normalizeSettings(change.settings);
+    reanalyseAll();
+  });
+
+  connection.onNotification('csrl/setTrust', (p: { trusted?: unknown }) => {
+    if (typeof p?.trusted !== 'boolean' || p.trusted === trusted) return;
+    trusted = p.trusted;
+    reanalyseAll();
+  });
+
+  connection.onRequest('csrl/decompile', guard((p: DecompileParams) => decompileRequest(p ?? {})));
+
+  documents.onDidOpen((e) => schedule(e.document.uri));
+  documents.onDidChangeContent((e) => schedule(e.document.uri));
+  documents.onDidClose((e) => {
+    cancelTimer(e.document.uri);
+    states.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  const docOffset = (state: DocState, pos: { line: number; character: number }) => state.index.offsetAt(pos.line, pos.character);
+
+  connection.onHover(guard((p) => {
+    const state = stateOf(p.textDocument.uri);
+    if (!state) return null;
+    const at = viewAt(state, docOffset(state, p.position));
+    if (!at) return null;
+    const h = hoverAt(at.view.text, at.view.analysis, at.offset);
+    if (!h) return null;
+    return { contents: { kind: 'markdown' as const, value: h.markdown }, range: toLspRange(rangeToHost(at.view, state, h.range)) };
+  }));
+
+  connection.onCompletion(guard((p): CompletionItem[] | null => {
+    const state = stateOf(p.textDocument.uri);
+    if (!state) return null;
+    const hostOffset = docOffset(state, p.position);
+    const at = state.kind === 'csreq' ? { view: state.views[0]!, offset: hostOffset } : viewAt(state, hostOffset);
+    if (!at) return null;
+    const { view, offset } = at;
+    return completeAt(view.text, offset, view.mode).map((c, i): CompletionItem => {
+      let text = c.insert;
+      if (view.embedded) {
+        text = escapeForHost(text, state.text, view.hostStart, state.languageId);
+        if (c.snippet) text = text.replace(/\\/g, '\\\\');
+      }
+      const range = toLspRange(rangeToHost(view, state, { start: { offset: c.replaceStart }, end: { offset } }));
+      const item: CompletionItem = {
+        label: c.label,
+        kind: ITEM_KIND[c.kind],
+        textEdit: { range, newText: text },
+        insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+        sortText: c.sortText ?? String(i).padStart(4, '0'),
+      };
+      if (c.detail) item.detail = c.detail;
+      if (c.documentation) item.documentation = { kind: 'markdown', value: c.documentation };
+      if (c.filterText) item.filterText = c.filterText;
+      return item;
+    });
+  }));
+
+  connection.onDocumentFormatting(guard((p) => {
+    const state = stateOf(p.textDocument.uri);
+    return state ? formatDocument(state) ?? null : null;
+  }));
+  connection.onDocumentSymbol(guard((p) => {
+    const state = stateOf(p.textDocument.uri);
+    return state ? documentSymbols(state) : null;
+  }));
+  connection.onFoldingRanges(guard((p) => {
+    const state = stateOf(p.textDocument.uri);
+    return state ? foldingRanges(state) : null;
+  }));
+  connection.onSelectionRanges(guard((p) => {
+    const state = stateOf(p.textDocument.uri);
+    return state ? selectionRanges(state, p.positions.map((pos) => docOffset(state, pos))) : null;
+  }));
+  connection.onCodeAction(guard((p) => {
+    const state = stateOf(p.textDocument.uri);
+    if (!state) return null;
+    return codeActions(state, p.range, docOffset(state, p.range.start), p.context?.only);
+  }));
+  connection.onCodeLens(guard((p) => {
+    const state = stateOf(p.textDocument.uri);
+    return state ? codeLenses(state) : null;
+  }));
+  connection.languages.semanticTokens.on(guard((p) => {
+    const state = stateOf(p.textDocument.uri);
+    return { data: state ? semanticTokens(state) : [] };
+  }));
+
+  connection.onExecuteCommand(guard(async (p) => {
+    const arg = (p.arguments?.[0] ?? {}) as RequirementArg & { path?: string; pid?: number };
+    if (typeof arg.uri !== 'string') throw new CommandError(`${p.command} needs an argument { uri, requirement?, entry? }`);
+    const state = stateOf(arg.uri);
+    if (!state) throw new CommandError(`${arg.uri} is not open`);
+    switch (p.command) {
+      case COMMANDS.showCompiled:
+        return showCompiled(state, arg, trusted);
+      case COMMANDS.testAgainstPath:
+        return testAgainstPath(state, arg, trusted);
+      case COMMANDS.testAgainstPid:
+        return testAgainstPid(state, arg, trusted);
+      case COMMANDS.compareWithDesignated:
+        return compareWithDesignated(state, arg, trusted);
+      default:
+        throw new CommandError(`unknown command ${p.command}`);
+    }
+  }));
+
+  documents.listen(connection);
+  connection.listen();
+}

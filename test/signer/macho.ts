@@ -1,0 +1,203 @@
+/**
+ * TEST ONLY. Minimal but well-formed Mach-O files (64-bit thin and fat) to be
+ * signed by ./codesign.ts. They are never executed; the layout follows what
+ * ld64 writes (header, __PAGEZERO for executables, __TEXT with __text and an
+ * optional __info_plist, __LINKEDIT last, segments page-aligned) so that a
+ * reader of real files reads them the same way.
+ */
+import { build as buildPlist } from 'plist';
+import type { PlistValue } from '../../validator/facts.js';
+
+export type Arch = 'x86_64' | 'arm64';
+export type FileType = 'execute' | 'dylib' | 'bundle';
+
+export const MH_MAGIC_64 = 0xfeedfacf;
+export const LC_SEGMENT_64 = 0x19;
+export const LC_CODE_SIGNATURE = 0x1d;
+export const LC_ID_DYLIB = 0x0d;
+const FILE_TYPES: Record<FileType, number> = { execute: 2, dylib: 6, bundle: 8 };
+
+export const CPU: Record<Arch, { type: number; subtype: number; segmentAlign: number }> = {
+  x86_64: { type: 0x01000007, subtype: 3, segmentAlign: 0x1000 },
+  arm64: { type: 0x0100000c, subtype: 0, segmentAlign: 0x4000 },
+};
+
+export interface MachOOptions {
+  arch?: Arch;
+  fileType?: FileType;
+  /** Contents of __TEXT,__text; default `codeSize` deterministic bytes. */
+  code?: Uint8Array;
+  /** Default 10,000 bytes: several 4 KB pages plus a partial one. */
+  codeSize?: number;
+  /** Embedded `__TEXT,__info_plist` (a dictionary is written as XML). */
+  infoPlist?: string | Uint8Array | { [key: string]: PlistValue };
+  /** Bytes of (meaningless) link-edit data before the signature; default 256. */
+  linkeditSize?: number;
+  /** Install name for dylibs. */
+  installName?: string;
+}
+
+export const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
+
+/** Deterministic filler so tests are reproducible. */
+export function filler(size: number, seed: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+export function plistBytes(value: string | Uint8Array | { [key: string]: PlistValue }): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  const text = typeof value === 'string' ? value : buildPlist(value as Parameters<typeof buildPlist>[0]);
+  return new TextEncoder().encode(text);
+}
+
+class Writer {
+  constructor(readonly view: DataView) {}
+  u32(at: number, v: number) {
+    this.view.setUint32(at, v, true);
+  }
+  u64(at: number, v: number | bigint) {
+    this.view.setBigUint64(at, BigInt(v), true);
+  }
+  name(at: number, s: string) {
+    for (let i = 0; i < 16; i++) this.view.setUint8(at + i, i < s.length ? s.charCodeAt(i) : 0);
+  }
+}
+
+interface Section {
+  sectname: string;
+  data: Uint8Array;
+  align: number;
+  flags: number;
+}
+
+/** A thin 64-bit Mach-O without a signature. LC_CODE_SIGNATURE is added by signMachO, which finds room after the load commands. */
+export function makeMachO(options: MachOOptions = {}): Uint8Array {
+  const arch = options.arch ?? 'x86_64';
+  const fileType = options.fileType ?? 'execute';
+  const cpu = CPU[arch];
+  const sections: Section[] = [
+    // S_ATTR_PURE_INSTRUCTIONS | S_ATTR_SOME_INSTRUCTIONS
+    { sectname: '__text', data: options.code ?? filler(options.codeSize ?? 10_000, 0x5eed), align: 4, flags: 0x80000400 },
+  ];
+  if (options.infoPlist !== undefined) sections.push({ sectname: '__info_plist', data: plistBytes(options.infoPlist), align: 0, flags: 0 });
+  const installName = options.installName ?? '@rpath/libtest.dylib';
+  const dylibCmdSize = alignUp(24 + installName.length + 1, 8);
+
+  const commands: number[] = [];
+  if (fileType === 'execute') commands.push(72);
+  commands.push(72 + 80 * sections.length, 72);
+  if (fileType === 'dylib') commands.push(dylibCmdSize);
+  const sizeofcmds = commands.reduce((a, b) => a + b, 0);
+  // Header padding as ld64 leaves it, so LC_CODE_SIGNATURE (16 bytes) can be added later.
+  let cursor = alignUp(32 + sizeofcmds + 0x200, 16);
+  const placed = sections.map((s) => {
+    cursor = alignUp(cursor, 1 << s.align);
+    const at = cursor;
+    cursor += s.data.length;
+    return { ...s, offset: at };
+  });
+  const textSize = alignUp(cursor, cpu.segmentAlign);
+  const linkeditSize = options.linkeditSize ?? 256;
+  const total = textSize + linkeditSize;
+  const out = new Uint8Array(total);
+  const w = new Writer(new DataView(out.buffer));
+  const base = fileType === 'execute' ? 0x100000000 : 0;
+
+  w.u32(0, MH_MAGIC_64);
+  w.u32(4, cpu.type);
+  w.u32(8, cpu.subtype);
+  w.u32(12, FILE_TYPES[fileType]);
+  w.u32(16, commands.length);
+  w.u32(20, sizeofcmds);
+  // MH_NOUNDEFS | MH_DYLDLINK | MH_TWOLEVEL | MH_PIE (executables)
+  w.u32(24, 0x1 | 0x4 | 0x80 | (fileType === 'execute' ? 0x200000 : 0));
+  let at = 32;
+  const segment = (name: string, vmaddr: number, vmsize: number, fileoff: number, filesize: number, prot: number, secs: typeof placed) => {
+    w.u32(at, LC_SEGMENT_64);
+    w.u32(at + 4, 72 + 80 * secs.length);
+    w.name(at + 8, name);
+    w.u64(at + 24, vmaddr);
+    w.u64(at + 32, vmsize);
+    w.u64(at + 40, fileoff);
+    w.u64(at + 48, filesize);
+    w.u32(at + 56, prot);
+    w.u32(at + 60, prot);
+    w.u32(at + 64, secs.length);
+    w.u32(at + 68, 0);
+    let s = at + 72;
+    for (const sec of secs) {
+      w.name(s, sec.sectname);
+      w.name(s + 16, '__TEXT');
+      w.u64(s + 32, vmaddr + sec.offset);
+      w.u64(s + 40, sec.data.length);
+      w.u32(s + 48, sec.offset);
+      w.u32(s + 52, sec.align);
+      w.u32(s + 64, sec.flags);
+      out.set(sec.data, sec.offset);
+      s += 80;
+    }
+    at += 72 + 80 * secs.length;
+  };
+  if (fileType === 'execute') segment('__PAGEZERO', 0, 0x100000000, 0, 0, 0, []);
+  segment('__TEXT', base, textSize, 0, textSize, 5, placed);
+  segment('__LINKEDIT', base + textSize, alignUp(linkeditSize, cpu.segmentAlign), textSize, linkeditSize, 1, []);
+  if (fileType === 'dylib') {
+    w.u32(at, LC_ID_DYLIB);
+    w.u32(at + 4, dylibCmdSize);
+    w.u32(at + 8, 24);
+    w.u32(at + 16, 0x10000);
+    w.u32(at + 20, 0x10000);
+    out.set(new TextEncoder().encode(installName), at + 24);
+    at += dylibCmdSize;
+  }
+  out.set(filler(linkeditSize, 0x11d), textSize);
+  return out;
+}
+
+export interface FatSlice {
+  data: Uint8Array;
+  /** log2 alignment of the slice in the fat file; default 14 (16 KB), as lipo does for arm64 and x86_64. */
+  align?: number;
+}
+
+/** A universal file from thin slices (fat32 by default, fat64 on request). */
+export function makeFat(slices: (Uint8Array | FatSlice)[], options: { fat64?: boolean } = {}): Uint8Array {
+  const items = slices.map((s) => (s instanceof Uint8Array ? { data: s, align: 14 } : { data: s.data, align: s.align ?? 14 }));
+  const entrySize = options.fat64 ? 32 : 20;
+  let cursor = 8 + entrySize * items.length;
+  const layout = items.map((s) => {
+    cursor = alignUp(cursor, 1 << s.align);
+    const offset = cursor;
+    cursor += s.data.length;
+    return { ...s, offset };
+  });
+  const out = new Uint8Array(cursor);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, options.fat64 ? 0xcafebabf : 0xcafebabe);
+  view.setUint32(4, items.length);
+  layout.forEach((s, i) => {
+    const e = 8 + entrySize * i;
+    const slice = new DataView(s.data.buffer, s.data.byteOffset, s.data.byteLength);
+    view.setUint32(e, slice.getUint32(4, true));
+    view.setUint32(e + 4, slice.getUint32(8, true));
+    if (options.fat64) {
+      view.setBigUint64(e + 8, BigInt(s.offset));
+      view.setBigUint64(e + 16, BigInt(s.data.length));
+      view.setUint32(e + 24, s.align);
+    } else {
+      view.setUint32(e + 8, s.offset);
+      view.setUint32(e + 12, s.data.length);
+      view.setUint32(e + 16, s.align);
+    }
+    out.set(s.data, s.offset);
+  });
+  return out;
+}

@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { hashChunk, MAX_REPORTED_MISMATCHES, type ChunkResult, type PageJob, type PageMismatch } from './pages-core.js';
+
+export type { PageJob, PageMismatch } from './pages-core.js';
+
+export interface PageOptions {
+  signal?: AbortSignal;
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
+  /**
+   * Threads including this one. Default: all cores, but only when there is
+   * enough to hash to pay for starting workers. An explicit value is obeyed.
+   */
+  threads?: number;
+}
+
+export interface PageResult {
+  /** Up to MAX_REPORTED_MISMATCHES per CodeDirectory, in page order. */
+  mismatches: PageMismatch[];
+  /** Mismatch count per job, in job order. */
+  counts: number[];
+}
+
+/** Large batches amortise read calls and message passing; 4 MiB keeps memory per thread small. */
+const CHUNK = 4 << 20;
+/**
+ * Bytes to hash (summed over CodeDirectories) below which a worker costs more
+ * than it saves: a worker takes about 45 ms to start, in which this thread
+ * hashes some 45 MB of 4 KB pages.
+ */
+const PARALLEL_THRESHOLD = 64 << 20;
+
+/**
+ * Checks every code-page hash of the given CodeDirectories against the file,
+ * reading each byte once for all of them. Work is handed out in chunks from a
+ * shared counter, so the main thread and the workers balance themselves.
+ */
+export async function verifyPageHashes(path: string, sliceOffset: number, jobs: PageJob[], options: PageOptions = {}): Promise<PageResult> {
+  const { signal, onProgress } = options;
+  signal?.throwIfAborted();
+  const totalLength = jobs.reduce((m, j) => Math.max(m, j.codeLimit), 0);
+  const maxPage = jobs.reduce((m, j) => Math.max(m, j.pageSize), 1);
+  const chunkSize = Math.max(CHUNK, maxPage);
+  const chunks = Math.ceil(totalLength / chunkSize);
+  const control = new Int32Array(new SharedArrayBuffer(8));
+  const result: ChunkResult = { mismatches: [], counts: jobs.map(() => 0) };
+  let doneBytes = 0;
+  const progress = (bytes: number) => {
+    doneBytes += bytes;
+    onProgress?.(doneBytes, totalLength);
+  };
+
+  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), 8, chunks));
+  const work = jobs.reduce((sum, j) => sum + j.codeLimit, 0);
+  const workerCount = work >= PARALLEL_THRESHOLD || options.threads !== undefined ? threads - 1 : 0;
+  const workers: Worker[] = [];
+  const finished: Promise<ChunkResult>[] = [];
+  for (let i = 0; i < workerCount; i++) {
+    const worker = new Worker(new URL('./pages-worker.js', import.meta.url), {
+      workerData: { path, sliceOffset, totalLength, chunkSize, jobs, control: control.buffer },
+    });
+    workers.push(worker);
+    const done = new Promise<ChunkResult>((resolve, reject) => {
+        worker.on('message', (m: { type: string; bytes?: number; result?: ChunkResult; message?: string }) => {
+          if (m.type === 'progress') progress(m.bytes!);
+          else if (m.type === 'done') resolve(m.result!);
+          else reject(new Error(m.message));
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => reject(new Error(`page-hash worker exited with code ${code}`)));
+    });
+    // Observed here so a worker failing while this thread is still reading is not an unhandled rejection.
+    done.catch(() => undefined);
+    finished.push(done);
+  }
+  const onAbort = () => Atomics.store(control, 1, 1);
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(chunkSize);
+      for (;;) {
+        if (signal?.aborted) break;
+        const index = Atomics.add(control, 0, 1);
+        if (index >= chunks) break;
+        const start = index * chunkSize;
+        const length = Math.min(chunkSize, totalLength - start);
+        let done = 0;
+        while (done < length) {
+          const { bytesRead } = await fh.read(buf, done, length - done, sliceOffset + start + done);
+          if (bytesRead === 0) throw new Error(`file shrank while reading at offset ${sliceOffset + start + done}`);
+          done += bytesRead;
+        }
+        hashChunk(buf.subarray(0, length), start, jobs, result);
+        progress(length);
+      }
+    } finally {
+      await fh.close();
+    }
+    const others = await Promise.all(finished);
+    signal?.throwIfAborted();
+    for (const other of others) {
+      result.mismatches.push(...other.mismatches);
+      other.counts.forEach((c, i) => (result.counts[i]! += c));
+    }
+  } catch (err) {
+    Atomics.store(control, 1, 1);
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    for (const w of workers) {
+      w.removeAllListeners('exit');
+      void w.terminate();
+    }
+  }
+  result.mismatches.sort((a, b) => a.slot - b.slot || a.page - b.page);
+  const kept: PageMismatch[] = [];
+  for (const job of jobs) kept.push(...result.mismatches.filter((m) => m.slot === job.slot).slice(0, MAX_REPORTED_MISMATCHES));
+  return { mismatches: kept, counts: result.counts };
+}
+
+/**
+ * A CodeDirectory with page size 0 hashes all of `codeLimit` as a single
+ * "page" (cs_blobs.h: "infinite" page size); streamed so memory stays bounded.
+ */
+export async function hashWholeRange(path: string, sliceOffset: number, length: number, algorithm: string, signal?: AbortSignal): Promise<Buffer> {
+  const hash = createHash(algorithm);
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(1, length)));
+    for (let at = 0; at < length; ) {
+      signal?.throwIfAborted();
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, length - at), sliceOffset + at);
+      if (bytesRead === 0) throw new Error(`file shrank while reading at offset ${sliceOffset + at}`);
+      hash.update(buf.subarray(0, bytesRead));
+      at += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
+  return hash.digest();
+}
