@@ -18,7 +18,7 @@
         ["OS=='mac'", {
           "sources": ["native/src/mac_proc.cc", "native/src/mac_security.cc", "native/src/mac_cf.cc"],
           "link_settings": {
-            "libraries": ["-framework CoreFoundation", "-framework Security"]
+            "libraries": ["-framework CoreFoundation", "-framework Security", "-lbsm"]
           },
           "xcode_settings": {
             "GCC_ENABLE_CPP_EXCEPTIONS": "YES",

@@ -82,6 +82,10 @@ export function describeChar(text: string, at: number): string {
 /** A lexical error found inside a token (Apple would abort there). */
 export interface TokenLexError {
   code: DiagnosticCode;
+  /** Default error; the star-pair quirk of a comment that does end is a warning. */
+  severity?: 'warning';
+  /** Part of an unquoted word (a bad character or a bad dot), which mergeBadWords may report as a whole. */
+  inWord?: boolean;
   /** Range of the error in the text. */
   start: number;
   end: number;
@@ -249,6 +253,7 @@ function matchDotkey(text: string, offset: number): CustomPatternMatcherReturn |
       return result(text.slice(offset, i + 1), {
         error: {
           code: 'CSR001',
+          inWord: true,
           start: i,
           end: i + 1,
           message: `a dot in an unquoted word must be followed by a letter or digit, not ${describeChar(text, i + 1)}`,
@@ -270,6 +275,7 @@ function matchPath(text: string, offset: number): CustomPatternMatcherReturn | n
       return result(text.slice(offset, i + 1), {
         error: {
           code: 'CSR001',
+          inWord: true,
           start: i,
           end: i + 1,
           message: `each part of an unquoted path must start with a letter, not ${describeChar(text, i + 1)}; quote the path`,
@@ -285,6 +291,7 @@ function matchPath(text: string, offset: number): CustomPatternMatcherReturn | n
     return result(text.slice(offset, i), {
       error: {
         code: 'CSR001',
+        inWord: true,
         start: offset,
         end: i,
         message: 'an unquoted path needs at least two parts (`/dir/file`); quote it',
@@ -312,6 +319,22 @@ function matchBlockComment(text: string, offset: number): CustomPatternMatcherRe
     i++;
   }
   if (i + 1 < n && text.charCodeAt(i) === 42 && text.charCodeAt(i + 1) === 47) {
+    const early = text.indexOf('*/', offset + 2);
+    if (early >= 0 && early < i) {
+      // The comment swallowed text a C reader would take for code: say so.
+      return result(text.slice(offset, i + 2), {
+        error: {
+          code: 'CSR006',
+          severity: 'warning',
+          start: early,
+          end: early + 2,
+          message:
+            'this `*/` does not end the comment for Apple: its lexer reads `**` as a pair, so the comment runs on to the next `*/`; write `* */`',
+          appleOffset: early,
+          appleMessage: '',
+        },
+      });
+    }
     return [text.slice(offset, i + 2)] as CustomPatternMatcherReturn;
   }
   const expected = i < n ? '/' : '*';
@@ -471,6 +494,8 @@ export function classifyWord(word: string, context: 'value' | 'match'): WordProb
 
 export interface LexDiagnostic {
   code: DiagnosticCode;
+  severity?: 'warning';
+  inWord?: boolean;
   start: number;
   end: number;
   message: string;
@@ -499,6 +524,8 @@ export function lex(text: string): LexResult {
   let hasPayloadErrors = false;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
+    // Chevrotain's offset-only tracking leaves endOffset unset; CST node locations need it.
+    t.endOffset = t.startOffset + t.image.length - 1;
     if (t.tokenType === DOTKEY) {
       const kw = KEYWORD_BY_TEXT.get(t.image);
       if (kw !== undefined) {
@@ -549,6 +576,7 @@ function splitUnmatched(text: string, start: number, end: number, out: LexDiagno
     while (j < end && text.charCodeAt(j) !== 13) j++;
     out.push({
       code: 'CSR001',
+      inWord: true,
       start: i,
       end: j,
       message: `unexpected character ${describeChar(text, i)}${explainChar(text.charCodeAt(i))}`,
@@ -576,7 +604,7 @@ function explainChar(c: number): string {
 function mergeBadWords(text: string, lr: LexResult): LexResult {
   const spans: { start: number; end: number }[] = [];
   for (const e of lr.errors) {
-    if (e.code !== 'CSR001') continue;
+    if (!e.inWord) continue;
     const at = e.start;
     const c = text.charCodeAt(at);
     if (!isWordChar(c) && c !== 46) continue;

@@ -7,7 +7,7 @@
  */
 import type { CstElement, CstNode, IToken } from 'chevrotain';
 import type {
-  CertSlot, Comment, Expr, Match, Oid, Range, Requirement, RequirementDocument, RequirementSet,
+  CertSlot, Comment, Expr, Match, Oid, Range, Requirement, RequirementSet,
   RequirementSetEntry, Value,
 } from './ast.js';
 import { atolInt32, fromHex, utf8Bytes, utf8Text } from './bytes.js';
@@ -17,10 +17,39 @@ import { closest, type RawDiag } from './parse-diag.js';
 import type { LineIndex } from './parse-positions.js';
 import { parseTimestamp } from './timestamp.js';
 
+/** UTF-8 of a string, without TextEncoder for the common all-ASCII case (it dominated the profile). */
+function textBytes(text: string): Uint8Array {
+  const n = text.length;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return utf8Bytes(text);
+    out[i] = c;
+  }
+  return out;
+}
+
+/** OIDs repeat across requirements (the Apple markers); encoding them is BigInt work. */
+const oidCache = new Map<string, ReturnType<typeof encodeOid>>();
+function encodeOidCached(text: string): ReturnType<typeof encodeOid> {
+  let e = oidCache.get(text);
+  if (!e) {
+    e = encodeOid(text);
+    if (oidCache.size > 4096) oidCache.clear();
+    oidCache.set(text, e);
+  }
+  return { ...e, bytes: e.bytes.slice() };
+}
+
 const SUBJECT_NAMES = ['C', 'CN', 'D', 'L', 'O', 'C-O', 'OU', 'C-OU', 'ST', 'C-ST', 'STREET', 'C-STREET', 'UID'] as const;
 const CERT_PREFIXES = ['subject.', 'field.', 'extension.', 'policy.', 'timestamp.'] as const;
 
 type Children = Record<string, CstElement[] | undefined>;
+
+/** Exclusive end offset (the image is exactly the matched text). */
+export function tokEnd(t: IToken): number {
+  return t.startOffset + t.image.length;
+}
 
 function isToken(e: CstElement | undefined): e is IToken {
   return e !== undefined && (e as IToken).image !== undefined;
@@ -45,7 +74,7 @@ export class AstBuilder {
   }
 
   private tokRange(t: IToken): Range {
-    return this.r(t.startOffset, t.endOffset + 1);
+    return this.r(t.startOffset, tokEnd(t));
   }
 
   private tok(n: CstNode, name: string, i = 0): IToken | undefined {
@@ -60,6 +89,10 @@ export class AstBuilder {
 
   /** [start, end) of the real tokens under a node, or undefined when it holds none. */
   span(n: CstNode): [number, number] | undefined {
+    const loc = n.location;
+    if (loc && Number.isFinite(loc.startOffset) && Number.isFinite(loc.endOffset) && !n.recoveredNode) {
+      return [loc.startOffset, loc.endOffset! + 1];
+    }
     let start = Infinity;
     let end = -Infinity;
     const visit = (x: CstNode) => {
@@ -69,7 +102,7 @@ export class AstBuilder {
           if (isToken(e)) {
             if (realToken(e)) {
               if (e.startOffset < start) start = e.startOffset;
-              if (e.endOffset + 1 > end) end = e.endOffset + 1;
+              if (tokEnd(e) > end) end = tokEnd(e);
             }
           } else visit(e);
         }
@@ -180,11 +213,11 @@ export class AstBuilder {
   }
 
   private primary(n: CstNode, fallback: number): Expr {
-    const built = n.recoveredNode ? undefined : this.primaryInner(n, fallback);
+    const built = n.recoveredNode ? undefined : this.primaryInner(n);
     return built ?? this.error(n, fallback);
   }
 
-  private primaryInner(n: CstNode, fallback: number): Expr | undefined {
+  private primaryInner(n: CstNode): Expr | undefined {
     const c = n.children as Children;
     const s = this.span(n);
     if (!s) return undefined;
@@ -193,7 +226,7 @@ export class AstBuilder {
     if (not) {
       const inner = this.node(n, 'primary');
       if (!inner) return undefined;
-      return { kind: 'not', operand: this.primary(inner, not.endOffset + 1), range };
+      return { kind: 'not', operand: this.primary(inner, tokEnd(not)), range };
     }
     if (c['KW_always'] || c['KW_true']) return { kind: 'const', value: true, range };
     if (c['KW_never'] || c['KW_false']) return { kind: 'const', value: false, range };
@@ -344,11 +377,11 @@ export class AstBuilder {
     if (near) {
       const suggestion = near === 'generic' ? 'apple generic' : near;
       message = `\`${word}\` is read as a certificate file path; did you mean \`${afterAnchor ? 'anchor' : `certificate ${lead}`} ${suggestion}\`?`;
-      fixes.push({ title: `Replace with \`${suggestion}\``, start: t.startOffset, end: t.endOffset + 1, newText: suggestion });
+      fixes.push({ title: `Replace with \`${suggestion}\``, start: t.startOffset, end: tokEnd(t), newText: suggestion });
     } else {
       message += '; quote it to make the intent clear';
     }
-    this.warn('CSR063', message, t.startOffset, t.endOffset + 1, fixes.length ? fixes : undefined);
+    this.warn('CSR063', message, t.startOffset, tokEnd(t), fixes.length ? fixes : undefined);
   }
 
   private unknownCertField(key: Value, t: IToken): void {
@@ -367,9 +400,9 @@ export class AstBuilder {
     if (replacement) {
       message += `; did you mean \`${replacement}\`?`;
       const quoted = t.tokenType === STRING || !/^[A-Za-z][A-Za-z0-9]*(\.([A-Za-z][A-Za-z0-9]*|[0-9]+))*$/.test(replacement);
-      fixes.push({ title: `Replace with ${replacement}`, start: t.startOffset, end: t.endOffset + 1, newText: quoted ? `"${replacement}"` : replacement });
+      fixes.push({ title: `Replace with ${replacement}`, start: t.startOffset, end: tokEnd(t), newText: quoted ? `"${replacement}"` : replacement });
     }
-    this.semanticError('CSR052', message, t.startOffset, t.endOffset + 1, `${text}: unrecognized certificate field`, fixes.length ? fixes : undefined);
+    this.semanticError('CSR052', message, t.startOffset, tokEnd(t), `${text}: unrecognized certificate field`, fixes.length ? fixes : undefined);
   }
 
   private checkSubject(key: Value, t: IToken): void {
@@ -381,14 +414,14 @@ export class AstBuilder {
     if (near) {
       message = `\`subject.${name}\` is not a subject field Apple's evaluator knows, so it is always false; did you mean \`subject.${near}\`? (known: ${SUBJECT_NAMES.join(', ')})`;
       const text = `subject.${near}`;
-      fixes.push({ title: `Replace with ${text}`, start: t.startOffset, end: t.endOffset + 1, newText: near.includes('-') || t.tokenType === STRING ? `"${text}"` : text });
+      fixes.push({ title: `Replace with ${text}`, start: t.startOffset, end: tokEnd(t), newText: near.includes('-') || t.tokenType === STRING ? `"${text}"` : text });
     }
-    this.warn('CSR065', message, t.startOffset, t.endOffset + 1, fixes.length ? fixes : undefined);
+    this.warn('CSR065', message, t.startOffset, tokEnd(t), fixes.length ? fixes : undefined);
   }
 
   private oid(key: Value, t: IToken, prefix: string): Oid {
     const text = key.text.slice(prefix.length);
-    const enc = encodeOid(text);
+    const enc = encodeOidCached(text);
     // The OID part of the key token (the key's own range when it holds escapes).
     const contentStart = t.startOffset + (t.tokenType === STRING ? 1 : 0);
     const simple = this.text.slice(contentStart, contentStart + key.text.length) === key.text;
@@ -431,18 +464,18 @@ export class AstBuilder {
     const p = t.payload as TokenPayload | undefined;
     if (t.tokenType === STRING) {
       const text = p?.value ?? '';
-      return { range, text, bytes: utf8Bytes(text), form: 'quoted' };
+      return { range, text, bytes: textBytes(text), form: 'quoted' };
     }
     if (t.tokenType === HEXCONSTANT) {
       const digits = p?.value ?? '';
       let bytes: Uint8Array;
       if (digits.length % 2 === 1) {
-        this.semanticError('CSR051', `\`0x${digits}\` has an odd number of hex digits (${digits.length}); hex values are whole bytes`, t.startOffset, t.endOffset + 1, 'odd number of digits');
+        this.semanticError('CSR051', `\`0x${digits}\` has an odd number of hex digits (${digits.length}); hex values are whole bytes`, t.startOffset, tokEnd(t), 'odd number of digits');
         bytes = fromHex(digits.slice(0, -1));
       } else bytes = fromHex(digits);
       return { range, text: utf8Text(bytes), bytes, form: 'hex' };
     }
-    return { range, text: t.image, bytes: utf8Bytes(t.image), form: t.tokenType === PATHNAME ? 'path' : 'bare' };
+    return { range, text: t.image, bytes: textBytes(t.image), form: t.tokenType === PATHNAME ? 'path' : 'bare' };
   }
 
   private hash(t: IToken): Uint8Array | undefined {
@@ -453,7 +486,7 @@ export class AstBuilder {
         'CSR050',
         `a hash constant needs exactly 40 hex digits (a SHA-1); this one has ${digits.length}`,
         t.startOffset,
-        t.endOffset + 1,
+        tokEnd(t),
         'invalid hash length',
       );
     }
@@ -461,13 +494,14 @@ export class AstBuilder {
   }
 
   private checkWrap(t: IToken, stored: number, what: string): void {
+    if (t.image.length < 10) return;
     const written = BigInt(t.image);
     if (BigInt(stored) === written) return;
     this.warn(
       'CSR068',
       `${t.image} does not fit in 32 bits: Apple stores this ${what} as ${stored}${what === 'certificate slot' && stored === -1 ? ' (root)' : what === 'certificate slot' && stored === 0 ? ' (leaf)' : ''}`,
       t.startOffset,
-      t.endOffset + 1,
+      tokEnd(t),
     );
   }
 
@@ -477,7 +511,7 @@ export class AstBuilder {
     const s = this.span(n);
     if (!s) {
       // Nothing written after the key: an implicit `exists`.
-      const at = key ? key.token.endOffset + 1 : 0;
+      const at = key ? tokEnd(key.token) : 0;
       const rb = key ? this.text.indexOf(']', at) : -1;
       const pos = rb >= 0 ? rb + 1 : at;
       return { op: 'exists', implicit: true, range: this.r(pos, pos) };
@@ -498,7 +532,7 @@ export class AstBuilder {
           'CSR062',
           `\`timestamp "${text}"\` is not a valid time (${parsed.reason}): Apple does not reject it but silently stores 2001-01-01 00:00:00 UTC; write YYYYMMDDhhmmssZ, e.g. "20190408000000Z"`,
           st.startOffset,
-          st.endOffset + 1,
+          tokEnd(st),
         );
       }
       const op = DATE_OPS[opTok.image]!;
@@ -534,7 +568,7 @@ export class AstBuilder {
       fixes.push({
         title: 'Make the asterisks wildcards',
         start: t.startOffset,
-        end: t.endOffset + 1,
+        end: tokEnd(t),
         newText: `${wantLead ? '*' : ''}"${core}"${wantTrail ? '*' : ''}`,
       });
     }
@@ -542,7 +576,7 @@ export class AstBuilder {
       'CSR067',
       `an asterisk inside quotes is an ordinary character: this compares with the literal text \`${text}\`; for a wildcard put the \`*\` outside the quotes: ${wantLead ? '*' : ''}"${core}"${wantTrail ? '*' : ''}`,
       t.startOffset,
-      t.endOffset + 1,
+      tokEnd(t),
       fixes.length ? fixes : undefined,
     );
   }
@@ -566,7 +600,7 @@ function firstToken(n: CstNode): IToken | undefined {
 
 export function toComment(t: IToken, lines: LineIndex): Comment {
   const style = t.image.startsWith('#') ? 'hash' : t.image.startsWith('//') ? 'line' : 'block';
-  return { range: lines.range(t.startOffset, t.endOffset + 1), style, text: t.image };
+  return { range: lines.range(t.startOffset, tokEnd(t)), style, text: t.image };
 }
 
 // Re-exported for the error explainer.

@@ -12,7 +12,8 @@
  *
  * The parser is built once per process; `performSelfAnalysis` is costly.
  */
-import { CstParser, EMPTY_ALT, EOF, type CstNode, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import {
+  CstParser, EarlyExitException, EMPTY_ALT, EOF, NoViableAltException, type CstNode, type IOrAlt, type IRecognitionException, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
 import {
   ALL_TOKEN_TYPES, APPLE_TOKEN_NAME, ARROW, COMMA, DOTKEY, EQL, EQQL, GE, GT, HASHCONSTANT, HEXCONSTANT, INTEGER, KW,
   LBRACK, LE, LESS, LPAREN, NEG, NOT, PATHNAME, RBRACK, RPAREN, SEMI, STAR, STRING, SUBS, type TokenPayload,
@@ -46,6 +47,9 @@ function unexpected(t: IToken): string {
   return t.tokenType === EOF ? 'unexpected end of file' : `unexpected token: ${appleTokenText(t)}`;
 }
 
+/** Parser errors kept per document; the parse stops reading input after that many. */
+export const MAX_ERRORS = 100;
+
 const set = (...types: TokenType[]) => new Set(types.map((t) => t.tokenTypeIdx!));
 
 /** Tokens that may follow an expression (Apple's _tokenSet_9). */
@@ -61,12 +65,43 @@ export const REQUIREMENT_START = set(
 export const SET_START = set(KW.guest, KW.host, KW.designated, KW.library, KW.plugin, INTEGER);
 
 class RequirementCstParser extends CstParser {
+  private readonly altCache: IOrAlt<unknown>[][] = [];
+
+  /**
+   * Chevrotain computes every expected path of a failed decision to word its
+   * message; Apple's message needs only the next token, and the path
+   * computation made hostile inputs with thousands of errors take seconds.
+   */
+  raiseNoAltException(): never {
+    throw this.SAVE_ERROR(new NoViableAltException(unexpected(this.LA(1)), this.LA(1), this.LA(0)));
+  }
+
+  raiseEarlyExitException(): never {
+    throw this.SAVE_ERROR(new EarlyExitException(unexpected(this.LA(1)), this.LA(1), this.LA(0)));
+  }
+
+  /** After MAX_ERRORS the rest of the input is skipped: later errors are noise and cost time. */
+  SAVE_ERROR(error: IRecognitionException): IRecognitionException {
+    if (this.errors.length >= MAX_ERRORS) {
+      (this as unknown as { moveToTerminatedState(): void }).moveToTerminatedState();
+      return error;
+    }
+    return (CstParser.prototype as unknown as { SAVE_ERROR(e: IRecognitionException): IRecognitionException }).SAVE_ERROR.call(this, error);
+  }
+
+  /**
+   * Alternatives are built once per call site: the closures use no rule-local
+   * state, and allocating them on every invocation dominated the parse time.
+   */
+  private alts(site: number, make: () => IOrAlt<unknown>[]): IOrAlt<unknown>[] {
+    return (this.altCache[site] ??= make());
+  }
   constructor() {
     super([...ALL_TOKEN_TYPES, COMMA], {
       recoveryEnabled: true,
       maxLookahead: 2,
       errorMessageProvider: appleMessages,
-      nodeLocationTracking: 'none',
+      nodeLocationTracking: 'onlyOffset',
     });
     this.performSelfAnalysis();
   }
@@ -88,14 +123,14 @@ class RequirementCstParser extends CstParser {
   });
 
   public requirementType = this.RULE('requirementType', () => {
-    this.OR([
+    this.OR(this.alts(1, () => [
       { ALT: () => this.CONSUME(KW.guest) },
       { ALT: () => this.CONSUME(KW.host) },
       { ALT: () => this.CONSUME(KW.designated) },
       { ALT: () => this.CONSUME(KW.library) },
       { ALT: () => this.CONSUME(KW.plugin) },
       { ALT: () => this.CONSUME(INTEGER) },
-    ]);
+    ]));
   });
 
   public requirementElement = this.RULE('requirementElement', () => {
@@ -120,7 +155,7 @@ class RequirementCstParser extends CstParser {
   });
 
   public primary = this.RULE('primary', () => {
-    this.OR([
+    this.OR(this.alts(2, () => [
       {
         ALT: () => {
           this.CONSUME(NOT);
@@ -171,11 +206,11 @@ class RequirementCstParser extends CstParser {
           this.CONSUME2(RPAREN, { LABEL: 'namedRParen' });
         },
       },
-    ]);
+    ]));
   });
 
   public certspec = this.RULE('certspec', () => {
-    this.OR([
+    this.OR(this.alts(3, () => [
       {
         ALT: () => {
           this.CONSUME(KW.anchor);
@@ -192,25 +227,25 @@ class RequirementCstParser extends CstParser {
       },
       {
         ALT: () => {
-          this.OR2([
+          this.OR2(this.alts(4, () => [
             { ALT: () => this.CONSUME(KW.certificate) },
             { ALT: () => this.CONSUME(KW.cert) },
             { ALT: () => this.CONSUME3(KW.anchor) },
-          ]);
+          ]));
           this.CONSUME(KW.trusted);
         },
       },
       {
         ALT: () => {
-          this.OR3([
+          this.OR3(this.alts(5, () => [
             { ALT: () => this.CONSUME2(KW.certificate) },
             { ALT: () => this.CONSUME2(KW.cert) },
-          ]);
+          ]));
           this.SUBRULE(this.certSlot);
-          this.OR4([
+          this.OR4(this.alts(6, () => [
             { ALT: () => this.SUBRULE(this.certslotspec) },
             { ALT: () => this.CONSUME2(KW.trusted) },
-          ]);
+          ]));
         },
       },
       {
@@ -219,19 +254,19 @@ class RequirementCstParser extends CstParser {
           this.SUBRULE2(this.certslotspec);
         },
       },
-    ]);
+    ]));
   });
 
   public appleanchor = this.RULE('appleanchor', () => {
-    this.OR([
+    this.OR(this.alts(7, () => [
       { ALT: () => this.CONSUME(KW.generic) },
       { ALT: () => this.SUBRULE(this.identifierString) },
       { GATE: () => EXPR_FOLLOW.has(this.LA(1).tokenTypeIdx), ALT: EMPTY_ALT() },
-    ]);
+    ]));
   });
 
   public certSlot = this.RULE('certSlot', () => {
-    this.OR([
+    this.OR(this.alts(8, () => [
       { ALT: () => this.CONSUME(INTEGER) },
       {
         ALT: () => {
@@ -241,20 +276,20 @@ class RequirementCstParser extends CstParser {
       },
       { ALT: () => this.CONSUME(KW.leaf) },
       { ALT: () => this.CONSUME(KW.root) },
-    ]);
+    ]));
   });
 
   public certslotspec = this.RULE('certslotspec', () => {
-    this.OR([
+    this.OR(this.alts(9, () => [
       {
         ALT: () => {
           // Apple calls eql() here too, but its own switch has already ruled out every token
           // eql() would reject; a plain option keeps the LL(2) decision of certspec able to see past it.
           this.OPTION(() =>
-            this.OR2([
+            this.OR2(this.alts(10, () => [
               { ALT: () => this.CONSUME(EQL) },
               { ALT: () => this.CONSUME(EQQL) },
-            ]),
+            ])),
           );
           this.SUBRULE(this.certificateDigest);
         },
@@ -265,28 +300,28 @@ class RequirementCstParser extends CstParser {
           this.SUBRULE(this.matchSuffix);
         },
       },
-    ]);
+    ]));
   });
 
   public certificateDigest = this.RULE('certificateDigest', () => {
-    this.OR([
+    this.OR(this.alts(11, () => [
       { ALT: () => this.CONSUME(HASHCONSTANT) },
       { ALT: () => this.CONSUME(DOTKEY) },
       { ALT: () => this.CONSUME(STRING) },
       { ALT: () => this.CONSUME(PATHNAME) },
-    ]);
+    ]));
   });
 
   public eql = this.RULE('eql', () => {
-    this.OR([
+    this.OR(this.alts(12, () => [
       { ALT: () => this.CONSUME(EQL) },
       { ALT: () => this.CONSUME(EQQL) },
       { GATE: () => EQL_EMPTY.has(this.LA(1).tokenTypeIdx), ALT: EMPTY_ALT() },
-    ]);
+    ]));
   });
 
   public identifierString = this.RULE('identifierString', () => {
-    this.OR([{ ALT: () => this.CONSUME(DOTKEY) }, { ALT: () => this.CONSUME(STRING) }]);
+    this.OR(this.alts(13, () => [{ ALT: () => this.CONSUME(DOTKEY) }, { ALT: () => this.CONSUME(STRING) }]));
   });
 
   public infospec = this.RULE('infospec', () => {
@@ -303,35 +338,35 @@ class RequirementCstParser extends CstParser {
 
   public bracketKey = this.RULE('bracketKey', () => {
     this.CONSUME(LBRACK);
-    this.OR([{ ALT: () => this.CONSUME(DOTKEY) }, { ALT: () => this.CONSUME(STRING) }]);
+    this.OR(this.alts(14, () => [{ ALT: () => this.CONSUME(DOTKEY) }, { ALT: () => this.CONSUME(STRING) }]));
     this.CONSUME(RBRACK);
   });
 
   public matchSuffix = this.RULE('matchSuffix', () => {
-    this.OR([
+    this.OR(this.alts(15, () => [
       { ALT: () => this.CONSUME(KW.exists) },
       { ALT: () => this.CONSUME(KW.absent) },
       {
         ALT: () => {
-          this.OR2([
+          this.OR2(this.alts(16, () => [
             { ALT: () => this.CONSUME(EQL, { LABEL: 'op' }) },
             { ALT: () => this.CONSUME(EQQL, { LABEL: 'op' }) },
-          ]);
+          ]));
           // The enclosing decision already saw `*` or a data value here (LL(2)), as Apple's does.
           this.OPTION(() => this.CONSUME(STAR, { LABEL: 'leadStar' }));
           this.SUBRULE(this.datavalue);
-          this.OR4([
+          this.OR4(this.alts(17, () => [
             { ALT: () => this.CONSUME2(STAR, { LABEL: 'trailStar' }) },
             { GATE: () => EXPR_FOLLOW.has(this.LA(1).tokenTypeIdx), ALT: EMPTY_ALT() },
-          ]);
+          ]));
         },
       },
       {
         ALT: () => {
-          this.OR5([
+          this.OR5(this.alts(18, () => [
             { ALT: () => this.CONSUME2(EQL, { LABEL: 'op' }) },
             { ALT: () => this.CONSUME2(EQQL, { LABEL: 'op' }) },
-          ]);
+          ]));
           this.SUBRULE(this.timestampValue);
         },
       },
@@ -356,7 +391,7 @@ class RequirementCstParser extends CstParser {
         },
       ]),
       { GATE: () => EXPR_FOLLOW.has(this.LA(1).tokenTypeIdx), ALT: EMPTY_ALT() },
-    ]);
+    ]));
   });
 
   public timestampValue = this.RULE('timestampValue', () => {
@@ -365,19 +400,19 @@ class RequirementCstParser extends CstParser {
   });
 
   public datavalue = this.RULE('datavalue', () => {
-    this.OR([
+    this.OR(this.alts(19, () => [
       { ALT: () => this.CONSUME(DOTKEY) },
       { ALT: () => this.CONSUME(STRING) },
       { ALT: () => this.CONSUME(HEXCONSTANT) },
-    ]);
+    ]));
   });
 
   /** Apple's autosense: the first token picks a single requirement or a set. */
   public autosense = this.RULE('autosense', () => {
-    this.OR([
+    this.OR(this.alts(20, () => [
       { GATE: () => REQUIREMENT_START.has(this.LA(1).tokenTypeIdx), ALT: () => this.SUBRULE(this.requirement) },
       { GATE: () => SET_START.has(this.LA(1).tokenTypeIdx), ALT: () => this.SUBRULE(this.requirementSet) },
-    ]);
+    ]));
   });
 }
 

@@ -51,3 +51,49 @@ export async function withStableIdentity<T>(
   }
   return result;
 }
+
+export interface ProcessFileCheck<T> {
+  kind: 'static-file-check';
+  pid: number;
+  identity: ProcessIdentity;
+  executablePath: string;
+  result: T;
+  /** What was and was not checked; show it next to the result. */
+  note: string;
+}
+
+/**
+ * "Test against PID" without Security.framework: resolves the process to its
+ * executable and runs `check` (the portable validator) on that file, inside
+ * the identity guard. The result is labelled a static check of the file: the
+ * running process itself (its dynamic validity, code-signing flags, memory)
+ * is not examined.
+ */
+export async function checkProcessFile<T>(
+  pid: number,
+  check: (executablePath: string, identity: ProcessIdentity) => Promise<T>,
+  source: IdentitySource & { executablePath(pid: number): Promise<string> } = loadNative(),
+): Promise<ProcessFileCheck<T>> {
+  let executablePath = '';
+  let identity: ProcessIdentity | undefined;
+  const result = await withStableIdentity(
+    pid,
+    async (id) => {
+      identity = id;
+      executablePath = await source.executablePath(pid);
+      return check(executablePath, id);
+    },
+    source,
+  );
+  return {
+    kind: 'static-file-check',
+    pid,
+    identity: identity!,
+    executablePath,
+    result,
+    note:
+      `static check of the file ${executablePath} that process ${pid} runs; the live process (dynamic validity, ` +
+      'code-signing flags, loaded code) was not checked. A PID check is a point-in-time developer check; services ' +
+      'must use setCodeSigningRequirement, xpc_connection_set_peer_code_signing_requirement or audit tokens.',
+  };
+}

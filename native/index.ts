@@ -22,7 +22,7 @@ import {
 import { checkModuleFile } from './binary-check.js';
 
 export * from './errors.js';
-export { withStableIdentity, sameIdentity, type IdentitySource } from './identity.js';
+export { checkProcessFile, withStableIdentity, sameIdentity, type IdentitySource, type ProcessFileCheck } from './identity.js';
 
 export interface ProcessInfo {
   pid: number;
@@ -213,7 +213,23 @@ const BINDING_FUNCTIONS = [
   'parseRequirement',
 ] as const;
 
-const require = createRequire(import.meta.url);
+/**
+ * This module's directory. In a CommonJS bundle (esbuild --format=cjs, as VS
+ * Code extensions are) import.meta.url is empty, so fall back to __dirname.
+ */
+function moduleDir(): string {
+  try {
+    return path.dirname(fileURLToPath(import.meta.url));
+  } catch {
+    return typeof __dirname === 'string' ? __dirname : process.cwd();
+  }
+}
+
+let nodeRequireCache: NodeJS.Require | undefined;
+function nodeRequire(): NodeJS.Require {
+  nodeRequireCache ??= createRequire(path.join(moduleDir(), 'index.js'));
+  return nodeRequireCache;
+}
 
 export interface LoadOptions {
   /**
@@ -253,7 +269,7 @@ function load(searchPaths: string[]): NativeValidator {
     try {
       const problem = checkModuleFile(candidate);
       if (problem) throw new Error(problem);
-      const binding = checkBinding(require(candidate));
+      const binding = checkBinding(nodeRequire()(candidate));
       return available(binding, tried, attempts, candidate);
     } catch (err) {
       attempts.push({ path: candidate, error: firstLine(err) });
@@ -290,7 +306,7 @@ function candidates(searchPaths: string[]): string[] {
 /** node-gyp-build's choice for a package directory (prebuilds/<platform>-<arch>, build/*), if any. */
 function nodeGypBuildPath(dir: string): string | undefined {
   try {
-    const ngb = require('node-gyp-build') as { path(dir: string): string };
+    const ngb = nodeRequire()('node-gyp-build') as { path(dir: string): string };
     return ngb.path(dir);
   } catch {
     return undefined;
@@ -326,11 +342,11 @@ function available(binding: Binding, tried: string[], attempts: LoadAttempt[], l
     processIdentity: (pid) => binding.processIdentity(pid).catch(rethrow),
     executablePath: (pid) => binding.executablePath(pid).catch(rethrow),
     checkProcess: (pid, requirement, options) => binding.checkProcess(pid, requirement, options?.auditToken).catch(rethrow),
-    checkPath: (p, requirement) => binding.checkPath(p, requirement).catch(rethrow),
+    checkPath: (p, requirement) => binding.checkPath(absolute(p), requirement).catch(rethrow),
     signingInformation: (target) => {
       if (target === null || typeof target !== 'object') throw new TypeError('target must be { pid } or { path }');
       if ('pid' in target) return binding.signingInformationForProcess(target.pid, target.auditToken).catch(rethrow);
-      if ('path' in target) return binding.signingInformationForPath(target.path).catch(rethrow);
+      if ('path' in target) return binding.signingInformationForPath(absolute(target.path)).catch(rethrow);
       throw new TypeError('target must be { pid } or { path }');
     },
     parseRequirement: (text) => binding.parseRequirement(text).catch(rethrow),
@@ -381,7 +397,7 @@ function rethrow(err: unknown): never {
 
 /** The directory holding csrl's package.json (works from out/native and from a bundle in dist/). */
 function packageRoot(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
+  const here = moduleDir();
   let dir = here;
   for (let i = 0; i < 6; i++) {
     try {
@@ -395,6 +411,11 @@ function packageRoot(): string {
     dir = parent;
   }
   return path.resolve(here, '..', '..');
+}
+
+/** Paths are resolved against the current directory here, so results name the file unambiguously. */
+function absolute(p: unknown): unknown {
+  return typeof p === 'string' && p !== '' && !p.includes('\0') ? path.resolve(p) : p;
 }
 
 function isFile(p: string): boolean {

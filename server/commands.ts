@@ -5,8 +5,11 @@ import { toHex } from '../grammar/bytes.js';
 import { compile } from '../grammar/codec/encode.js';
 import { decompile } from '../grammar/codec/decode.js';
 import { printCanonical } from '../grammar/print/canonical.js';
+import { printApple } from '../grammar/print/apple.js';
 import type { CodeFacts } from '../validator/facts.js';
 import type { DocState } from './documents.js';
+import { parse } from '../grammar/parser.js';
+import { MAX_DEPTH } from './analysis/analyze.js';
 
 /** Largest file read for a certificate hash, a binary requirement, or a blob to decompile. */
 export const MAX_FILE_BYTES = 1 << 20;
@@ -22,6 +25,12 @@ export interface RequirementArg {
 }
 
 export function selectDocument(state: DocState, arg: RequirementArg): { doc: RequirementDocument; label: string } {
+  if (state.kind === 'csreq' && state.views.length > 1 && arg.entry === undefined) {
+    // A large set analysed entry by entry: the whole document is parsed once more.
+    const whole = parse(state.text, { mode: 'set', maxDepth: MAX_DEPTH });
+    if (!whole.document || whole.diagnostics.some((d) => d.severity === 'error')) throw new CommandError('the requirement set has errors');
+    return { doc: whole.document, label: 'requirement set' };
+  }
   const view = state.views[arg.requirement ?? 0];
   if (!view) throw new CommandError(`no requirement #${arg.requirement ?? 0} in ${state.uri}`);
   const p = view.analysis.parse;
@@ -176,7 +185,10 @@ export async function compareWithDesignated(state: DocState, arg: RequirementArg
         const dr = set.kind === 'set' ? set.entries.find((e) => e.type === 3)?.requirement : set;
         if (!dr) return { arch: facts.arch, designated: undefined, note: 'the requirement set has no designated entry' };
         const drBytes = compile(dr).bytes;
-        return { arch: facts.arch, designated: printCanonical(dr), sameBytes: !!ourBytes && !!drBytes && toHex(ourBytes) === toHex(drBytes) };
+        // Shown and compared as `codesign -d -r-` prints it, which does not show nesting: Apple
+        // builds DRs right-nested and the compiler left-nests, so equal text can mean different bytes.
+        const designated = printApple(dr);
+        return { arch: facts.arch, designated, sameText: designated === printApple(ours), sameBytes: !!ourBytes && !!drBytes && toHex(ourBytes) === toHex(drBytes) };
       } catch (err) {
         return { arch: facts.arch, designated: undefined, note: `invalid embedded requirement set: ${(err as Error).message}` };
       }

@@ -1,7 +1,7 @@
 import type { Range } from '../grammar/ast.js';
 import type { Diagnostic } from '../grammar/diagnostics.js';
 import type { EmbeddedRequirement } from './embedded/extract.js';
-import { analyzeHostDocument, analyzeRequirement, MAX_ANALYSIS_CHARS, type Analysis, type AnalysisOptions } from './analysis/analyze.js';
+import { analyzeHostDocument, analyzeRequirement, MAX_ANALYSIS_CHARS, modeFromText, resolveSeverity, sortDiagnostics, type Analysis, type AnalysisOptions } from './analysis/analyze.js';
 import { LineIndex } from './analysis/text.js';
 
 export const REQUIREMENT_LANGUAGE = 'csreq';
@@ -43,11 +43,36 @@ export interface DocState {
   views: RequirementView[];
   /** In document coordinates. */
   diagnostics: Diagnostic[];
+  /** Large requirement sets are analysed entry by entry; analyses of unchanged entries are reused on the next edit. */
+  chunkCache?: Map<string, Analysis>;
 }
 
-export function analyzeDocument(uri: string, version: number, languageId: string, text: string, options: AnalysisOptions): DocState {
+/** Requirement sets larger than this are analysed entry by entry. */
+export const CHUNK_THRESHOLD = 64 * 1024;
+const ENTRY_START = /^[ \t]*(?:designated|host|guest|library|plugin|[0-9]+)[ \t]*=>/gm;
+const PREAMBLE = /^(?:\s|#[^\n]*|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*$/;
+
+/**
+ * Offsets where a large set can be cut into independently parsable pieces:
+ * lines that start with `TYPE =>`. Undefined when the text is not plainly a
+ * set written one entry per line (then the whole text is parsed at once).
+ */
+export function entryStarts(text: string, mode: string): number[] | undefined {
+  if (text.length <= CHUNK_THRESHOLD || mode === 'single') return undefined;
+  const starts: number[] = [];
+  for (const m of text.matchAll(ENTRY_START)) starts.push(m.index!);
+  if (starts.length < 2 || !PREAMBLE.test(text.slice(0, starts[0]))) return undefined;
+  starts[0] = 0;
+  return starts;
+}
+
+export function analyzeDocument(uri: string, version: number, languageId: string, text: string, options: AnalysisOptions, previous?: DocState): DocState {
   const lang = canonicalLanguage(languageId, uri);
   const index = new LineIndex(text);
+  if (lang === REQUIREMENT_LANGUAGE && text.length <= MAX_ANALYSIS_CHARS) {
+    const starts = entryStarts(text, modeFromText(text) ?? options.mode ?? 'auto');
+    if (starts) return analyzeChunked(uri, version, lang, text, index, starts, options, previous?.chunkCache);
+  }
   if (lang === REQUIREMENT_LANGUAGE) {
     const analysis = analyzeRequirement(text, options);
     const view: RequirementView = {
@@ -85,13 +110,72 @@ export function analyzeDocument(uri: string, version: number, languageId: string
   return { uri, version, languageId: lang, text, index, kind: 'other', views: [], diagnostics: [] };
 }
 
+function analyzeChunked(uri: string, version: number, lang: string, text: string, index: LineIndex, starts: number[], options: AnalysisOptions, cache: Map<string, Analysis> | undefined): DocState {
+  const chunkCache = new Map<string, Analysis>();
+  const views: RequirementView[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const chunkOptions: AnalysisOptions = { ...options, mode: 'set' };
+  starts.forEach((start, i) => {
+    const end = i + 1 < starts.length ? starts[i + 1]! : text.length;
+    const chunk = text.slice(start, end);
+    const analysis = cache?.get(chunk) ?? chunkCache.get(chunk) ?? analyzeRequirement(chunk, chunkOptions);
+    chunkCache.set(chunk, analysis);
+    const view: RequirementView = {
+      text: chunk, analysis, index: new LineIndex(chunk),
+      toHost: (o) => start + o,
+      fromHost: (h) => (h < start || h > end ? undefined : h - start),
+      hostStart: start, hostEnd: end, mode: 'set',
+    };
+    views.push(view);
+    for (const d of analysis.diagnostics) {
+      const shifted: Diagnostic = { ...d, range: index.range(start + d.range.start.offset, start + d.range.end.offset) };
+      if (d.fixes) shifted.fixes = d.fixes.map((f) => ({ ...f, range: index.range(start + f.range.start.offset, start + f.range.end.offset) }));
+      diagnostics.push(shifted);
+    }
+  });
+  diagnostics.push(...duplicateTypes(views, index, options));
+  return { uri, version, languageId: lang, text, index, kind: 'csreq', views, diagnostics: sortDiagnostics(diagnostics), chunkCache };
+}
+
+/** CSR066 across entries analysed separately: the parser sees one entry at a time. */
+function duplicateTypes(views: RequirementView[], index: LineIndex, options: AnalysisOptions): Diagnostic[] {
+  const severity = resolveSeverity('CSR066', 'warning', options, false);
+  if (!severity) return [];
+  const entries: { type: number; name: string; start: number; typeEnd: number }[] = [];
+  for (const v of views) {
+    const doc = v.analysis.parse.document;
+    if (doc?.kind !== 'set') continue;
+    for (const e of doc.entries) {
+      entries.push({ type: e.type, name: v.text.slice(e.typeRange.start.offset, e.typeRange.end.offset), start: v.toHost(e.range.start.offset), typeEnd: v.toHost(e.typeRange.end.offset) });
+    }
+  }
+  const last = new Map<number, (typeof entries)[number]>();
+  for (const e of entries) last.set(e.type, e);
+  const out: Diagnostic[] = [];
+  for (const e of entries) {
+    const winner = last.get(e.type)!;
+    if (winner === e) continue;
+    // Duplicates within one chunk were already reported by the parser.
+    const sameChunk = views.some((v) => e.start >= v.hostStart && winner.start < v.hostEnd && winner.start >= v.hostStart && e.start < v.hostEnd);
+    if (sameChunk) continue;
+    out.push({
+      code: 'CSR066', severity, range: index.range(e.start, e.typeEnd),
+      message: `\`${e.name}\` appears again on line ${index.positionAt(winner.start).line}: Apple keeps only the later entry and drops this one`,
+    });
+  }
+  return out;
+}
+
 /** The requirement under a document offset, with the offset in its own coordinates. */
 export function viewAt(state: DocState, hostOffset: number): { view: RequirementView; offset: number } | undefined {
-  for (const view of state.views) {
-    if (hostOffset < view.hostStart || hostOffset > view.hostEnd) continue;
-    const offset = view.fromHost(hostOffset);
-    if (offset === undefined) continue;
-    return { view, offset: Math.max(0, Math.min(offset, view.text.length)) };
+  // Adjacent pieces of a large set share a boundary: prefer the one that starts there.
+  for (const inclusiveEnd of [false, true]) {
+    for (const view of state.views) {
+      if (hostOffset < view.hostStart || hostOffset > view.hostEnd || (!inclusiveEnd && hostOffset === view.hostEnd)) continue;
+      const offset = view.fromHost(hostOffset);
+      if (offset === undefined) continue;
+      return { view, offset: Math.max(0, Math.min(offset, view.text.length)) };
+    }
   }
   return undefined;
 }

@@ -12,7 +12,8 @@ import {
 } from 'vscode-languageserver';
 import type { Expr } from '../grammar/ast.js';
 import { printCanonical } from '../grammar/print/canonical.js';
-import { escapeForHost } from './analysis/analyze.js';
+import { parse } from '../grammar/parser.js';
+import { escapeForHost, MAX_DEPTH } from './analysis/analyze.js';
 import { appleAnchored, branchFacts, disjuncts, missingAntiInjection } from './analysis/branches.js';
 import { summarizeRequirement } from './analysis/summary.js';
 import { rangeToHost, viewAt, type DocState, type RequirementView } from './documents.js';
@@ -48,13 +49,20 @@ export function documentSymbols(state: DocState): DocumentSymbol[] {
 
 export function foldingRanges(state: DocState): FoldingRange[] {
   if (state.kind !== 'csreq') return [];
-  const view = state.views[0]!;
   const out: FoldingRange[] = [];
-  for (const ref of requirementRefs(view.analysis.parse, view.text)) {
-    if (ref.range.end.line > ref.range.start.line) out.push({ startLine: ref.range.start.line - 1, endLine: ref.range.end.line - 1, kind: FoldingRangeKind.Region });
-  }
-  for (const c of view.analysis.parse.comments) {
-    if (c.range.end.line > c.range.start.line) out.push({ startLine: c.range.start.line - 1, endLine: c.range.end.line - 1, kind: FoldingRangeKind.Comment });
+  for (const view of state.views) {
+    const lines = (r: { start: { offset: number }; end: { offset: number } }) => {
+      const h = rangeToHost(view, state, r);
+      return h.end.line > h.start.line ? { startLine: h.start.line - 1, endLine: h.end.line - 1 } : undefined;
+    };
+    for (const ref of requirementRefs(view.analysis.parse, view.text)) {
+      const l = lines(ref.range);
+      if (l) out.push({ ...l, kind: FoldingRangeKind.Region });
+    }
+    for (const c of view.analysis.parse.comments) {
+      const l = lines(c.range);
+      if (l) out.push({ ...l, kind: FoldingRangeKind.Comment });
+    }
   }
   return out;
 }
@@ -91,44 +99,45 @@ const TYPE_INDEX: Record<string, number> = { keyword: 0, operator: 1, string: 2,
 
 export function semanticTokens(state: DocState): number[] {
   if (state.kind !== 'csreq') return [];
-  const view = state.views[0]!;
   const data: number[] = [];
   let prevLine = 0;
   let prevChar = 0;
-  const tokens = view.analysis.parse.tokens;
-  tokens.forEach((t, i) => {
-    let type = TYPE_INDEX[t.type];
-    if (type === undefined) return;
-    if (t.type === 'dotkey' && tokens[i - 1]?.image === '[') type = 4;
-    // A token may span lines (strings, block comments): emit one piece per line.
-    let start = t.range.start.offset;
-    const end = t.range.end.offset;
-    while (start < end) {
-      const nl = view.text.indexOf('\n', start);
-      const pieceEnd = nl === -1 || nl >= end ? end : nl;
-      const pos = view.index.positionAt(start);
-      const line = pos.line - 1;
-      const char = pos.column - 1;
-      if (pieceEnd > start) {
-        data.push(line - prevLine, line === prevLine ? char - prevChar : char, pieceEnd - start, type, 0);
-        prevLine = line;
-        prevChar = char;
+  for (const view of state.views) {
+    const tokens = view.analysis.parse.tokens;
+    tokens.forEach((t, i) => {
+      let type = TYPE_INDEX[t.type];
+      if (type === undefined) return;
+      if (t.type === 'dotkey' && tokens[i - 1]?.image === '[') type = 4;
+      // A token may span lines (strings, block comments): emit one piece per line.
+      let start = view.toHost(t.range.start.offset);
+      const end = view.toHost(t.range.end.offset);
+      while (start < end) {
+        const nl = state.text.indexOf('\n', start);
+        const pieceEnd = nl === -1 || nl >= end ? end : nl;
+        const pos = state.index.positionAt(start);
+        const line = pos.line - 1;
+        const char = pos.column - 1;
+        if (pieceEnd > start) {
+          data.push(line - prevLine, line === prevLine ? char - prevChar : char, pieceEnd - start, type, 0);
+          prevLine = line;
+          prevChar = char;
+        }
+        start = pieceEnd + 1;
       }
-      start = pieceEnd + 1;
-    }
-  });
+    });
+  }
   return data;
 }
 
 export function formatDocument(state: DocState): TextEdit[] | undefined {
-  if (state.kind !== 'csreq') return undefined;
-  const view = state.views[0]!;
-  const p = view.analysis.parse;
+  if (state.kind !== 'csreq' || state.diagnostics.some((d) => d.severity === 'error')) return undefined;
+  // A large set analysed entry by entry is parsed once more as a whole for printing.
+  const p = state.views.length === 1 ? state.views[0]!.analysis.parse : parse(state.text, { mode: 'set', maxDepth: MAX_DEPTH });
   if (!p.document || p.diagnostics.some((d) => d.severity === 'error')) return undefined;
-  let formatted = printCanonical(p.document, { comments: p.comments, source: view.text });
+  let formatted = printCanonical(p.document, { comments: p.comments, source: state.text });
   if (!formatted.endsWith('\n')) formatted += '\n';
-  if (formatted === view.text) return [];
-  return [{ range: toLspRange(state.index.range(0, view.text.length)), newText: formatted }];
+  if (formatted === state.text) return [];
+  return [{ range: toLspRange(state.index.range(0, state.text.length)), newText: formatted }];
 }
 
 function lspOverlap(a: LspRange, b: LspRange): boolean {
@@ -208,7 +217,7 @@ export function codeLenses(state: DocState): CodeLens[] {
     const targets = view.embedded || refs.length === 0 ? [{ range: { start: view.index.positionAt(0), end: view.index.positionAt(0) }, entry: undefined as number | undefined }] : refs.map((r) => ({ range: r.range, entry: r.index as number | undefined }));
     for (const t of targets) {
       const range = toLspRange(rangeToHost(view, state, { start: t.range.start, end: t.range.start }));
-      const arg = { uri: state.uri, requirement, ...(t.entry !== undefined && refs.length > 1 ? { entry: t.entry } : {}) };
+      const arg = { uri: state.uri, requirement, ...(t.entry !== undefined && (refs.length > 1 || state.views.length > 1) ? { entry: t.entry } : {}) };
       out.push(
         { range, command: { title: 'Test against binary…', command: COMMANDS.testAgainstPath, arguments: [arg] } },
         { range, command: { title: 'Test against process…', command: COMMANDS.testAgainstPid, arguments: [arg] } },

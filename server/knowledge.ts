@@ -151,7 +151,7 @@ export const KEYWORD_DOCS: Record<string, string> = {
   legacy: '`legacy`: Developer ID code allowed by the legacy (pre-2019) notarization exemption.',
   anchor: '`anchor …`: constrains the root of the signing chain. `anchor apple`: Apple\'s own code; `anchor apple generic`: any certificate Apple issued (every paying developer); `anchor trusted`: whatever the local trust settings trust; `anchor = H"…"`: a pinned root; `anchor[field.…]`: a field of the root.',
   apple: '`anchor apple`: only Apple\'s own code (Apple-issued macOS Software Signing leaf). Third-party code never matches it. `anchor apple generic`: any code signed with a certificate Apple issued.',
-  generic: '`anchor apple generic`: the chain ends at an Apple root, i.e. Apple issued the certificate. Every paying developer satisfies this: add a team check (`certificate leaf[subject.OU] = "TEAMID"`).',
+  generic: '`anchor apple generic`: the chain ends at an Apple root, i.e. Apple issued the certificate. Every paying Apple developer satisfies this: add a team check (`certificate leaf[subject.OU] = "TEAMID"`).',
   certificate: '`certificate SLOT …` (= `cert`): a certificate of the signing chain. Slots: `leaf` (= 0), `1` (the first intermediate), `root` (= -1, the anchor); negative numbers count back from the anchor.',
   cert: '`cert` = `certificate`.',
   trusted: '`trusted`: the certificate (or, for `anchor trusted`/`certificate trusted`, any certificate of the chain) is trusted as a root by the local Trust Settings. Accepts any chain the machine trusts; for third-party code pin an Apple anchor and team instead.',

@@ -66,9 +66,15 @@ export function normalizeSettings(raw: unknown): Settings {
   return out;
 }
 
-/** Documents up to this size get diagnostics on the next turn of the event loop; larger ones wait for typing to pause. */
-const IMMEDIATE_LIMIT = 256 * 1024;
-const LARGE_DEBOUNCE_MS = 60;
+/**
+ * Diagnostics wait until edits pause: 1 ms for ordinary documents (one timer
+ * tick, so a burst of queued changes is analysed once), longer for large
+ * ones; a steady stream of edits still gets diagnostics every MAX_WAIT_MS.
+ */
+const LARGE_DOCUMENT = 256 * 1024;
+const SMALL_DEBOUNCE_MS = 1;
+const LARGE_DEBOUNCE_MS = 10;
+const MAX_WAIT_MS = 250;
 
 const ITEM_KIND: Record<ItemKind, CompletionItemKind> = {
   keyword: CompletionItemKind.Keyword,
@@ -82,7 +88,8 @@ const ITEM_KIND: Record<ItemKind, CompletionItemKind> = {
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const states = new Map<string, DocState>();
-  const timers = new Map<string, NodeJS.Timeout | NodeJS.Immediate>();
+  const timers = new Map<string, NodeJS.Timeout>();
+  const pendingSince = new Map<string, number>();
   let settings: Settings = DEFAULT_SETTINGS;
   let trusted = true;
   let pullConfiguration = false;
@@ -94,7 +101,7 @@ export function startServer(connection: Connection): void {
     if (!doc) return undefined;
     const cached = states.get(uri);
     if (cached && cached.version === doc.version) return cached;
-    const state = analyzeDocument(uri, doc.version, doc.languageId, doc.getText(), options());
+    const state = analyzeDocument(uri, doc.version, doc.languageId, doc.getText(), options(), cached);
     states.set(uri, state);
     return state;
   }
@@ -102,21 +109,25 @@ export function startServer(connection: Connection): void {
   function cancelTimer(uri: string): void {
     const t = timers.get(uri);
     if (!t) return;
-    clearTimeout(t as NodeJS.Timeout);
-    clearImmediate(t as NodeJS.Immediate);
+    clearTimeout(t);
     timers.delete(uri);
   }
 
   function schedule(uri: string): void {
     const doc = documents.get(uri);
     if (!doc) return;
+    const now = Date.now();
+    const since = pendingSince.get(uri) ?? now;
+    pendingSince.set(uri, since);
+    // A pending run always analyses the newest version; under a steady stream of edits let it fire.
+    if (timers.has(uri) && now - since >= MAX_WAIT_MS) return;
     cancelTimer(uri);
     const run = () => {
       timers.delete(uri);
+      pendingSince.delete(uri);
       publish(uri);
     };
-    // Rapid edits replace the pending run, so only the newest version is analysed.
-    timers.set(uri, doc.getText().length <= IMMEDIATE_LIMIT ? setImmediate(run) : setTimeout(run, LARGE_DEBOUNCE_MS));
+    timers.set(uri, setTimeout(run, doc.getText().length <= LARGE_DOCUMENT ? SMALL_DEBOUNCE_MS : LARGE_DEBOUNCE_MS));
   }
 
   function publish(uri: string): void {
@@ -214,6 +225,7 @@ export function startServer(connection: Connection): void {
   documents.onDidChangeContent((e) => schedule(e.document.uri));
   documents.onDidClose((e) => {
     cancelTimer(e.document.uri);
+    pendingSince.delete(e.document.uri);
     states.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
@@ -234,7 +246,7 @@ export function startServer(connection: Connection): void {
     const state = stateOf(p.textDocument.uri);
     if (!state) return null;
     const hostOffset = docOffset(state, p.position);
-    const at = state.kind === 'csreq' ? { view: state.views[0]!, offset: hostOffset } : viewAt(state, hostOffset);
+    const at = viewAt(state, hostOffset) ?? (state.kind === 'csreq' && state.views[0] ? { view: state.views[0], offset: hostOffset } : undefined);
     if (!at) return null;
     const { view, offset } = at;
     return completeAt(view.text, offset, view.mode).map((c, i): CompletionItem => {

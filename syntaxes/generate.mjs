@@ -197,8 +197,8 @@ function swift() {
     });
     rules.push({
       name: 'meta.embedded.requirement.csreq',
-      begin: open(api, skip) + r`(#+")`,
-      end: r`"\3`,
+      begin: open(api, skip) + r`((#+)")`,
+      end: r`"\4`,
       beginCaptures: { ...apiCaptures, 3: { name: 'string.quoted.double.raw.swift punctuation.definition.string.begin.swift' } },
       endCaptures: { 0: { name: 'string.quoted.double.raw.swift punctuation.definition.string.end.swift' } },
       contentName: 'source.csreq.embedded',
@@ -228,7 +228,8 @@ function swift() {
 
 function shell() {
   // `-R=…`, `-r=…`, `--test-requirement=…`, or the argument as its own word starting with `=`.
-  const option = r`(?<![\w-])(-[A-Za-z]*[Rr]|--test-requirement|--requirements)`;
+  // The shell grammar's option rule starts at the blank before the dash, so this one must too to take precedence.
+  const option = r`(?:^|[\t ]+)(-[A-Za-z]*[Rr]|--test-requirement|--requirements)`;
   const rule = (quote, begin, patterns) => ({
     name: 'meta.embedded.requirement.csreq',
     begin,
@@ -243,18 +244,19 @@ function shell() {
     contentName: 'source.csreq.embedded',
     patterns,
   });
+  const expansion = { name: 'variable.other.expansion.shell', match: r`\$(?:\{[^}]*\}|\([^)]*\)|[A-Za-z_][A-Za-z0-9_]*)` };
   const doubleBody = [
     { include: 'source.csreq#comments' },
-    escapedString,
+    { ...escapedString, patterns: [expansion] },
     { name: 'constant.character.escape.csreq.host', match: r`\\[$\x60\\]` },
-    { name: 'variable.other.expansion.shell', match: r`\$(?:\{[^}]*\}|\([^)]*\)|[A-Za-z_][A-Za-z0-9_]*)` },
+    expansion,
     { include: 'source.csreq#tokens' },
   ];
   return {
     $schema: csreq.$schema,
     name: 'Code Signing Requirement in shell scripts',
     scopeName: 'csreq.injection.shell',
-    injectionSelector: 'L:source.shell -comment -string',
+    injectionSelector: 'L:source.shell -comment -string.quoted',
     patterns: [
       rule("'", option + r`(=)(')(=?)`, [{ include: 'source.csreq' }]),
       rule('"', option + r`(=)(")(=?)`, doubleBody),

@@ -88,6 +88,7 @@ export async function resolveBundle(dir: string): Promise<ResolvedCode> {
         { cause: err },
       );
     }
+    if (real === root) throw new CodeReadError('bad-bundle', `${dir}: main executable ${relative(root, candidate)} links back to the bundle itself`);
     if (!inside(root, real)) throw new CodeReadError('bad-bundle', `${dir}: main executable ${relative(root, candidate)} resolves to ${real}, outside the bundle`);
     const st = await lstat(real);
     if (!st.isFile()) throw new CodeReadError('bad-bundle', `${dir}: main executable ${relative(root, candidate)} is not a regular file${st.isDirectory() ? ' (a directory: nested bundles are not followed)' : ''}`);

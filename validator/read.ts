@@ -75,6 +75,8 @@ export interface SignatureLayout {
   cmsSize?: number;
   /** Raw DER entitlements (slot 7), when present. */
   derEntitlements?: Uint8Array;
+  /** The same, decoded (also in facts.entitlements when there is no XML blob). */
+  derEntitlementsDict?: PlistDict;
   specialSlots: SpecialSlotCheck[];
   /** Pages checked per CodeDirectory slot, when pages were verified. */
   pages?: { directory: number; pages: number; mismatches: number }[];
@@ -125,38 +127,52 @@ export async function readCode(path: string, options: ReadOptions = {}): Promise
   const resolved = await resolveCode(path);
   const src = await ByteSource.open(resolved.executablePath);
   try {
-    const container = await readContainer(src);
-    let locations = container.slices;
-    if (options.arch !== undefined) {
-      locations = locations.filter((s) => s.arch === options.arch);
-      if (locations.length === 0) {
-        throw new CodeReadError('arch-not-found', `${path}: no ${options.arch} slice (has ${container.slices.map((s) => s.arch).join(', ')})`);
-      }
-    }
-    const headers: MachHeader[] = [];
-    for (const loc of locations) headers.push(await readMachHeader(src, loc));
-
-    // Progress covers the page hashing of all slices, which is where the time goes.
-    let total = 0;
-    for (const h of headers) total += h.codeSignature && options.verifyPages !== false ? Math.min(h.codeSignature.dataOffset, src.size) : 0;
-    let done = 0;
-    const progress = options.onProgress
-      ? (bytes: number) => {
-          done += bytes;
-          options.onProgress!(Math.min(done, total), total);
-        }
-      : undefined;
-
-    const slices: SliceReport[] = [];
-    for (let i = 0; i < locations.length; i++) {
-      slices.push(await readSlice({ src, loc: locations[i]!, resolved, options, ...(progress ? { progress } : {}) }, headers[i]!));
-    }
-    const report: CodeReport = { path, executablePath: resolved.executablePath, container: container.kind, slices };
-    if (resolved.bundle) report.bundle = { path: resolved.bundle.path, infoPlist: resolved.bundle.infoPlist };
-    return report;
+    return await readSource(src, resolved, options);
   } finally {
     await src.close();
   }
+}
+
+/**
+ * The same for a Mach-O image already in memory (no bundle, so no Info.plist
+ * other than an embedded one); `name` stands for the path in messages.
+ */
+export async function readCodeBytes(bytes: Uint8Array, options: ReadOptions = {}, name = '<memory>'): Promise<CodeReport> {
+  options.signal?.throwIfAborted();
+  return readSource(ByteSource.fromBytes(bytes, name), { path: name, executablePath: name }, options);
+}
+
+async function readSource(src: ByteSource, resolved: ResolvedCode, options: ReadOptions): Promise<CodeReport> {
+  const path = resolved.path;
+  const container = await readContainer(src);
+  let locations = container.slices;
+  if (options.arch !== undefined) {
+    locations = locations.filter((s) => s.arch === options.arch);
+    if (locations.length === 0) {
+      throw new CodeReadError('arch-not-found', `${path}: no ${options.arch} slice (has ${container.slices.map((s) => s.arch).join(', ')})`);
+    }
+  }
+  const headers: MachHeader[] = [];
+  for (const loc of locations) headers.push(await readMachHeader(src, loc));
+
+  // Progress covers the page hashing of all slices, which is where the time goes.
+  let total = 0;
+  for (const h of headers) total += h.codeSignature && options.verifyPages !== false ? Math.min(h.codeSignature.dataOffset, src.size) : 0;
+  let done = 0;
+  const progress = options.onProgress
+    ? (bytes: number) => {
+        done += bytes;
+        options.onProgress!(Math.min(done, total), total);
+      }
+    : undefined;
+
+  const slices: SliceReport[] = [];
+  for (let i = 0; i < locations.length; i++) {
+    slices.push(await readSlice({ src, loc: locations[i]!, resolved, options, ...(progress ? { progress } : {}) }, headers[i]!));
+  }
+  const report: CodeReport = { path, executablePath: resolved.executablePath, container: container.kind, slices };
+  if (resolved.bundle) report.bundle = { path: resolved.bundle.path, infoPlist: resolved.bundle.infoPlist };
+  return report;
 }
 
 function error(code: string, message: string): Problem {
@@ -306,7 +322,22 @@ async function readSlice(ctx: SliceContext, header: MachHeader): Promise<SliceRe
   if (derEntitlements) {
     if (derEntitlements.magic !== CSMAGIC_EMBEDDED_DER_ENTITLEMENTS) {
       problems.push(error('blob-bad-magic', `DER entitlements blob has magic ${hex32(derEntitlements.magic)}, expected ${hex32(CSMAGIC_EMBEDDED_DER_ENTITLEMENTS)}`));
-    } else layout.derEntitlements = new Uint8Array(derEntitlements.bytes.subarray(8));
+    } else {
+      layout.derEntitlements = new Uint8Array(derEntitlements.bytes.subarray(8));
+      const { decodeDerEntitlements, DerEntitlementsError, plistEqual } = await import('./signature/der-entitlements.js');
+      try {
+        const decoded = decodeDerEntitlements(layout.derEntitlements);
+        layout.derEntitlementsDict = decoded;
+        // The kernel enforces the DER form, user space (and requirements) read the XML one.
+        if (facts.entitlements && !plistEqual(facts.entitlements, decoded)) {
+          problems.push({ code: 'entitlements-disagree', severity: 'warning', message: 'the XML entitlements (slot 5) and the DER entitlements (slot 7) differ: the kernel enforces the DER ones' });
+        }
+        if (!entitlements) facts.entitlements = decoded;
+      } catch (err) {
+        if (!(err instanceof DerEntitlementsError)) throw err;
+        problems.push(error('entitlements-malformed', `DER entitlements blob at file offset ${sigFileOffset + derEntitlements.offset}: ${err.message}`));
+      }
+    }
   }
 
   // Special slots, for every CodeDirectory with its own hash type.
@@ -461,7 +492,7 @@ async function checkPages(ctx: SliceContext, directories: CodeDirectory[]): Prom
   }
   const pages: NonNullable<SignatureLayout['pages']> = [];
   if (jobs.length > 0) {
-    const result = await verifyPageHashes(src.path, loc.offset, jobs, {
+    const result = await verifyPageHashes(src, loc.offset, jobs, {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(ctx.progress ? { onProgress: progressOf(ctx.progress) } : {}),
     });
@@ -477,7 +508,7 @@ async function checkPages(ctx: SliceContext, directories: CodeDirectory[]): Prom
     });
   }
   for (const cd of whole) {
-    const got = (await hashWholeRange(src.path, loc.offset, Number(cd.codeLimit), cd.algorithm!, options.signal)).subarray(0, cd.hashSize);
+    const got = (await hashWholeRange(src, loc.offset, Number(cd.codeLimit), cd.algorithm!, options.signal)).subarray(0, cd.hashSize);
     const want = codeHashes(cd).subarray(0, cd.hashSize);
     const bad = cd.nCodeSlots !== 1 || !got.equals(want);
     pages.push({ directory: cd.slot, pages: 1, mismatches: bad ? 1 : 0 });

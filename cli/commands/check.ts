@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import type { Expr, Requirement } from '../../grammar/ast.js';
 import type { Diagnostic } from '../../grammar/diagnostics.js';
 import { parse, parseBytes } from '../../grammar/parser.js';
+import { printCanonical } from '../../grammar/print/canonical.js';
 import { evaluate, type EvalNode, type Verdict } from '../../validator/evaluate/evaluate.js';
-import { clauseText } from '../../validator/evaluate/clause.js';
 import { postureReport, type PostureItem } from '../../validator/posture.js';
 import type { Problem } from '../../validator/problems.js';
 import { CodeReadError, readCode, type CodeReport, type ReadOptions } from '../../validator/read.js';
@@ -129,7 +129,8 @@ function parseAt(value: string | undefined): 'signing-time' | 'now' | Date {
   if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
     throw new UsageError(`--at takes signing-time, now or an ISO-8601 date (e.g. 2024-01-31T12:00:00Z), not '${value}'`);
   }
-  const d = new Date(value);
+  // A time without a zone means UTC here, not the local zone of whatever machine runs the check.
+  const d = new Date(/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value.replace(' ', 'T')) ? `${value.replace(' ', 'T')}Z` : value);
   if (Number.isNaN(d.getTime())) throw new UsageError(`--at: '${value}' is not a valid date`);
   return d;
 }
@@ -181,9 +182,9 @@ async function loadBlob(name: string, bytes: Uint8Array): Promise<LoadedRequirem
   const { decompile, BlobError } = await import('../../grammar/codec/decode.js');
   try {
     const doc = decompile(bytes);
-    if (doc.kind === 'requirement') return { name, text: doc.expr ? clauseText(doc.expr) : '', requirement: doc, diagnostics: [] };
+    if (doc.kind === 'requirement') return { name, text: printCanonical(doc), requirement: doc, diagnostics: [] };
     const designated = doc.entries.find((e) => e.type === 3);
-    if (designated) return { name, text: designated.requirement.expr ? clauseText(designated.requirement.expr) : '', requirement: designated.requirement, diagnostics: [] };
+    if (designated) return { name, text: printCanonical(designated.requirement), requirement: designated.requirement, diagnostics: [] };
     return { name, text: '', requirement: undefined, diagnostics: [blobDiagnostic('a requirement set without a designated requirement; give a single requirement')] };
   } catch (err) {
     if (err instanceof BlobError) return { name, text: '', requirement: undefined, diagnostics: [blobDiagnostic(`not a valid requirement blob: ${err.message}`)] };
@@ -236,7 +237,9 @@ export function checkReport(report: CodeReport, requirement: Requirement, text: 
     const tree = evaluate(requirement, facts);
     if (!slice.verification.ok) {
       const errors = problems.filter((p) => p.severity === 'error');
-      const why = errors.length > 0 ? errors.map((p) => `${p.message} [${p.code}]`).join('; ') : 'the signature did not verify';
+      const shown = errors.slice(0, 3).map((p) => `${p.message} [${p.code}]`);
+      if (errors.length > 3) shown.push(`and ${errors.length - 3} more`);
+      const why = shown.length > 0 ? shown.join('; ') : 'the signature did not verify';
       return { ...base, verdict: 'invalid', invalidReason: `invalid signature: ${why}`, tree };
     }
     return { ...base, verdict: sliceVerdict(tree.verdict), tree };

@@ -106,6 +106,9 @@ function range(start: number, end: number): Range {
   return { start: pos(start), end: pos(end) };
 }
 
+/** How many times over the sub-blobs of a set may cover its bytes before decoding gives up. */
+const OVERLAP_FACTOR = 4;
+
 function decodeSet(ctx: Ctx): RequirementSet {
   const { view, bytes } = ctx;
   const length = bytes.length;
@@ -115,6 +118,10 @@ function decodeSet(ctx: Ctx): RequirementSet {
     throw new BlobError(8, `the set claims ${count} entries, whose index needs ${indexEnd} bytes, but the blob has ${length}`);
   }
   const entries: RequirementSetEntry[] = [];
+  // Entries may share or overlap sub-blobs. Sharing is decoded once; overlap is bounded so a crafted
+  // index cannot make decoding quadratic (Apple's compiler writes sub-blobs back to back, never overlapping).
+  const decoded = new Map<number, Requirement>();
+  let decodedBytes = 0;
   for (let i = 0; i < count; i++) {
     const at = 12 + 8 * i;
     const type = view.getUint32(at);
@@ -135,7 +142,15 @@ function decodeSet(ctx: Ctx): RequirementSet {
     if (subLength < 12 || offset + subLength > length) {
       throw new BlobError(offset + 4, `set entry ${i}: its requirement declares ${subLength} bytes, which ${subLength < 12 ? 'is shorter than the 12-byte header' : `runs past the end of the set (${length - offset} bytes left)`}`);
     }
-    const requirement = decodeRequirement(ctx, offset, offset + subLength);
+    let requirement = decoded.get(offset);
+    if (!requirement) {
+      decodedBytes += subLength;
+      if (decodedBytes > OVERLAP_FACTOR * length) {
+        throw new BlobError(at + 4, `set entry ${i}: the set's sub-blobs overlap more than ${OVERLAP_FACTOR} times over`);
+      }
+      requirement = decodeRequirement(ctx, offset, offset + subLength);
+      decoded.set(offset, requirement);
+    }
     entries.push({ range: requirement.range, type, typeRange: range(at, at + 4), requirement });
   }
   return { kind: 'set', range: range(0, length), entries };
@@ -170,7 +185,9 @@ class Reader {
 
   private need(n: number, what: string): void {
     if (this.pc + n > this.end) {
-      const left = Math.max(0, this.end - this.pc);
+      // The padding after the last data item may already have carried pc past the end.
+      if (this.pc > this.end) throw new BlobError(this.end, `${what} would start at byte ${this.pc}, past the end of the blob`);
+      const left = this.end - this.pc;
       throw new BlobError(this.pc, `${what} needs ${n} bytes, but the blob ends ${left === 0 ? 'here' : `after ${left}`}`);
     }
   }
@@ -217,8 +234,19 @@ class Reader {
   }
 }
 
+/** Lenient UTF-8; nearly every operand is short ASCII, which skips TextDecoder's per-call cost. */
+function text(bytes: Uint8Array): string {
+  if (bytes.length > 64) return utf8Text(bytes);
+  let s = '';
+  for (const b of bytes) {
+    if (b >= 0x80) return utf8Text(bytes);
+    s += String.fromCharCode(b);
+  }
+  return s;
+}
+
 function toValue(item: DataItem): Value {
-  return { range: range(item.start, item.end), bytes: item.bytes, text: utf8Text(item.bytes), form: 'binary' };
+  return { range: range(item.start, item.end), bytes: item.bytes, text: text(item.bytes), form: 'binary' };
 }
 
 function toOid(item: DataItem): Oid {

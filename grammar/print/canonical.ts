@@ -27,7 +27,7 @@
  * printer still prints a best effort: strings with a backslash, a NUL or
  * non-UTF-8 bytes in keys, identifiers and names (there is no escape but
  * `\"`); OIDs whose bytes no dotted text produces; hashes other than 20 bytes;
- * dates outside years 0000–9999; opInfoKeyValue (prints as the
+ * dates outside years 0000–9999; empty sets; opInfoKeyValue (prints as the
  * equivalent `info[k] = v`); unknown opcodes and match operations (print as
  * comments plus the equivalent `never`/operand); lightweight code
  * requirements; syntax-error placeholders.
@@ -76,8 +76,9 @@ class CanonicalPrinter {
   private out = '';
   private readonly comments: Comment[];
   private next = 0;
-  /** Inside an expression, continuation lines after a line comment are indented. */
+  /** Inside an expression, once its first token is out, continuation lines (after a line comment) are indented. */
   private inExpr = false;
+  private started = false;
 
   constructor(private readonly options: CanonicalOptions) {
     this.comments = [...(options.comments ?? [])].sort((a, b) => a.range.start.offset - b.range.start.offset);
@@ -85,6 +86,7 @@ class CanonicalPrinter {
 
   document(node: RequirementDocument | Expr): string {
     if (node.kind === 'set') {
+      if (node.entries.length === 0) this.problem(node.range, 'an empty requirement set cannot be written in text');
       for (const entry of node.entries) this.setEntry(entry);
     } else if (node.kind === 'requirement') {
       this.requirement(node);
@@ -92,7 +94,7 @@ class CanonicalPrinter {
       this.expr(node);
     }
     this.flush(Infinity);
-    return this.out;
+    return this.out.replace(/ +$/, '');
   }
 
   private problem(range: Range, message: string): void {
@@ -106,11 +108,12 @@ class CanonicalPrinter {
     if (this.out === '' || this.out.endsWith('\n')) {
       text = text.replace(/^ +/, '');
       if (text === '') return;
-      if (this.out !== '' && this.inExpr) this.out += INDENT;
+      if (this.out !== '' && this.inExpr && this.started) this.out += INDENT;
     } else if (this.out.endsWith(' ') && text.startsWith(' ')) {
       text = text.slice(1);
     }
     this.out += text;
+    if (this.inExpr) this.started = true;
   }
 
   private flush(before: number): void {
@@ -119,15 +122,26 @@ class CanonicalPrinter {
     }
   }
 
+  /** Comments that end the entry's last source line stay on its line. */
+  private flushLine(line: number): void {
+    while (this.next < this.comments.length && this.comments[this.next]!.range.start.line <= line) {
+      this.comment(this.comments[this.next++]!);
+    }
+  }
+
   private comment(c: Comment): void {
     const { source } = this.options;
     const text = source !== undefined ? source.slice(c.range.start.offset, c.range.end.offset) : commentText(c);
-    const ownLine = source !== undefined && /^[ \t]*$/.test(source.slice(source.lastIndexOf('\n', c.range.start.offset - 1) + 1, c.range.start.offset));
+    const lineEnd = source === undefined ? -1 : source.indexOf('\n', c.range.end.offset);
+    const ownLine =
+      source !== undefined &&
+      /^[ \t]*$/.test(source.slice(source.lastIndexOf('\n', c.range.start.offset - 1) + 1, c.range.start.offset)) &&
+      /^[ \t]*$/.test(source.slice(c.range.end.offset, lineEnd < 0 ? source.length : lineEnd));
     const runsToLineEnd = c.style !== 'block';
     const atLineStart = this.out === '' || this.out.endsWith('\n');
     if (ownLine && !atLineStart) this.out = this.out.replace(/ +$/, '') + '\n';
     else if (!atLineStart && !/[ ([]$/.test(this.out)) this.out += ' ';
-    if (this.out.endsWith('\n') && this.out !== '' && this.inExpr) this.out += INDENT;
+    if (this.out.endsWith('\n') && this.inExpr && this.started) this.out += INDENT;
     this.out += text;
     this.out += runsToLineEnd || ownLine ? '\n' : ' ';
   }
@@ -141,6 +155,7 @@ class CanonicalPrinter {
     const name = ['', 'host', 'guest', 'designated', 'library', 'plugin'][type];
     this.write((name || String(type)) + ' => ');
     this.requirement(entry.requirement);
+    this.flushLine(entry.requirement.range.end.line);
     if (!this.out.endsWith('\n')) this.out += '\n';
   }
 
@@ -161,6 +176,7 @@ class CanonicalPrinter {
     const tasks: Task[] = [{ e: root, level: Level.Top }];
     const nest = this.options.preserveNesting === true;
     this.inExpr = true;
+    this.started = false;
     while (tasks.length > 0) {
       const t = tasks.pop()!;
       if (typeof t === 'string') {
@@ -200,7 +216,10 @@ class CanonicalPrinter {
           break;
         }
         default:
-          this.write(this.leaf(e));
+          for (const piece of this.leaf(e)) {
+            if (typeof piece === 'string') this.write(piece);
+            else this.flush(piece.flush);
+          }
       }
     }
     this.inExpr = false;
@@ -208,10 +227,10 @@ class CanonicalPrinter {
 
   // ---- leaves ---------------------------------------------------------------
 
-  private value(v: Value, context: ValueContext, dotOk: boolean): string {
+  private value(v: Value, context: ValueContext, dotOk: boolean): Piece[] {
     const c = canonicalValue(v.bytes, v.form, context, dotOk);
     if (!c.exact) this.problem(v.range, 'no token can spell this string (a backslash, a NUL or bytes that are not UTF-8)');
-    return c.text;
+    return [at(v.range), c.text];
   }
 
   private slotWord(slot: CertSlot): string {
@@ -223,19 +242,23 @@ class CanonicalPrinter {
     return i === -2147483648 ? '2147483648' : `-${-i}`;
   }
 
-  private certPrefix(slot: CertSlot): string {
-    return slot.spelling === 'anchor' && slot.index === -1 ? 'anchor' : `certificate ${this.slotWord(slot)}`;
+  private certPrefix(slot: CertSlot): Piece[] {
+    return slot.spelling === 'anchor' && slot.index === -1 ? ['anchor'] : ['certificate ', at(slot.range), this.slotWord(slot)];
   }
 
-  private oid(prefix: string, oid: Oid): string {
+  private oid(prefix: string, oid: Oid): Piece[] {
+    return [at(oid.range), prefix + this.oidText(oid)];
+  }
+
+  private oidText(oid: Oid): string {
     const written = oid.text;
-    if (/^[0-9]+(\.[0-9]+)*$/.test(written) && bytesEqual(encodeOid(written).bytes, oid.bytes)) return prefix + written;
-    if (oid.bytes.length === 0) return prefix + '0';
+    if (/^[0-9]+(\.[0-9]+)*$/.test(written) && bytesEqual(encodeOid(written).bytes, oid.bytes)) return written;
+    if (oid.bytes.length === 0) return '0';
     const decoded = decodeOid(oid.bytes);
     if (!bytesEqual(encodeOid(decoded).bytes, oid.bytes)) {
       this.problem(oid.range, `no dotted OID text encodes to the bytes ${toHex(oid.bytes)}`);
     }
-    return prefix + decoded;
+    return decoded;
   }
 
   private hash(bytes: Uint8Array, range: Range): string {
@@ -243,101 +266,109 @@ class CanonicalPrinter {
     return `H"${toHex(bytes)}"`;
   }
 
-  private leaf(e: Exclude<Expr, { kind: 'and' | 'or' | 'not' | 'unknownOp' }>): string {
+  /** Leaves are printed as pieces, with a flush before each operand so a comment lands before the token it preceded. */
+  private leaf(e: Exclude<Expr, { kind: 'and' | 'or' | 'not' | 'unknownOp' }>): Piece[] {
     switch (e.kind) {
       case 'const':
-        return e.value ? 'always' : 'never';
+        return [e.value ? 'always' : 'never'];
       case 'identifier':
-        return 'identifier ' + this.value(e.value, 'name', false);
+        return ['identifier ', ...this.value(e.value, 'name', false)];
       case 'cdhash':
-        return 'cdhash ' + this.hash(e.hash, e.range);
+        return ['cdhash ', this.hash(e.hash, e.range)];
       case 'platform':
         // `platform` takes no sign; atol's int32 wrap-around reaches negative values.
-        return `platform = ${e.value >>> 0}`;
+        return [`platform = ${e.value >>> 0}`];
       case 'notarized':
-        return 'notarized';
+        return ['notarized'];
       case 'legacy':
-        return 'legacy';
+        return ['legacy'];
       case 'anchorApple':
-        return 'anchor apple';
+        return ['anchor apple'];
       case 'anchorAppleGeneric':
-        return 'anchor apple generic';
+        return ['anchor apple generic'];
       case 'namedAnchor':
-        return 'anchor apple ' + this.value(e.name, 'name', false);
+        return ['anchor apple ', ...this.value(e.name, 'name', false)];
       case 'namedCode':
-        return '(' + this.value(e.name, 'name', false) + ')';
+        return ['(', ...this.value(e.name, 'name', false), ')'];
       case 'trustedCerts':
-        return 'anchor trusted';
+        return ['anchor trusted'];
       case 'trustedCert':
-        return `certificate ${this.slotWord(e.slot)} trusted`;
+        return ['certificate ', at(e.slot.range), this.slotWord(e.slot), ' trusted'];
       case 'certHash': {
-        const digest = e.hash
-          ? this.hash(e.hash, e.range)
+        const digest: Piece[] = e.hash
+          ? [this.hash(e.hash, e.range)]
           : e.path
             ? this.value({ ...e.path, form: 'quoted' }, 'name', false)
-            : (this.problem(e.range, 'certificate digest with neither hash nor file'), 'H""');
-        return `${this.certPrefix(e.slot)} = ${digest}`;
+            : (this.problem(e.range, 'certificate digest with neither hash nor file'), ['H""']);
+        return [...this.certPrefix(e.slot), ' = ', ...digest];
       }
       case 'certField': {
-        const key = this.value(e.key, 'key', true);
         if (!startsWithSubject(e.key.bytes)) {
           this.problem(e.key.range, 'a certificate field key must start with "subject." to be written as text');
         }
-        return `${this.certPrefix(e.slot)}[${key}]${this.match(e.match)}`;
+        return [...this.certPrefix(e.slot), '[', ...this.value(e.key, 'key', true), ']', ...this.match(e.match)];
       }
       case 'certGeneric':
-        return `${this.certPrefix(e.slot)}[${this.oid(e.prefix === 'extension' ? 'extension.' : 'field.', e.oid)}]${this.match(e.match)}`;
+        return [...this.certPrefix(e.slot), '[', ...this.oid(e.prefix === 'extension' ? 'extension.' : 'field.', e.oid), ']', ...this.match(e.match)];
       case 'certPolicy':
-        return `${this.certPrefix(e.slot)}[${this.oid('policy.', e.oid)}]${this.match(e.match)}`;
+        return [...this.certPrefix(e.slot), '[', ...this.oid('policy.', e.oid), ']', ...this.match(e.match)];
       case 'certDate':
-        return `${this.certPrefix(e.slot)}[${this.oid('timestamp.', e.oid)}]${this.match(e.match)}`;
+        return [...this.certPrefix(e.slot), '[', ...this.oid('timestamp.', e.oid), ']', ...this.match(e.match)];
       case 'info':
-        return `info[${this.value(e.key, 'key', true)}]${this.match(e.match)}`;
+        return ['info[', ...this.value(e.key, 'key', true), ']', ...this.match(e.match)];
       case 'entitlement':
-        return `entitlement[${this.value(e.key, 'key', true)}]${this.match(e.match)}`;
+        return ['entitlement[', ...this.value(e.key, 'key', true), ']', ...this.match(e.match)];
       case 'infoKeyValue':
         this.problem(e.range, 'legacy opInfoKeyValue (5) prints as the equivalent info[key] = value, which compiles to opInfoKeyField (10)');
-        return `info[${this.value(e.key, 'key', true)}] = ${this.value(e.value, 'match', false)}`;
+        return ['info[', ...this.value(e.key, 'key', true), '] = ', ...this.value(e.value, 'match', false)];
       case 'error':
         this.problem(e.range, 'syntax error');
-        return '/* syntax error */';
+        return ['/* syntax error */'];
     }
   }
 
-  private match(m: Match): string {
+  private match(m: Match): Piece[] {
+    const v = (value: Value) => this.value(value, 'match', false);
+    const head = at(m.range);
     switch (m.op) {
       case 'exists':
-        return m.implicit ? '' : ' exists';
+        return m.implicit ? [] : [head, ' exists'];
       case 'absent':
-        return ' absent';
+        return [head, ' absent'];
       case 'equal':
-        return ' = ' + this.value(m.value, 'match', false);
+        return [head, ' = ', ...v(m.value)];
       case 'contains':
-        return m.spelling === 'wildcards' ? ` = *${this.value(m.value, 'match', false)}*` : ' ~ ' + this.value(m.value, 'match', false);
+        return m.spelling === 'wildcards' ? [head, ' = *', ...v(m.value), '*'] : [head, ' ~ ', ...v(m.value)];
       case 'beginsWith':
-        return ` = ${this.value(m.value, 'match', false)}*`;
+        return [head, ' = ', ...v(m.value), '*'];
       case 'endsWith':
-        return ` = *${this.value(m.value, 'match', false)}`;
+        return [head, ' = *', ...v(m.value)];
       case 'lessThan':
-        return ' < ' + this.value(m.value, 'match', false);
+        return [head, ' < ', ...v(m.value)];
       case 'greaterThan':
-        return ' > ' + this.value(m.value, 'match', false);
+        return [head, ' > ', ...v(m.value)];
       case 'lessEqual':
-        return ' <= ' + this.value(m.value, 'match', false);
+        return [head, ' <= ', ...v(m.value)];
       case 'greaterEqual':
-        return ' >= ' + this.value(m.value, 'match', false);
+        return [head, ' >= ', ...v(m.value)];
       case 'unknown':
         this.problem(m.range, `unknown match operation ${m.code} has no text form`);
-        return ` /* match operation ${m.code} */`;
+        return [` /* match operation ${m.code} */`];
       default: {
         const text = formatTimestamp(m.seconds);
         const back = parseTimestamp(text);
         if (!back.valid || back.seconds !== m.seconds) this.problem(m.range, `the date ${m.seconds} s after 2001 is outside what timestamp "…" can write (years 0000–9999)`);
         const op = { on: ' = ', before: ' < ', after: ' > ', onOrBefore: ' <= ', onOrAfter: ' >= ' }[m.op];
-        return `${op}timestamp "${text}"`;
+        return [head, `${op}timestamp "${text}"`];
       }
     }
   }
+}
+
+type Piece = string | { flush: number };
+
+function at(range: Range): Piece {
+  return { flush: range.start.offset };
 }
 
 function pushAll(tasks: Task[], inOrder: Task[]): void {

@@ -107,10 +107,14 @@ std::string StringArg(const Napi::CallbackInfo& info, size_t index, const char* 
   Napi::Env env = info.Env();
   if (info.Length() <= index || !info[index].IsString())
     throw Napi::TypeError::New(env, std::string(what) + " must be a string");
+  // Measure before copying, so an oversized string is refused without being duplicated.
+  size_t length = 0;
+  if (napi_get_value_string_utf8(env, info[index], nullptr, 0, &length) != napi_ok)
+    throw Napi::TypeError::New(env, std::string(what) + " must be a string");
+  if (length > maxBytes)
+    throw Napi::RangeError::New(env, std::string(what) + " is longer than " + std::to_string(maxBytes) + " bytes");
   std::string s = info[index].As<Napi::String>().Utf8Value();
   if (!allowEmpty && s.empty()) throw Napi::RangeError::New(env, std::string(what) + " must not be empty");
-  if (s.size() > maxBytes)
-    throw Napi::RangeError::New(env, std::string(what) + " is longer than " + std::to_string(maxBytes) + " bytes");
   if (!allowNul && s.find('\0') != std::string::npos)
     throw Napi::TypeError::New(env, std::string(what) + " must not contain NUL characters");
   return s;

@@ -39,7 +39,7 @@ class Fd {
 };
 
 // Returns 0 or an errno value.
-int ReadAll(int fd, std::string& out) {
+int ReadAll(int fd, std::string& out, size_t limit = kMaxProcFile) {
   out.clear();
   char buf[4096];
   for (;;) {
@@ -49,7 +49,7 @@ int ReadAll(int fd, std::string& out) {
       return errno;
     }
     if (n == 0) return 0;
-    if (out.size() + static_cast<size_t>(n) > kMaxProcFile) return EFBIG;
+    if (out.size() + static_cast<size_t>(n) > limit) return EFBIG;
     out.append(buf, static_cast<size_t>(n));
   }
 }
@@ -60,10 +60,10 @@ int ReadAt(int dirfd, const char* name, std::string& out) {
   return ReadAll(fd.get(), out);
 }
 
-int ReadFile(const char* path, std::string& out) {
+int ReadFile(const char* path, std::string& out, size_t limit = kMaxProcFile) {
   Fd fd(open(path, O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return errno;
-  return ReadAll(fd.get(), out);
+  return ReadAll(fd.get(), out, limit);
 }
 
 std::string Trim(std::string s) {
@@ -83,8 +83,10 @@ const std::string& BootId() {
 // Boot time in seconds since the epoch (btime in /proc/stat), 0 if unknown.
 long long BootTime() {
   static const long long btime = [] {
+    // /proc/stat grows with CPUs and interrupts (the "intr" line alone can be
+    // tens of KiB on large machines); btime comes after those lines.
     std::string text;
-    if (ReadFile("/proc/stat", text) != 0 && text.empty()) return 0LL;
+    if (ReadFile("/proc/stat", text, 16u << 20) != 0) return 0LL;
     size_t at = text.find("\nbtime ");
     if (at == std::string::npos) return 0LL;
     return std::strtoll(text.c_str() + at + 7, nullptr, 10);

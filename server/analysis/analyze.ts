@@ -119,10 +119,8 @@ function analyzeWith(text: string, options: AnalysisOptions, privileged: boolean
     if (!severity) continue;
     out.push(withLanguageFixes({ ...d, severity }, text, index));
   }
-  const errors = result.diagnostics.filter((d) => d.severity === 'error');
   for (const req of requirementsOf(result)) {
     if (!req.expr) continue;
-    if (errors.some((e) => overlaps(e.range, req.range))) continue;
     let findings: Finding[];
     try {
       findings = lintRequirement(req, { text, index, privileged });
@@ -145,10 +143,6 @@ export function requirementsOf(result: ParseResult): Requirement[] {
   const doc = result.document;
   if (!doc) return [];
   return doc.kind === 'set' ? doc.entries.map((e) => e.requirement) : [doc];
-}
-
-function overlaps(a: Range, b: Range): boolean {
-  return a.start.offset <= b.end.offset && b.start.offset <= a.end.offset;
 }
 
 export function* allExprs(e: Expr | undefined): Generator<Expr> {

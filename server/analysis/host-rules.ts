@@ -95,3 +95,17 @@ function lintLaunchConstraints(text: string, index: LineIndex): Finding[] {
   }
   return out;
 }
+
+/**
+ * Plain substrings without which R12/R13 cannot fire: a file holding none of
+ * them (and no requirement marker) can be skipped by a pre-filter.
+ */
+export const HOST_RULE_MARKERS: readonly string[] = [
+  'shouldAcceptNewConnection',
+  'XPC_CONNECTION_MACH_SERVICE_LISTENER',
+  'xpc_listener_create',
+  'NSXPCListener',
+  'XPCListener',
+  'kSecGuestAttributePid',
+  'signing-identifier',
+];

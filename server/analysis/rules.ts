@@ -226,8 +226,11 @@ export function lintRequirement(req: Requirement, ctx: RuleContext): Finding[] {
 
   const branches = disjuncts(root);
   if (!branches) return out;
-  const facts = branches.map(branchFacts).filter((f) => !f.dead);
-  if (facts.some((f) => f.broken)) return out;
+  const all = branches.map(branchFacts).filter((f) => !f.dead);
+  // Branches holding a parse-error placeholder are not judged: what is missing may be the part
+  // that could not be read. Checks that compare branches need them all.
+  const complete = !all.some((f) => f.broken);
+  const facts = all.filter((f) => !f.broken);
   const knownTeam = facts.find((f) => f.teamOU)?.teamOU?.value;
   const teamText = knownTeam ?? 'TEAMID';
   const teamClause = `certificate leaf[subject.OU] = ${q(teamText)}`;
@@ -365,6 +368,8 @@ export function lintRequirement(req: Requirement, ctx: RuleContext): Finding[] {
       flagged.add(f);
     }
   }
+
+  if (!complete) return dedupe(out);
 
   // R9: development next to production.
   const chans = facts.map(channel);

@@ -71,6 +71,11 @@ export function shellCommands(src: string): Word[][] {
       i = e < 0 ? n : e;
       continue;
     }
+    if (c === '\\' && src[i + 1] === '\n' && !word) {
+      // A line continuation between words is only a separator.
+      i += 2;
+      continue;
+    }
     const w = current(i);
     if (c === '\\') {
       if (src[i + 1] === '\n') {

@@ -418,3 +418,31 @@ test('languageIdForPath', () => {
   assert.equal(languageIdForPath('build.sh'), 'shellscript');
   assert.equal(languageIdForPath('README.md'), undefined);
 });
+
+test('host offsets inside an escape map to the character it produces', () => {
+  const src = 'SecRequirementCreateWithStringAndErrors(CFSTR("a\\x41\\u00e9z"), 0, &errors, &r);';
+  const r = only(src, 'c');
+  assert.equal(r.api, 'SecRequirementCreateWithStringAndErrors');
+  assert.equal(r.text, 'aAéz');
+  const x = src.indexOf('\\x41');
+  for (let h = x; h < x + 4; h++) assert.equal(r.fromHostOffset(h), 1);
+  const u = src.indexOf('\\u00e9');
+  for (let h = u; h < u + 6; h++) assert.equal(r.fromHostOffset(h), 2);
+  assert.equal(r.fromHostOffset(u + 6), 3);
+});
+
+test('second-argument APIs and shell ANSI-C quoting', () => {
+  const task = only('SecTaskValidateForRequirement(task, CFSTR("anchor apple"));', 'c');
+  assert.equal(task.api, 'SecTaskValidateForRequirement');
+  assert.equal(task.text, 'anchor apple');
+  const ansi = only("codesign -v -R $'=identifier \\'a\\'\\tand anchor apple' x", 'shellscript');
+  assert.equal(ansi.text, "identifier 'a'\tand anchor apple");
+  assertRoundTrip(ansi);
+});
+
+test('shell: a command continued over several lines', () => {
+  const src = "codesign --verify \\\n  -R \\\n  '=anchor apple generic' \\\n  build/Tool\n";
+  const r = only(src, 'shellscript');
+  assert.equal(r.text, 'anchor apple generic');
+  assert.equal(src.slice(r.hostStart, r.hostEnd), 'anchor apple generic');
+});

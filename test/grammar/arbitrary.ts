@@ -6,7 +6,8 @@
  * - `textual: true`: only ASTs that canonical text can express exactly
  *   (printCanonical → parse gives them back): operands a token can spell,
  *   20-byte hashes, OIDs some dotted text encodes to, dates in years
- *   0000–9999, no opInfoKeyValue / unknown opcodes / lightweight requirements.
+ *   0000–9999, no opInfoKeyValue / unknown opcodes / lightweight requirements,
+ *   no empty sets.
  * - otherwise: anything the binary form can hold, including unknown flagged
  *   opcodes, unknown match operations, odd-length hashes, arbitrary bytes.
  *
@@ -200,7 +201,7 @@ export function arbRequirement(o: ArbOptions = {}): fc.Arbitrary<Requirement> {
 
 export function arbRequirementSet(o: ArbOptions = {}): fc.Arbitrary<RequirementSet> {
   const type = fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 5 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xffffffff }) });
-  return fc.uniqueArray(type, { maxLength: 5 }).chain((types) =>
+  return fc.uniqueArray(type, { minLength: o.textual ? 1 : 0, maxLength: 5 }).chain((types) =>
     fc.tuple(...types.map(() => arbRequirement(o))).map((reqs) => ({
       kind: 'set' as const,
       range: R,

@@ -109,7 +109,7 @@ export const SECTION_7_2: BlobVector[] = [
 /** §7.2 date matches: 0x605fca30 = 1616890416 s after 2001 = 2052-03-28 00:13:36 UTC. The CFDate text is this project's unverified choice (spec §4.2). */
 export const SECTION_7_2_DATES = ['09', '0a', '0b', '0c', '0d'].map((op, i) => ({
   name: `parse_match_date_${op}`,
-  hex: p(`000000010000000a000000036b65790000000000${op}00000000605fca30`),
+  hex: p(`000000010000000a000000036b657900000000${op}00000000605fca30`),
   seconds: 1616890416n,
   dump: `info[key] ${['=', '<', '>', '<=', '>='][i]} <2052-03-28 00:13:36 +0000>`,
 }));

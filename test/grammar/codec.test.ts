@@ -197,8 +197,8 @@ describe('blobKind', () => {
 });
 
 describe('unknown opcodes (spec §4.1, §5.9)', () => {
-  it('opGenericFalse at the top prints " false /* opcode N */" with the leading space stripped, and keeps its payload', () => {
-    const hex = 'fade0c00000000180000000180000020000000031234560a';
+  it('opGenericFalse at the top prints " false /* opcode N */" with the leading space stripped, and keeps its unpadded payload', () => {
+    const hex = 'fade0c0000000017000000018000002000000003123456';
     const doc = decompile(fromHex(hex)) as Requirement;
     assert.equal(doc.expr!.kind, 'unknownOp');
     assert.equal(printApple(doc), 'false /* opcode 32 */');
@@ -206,10 +206,8 @@ describe('unknown opcodes (spec §4.1, §5.9)', () => {
   });
 
   it('opGenericSkip takes the following expression as its operand', () => {
-    const hex = 'fade0c000000001c000000014000002100000002abcd0000000000000003';
-    // op 0x40000021, size 2, payload abcd, then anchor apple: the evaluator skips 2 bytes and evaluates `anchor apple`.
-    const bytes = fromHex('fade0c000000001a00000001400000210000000' + '2abcd00000003');
-    void hex;
+    // op 0x40000021, size 2, payload abcd (unpadded), then `anchor apple`: the evaluator skips 2 bytes and evaluates `anchor apple`.
+    const bytes = fromHex('fade0c00' + '0000001a' + '00000001' + '40000021' + '00000002' + 'abcd' + '00000003');
     const doc = decompile(bytes) as Requirement;
     const e = doc.expr as Expr & { operand?: Expr };
     assert.equal(e.kind, 'unknownOp');
@@ -247,9 +245,7 @@ describe('unknown opcodes (spec §4.1, §5.9)', () => {
 
 describe('blob kinds', () => {
   it('kind 2 keeps the LWCR payload raw and re-encodes it', () => {
-    const hex = 'fade0c00000000180000000200000005300302010500000000'.slice(0, 48);
-    const bytes = fromHex('fade0c0000000018000000020000000530030201050000000'.padEnd(48, '0'));
-    void hex;
+    const bytes = fromHex('fade0c00' + '00000018' + '00000002' + '00000005' + '3003020105' + '000000');
     const doc = decompile(bytes) as Requirement;
     assert.equal(doc.form, 2);
     assert.equal(toHex(doc.lwcr!), '3003020105');

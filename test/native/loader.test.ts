@@ -114,3 +114,31 @@ describe('binary sanity check before dlopen', () => {
     }
   });
 });
+
+test('the loader works from a CommonJS bundle (as a VS Code extension is bundled)', async () => {
+  const { fileURLToPath } = await import('node:url');
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  const dir = mkdtempSync(path.join(root, 'out', 'test', 'native', '.cjs-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const esbuild = await import('esbuild');
+  const bundle = path.join(dir, 'extension.cjs');
+  await esbuild.build({
+    entryPoints: [path.join(root, 'native', 'index.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    packages: 'external',
+    logLevel: 'error',
+    outfile: bundle,
+  });
+  const script = `const n = require(${JSON.stringify(bundle)}).loadNative();
+    process.stdout.write(JSON.stringify({ available: n.available, tried: n.tried, loadedFrom: n.loadedFrom }));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { cwd: os.tmpdir(), env: { ...process.env } });
+  const fromBundle = JSON.parse(stdout) as { available: boolean; tried: string[]; loadedFrom?: string };
+  const direct = loadNative();
+  assert.equal(fromBundle.available, direct.available);
+  assert.equal(fromBundle.loadedFrom, direct.loadedFrom);
+  assert.ok(fromBundle.tried.length > 0);
+});

@@ -17,7 +17,7 @@ const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const stubs = path.join(root, 'native', 'mac-stubs');
 const src = path.join(root, 'native', 'src');
-const compiler = process.env.CXX ?? (process.platform === 'darwin' ? 'clang++' : 'g++');
+const compiler = process.env.CXX ?? 'g++';
 const macSources = readdirSync(src).filter((f) => /^mac_.*\.cc$/.test(f)).sort();
 const temp = mkdtempSync(path.join(os.tmpdir(), 'csrl-mac-syntax-'));
 after(() => rmSync(temp, { recursive: true, force: true }));
@@ -36,7 +36,9 @@ async function compile(args: string[]): Promise<{ ok: boolean; output: string }>
   }
 }
 
-if (process.platform !== 'win32') {
+// On macOS the real SDK build (npm ci) is the stronger check, and the stubs
+// would meet the SDK's own headers; this check is for Linux.
+if (process.platform === 'linux') {
   test('the macOS backend sources are all covered', () => {
     assert.deepEqual(macSources, ['mac_cf.cc', 'mac_proc.cc', 'mac_security.cc']);
   });

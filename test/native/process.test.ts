@@ -5,10 +5,12 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, realpathSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import {
+  checkProcessFile,
   loadNative,
   ProcessChangedError,
   ProcessNotFoundError,
@@ -196,6 +198,23 @@ if (native.available && hasBackend) {
       await stop(b);
     });
 
+    test('checkProcessFile: the executable is checked inside the guard and labelled a static file check', async () => {
+      const child = await startSleeper();
+      const checked = await checkProcessFile(child.pid, async (file) => readFileSync(file).subarray(0, 4));
+      assert.equal(checked.kind, 'static-file-check');
+      assert.equal(checked.executablePath, realpathSync(SLEEP));
+      assert.deepEqual(checked.result, readFileSync(SLEEP).subarray(0, 4));
+      assert.equal(checked.identity.startTime, (await native.processIdentity(child.pid)).startTime);
+      assert.match(checked.note, /static check of the file .* was not checked/);
+      await assert.rejects(
+        checkProcessFile(child.pid, async () => {
+          await stop(child);
+          return 'stale';
+        }),
+        ProcessChangedError,
+      );
+    });
+
     test('a process that does not exist is reported as not found, not as changed', async () => {
       const child = await startSleeper();
       await stop(child);
@@ -241,7 +260,7 @@ if (native.available && hasBackend) {
       assert.throws(() => n.checkPath!('', 'anchor apple'), RangeError);
       assert.throws(() => n.checkPath!('/bin/ls\0x', 'anchor apple'), TypeError);
       assert.throws(() => n.checkPath!('/bin/ls', undefined), TypeError);
-      assert.throws(() => n.checkPath!('/'.repeat(20000), 'anchor apple'), RangeError);
+      assert.throws(() => n.checkPath!('/' + 'a'.repeat(20000), 'anchor apple'), RangeError);
       assert.throws(() => n.parseRequirement!(undefined), TypeError);
       assert.throws(() => n.parseRequirement!(42), TypeError);
       assert.throws(() => n.parseRequirement!('x'.repeat(70000)), RangeError);
@@ -274,6 +293,27 @@ if (native.available && process.platform === 'linux') {
         return true;
       });
       assert.equal((await native.listProcesses()).some((p) => p.pid === tids[0]), false);
+    });
+
+    test('a command name with spaces and parentheses is parsed from /proc/PID/stat correctly', async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'csrl-comm-'));
+      const name = 'x) 1 (y z';
+      const link = path.join(dir, name);
+      symlinkSync(SLEEP, link);
+      const child = spawn(link, ['60'], { stdio: 'ignore' });
+      children.push(child);
+      try {
+        await once(child, 'spawn');
+        const row = (await native.listProcesses()).find((p) => p.pid === child.pid);
+        assert.ok(row);
+        assert.equal(row.name, name);
+        assert.equal(row.ppid, process.pid);
+        assert.equal(row.executablePath, realpathSync(SLEEP));
+        assert.equal((await native.processIdentity(child.pid!)).startTime, row.startTime);
+      } finally {
+        await stop(child);
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     test('Security.framework operations report unsupported, typed', async () => {

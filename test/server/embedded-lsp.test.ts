@@ -31,6 +31,11 @@ const FIXTURES: { languageId: string; ext: string; src: string; hoverWord: strin
     hoverWord: 'anchor',
   },
   {
+    languageId: 'objective-cpp', ext: 'mm',
+    src: '#import <Security/Security.h>\nstatic void f() {\n  SecRequirementRef r = nullptr;\n  SecRequirementCreateWithString(CFSTR("⟦identifier \\"com.example.app\\"⟧ and anch‸or apple generic and certificate leaf[subject.OU] = \\"ABCDE12345\\" or identifier \\"x.y\\""), kSecCSDefaultFlags, &r);\n}\n',
+    hoverWord: 'anchor',
+  },
+  {
     languageId: 'shellscript', ext: 'sh',
     src: '#!/bin/sh\ncsreq -r=\'⟦identifier "com.example.app"⟧ and anch‸or apple generic and certificate leaf[subject.OU] = "ABCDE12345" or identifier "x.y"\' -b out.req\n',
     hoverWord: 'anchor',
@@ -38,6 +43,11 @@ const FIXTURES: { languageId: string; ext: string; src: string; hoverWord: strin
   {
     languageId: 'plist', ext: 'plist',
     src: '<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0">\n<dict>\n\t<key>SMAuthorizedClients</key>\n\t<array>\n\t\t<string>⟦identifier &quot;com.example.app&quot;⟧ and anch‸or apple generic and certificate leaf[subject.OU] = &quot;ABCDE12345&quot; or identifier &quot;x.y&quot;</string>\n\t</array>\n</dict>\n</plist>\n',
+    hoverWord: 'anchor',
+  },
+  {
+    languageId: 'xml', ext: 'xml',
+    src: '<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0">\n<dict>\n\t<key>SMPrivilegedExecutables</key>\n\t<dict>\n\t\t<key>com.example.helper</key>\n\t\t<string>⟦identifier &quot;com.example.app&quot;⟧ and anch‸or apple generic and certificate leaf[subject.OU] = &quot;ABCDE12345&quot; or identifier &quot;x.y&quot;</string>\n\t</dict>\n</dict>\n</plist>\n',
     hoverWord: 'anchor',
   },
 ];

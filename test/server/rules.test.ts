@@ -128,8 +128,14 @@ describe('rule details', () => {
     assert.equal(d!.fixes![0]!.newText, 'anchor apple generic');
   });
 
-  it('rules are not run on text with syntax errors', () => {
+  it('branches with syntax errors are not judged; the other branches are', () => {
     assert.ok(!codes('identifier "com.example.app" and (').some((c) => c.startsWith('CSR1')));
+    assert.ok(!codes('identifier "x.y" and anchor apple generic and certificate leaf[subject.OU] = 9ABCDE1234').some((c) => c.startsWith('CSR1')));
+    // examples/insecure.csreq: the error is in the second branch; the first is identifier-only.
+    const text = 'identifier "com.example.helper" or certificate leaf[subject.CN] = 9ABCDE1234';
+    const r1 = find(text, 'CSR101');
+    assert.equal(r1.length, 1);
+    assert.equal(text.slice(r1[0]!.range.start.offset, r1[0]!.range.end.offset), 'identifier "com.example.helper"');
   });
 });
 
@@ -158,7 +164,7 @@ describe('language diagnostics and fixes', () => {
   it('`# csrl: single` forces single mode and a pasted `designated =>` gets a fix', () => {
     const text = '# csrl: single\ndesignated => anchor apple';
     const a = analyzeRequirement(text);
-    assert.equal(a.parse.mode, 'single');
+    assert.ok(a.diagnostics.some((d) => d.code === 'CSR018' && d.severity === 'error'));
     const fix = a.diagnostics.flatMap((d) => d.fixes ?? []).find((f) => /designated/.test(f.title));
     assert.ok(fix, JSON.stringify(a.diagnostics));
     const fixed = text.slice(0, fix.range.start.offset) + fix.newText + text.slice(fix.range.end.offset);
@@ -166,8 +172,11 @@ describe('language diagnostics and fixes', () => {
   });
 
   it('`# csrl: set` forces set mode', () => {
-    assert.equal(analyzeRequirement('# csrl: set\ndesignated => anchor apple').parse.mode, 'set');
-    assert.equal(analyzeRequirement('designated => anchor apple', { mode: 'single' }).parse.mode, 'single');
+    const forced = analyzeRequirement('# csrl: set\ndesignated => anchor apple', { mode: 'single' });
+    assert.equal(forced.parse.mode, 'set');
+    assert.ok(!forced.diagnostics.some((d) => d.code === 'CSR018'));
+    assert.ok(analyzeRequirement('designated => anchor apple', { mode: 'single' }).diagnostics.some((d) => d.code === 'CSR018'));
+    assert.ok(analyzeRequirement('# csrl: single\nanchor apple', { mode: 'set' }).diagnostics.every((d) => d.code !== 'CSR019'));
   });
 
   it('untrusted workspaces do not read certificate files and say so', () => {

@@ -1,5 +1,5 @@
 /**
- * TEST ONLY. Signs a thin 64-bit Mach-O the way codesign (or ld64's
+ * TEST ONLY. Signs a thin Mach-O the way codesign (or ld64's
  * linker-signing) lays a signature out: LC_CODE_SIGNATURE points at a
  * 16-byte-aligned embedded-signature SuperBlob (0xfade0cc0) at the end of
  * __LINKEDIT; blobs in slot order (CodeDirectory 0, requirements 2,
@@ -12,7 +12,7 @@ import type { HashType } from '../../validator/facts.js';
 import type { TestCa, Issued } from './ca.js';
 import { buildCms, type Digest } from './cms.js';
 import { entitlementsDer, entitlementsXml, type Entitlements } from './entitlements.js';
-import { alignUp, CPU, LC_CODE_SIGNATURE, LC_SEGMENT_64, MH_MAGIC_64, type Arch } from './macho.js';
+import { alignUp, CPU, LC_CODE_SIGNATURE, layoutOf, MH_MAGIC, MH_MAGIC_64, type Arch, type Layout } from './macho.js';
 
 export const MAGIC = {
   embeddedSignature: 0xfade0cc0,
@@ -100,38 +100,46 @@ export interface SignOptions {
 
 interface LoadCommands {
   arch: Arch;
+  layout: Layout;
   fileType: number;
   ncmds: number;
   sizeofcmds: number;
   text?: { fileoff: number; filesize: number };
   linkedit?: { at: number; fileoff: number; filesize: number };
   codeSignature?: { at: number; dataoff: number; datasize: number };
+  infoPlist?: { offset: number; size: number };
   firstSectionOffset: number;
 }
 
 function readLoadCommands(file: Uint8Array): LoadCommands {
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  if (view.getUint32(0, true) !== MH_MAGIC_64) throw new Error('signMachO signs thin 64-bit little-endian Mach-O files only');
+  const magic = view.getUint32(0, true);
+  if (magic !== MH_MAGIC_64 && magic !== MH_MAGIC) throw new Error('signMachO signs thin little-endian Mach-O files only');
   const cputype = view.getUint32(4, true);
   const arch = (Object.keys(CPU) as Arch[]).find((a) => CPU[a].type === cputype);
-  if (!arch) throw new Error(`unsupported cputype 0x${cputype.toString(16)}`);
+  if (!arch || CPU[arch].is64 !== (magic === MH_MAGIC_64)) throw new Error(`unsupported cputype 0x${cputype.toString(16)}`);
+  const L = layoutOf(arch);
+  const addr = (at: number) => (CPU[arch].is64 ? Number(view.getBigUint64(at, true)) : view.getUint32(at, true));
   const ncmds = view.getUint32(16, true);
   const sizeofcmds = view.getUint32(20, true);
-  const out: LoadCommands = { arch, fileType: view.getUint32(12, true), ncmds, sizeofcmds, firstSectionOffset: file.length };
-  let at = 32;
+  const out: LoadCommands = { arch, layout: L, fileType: view.getUint32(12, true), ncmds, sizeofcmds, firstSectionOffset: file.length };
+  let at = L.headerSize;
   for (let i = 0; i < ncmds; i++) {
     const cmd = view.getUint32(at, true);
     const size = view.getUint32(at + 4, true);
-    if (cmd === LC_SEGMENT_64) {
+    if (cmd === L.segmentCmd) {
       const name = new TextDecoder().decode(file.subarray(at + 8, at + 24)).replace(/\0+$/, '');
-      const fileoff = Number(view.getBigUint64(at + 40, true));
-      const filesize = Number(view.getBigUint64(at + 48, true));
+      const fileoff = addr(at + L.seg.fileoff);
+      const filesize = addr(at + L.seg.filesize);
       if (name === '__TEXT') out.text = { fileoff, filesize };
       if (name === '__LINKEDIT') out.linkedit = { at, fileoff, filesize };
-      const nsects = view.getUint32(at + 64, true);
-      for (let s = 0; s < nsects; s++) {
-        const off = view.getUint32(at + 72 + 80 * s + 48, true);
+      const nsects = view.getUint32(at + L.seg.nsects, true);
+      for (let k = 0; k < nsects; k++) {
+        const sec = at + L.segmentSize + L.sectionSize * k;
+        const off = view.getUint32(sec + L.sect.offset, true);
         if (off > 0) out.firstSectionOffset = Math.min(out.firstSectionOffset, off);
+        const sectname = new TextDecoder().decode(file.subarray(sec, sec + 16)).replace(/\0+$/, '');
+        if (sectname === '__info_plist') out.infoPlist = { offset: off, size: addr(sec + L.sect.size) };
       }
     } else if (cmd === LC_CODE_SIGNATURE) {
       out.codeSignature = { at, dataoff: view.getUint32(at + 8, true), datasize: view.getUint32(at + 12, true) };
@@ -269,29 +277,7 @@ export function cdhashOf(hashType: HashType, cd: Uint8Array): Uint8Array {
   return new Uint8Array(createHash(HASH[hashType].digest).update(cd).digest());
 }
 
-function embeddedInfoPlist(file: Uint8Array): Uint8Array {
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const ncmds = view.getUint32(16, true);
-  let at = 32;
-  for (let i = 0; i < ncmds; i++) {
-    if (view.getUint32(at, true) === LC_SEGMENT_64) {
-      const nsects = view.getUint32(at + 64, true);
-      for (let s = 0; s < nsects; s++) {
-        const sec = at + 72 + 80 * s;
-        const name = new TextDecoder().decode(file.subarray(sec, sec + 16)).replace(/\0+$/, '');
-        if (name === '__info_plist') {
-          const size = Number(view.getBigUint64(sec + 40, true));
-          const off = view.getUint32(sec + 48, true);
-          return file.slice(off, off + size);
-        }
-      }
-    }
-    at += view.getUint32(at + 4, true);
-  }
-  throw new Error('infoPlist: "embedded" but the file has no __TEXT,__info_plist section');
-}
-
-/** Signs (or re-signs) a thin 64-bit Mach-O and returns the new file. */
+/** Signs (or re-signs) a thin Mach-O (x86_64, arm64 or i386) and returns the new file. */
 export function signMachO(macho: Uint8Array, options: SignOptions): Uint8Array {
   const adhoc = options.adhoc ?? false;
   if (!adhoc && !options.ca) throw new Error('signMachO: a CA is required unless ad-hoc');
@@ -308,7 +294,7 @@ export function signMachO(macho: Uint8Array, options: SignOptions): Uint8Array {
   file.set(head);
   const view = new DataView(file.buffer);
   if (csAt === undefined) {
-    csAt = 32 + lc.sizeofcmds;
+    csAt = lc.layout.headerSize + lc.sizeofcmds;
     if (csAt + 16 > lc.firstSectionOffset || file.subarray(csAt, csAt + 16).some((b) => b !== 0)) {
       throw new Error('signMachO: no room after the load commands for LC_CODE_SIGNATURE');
     }
@@ -323,7 +309,12 @@ export function signMachO(macho: Uint8Array, options: SignOptions): Uint8Array {
   const special = new Map<number, Uint8Array>();
   const linker = adhoc === 'linker';
   const requirements = options.requirements === undefined ? (linker ? null : EMPTY_REQUIREMENTS) : options.requirements;
-  if (options.infoPlist) special.set(SLOT.infoPlist, options.infoPlist === 'embedded' ? embeddedInfoPlist(macho) : options.infoPlist);
+  if (options.infoPlist === 'embedded') {
+    if (!lc.infoPlist) throw new Error('infoPlist: "embedded" but the file has no __TEXT,__info_plist section');
+    special.set(SLOT.infoPlist, macho.slice(lc.infoPlist.offset, lc.infoPlist.offset + lc.infoPlist.size));
+  } else if (options.infoPlist) {
+    special.set(SLOT.infoPlist, options.infoPlist);
+  }
   if (requirements) {
     blobs.push({ slot: SLOT.requirements, data: requirements });
     special.set(SLOT.requirements, requirements);
@@ -400,8 +391,9 @@ export function signMachO(macho: Uint8Array, options: SignOptions): Uint8Array {
   view.setUint32(csAt + 12, datasize, true);
   const cpu = CPU[lc.arch];
   const linkeditSize = dataoff + datasize - lc.linkedit.fileoff;
-  view.setBigUint64(lc.linkedit.at + 48, BigInt(linkeditSize), true);
-  view.setBigUint64(lc.linkedit.at + 32, BigInt(alignUp(linkeditSize, cpu.segmentAlign)), true);
+  const setAddr = (at: number, v: number) => (cpu.is64 ? view.setBigUint64(at, BigInt(v), true) : view.setUint32(at, v, true));
+  setAddr(lc.linkedit.at + lc.layout.seg.filesize, linkeditSize);
+  setAddr(lc.linkedit.at + lc.layout.seg.vmsize, alignUp(linkeditSize, cpu.segmentAlign));
 
   const cds = hashTypes.map((t) => codeDirectory(cdInput(t, file)));
   const cms = linker ? undefined : cmsFor(cds);

@@ -8,19 +8,56 @@
 import { build as buildPlist } from 'plist';
 import type { PlistValue } from '../../validator/facts.js';
 
-export type Arch = 'x86_64' | 'arm64';
+export type Arch = 'x86_64' | 'arm64' | 'i386';
 export type FileType = 'execute' | 'dylib' | 'bundle';
 
+export const MH_MAGIC = 0xfeedface;
 export const MH_MAGIC_64 = 0xfeedfacf;
+export const LC_SEGMENT = 0x1;
 export const LC_SEGMENT_64 = 0x19;
 export const LC_CODE_SIGNATURE = 0x1d;
 export const LC_ID_DYLIB = 0x0d;
 const FILE_TYPES: Record<FileType, number> = { execute: 2, dylib: 6, bundle: 8 };
 
-export const CPU: Record<Arch, { type: number; subtype: number; segmentAlign: number }> = {
-  x86_64: { type: 0x01000007, subtype: 3, segmentAlign: 0x1000 },
-  arm64: { type: 0x0100000c, subtype: 0, segmentAlign: 0x4000 },
+export const CPU: Record<Arch, { type: number; subtype: number; segmentAlign: number; is64: boolean }> = {
+  x86_64: { type: 0x01000007, subtype: 3, segmentAlign: 0x1000, is64: true },
+  arm64: { type: 0x0100000c, subtype: 0, segmentAlign: 0x4000, is64: true },
+  i386: { type: 7, subtype: 3, segmentAlign: 0x1000, is64: false },
 };
+
+/** Where the fields of the 32- and 64-bit segment and section commands are. */
+export interface Layout {
+  headerSize: number;
+  segmentCmd: number;
+  segmentSize: number;
+  sectionSize: number;
+  /** Offsets inside a segment command. */
+  seg: { vmaddr: number; vmsize: number; fileoff: number; filesize: number; maxprot: number; initprot: number; nsects: number; flags: number };
+  /** Offsets inside a section header. */
+  sect: { addr: number; size: number; offset: number; align: number; flags: number };
+}
+
+export const LAYOUT_64: Layout = {
+  headerSize: 32,
+  segmentCmd: LC_SEGMENT_64,
+  segmentSize: 72,
+  sectionSize: 80,
+  seg: { vmaddr: 24, vmsize: 32, fileoff: 40, filesize: 48, maxprot: 56, initprot: 60, nsects: 64, flags: 68 },
+  sect: { addr: 32, size: 40, offset: 48, align: 52, flags: 64 },
+};
+
+export const LAYOUT_32: Layout = {
+  headerSize: 28,
+  segmentCmd: LC_SEGMENT,
+  segmentSize: 56,
+  sectionSize: 68,
+  seg: { vmaddr: 24, vmsize: 28, fileoff: 32, filesize: 36, maxprot: 40, initprot: 44, nsects: 48, flags: 52 },
+  sect: { addr: 32, size: 36, offset: 40, align: 44, flags: 56 },
+};
+
+export function layoutOf(arch: Arch): Layout {
+  return CPU[arch].is64 ? LAYOUT_64 : LAYOUT_32;
+}
 
 export interface MachOOptions {
   arch?: Arch;
@@ -59,12 +96,14 @@ export function plistBytes(value: string | Uint8Array | { [key: string]: PlistVa
 }
 
 class Writer {
-  constructor(readonly view: DataView) {}
+  constructor(readonly view: DataView, readonly is64: boolean) {}
   u32(at: number, v: number) {
     this.view.setUint32(at, v, true);
   }
-  u64(at: number, v: number | bigint) {
-    this.view.setBigUint64(at, BigInt(v), true);
+  /** An address-sized field: u64 in 64-bit files, u32 in 32-bit ones. */
+  addr(at: number, v: number) {
+    if (this.is64) this.view.setBigUint64(at, BigInt(v), true);
+    else this.view.setUint32(at, v, true);
   }
   name(at: number, s: string) {
     for (let i = 0; i < 16; i++) this.view.setUint8(at + i, i < s.length ? s.charCodeAt(i) : 0);
@@ -78,26 +117,27 @@ interface Section {
   flags: number;
 }
 
-/** A thin 64-bit Mach-O without a signature. LC_CODE_SIGNATURE is added by signMachO, which finds room after the load commands. */
+/** A thin Mach-O (64-bit, or 32-bit for i386) without a signature. LC_CODE_SIGNATURE is added by signMachO, which finds room after the load commands. */
 export function makeMachO(options: MachOOptions = {}): Uint8Array {
   const arch = options.arch ?? 'x86_64';
   const fileType = options.fileType ?? 'execute';
   const cpu = CPU[arch];
+  const L = layoutOf(arch);
   const sections: Section[] = [
     // S_ATTR_PURE_INSTRUCTIONS | S_ATTR_SOME_INSTRUCTIONS
     { sectname: '__text', data: options.code ?? filler(options.codeSize ?? 10_000, 0x5eed), align: 4, flags: 0x80000400 },
   ];
   if (options.infoPlist !== undefined) sections.push({ sectname: '__info_plist', data: plistBytes(options.infoPlist), align: 0, flags: 0 });
   const installName = options.installName ?? '@rpath/libtest.dylib';
-  const dylibCmdSize = alignUp(24 + installName.length + 1, 8);
+  const dylibCmdSize = alignUp(24 + installName.length + 1, cpu.is64 ? 8 : 4);
 
   const commands: number[] = [];
-  if (fileType === 'execute') commands.push(72);
-  commands.push(72 + 80 * sections.length, 72);
+  if (fileType === 'execute') commands.push(L.segmentSize);
+  commands.push(L.segmentSize + L.sectionSize * sections.length, L.segmentSize);
   if (fileType === 'dylib') commands.push(dylibCmdSize);
   const sizeofcmds = commands.reduce((a, b) => a + b, 0);
   // Header padding as ld64 leaves it, so LC_CODE_SIGNATURE (16 bytes) can be added later.
-  let cursor = alignUp(32 + sizeofcmds + 0x200, 16);
+  let cursor = alignUp(L.headerSize + sizeofcmds + 0x200, 16);
   const placed = sections.map((s) => {
     cursor = alignUp(cursor, 1 << s.align);
     const at = cursor;
@@ -108,10 +148,12 @@ export function makeMachO(options: MachOOptions = {}): Uint8Array {
   const linkeditSize = options.linkeditSize ?? 256;
   const total = textSize + linkeditSize;
   const out = new Uint8Array(total);
-  const w = new Writer(new DataView(out.buffer));
-  const base = fileType === 'execute' ? 0x100000000 : 0;
+  const w = new Writer(new DataView(out.buffer), cpu.is64);
+  // ld64's defaults: a 4 GB __PAGEZERO on 64-bit, one page on 32-bit.
+  const pageZero = cpu.is64 ? 0x100000000 : 0x1000;
+  const base = fileType === 'execute' ? pageZero : 0;
 
-  w.u32(0, MH_MAGIC_64);
+  w.u32(0, cpu.is64 ? MH_MAGIC_64 : MH_MAGIC);
   w.u32(4, cpu.type);
   w.u32(8, cpu.subtype);
   w.u32(12, FILE_TYPES[fileType]);
@@ -119,34 +161,34 @@ export function makeMachO(options: MachOOptions = {}): Uint8Array {
   w.u32(20, sizeofcmds);
   // MH_NOUNDEFS | MH_DYLDLINK | MH_TWOLEVEL | MH_PIE (executables)
   w.u32(24, 0x1 | 0x4 | 0x80 | (fileType === 'execute' ? 0x200000 : 0));
-  let at = 32;
+  let at = L.headerSize;
   const segment = (name: string, vmaddr: number, vmsize: number, fileoff: number, filesize: number, prot: number, secs: typeof placed) => {
-    w.u32(at, LC_SEGMENT_64);
-    w.u32(at + 4, 72 + 80 * secs.length);
+    w.u32(at, L.segmentCmd);
+    w.u32(at + 4, L.segmentSize + L.sectionSize * secs.length);
     w.name(at + 8, name);
-    w.u64(at + 24, vmaddr);
-    w.u64(at + 32, vmsize);
-    w.u64(at + 40, fileoff);
-    w.u64(at + 48, filesize);
-    w.u32(at + 56, prot);
-    w.u32(at + 60, prot);
-    w.u32(at + 64, secs.length);
-    w.u32(at + 68, 0);
-    let s = at + 72;
+    w.addr(at + L.seg.vmaddr, vmaddr);
+    w.addr(at + L.seg.vmsize, vmsize);
+    w.addr(at + L.seg.fileoff, fileoff);
+    w.addr(at + L.seg.filesize, filesize);
+    w.u32(at + L.seg.maxprot, prot);
+    w.u32(at + L.seg.initprot, prot);
+    w.u32(at + L.seg.nsects, secs.length);
+    w.u32(at + L.seg.flags, 0);
+    let s = at + L.segmentSize;
     for (const sec of secs) {
       w.name(s, sec.sectname);
       w.name(s + 16, '__TEXT');
-      w.u64(s + 32, vmaddr + sec.offset);
-      w.u64(s + 40, sec.data.length);
-      w.u32(s + 48, sec.offset);
-      w.u32(s + 52, sec.align);
-      w.u32(s + 64, sec.flags);
+      w.addr(s + L.sect.addr, vmaddr + sec.offset);
+      w.addr(s + L.sect.size, sec.data.length);
+      w.u32(s + L.sect.offset, sec.offset);
+      w.u32(s + L.sect.align, sec.align);
+      w.u32(s + L.sect.flags, sec.flags);
       out.set(sec.data, sec.offset);
-      s += 80;
+      s += L.sectionSize;
     }
-    at += 72 + 80 * secs.length;
+    at += L.segmentSize + L.sectionSize * secs.length;
   };
-  if (fileType === 'execute') segment('__PAGEZERO', 0, 0x100000000, 0, 0, 0, []);
+  if (fileType === 'execute') segment('__PAGEZERO', 0, pageZero, 0, 0, 0, []);
   segment('__TEXT', base, textSize, 0, textSize, 5, placed);
   segment('__LINKEDIT', base + textSize, alignUp(linkeditSize, cpu.segmentAlign), textSize, linkeditSize, 1, []);
   if (fileType === 'dylib') {

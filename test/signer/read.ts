@@ -70,11 +70,11 @@ function readCodeDirectory(slot: number, bytes: Uint8Array): ReadCodeDirectory {
   return cd;
 }
 
-/** The signature of a thin 64-bit Mach-O, or undefined when it has no LC_CODE_SIGNATURE. */
+/** The signature of a thin Mach-O, or undefined when it has no LC_CODE_SIGNATURE. */
 export function readSignature(file: Uint8Array): ReadSignature | undefined {
   const v = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const ncmds = v.getUint32(16, true);
-  let at = 32;
+  let at = v.getUint32(0, true) === 0xfeedface ? 28 : 32;
   for (let i = 0; i < ncmds; i++) {
     if (v.getUint32(at, true) === LC_CODE_SIGNATURE) {
       const dataoff = v.getUint32(at + 8, true);

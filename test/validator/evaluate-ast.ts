@@ -12,9 +12,16 @@ import type { CertificateFacts, CodeDirectoryFacts, CodeFacts, NameAttribute } f
 
 const R = NO_RANGE;
 
+const KEYWORDS = new Set(
+  'guest host designated library plugin or and always true never false identifier cdhash platform notarized legacy anchor apple generic certificate cert trusted info entitlement exists absent leaf root timestamp'.split(' '),
+);
+
+/** A value spelled as a user would: bare when it is a valid bare word, else quoted. */
 export function val(text: string | Uint8Array): Value {
   const bytes = typeof text === 'string' ? utf8Bytes(text) : text;
-  return { range: R, bytes, text: utf8Text(bytes), form: 'quoted' };
+  const t = utf8Text(bytes);
+  const bare = /^[A-Za-z][A-Za-z0-9]*(\.([A-Za-z][A-Za-z0-9]*|[0-9]+))*$/.test(t) && !KEYWORDS.has(t);
+  return { range: R, bytes, text: t, form: bare ? 'bare' : 'quoted' };
 }
 
 export function slot(index: number): CertSlot {

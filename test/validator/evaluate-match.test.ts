@@ -273,3 +273,25 @@ describe('compareNumerically properties (fast-check)', () => {
     );
   });
 });
+
+describe('hostile values stay bounded', () => {
+  it('a plist array nested 100,000 deep neither overflows the stack nor matches below the bound', () => {
+    let deep: PlistValue = 'needle';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    assert.equal(applyMatch(m('equal', 'needle'), deep).matched, false);
+    assert.equal(applyMatch(exists(), deep).matched, true);
+    let shallow: PlistValue = 'needle';
+    for (let i = 0; i < 10; i++) shallow = [shallow];
+    assert.equal(applyMatch(m('equal', 'needle'), shallow).matched, true);
+  });
+  it('a 200,000-element array is searched element by element', () => {
+    const big: PlistValue = Array.from({ length: 200_000 }, (_, i) => `group.${i}`);
+    assert.equal(applyMatch(m('equal', 'group.199999'), big).matched, true);
+    assert.equal(applyMatch(m('beginsWith', 'team.'), big).matched, false);
+  });
+  it('digit runs thousands of digits long compare without precision loss (uint64 wrap)', () => {
+    const a = '9'.repeat(5000);
+    assert.equal(compareNumerically(a, a), 0);
+    assert.equal(compareNumerically(`${a}1`, `${a}2`), -1);
+  });
+});

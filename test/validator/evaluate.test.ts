@@ -82,7 +82,7 @@ describe('three-valued logic (both operands always evaluated)', () => {
     const e = and(ident('com.example.app'), and(anchorAppleGeneric, certField(0, 'subject.OU', m('equal', 'ZZZZZ99999'))));
     const n = evaluate(e, developerIdFacts());
     assert.equal(n.verdict, 'false');
-    assert.equal(n.explanation, 'false: certificate leaf[subject.OU] = ZZZZZ99999 does not hold');
+    assert.equal(n.explanation, 'certificate leaf[subject.OU] = ZZZZZ99999 does not hold');
   });
   it('an undetermined and carries the reason of the undecidable clause', () => {
     const n = evaluate(and(T, U), developerIdFacts());
@@ -382,6 +382,13 @@ describe('legacy: the date rules first, then the legacy list', () => {
   });
   it('the account-date rule wins over an early timestamp', () => {
     const f = developerIdFacts({ secureTimestamp: new Date('2019-05-01T00:00:00Z'), certificates: developerIdChain('ABCDE12345', { extensionValues: { [DATE_OID]: utf8StringDer('20190501000000Z') } }) });
+    assert.equal(verdict(L, f), 'false');
+  });
+  it('false without a leaf certificate (ad-hoc code)', () => {
+    assert.equal(verdict(L, facts({ adhoc: true })), 'false');
+  });
+  it('false when the Developer ID date extension cannot be read (Apple stops with an error)', () => {
+    const f = developerIdFacts({ certificates: developerIdChain('ABCDE12345', { extensionValues: { [DATE_OID]: Uint8Array.from([0x13, 1, 0x41]) } }) });
     assert.equal(verdict(L, f), 'false');
   });
   it('otherwise undetermined (needs-legacy-list)', () => {

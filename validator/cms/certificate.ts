@@ -56,7 +56,11 @@ function extensionsOf(cert: pkijs.Certificate): CertificateExtension[] {
 
 /** Everything CertificateFacts holds, read from one DER certificate. Throws CmsError when it cannot be decoded. */
 export function certificateFacts(der: Uint8Array): CertificateFacts {
-  const cert = decodeCertificate(der);
+  return factsOfCertificate(decodeCertificate(der), der);
+}
+
+/** Facts of a certificate pkijs already decoded (inside a SignedData), with its exact DER. */
+export function factsOfCertificate(cert: pkijs.Certificate, der: Uint8Array): CertificateFacts {
   const exact = new Uint8Array(der);
   const subject = nameAttributes(cert.subject);
   const issuer = nameAttributes(cert.issuer);
@@ -84,8 +88,28 @@ export function certificateFacts(der: Uint8Array): CertificateFacts {
   };
 }
 
+/** Chain building compares every pair; decode each certificate's key IDs and name key once. */
+function memo<T>(fn: (cert: CertificateFacts) => T): (cert: CertificateFacts) => T {
+  const cache = new WeakMap<CertificateFacts, { value: T }>();
+  return (cert) => {
+    let hit = cache.get(cert);
+    if (!hit) {
+      hit = { value: fn(cert) };
+      cache.set(cert, hit);
+    }
+    return hit.value;
+  };
+}
+
+const subjectKeyOf = memo((c) => nameKey(c.subject));
+const issuerKeyOf = memo((c) => nameKey(c.issuer));
+
 /** keyIdentifier of the subjectKeyIdentifier extension, as hex. */
-export function subjectKeyId(cert: CertificateFacts): string | undefined {
+export const subjectKeyId = memo(subjectKeyIdUncached);
+/** keyIdentifier of the authorityKeyIdentifier extension, as hex. */
+export const authorityKeyId = memo(authorityKeyIdUncached);
+
+function subjectKeyIdUncached(cert: CertificateFacts): string | undefined {
   const ext = cert.extensions.find((e) => e.oid === OID_SUBJECT_KEY_ID);
   if (!ext) return undefined;
   try {
@@ -97,8 +121,7 @@ export function subjectKeyId(cert: CertificateFacts): string | undefined {
   }
 }
 
-/** keyIdentifier of the authorityKeyIdentifier extension, as hex. */
-export function authorityKeyId(cert: CertificateFacts): string | undefined {
+function authorityKeyIdUncached(cert: CertificateFacts): string | undefined {
   const ext = cert.extensions.find((e) => e.oid === OID_AUTHORITY_KEY_ID);
   if (!ext) return undefined;
   try {
@@ -111,7 +134,7 @@ export function authorityKeyId(cert: CertificateFacts): string | undefined {
 
 /** True when `issuer` plausibly issued `cert`: names match and, where both carry key identifiers, those match too. */
 export function issuedBy(cert: CertificateFacts, issuer: CertificateFacts): boolean {
-  if (nameKey(cert.issuer) !== nameKey(issuer.subject)) return false;
+  if (issuerKeyOf(cert) !== subjectKeyOf(issuer)) return false;
   const aki = authorityKeyId(cert);
   const ski = subjectKeyId(issuer);
   return aki === undefined || ski === undefined || aki === ski;

@@ -1,5 +1,5 @@
 /** Chain checks: each certificate signed by the next, and validity at a chosen time (never the clock by default). */
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
 import type { CertificateFacts } from '../facts.js';
 import type { Problem } from '../problems.js';
 import { issuedBy } from './certificate.js';
@@ -25,10 +25,19 @@ function label(prefix: string, i: number, cert: CertificateFacts): string {
   return `${prefix} ${i} (${cn ?? cert.subjectText})`;
 }
 
+/** The certificate's public key; undefined when OpenSSL cannot decode it (the getter throws for malformed keys). */
+export function publicKeyOf(cert: CertificateFacts): KeyObject | undefined {
+  try {
+    return x509Of(cert)?.publicKey;
+  } catch {
+    return undefined;
+  }
+}
+
 /** True when `issuer`'s key verifies `cert`'s signature. */
 export function signedBy(cert: CertificateFacts, issuer: CertificateFacts): boolean {
   const x = x509Of(cert);
-  const key = x509Of(issuer)?.publicKey;
+  const key = publicKeyOf(issuer);
   if (!x || !key) return false;
   try {
     return x.verify(key);

@@ -4,12 +4,13 @@
  * picks out what code signing uses. asn1js bounds depth (100) and node count
  * (10,000) itself; the byte size is bounded here.
  */
+import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { parse as parsePlist } from 'plist';
 import type { CertificateFacts, HashType } from '../facts.js';
+import { parsePlistDict } from '../signature/plist.js';
 import { digestName, hashTypeOfDigest, signatureName } from './algorithms.js';
-import { certificateFacts, issuedBy, orderChain, subjectKeyId } from './certificate.js';
+import { factsOfCertificate, issuedBy, MAX_CERTIFICATE_BYTES, orderChain, subjectKeyId } from './certificate.js';
 import { copyBytes, integerHex, toHex } from './bytes.js';
 import { CmsError, decoding } from './errors.js';
 import { nameAttributes, nameText } from './names.js';
@@ -69,6 +70,8 @@ export interface SignerView {
   /** DER of the signed attributes re-tagged as SET OF (what the signature covers); undefined when there are none. */
   signedAttributes?: Uint8Array;
   messageDigest?: Uint8Array;
+  /** The contentType signed attribute, which must repeat the encapsulated content type (RFC 5652 §11.1). */
+  contentTypeAttribute?: string;
   digestAlgorithm: string;
   signatureAlgorithmOid: string;
   signatureParameters?: asn1js.AsnType;
@@ -112,14 +115,25 @@ function rawCertificates(signedDataAsn: asn1js.AsnType): Uint8Array[] {
   return items.filter((v) => v.idBlock.tagClass === 1 && v.idBlock.tagNumber === 16).map((v) => copyBytes(v.valueBeforeDecodeView));
 }
 
+/** Facts of every X.509 certificate in the SignedData, reusing pkijs's decoding with the exact DER beside it. */
+function certificatesOf(signedDataAsn: asn1js.AsnType, signedData: pkijs.SignedData): CertificateFacts[] {
+  const raw = rawCertificates(signedDataAsn);
+  const decoded = (signedData.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
+  if (raw.length !== decoded.length) throw new CmsError('CMS certificate set could not be decoded consistently');
+  return decoded.map((cert, i) => {
+    const der = raw[i]!;
+    if (der.length > MAX_CERTIFICATE_BYTES) throw new CmsError(`certificate of ${der.length} bytes exceeds the ${MAX_CERTIFICATE_BYTES}-byte limit`);
+    return decoding('malformed certificate', () => factsOfCertificate(cert, der));
+  });
+}
+
 function parseCdhashesPlist(bytes: Uint8Array): Uint8Array[] {
-  const text = Buffer.from(bytes).toString('utf8');
-  const value = decoding('CDHashes plist attribute', () => parsePlist(text)) as unknown;
-  const list = (value as { cdhashes?: unknown } | null)?.cdhashes;
+  const value = decoding('CDHashes plist attribute', () => parsePlistDict(bytes, 'CDHashes plist attribute'));
+  const list = value['cdhashes'];
   if (!Array.isArray(list) || !list.every((x) => x instanceof Uint8Array)) {
     throw new CmsError('CDHashes plist attribute has no `cdhashes` array of data');
   }
-  return list.map((x: Uint8Array) => new Uint8Array(x));
+  return list.map((x) => new Uint8Array(x as Uint8Array));
 }
 
 function parseCdhashes2(values: unknown[]): { hashType: HashType; digest: Uint8Array }[] {
@@ -188,7 +202,7 @@ function signerView(contentInfoAsn: asn1js.AsnType, what: string): { view: Signe
   const signedData = decoding(`malformed ${what} SignedData`, () => new pkijs.SignedData({ schema: contentInfo.content }));
   const signerInfo = signedData.signerInfos[0];
   if (!signerInfo) throw new CmsError(`${what} SignedData has no SignerInfo`);
-  const certs = rawCertificates(contentInfo.content as asn1js.AsnType).map(certificateFacts);
+  const certs = certificatesOf(contentInfo.content as asn1js.AsnType, signedData);
   const id = signerIdOf(signerInfo);
   const signer = findSigner(id, certs);
   const view: SignerView = {
@@ -211,6 +225,11 @@ function signerView(contentInfoAsn: asn1js.AsnType, what: string): { view: Signe
     view.signedAttributes = attrs;
     const digest = single(signed, OID_MESSAGE_DIGEST, `${what} message digest`);
     if (digest !== undefined) view.messageDigest = octets(digest, `${what} message digest`);
+    const type = single(signed, OID_CONTENT_TYPE, `${what} content type`);
+    if (type !== undefined) {
+      if (!(type instanceof asn1js.ObjectIdentifier)) throw new CmsError(`${what} content type attribute is not an OID`);
+      view.contentTypeAttribute = type.valueBlock.toString();
+    }
   }
   const eContent = signedData.encapContentInfo.eContent;
   if (eContent) view.content = copyBytes(eContent.getValue());
@@ -232,13 +251,32 @@ function parseTimestamp(values: unknown[]): NonNullable<DecodedCms['timestamp']>
   };
 }
 
-/** Decodes the CMS and keeps what verification needs. Throws only CmsError. */
+/**
+ * asn1js and pkijs need tens of milliseconds for one 9 KB CMS, and a reader
+ * typically asks for the facts and then for verification of the same bytes:
+ * remember the last few decodings by content hash.
+ */
+const recent = new Map<string, DecodedCms>();
+const RECENT_LIMIT = 8;
+
+/** Decodes the CMS and keeps what verification needs. Throws only CmsError. Callers must not modify the result. */
 export function decodeCms(der: Uint8Array): DecodedCms {
   if (der.length > MAX_CMS_BYTES) {
     throw new CmsError(`CMS signature of ${der.length} bytes exceeds the ${MAX_CMS_BYTES}-byte limit`);
   }
+  const key = createHash('sha256').update(der).digest('hex');
+  const hit = recent.get(key);
+  if (hit) return hit;
+  const decoded = decodeUncached(der);
+  if (recent.size >= RECENT_LIMIT) recent.delete(recent.keys().next().value!);
+  recent.set(key, decoded);
+  return decoded;
+}
+
+function decodeUncached(der: Uint8Array): DecodedCms {
   if (der.length === 0) throw new CmsError('CMS signature is empty');
-  const parsed = decoding('malformed CMS', () => asn1js.fromBER(der));
+  // A private, exactly-sized copy: asn1js keeps views into it, and it decodes a plain Uint8Array fastest.
+  const parsed = decoding('malformed CMS', () => asn1js.fromBER(new Uint8Array(der)));
   if (parsed.offset === -1) throw new CmsError(`malformed CMS: ${parsed.result.error || 'cannot decode BER'}`);
   // codesign sizes the blob before signing, so zero padding may follow the BER; anything else is not ours.
   for (let i = parsed.offset; i < der.length; i++) {
@@ -285,7 +323,7 @@ export function splitChain(ordered: CertificateFacts[]): { chain: CertificateFac
   return { chain: ordered.slice(0, n), extra: ordered.slice(n) };
 }
 
-/** The facts of a code signature's CMS. Throws only CmsError; bounded in size, depth and node count. */
+/** The facts of a code signature's CMS (a private copy). Throws only CmsError; bounded in size, depth and node count. */
 export function parseCms(der: Uint8Array): CmsFacts {
-  return decodeCms(der).facts;
+  return structuredClone(decodeCms(der).facts);
 }

@@ -9,7 +9,7 @@ import type { HashType } from '../facts.js';
 import type { Problem } from '../problems.js';
 import { digestName, digestOfHashType, isKnownDigest, signatureAlgorithm } from './algorithms.js';
 import { equalBytes, toHex } from './bytes.js';
-import { verifyChain, x509Of } from './chain.js';
+import { publicKeyOf, verifyChain } from './chain.js';
 import { CmsError } from './errors.js';
 import { decodeCms, type CmsFacts, type DecodedCms, type SignerView } from './parse.js';
 
@@ -65,6 +65,7 @@ interface SignerCodes {
   signatureInvalid: string;
   unsupported: string;
   signerMissing: string;
+  contentType: string;
 }
 
 const MAIN_CODES: SignerCodes = {
@@ -73,6 +74,7 @@ const MAIN_CODES: SignerCodes = {
   signatureInvalid: 'cms-signature-invalid',
   unsupported: 'cms-unsupported-algorithm',
   signerMissing: 'signer-certificate-missing',
+  contentType: 'cms-content-type-mismatch',
 };
 
 const TIMESTAMP_CODES: SignerCodes = {
@@ -81,6 +83,7 @@ const TIMESTAMP_CODES: SignerCodes = {
   signatureInvalid: 'timestamp-invalid',
   unsupported: 'timestamp-invalid',
   signerMissing: 'timestamp-invalid',
+  contentType: 'timestamp-invalid',
 };
 
 /** Checks one SignerInfo: message digest over `content` and the signature over the signed attributes (or the content). */
@@ -106,7 +109,13 @@ function verifySigner(view: SignerView, content: Uint8Array, codes: SignerCodes)
       ));
     }
   }
-  const key = view.signer ? x509Of(view.signer)?.publicKey : undefined;
+  if (view.signedAttributes && view.contentTypeAttribute !== view.contentType) {
+    problems.push(error(
+      codes.contentType,
+      `${codes.what} signs content type ${view.contentTypeAttribute ?? '(none)'} but encapsulates ${view.contentType}`,
+    ));
+  }
+  const key = view.signer ? publicKeyOf(view.signer) : undefined;
   if (!view.signer) {
     problems.push(error(codes.signerMissing, `${codes.what} does not carry the signer's certificate`));
   } else if (!key) {

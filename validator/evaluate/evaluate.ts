@@ -104,9 +104,13 @@ function node(e: Expr, verdict: Verdict, explanation: string, children: EvalNode
 
 const v = (b: boolean): Verdict => (b ? 'true' : 'false');
 
-/** Evaluates a requirement (or one expression) against the facts of one slice. */
-export function evaluate(requirement: Requirement | Expr, facts: CodeFacts, options: EvaluateOptions = {}): EvalNode {
-  void options.at;
+/**
+ * Evaluates a requirement (or one expression) against the facts of one slice.
+ * Apple's interpreter never consults the clock or certificate validity, so
+ * no verdict depends on `options.at`; validity is the reader's and the
+ * posture report's business.
+ */
+export function evaluate(requirement: Requirement | Expr, facts: CodeFacts, _options: EvaluateOptions = {}): EvalNode {
   const ctx: Ctx = { facts, directory: directoryOf(facts), depth: 0 };
   if (requirement.kind === 'requirement') {
     if (requirement.form === 2) {
@@ -161,14 +165,14 @@ function evalExpr(e: Expr, ctx: Ctx): EvalNode {
       const n = node(e, 'true', '', parts);
       if (l.verdict === 'false' || r.verdict === 'false') {
         n.verdict = 'false';
-        n.explanation = `false: ${culprit(n, 'false').clause} does not hold`;
+        n.explanation = `${culprit(n, 'false').clause} does not hold`;
       } else if (l.verdict === 'undetermined' || r.verdict === 'undetermined') {
         n.verdict = 'undetermined';
         const c = culprit(n, 'undetermined');
-        n.explanation = `undetermined: ${c.clause} cannot be decided here; everything else holds`;
+        n.explanation = `${c.clause} cannot be decided here; everything else holds`;
         if (c.reason) n.reason = c.reason;
       } else {
-        n.explanation = 'true: every part holds';
+        n.explanation = 'every part holds';
       }
       return n;
     }
@@ -178,21 +182,21 @@ function evalExpr(e: Expr, ctx: Ctx): EvalNode {
       const n = node(e, 'false', '', [l, r]);
       if (l.verdict === 'true' || r.verdict === 'true') {
         n.verdict = 'true';
-        n.explanation = `true: ${culprit(n, 'true').clause} holds`;
+        n.explanation = `${culprit(n, 'true').clause} holds`;
       } else if (l.verdict === 'undetermined' || r.verdict === 'undetermined') {
         n.verdict = 'undetermined';
         const c = culprit(n, 'undetermined');
-        n.explanation = `undetermined: no alternative holds for sure; ${c.clause} cannot be decided here`;
+        n.explanation = `no alternative holds for sure; ${c.clause} cannot be decided here`;
         if (c.reason) n.reason = c.reason;
       } else {
-        n.explanation = 'false: no alternative holds';
+        n.explanation = 'no alternative holds';
       }
       return n;
     }
     case 'not': {
       const o = ev(e.operand, ctx);
       const verdict: Verdict = o.verdict === 'undetermined' ? 'undetermined' : o.verdict === 'true' ? 'false' : 'true';
-      const n = node(e, verdict, verdict === 'undetermined' ? 'undetermined: the negated clause cannot be decided here' : `${verdict}: the negated clause is ${o.verdict}`, [o]);
+      const n = node(e, verdict, verdict === 'undetermined' ? 'the negated clause cannot be decided here' : `the negated clause is ${o.verdict}`, [o]);
       if (o.reason) n.reason = o.reason;
       return n;
     }
@@ -405,13 +409,21 @@ function evalAnchorApple(e: Expr, ctx: Ctx): EvalNode {
   );
 }
 
+/** meetsDeveloperIDLegacyAllowedPolicy (legacydevid.cpp): the date rules decide what they can; the rest is the Mac's legacy list. */
 function evalLegacy(e: Expr, ctx: Ctx): EvalNode {
   const { facts, directory } = ctx;
   const leaf = facts.certificates[0];
-  const ext = leaf?.extensions.find((x) => x.oid === OID_DEVID_DATE);
+  if (!leaf) {
+    // SecCertificateGetDeveloperIDDate fails with a parameter error (not "extension missing") for no certificate, which ends the check.
+    return node(e, 'false', 'there is no leaf certificate (ad-hoc or unsigned code), so it cannot be a legacy Developer ID');
+  }
+  const ext = leaf.extensions.find((x) => x.oid === OID_DEVID_DATE);
   if (ext) {
     const d = extensionDate(ext.value);
-    if (d.ok && d.cfSeconds >= LEGACY_ACCOUNT_CUTOFF) {
+    if (!d.ok) {
+      return node(e, 'false', `the leaf's Developer ID date extension ${OID_DEVID_DATE} cannot be read (${d.why}); Apple's check stops with an error`);
+    }
+    if (d.cfSeconds >= LEGACY_ACCOUNT_CUTOFF) {
       return node(e, 'false', `the Developer ID account was created on ${isoCf(d.cfSeconds)}, at or after the 2019-04-08 cutoff, so it is not a legacy Developer ID`);
     }
   }
@@ -421,8 +433,14 @@ function evalLegacy(e: Expr, ctx: Ctx): EvalNode {
       return node(e, 'true', `the secure timestamp ${facts.secureTimestamp.toISOString()} is before the 2019-06-01 cutoff (Apple's default; a Mac's preference can only move it earlier)`);
     }
   }
-  const id = directory?.cdhash ? `cdhash ${toHex(directory.cdhash)}` : 'this code';
-  return node(e, 'undetermined', `no date rule decides; whether ${id}${facts.teamIdentifier ? ` of team ${facts.teamIdentifier}` : ''} is on Apple's legacy Developer ID list is known only to a Mac`, [], 'needs-legacy-list');
+  if (!directory?.cdhash) return node(e, 'false', 'the code has no cdhash to look up in the legacy list');
+  return node(
+    e,
+    'undetermined',
+    `no date rule decides; whether cdhash ${toHex(directory.cdhash)}${facts.teamIdentifier ? ` of team ${facts.teamIdentifier}` : ''} is on Apple's legacy Developer ID list is known only to a Mac`,
+    [],
+    'needs-legacy-list',
+  );
 }
 
 function isoCf(cfSeconds: number): string {

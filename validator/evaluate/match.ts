@@ -33,6 +33,16 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/** A digit run as CF's uint64_t accumulator sees it (wrapping mod 2^64), 15 digits per step so long runs stay cheap. */
+function digitRunValue(s: string, from: number, to: number): bigint {
+  let v = 0n;
+  for (let k = from; k < to; k += 15) {
+    const chunk = s.slice(k, Math.min(k + 15, to));
+    v = (v * 10n ** BigInt(chunk.length) + BigInt(chunk)) & MASK64;
+  }
+  return v;
+}
+
 /**
  * CFStringCompare(a, b, kCFCompareNumerically) with no locale: UTF-16 code
  * units compared one by one (case-sensitive, no normalisation), except that
@@ -46,16 +56,14 @@ export function compareNumerically(a: string, b: string): -1 | 0 | 1 {
     let c1 = a.charCodeAt(i);
     let c2 = b.charCodeAt(j);
     if (isDigit(c1) && isDigit(c2)) {
-      let v1 = 0n;
-      do {
-        v1 = (v1 * 10n + BigInt(c1 - 48)) & MASK64;
-        c1 = a.charCodeAt(++i);
-      } while (isDigit(c1));
-      let v2 = 0n;
-      do {
-        v2 = (v2 * 10n + BigInt(c2 - 48)) & MASK64;
-        c2 = b.charCodeAt(++j);
-      } while (isDigit(c2));
+      let end1 = i;
+      while (isDigit(a.charCodeAt(end1))) end1++;
+      let end2 = j;
+      while (isDigit(b.charCodeAt(end2))) end2++;
+      const v1 = digitRunValue(a, i, end1);
+      const v2 = digitRunValue(b, j, end2);
+      i = end1;
+      j = end2;
       if (v1 === v2) continue;
       return v1 < v2 ? -1 : 1;
     }

@@ -21,7 +21,7 @@ const input = workerData as WorkerInput;
 const control = new Int32Array(input.control);
 const chunks = Math.ceil(input.totalLength / input.chunkSize);
 const result: ChunkResult = { mismatches: [], counts: input.jobs.map(() => 0) };
-const buf = Buffer.allocUnsafe(input.chunkSize);
+const buf = Buffer.allocUnsafe(Math.min(input.chunkSize, input.totalLength));
 let fd = -1;
 try {
   fd = openSync(input.path, 'r');

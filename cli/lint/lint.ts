@@ -1,0 +1,169 @@
+/**
+ * The engine of `csrl lint`: reads the candidate files, drops the ones that
+ * cannot hold a requirement with a byte-level pre-filter (no decoding, no
+ * parsing), and analyses the rest with the language server's analysis, so
+ * the CLI reports the same codes, messages and ranges as the editor.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import type { Diagnostic, Severity } from '../../grammar/diagnostics.js';
+import type { AnalysisOptions } from '../../server/analysis/analyze.js';
+import { REQUIREMENT_MARKERS } from '../../server/embedded/extract.js';
+import { describeError, Walker, type Candidate, type SkipNote } from './walk.js';
+
+export interface LintOptions {
+  analysis: AnalysisOptions;
+  /** Warnings allowed before the run fails; negative: no limit. */
+  maxWarnings: number;
+}
+
+export interface FileReport {
+  /** Relative to the working folder, `/`-separated. */
+  path: string;
+  /** `csreq` for requirement files, else the host languageId. */
+  language: string;
+  /** Requirements found (entries of a set count one each; literals that could not be analysed are not counted). */
+  requirements: number;
+  diagnostics: Diagnostic[];
+}
+
+export interface LintSummary {
+  /** Files opened (after the name filter). */
+  filesRead: number;
+  /** Files that held at least one requirement or diagnostic. */
+  filesWithRequirements: number;
+  requirements: number;
+  errors: number;
+  warnings: number;
+  information: number;
+  hints: number;
+  skipped: number;
+}
+
+export interface LintReport {
+  files: FileReport[];
+  skipped: SkipNote[];
+  summary: LintSummary;
+  maxWarnings: number;
+  exitCode: 0 | 1;
+}
+
+/** Files larger than this are skipped with a note (the analysis itself stops at 4 MB of text). */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+/** Bytes searched for NUL to call a file binary, as git does. */
+const BINARY_PROBE = 8000;
+
+const MARKER_BYTES = REQUIREMENT_MARKERS.map((m) => Buffer.from(m, 'latin1'));
+
+/** One buffer reused for every small file: most files are read, searched and dropped. */
+const shared = Buffer.allocUnsafe(256 * 1024);
+
+type Analyzer = typeof import('../../server/analysis/analyze.js');
+let analyzer: Analyzer | undefined;
+
+export async function lintPaths(paths: string[], cwd: string, options: LintOptions): Promise<LintReport> {
+  const walker = new Walker();
+  for (const p of paths) walker.addRoot(resolve(cwd, p), p);
+  const files: FileReport[] = [];
+  const skipped: SkipNote[] = [...walker.notes];
+  const summary: LintSummary = { filesRead: 0, filesWithRequirements: 0, requirements: 0, errors: 0, warnings: 0, information: 0, hints: 0, skipped: 0 };
+  // A file and links to it are read once: files first, then links whose target was not read yet.
+  const identities = new Set<string>();
+  const ordered = [...walker.candidates.filter((c) => !c.viaLink), ...walker.candidates.filter((c) => c.viaLink)];
+  for (const candidate of ordered) {
+    const read = readCandidate(candidate, identities);
+    if (typeof read === 'string') {
+      skipped.push({ path: candidate.path, reason: read });
+      continue;
+    }
+    if (read === null) continue;
+    if (read === undefined) {
+      summary.filesRead++;
+      continue;
+    }
+    summary.filesRead++;
+    analyzer ??= await import('../../server/analysis/analyze.js');
+    const report = analyse(analyzer, candidate, read, options.analysis);
+    report.path = display(cwd, candidate.path);
+    if (report.requirements > 0 || report.diagnostics.length > 0) {
+      files.push(report);
+      summary.filesWithRequirements++;
+    }
+    summary.requirements += report.requirements;
+    for (const d of report.diagnostics) count(summary, d.severity);
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const s of skipped) s.path = display(cwd, s.path);
+  skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  summary.skipped = skipped.length;
+  const over = summary.errors > 0 || (options.maxWarnings >= 0 && summary.warnings > options.maxWarnings);
+  return { files, skipped, summary, maxWarnings: options.maxWarnings, exitCode: over ? 1 : 0 };
+}
+
+function count(summary: LintSummary, severity: Severity): void {
+  if (severity === 'error') summary.errors++;
+  else if (severity === 'warning') summary.warnings++;
+  else if (severity === 'information') summary.information++;
+  else summary.hints++;
+}
+
+export function display(cwd: string, path: string): string {
+  const rel = relative(cwd, path) || '.';
+  return sep === '/' ? rel : rel.split(sep).join('/');
+}
+
+/**
+ * The file's text; undefined when a host file holds no requirement marker
+ * (the common case, decided on the raw bytes); null when the same file was
+ * already read through another path; a string: why it is skipped.
+ */
+function readCandidate(candidate: Candidate, identities: Set<string>): string | { text: string } | undefined | null {
+  let fd: number;
+  try {
+    fd = openSync(candidate.path, 'r');
+  } catch (err) {
+    return describeError(err);
+  }
+  try {
+    const st = fstatSync(fd);
+    const identity = `${st.dev}:${st.ino}`;
+    if (identities.has(identity)) return null;
+    identities.add(identity);
+    const size = st.size;
+    if (size > MAX_FILE_BYTES) return `larger than ${MAX_FILE_BYTES / 1048576} MB`;
+    const buf = size <= shared.length ? shared : Buffer.allocUnsafe(size);
+    let length = 0;
+    // Read to the end even if the file grew or the size was wrong.
+    for (;;) {
+      if (length === buf.length) break;
+      const n = readSync(fd, buf, length, buf.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    const bytes = buf.subarray(0, length);
+    if (candidate.kind.kind === 'requirement') {
+      if (bytes[0] === 0xfa && bytes[1] === 0xde && bytes[2] === 0x0c) return 'compiled requirement blob (use csrl decompile)';
+    } else if (bytes.subarray(0, 6).toString('latin1') === 'bplist') {
+      return 'binary property list (convert it with plutil -convert xml1 to lint it)';
+    }
+    if (bytes.subarray(0, BINARY_PROBE).includes(0)) return 'binary file';
+    if (candidate.kind.kind === 'host' && !MARKER_BYTES.some((m) => bytes.includes(m))) return undefined;
+    let text = bytes.toString('utf8');
+    // Editors hide a byte-order mark; so does the language server's view of the text.
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return { text };
+  } catch (err) {
+    return describeError(err);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function analyse(a: Analyzer, candidate: Candidate, read: { text: string }, options: AnalysisOptions): FileReport {
+  if (candidate.kind.kind === 'requirement') {
+    const analysis = a.analyzeRequirement(read.text, options);
+    return { path: candidate.path, language: 'csreq', requirements: a.requirementsOf(analysis.parse).length, diagnostics: analysis.diagnostics };
+  }
+  const host = a.analyzeHostDocument(read.text, candidate.kind.languageId, { ...options, mode: undefined });
+  return { path: candidate.path, language: candidate.kind.languageId, requirements: host.requirements.length, diagnostics: host.diagnostics };
+}

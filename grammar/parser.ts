@@ -1,0 +1,322 @@
+/**
+ * Parse API of the requirement language: text (or file bytes) → AST,
+ * diagnostics, comments and tokens. Exact to Apple's parser: `ok` is true iff
+ * Apple would accept the text; see grammar/README.md for the contract.
+ */
+import type { IToken } from 'chevrotain';
+import type { Comment, Range, RequirementDocument } from './ast.js';
+import type { Diagnostic } from './diagnostics.js';
+import {
+  ARROW, BlockComment, DOTKEY, HASHCONSTANT, HEXCONSTANT, INTEGER, KEYWORD_TOKENS, lex, LPAREN, NOT, PATHNAME, RPAREN,
+  STRING, type LexDiagnostic,
+} from './lexer.js';
+import { AstBuilder, tokEnd, toComment } from './parse-ast.js';
+import { appleTokenText, cstParser, REQUIREMENT_START, SET_START } from './parse-cst.js';
+import type { RawDiag } from './parse-diag.js';
+import { explain, type ExplainContext } from './parse-errors.js';
+import { applePosition, LineIndex } from './parse-positions.js';
+
+export type ParseMode = 'single' | 'set' | 'auto';
+export interface ParseOptions {
+  mode?: ParseMode;
+  /** default 256 */
+  maxDepth?: number;
+}
+export interface TokenInfo {
+  type: 'keyword' | 'operator' | 'string' | 'hash' | 'hex' | 'integer' | 'dotkey' | 'path' | 'comment';
+  range: Range;
+  image: string;
+}
+export interface ParseResult {
+  /** Partial AST on errors (ErrorExpr nodes where text could not be read). */
+  document: RequirementDocument | undefined;
+  /** What was parsed ('auto' resolved by the first token, spec §2.1). */
+  mode: 'single' | 'set';
+  /** All errors and warnings, sorted by position. */
+  diagnostics: Diagnostic[];
+  comments: Comment[];
+  /** For semantic highlighting. */
+  tokens: TokenInfo[];
+  /** True iff Apple's parser would accept it (no error-severity diagnostic). */
+  ok: boolean;
+}
+
+/** Apple's `csreq` reads a requirement file into a 10,240-byte buffer (spec §1.1). */
+export const APPLE_FILE_READ_LIMIT = 10239;
+
+export function parse(text: string, options: ParseOptions = {}): ParseResult {
+  return parseCore(text, options, []);
+}
+
+/**
+ * For file/stdin input: checks Apple's byte vocabulary (0xC0, 0xC1,
+ * 0xF5–0xFF are errors even in strings/comments; a NUL ends Apple's input),
+ * the 10,239-byte read limit (warning CSR021), then decodes UTF-8 and parses;
+ * positions are reported in the decoded text.
+ */
+export function parseBytes(bytes: Uint8Array, options: ParseOptions = {}): ParseResult {
+  const decoder = new TextDecoder('utf-8', { fatal: false });
+  let text = '';
+  const bad: { at: number; byte: number }[] = [];
+  let from = 0;
+  let limitAt = -1;
+  const nul = bytes.indexOf(0);
+  const appleEnd = nul < 0 ? bytes.length : nul;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    const isBad = i < appleEnd && (b === 0xc0 || b === 0xc1 || b >= 0xf5);
+    if (isBad || i === APPLE_FILE_READ_LIMIT) {
+      text += decoder.decode(bytes.subarray(from, i), { stream: true });
+      from = i;
+      if (isBad) bad.push({ at: text.length, byte: b });
+      if (i === APPLE_FILE_READ_LIMIT) limitAt = text.length;
+    }
+  }
+  text += decoder.decode(bytes.subarray(from));
+  const extra: RawDiag[] = [];
+  for (const { at, byte } of bad) {
+    const hex = `0x${byte.toString(16).toUpperCase()}`;
+    extra.push({
+      code: 'CSR003',
+      severity: 'error',
+      message: `byte ${hex} is not allowed anywhere in a requirement for Apple, not even in strings or comments (the file is not valid UTF-8)`,
+      start: at,
+      end: Math.min(at + 1, text.length),
+      apple: { message: `unexpected char: ${hex}`, offset: at, positional: true, order: at, lexical: true },
+    });
+  }
+  if (limitAt >= 0) {
+    extra.push({
+      code: 'CSR021',
+      severity: 'warning',
+      message: `Apple's csreq reads at most ${APPLE_FILE_READ_LIMIT.toLocaleString('en-US')} bytes of a requirement file; the last ${(bytes.length - APPLE_FILE_READ_LIMIT).toLocaleString('en-US')} bytes are ignored there`,
+      start: limitAt,
+      end: text.length,
+    });
+  }
+  return parseCore(text, options, extra);
+}
+
+function tokenInfoType(t: IToken): TokenInfo['type'] {
+  if (KEYWORD_TOKENS.has(t.tokenType)) return 'keyword';
+  switch (t.tokenType) {
+    case STRING:
+      return 'string';
+    case HASHCONSTANT:
+      return 'hash';
+    case HEXCONSTANT:
+      return 'hex';
+    case INTEGER:
+      return 'integer';
+    case DOTKEY:
+      return 'dotkey';
+    case PATHNAME:
+      return 'path';
+    default:
+      return 'operator';
+  }
+}
+
+/**
+ * The deepest recursion the parser would need (nested `(` plus pending `!`),
+ * or the index of the first token that goes beyond `maxDepth`.
+ */
+function tooDeepAt(tokens: IToken[], maxDepth: number): number {
+  const stack: number[] = [];
+  let depth = 0;
+  let pendingNots = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!.tokenType;
+    if (t === NOT) {
+      pendingNots++;
+      if (depth + pendingNots > maxDepth) return i;
+    } else if (t === LPAREN) {
+      stack.push(pendingNots);
+      depth += pendingNots + 1;
+      pendingNots = 0;
+      if (depth > maxDepth) return i;
+    } else if (t === RPAREN) {
+      const nots = stack.pop();
+      if (nots !== undefined) depth -= nots + 1;
+      pendingNots = 0;
+    } else pendingNots = 0;
+  }
+  return -1;
+}
+
+function fromLex(d: LexDiagnostic): RawDiag {
+  if (d.severity === 'warning') return { code: d.code, severity: 'warning', message: d.message, start: d.start, end: d.end };
+  return {
+    code: d.code,
+    severity: 'error',
+    message: d.message,
+    start: d.start,
+    end: d.end,
+    ...(d.fix ? { fixes: [d.fix] } : {}),
+    apple: { message: d.appleMessage, offset: d.appleOffset, positional: true, order: d.appleOffset, lexical: true },
+  };
+}
+
+function parseCore(text: string, options: ParseOptions, extra: RawDiag[]): ParseResult {
+  const maxDepth = options.maxDepth ?? 256;
+  const lines = new LineIndex(text);
+  const lr = lex(text);
+  const tokens = lr.tokens;
+  const diags: RawDiag[] = [...extra];
+  const extraAt = new Set(extra.filter((d) => d.code === 'CSR003').map((d) => d.start));
+  for (const e of lr.errors) if (!extraAt.has(e.start)) diags.push(fromLex(e));
+  if (lr.end < text.length) {
+    diags.push({
+      code: 'CSR007',
+      severity: 'error',
+      message: 'a NUL character ends the input for Apple: everything after it is ignored',
+      start: lr.end,
+      end: text.length,
+    });
+  }
+
+  const first = tokens[0];
+  const second = tokens[1];
+  const requested = options.mode ?? 'auto';
+  let mode: 'single' | 'set';
+  let modeDiag: RawDiag | undefined;
+  const eofAt = tokens.length ? tokEnd(tokens[tokens.length - 1]!) : 0;
+  const appleFirst = first ? `unexpected token: ${appleTokenText(first)}` : 'unexpected end of file';
+  const appleFirstAt = first ? first.startOffset : lr.end;
+  if (requested === 'auto') {
+    mode = first && SET_START.has(first.tokenTypeIdx) ? 'set' : 'single';
+  } else if (requested === 'single') {
+    mode = 'single';
+    if (first && SET_START.has(first.tokenTypeIdx) && second?.tokenType === ARROW) {
+      mode = 'set';
+      modeDiag = {
+        code: 'CSR018',
+        severity: 'error',
+        message: `a requirement set was given where a single requirement is expected; remove \`${first.image} =>\``,
+        start: first.startOffset,
+        end: tokEnd(second),
+        apple: { message: appleFirst, offset: appleFirstAt, positional: true, order: appleFirstAt, lexical: false },
+      };
+    }
+  } else {
+    mode = 'set';
+    if (first && REQUIREMENT_START.has(first.tokenTypeIdx)) {
+      mode = 'single';
+      modeDiag = {
+        code: 'CSR019',
+        severity: 'error',
+        message: 'a single requirement was given where a requirement set is expected; write `designated => …` (or host, guest, library, plugin)',
+        start: first.startOffset,
+        end: tokEnd(first),
+        fixes: [{ title: 'Insert designated =>', start: first.startOffset, end: first.startOffset, newText: 'designated => ' }],
+        apple: { message: appleFirst, offset: appleFirstAt, positional: true, order: appleFirstAt, lexical: false },
+      };
+    }
+  }
+
+  let document: RequirementDocument | undefined;
+  const deepAt = tooDeepAt(tokens, maxDepth);
+  if (deepAt >= 0) {
+    const t = tokens[deepAt]!;
+    diags.push({
+      code: 'CSR020',
+      severity: 'error',
+      message: `nesting deeper than ${maxDepth} levels of \`(\` and \`!\`: the requirement is not parsed`,
+      start: t.startOffset,
+      end: tokEnd(t),
+    });
+  } else {
+    const parser = cstParser();
+    parser.input = tokens;
+    const cst = mode === 'set' ? parser.requirementSet() : parser.requirement();
+    const errors = parser.errors;
+    const builder = new AstBuilder(text, lines);
+    document = mode === 'set' ? builder.requirementSet(cst, eofAt) : builder.requirement(cst, eofAt);
+    if (modeDiag) {
+      if (modeDiag.code === 'CSR018' && document.kind === 'set' && document.entries.length === 1 && second) {
+        const after = tokens[2];
+        modeDiag.fixes = [{ title: `Remove ${first!.image} =>`, start: first!.startOffset, end: after ? after.startOffset : tokEnd(second), newText: '' }];
+      }
+      diags.push(modeDiag);
+    }
+    if (errors.length) {
+      const indexOf = new Map<number, number>();
+      tokens.forEach((t, i) => indexOf.set(t.startOffset, i));
+      const endSwallowed = lr.errors.some((e) => e.code === 'CSR006' && e.severity !== 'warning');
+      const ctx: ExplainContext = { text, tokens, indexOf, eofAt, appleEnd: lr.end, endSwallowed };
+      // Errors inside a word already reported by the lexer are cascades.
+      const covered: Array<[number, number]> = diags.filter((d) => d.code !== 'CSR002').map((d) => [d.start, Math.max(d.end, d.start + 1)]);
+      for (const e of errors) {
+        const d = explain(e, ctx, covered);
+        if (d) diags.push(d);
+      }
+    }
+    diags.push(...builder.diags);
+  }
+  if (modeDiag && deepAt >= 0) diags.push(modeDiag);
+
+  return finish(text, lines, lr, tokens, diags, document, mode);
+}
+
+function finish(
+  text: string,
+  lines: LineIndex,
+  lr: ReturnType<typeof lex>,
+  tokens: IToken[],
+  raw: RawDiag[],
+  document: RequirementDocument | undefined,
+  mode: 'single' | 'set',
+): ParseResult {
+  // Apple prints the first lexical error alone (it aborts the parse); otherwise its first parser error.
+  const withApple = raw.filter((d) => d.severity === 'error' && d.apple);
+  const lexical = withApple.filter((d) => d.apple!.lexical);
+  const pool = lexical.length ? lexical : withApple;
+  let firstApple: RawDiag | undefined;
+  for (const d of pool) if (!firstApple || d.apple!.order < firstApple.apple!.order) firstApple = d;
+
+  let opaque: Array<[number, number]> | undefined;
+  const diagnostics: Diagnostic[] = raw.map((d) => {
+    const out: Diagnostic = { code: d.code, severity: d.severity, message: d.message, range: lines.range(d.start, d.end) };
+    if (d === firstApple) {
+      const a = d.apple!;
+      if (a.positional) {
+        opaque ??= opaqueRanges(tokens, lr.comments, text);
+        out.apple = `${applePosition(text, a.offset, opaque)}: ${a.message}`;
+      } else out.apple = a.message;
+    }
+    if (d.fixes?.length) out.fixes = d.fixes.map((f) => ({ title: f.title, range: lines.range(f.start, f.end), newText: f.newText }));
+    return out;
+  });
+  diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset);
+
+  const infos: TokenInfo[] = [];
+  for (const t of tokens) infos.push({ type: tokenInfoType(t), range: lines.range(t.startOffset, tokEnd(t)), image: t.image });
+  const comments: Comment[] = lr.comments.map((c) => toComment(c, lines));
+  if (comments.length) {
+    for (const c of comments) infos.push({ type: 'comment', range: c.range, image: c.text });
+    infos.sort((a, b) => a.range.start.offset - b.range.start.offset);
+  }
+  return {
+    document,
+    mode,
+    diagnostics,
+    comments,
+    tokens: infos,
+    ok: !diagnostics.some((d) => d.severity === 'error'),
+  };
+}
+
+/** Strings and block comments: Apple's lexer does not count the LFs inside them as new lines. */
+function opaqueRanges(tokens: IToken[], comments: IToken[], text: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const t of tokens) if (t.tokenType === STRING && t.image.includes('\n')) out.push([t.startOffset, tokEnd(t)]);
+  for (const c of comments) if (c.tokenType === BlockComment && c.image.includes('\n')) out.push([c.startOffset, tokEnd(c)]);
+  // An unterminated string runs to the end of the input for Apple.
+  for (const t of tokens) {
+    if (t.tokenType === STRING && (t.payload as { error?: { code: string } } | undefined)?.error?.code === 'CSR005') {
+      out.push([t.startOffset, text.length]);
+    }
+  }
+  out.sort((a, b) => a[0] - b[0]);
+  return out;
+}
