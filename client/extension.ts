@@ -1,62 +1,144 @@
-import * as path from 'node:path';
-import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node.js';
-
 /**
- * The VS Code side: starts the language server over IPC and forwards the
- * commands the server implements. The server holds all language knowledge;
- * this file only wires VS Code to it.
+ * The VS Code side of csrl. Activation only registers things; the language
+ * server starts when a document needs it (see server.ts) and the validator
+ * loads on the first command that inspects code (see lazy.ts), so people
+ * who merely open a Swift file pay nothing.
  */
+import * as vscode from 'vscode';
+import type { Middleware } from 'vscode-languageclient/node.js';
+import { Commands, DECOMPILED_SCHEME, decompiledUri, looksLikeBinaryRequirement, type TargetArgs } from './commands.js';
+import { checkModule, setExtensionRoot } from './lazy.js';
+import { ResultDecorations, ResultsTree, type ShownResult } from './results.js';
+import { hasRequirements, ServerHandle } from './server.js';
 
-/** Host languages whose files may embed requirements; the server is started for them only when a file contains a requirement API call. */
-const EMBEDDING_LANGUAGES = ['swift', 'objective-c', 'objective-cpp', 'c', 'cpp', 'shellscript', 'plist', 'xml'];
-const REQUIREMENT_CALL = /SecRequirementCreateWithString|setCodeSigningRequirement|setConnectionCodeSigningRequirement|xpc_connection_set_peer_code_signing_requirement|SMPrivilegedExecutables|SMAuthorizedClients|codesign\b[^\n]*(?:-R|--test-requirement|-r)|csreq\b/;
-
-let client: LanguageClient | undefined;
-let starting: Promise<void> | undefined;
-
-function wantsServer(doc: vscode.TextDocument): boolean {
-  if (doc.languageId === 'csreq') return true;
-  return EMBEDDING_LANGUAGES.includes(doc.languageId) && REQUIREMENT_CALL.test(doc.getText());
+/** What `activate` returns: used by the integration tests and available to other extensions. */
+export interface CsrlApi {
+  /** Milliseconds `activate` took. */
+  activationMs: number;
+  /** Resolves once the language server runs (starting it if needed). */
+  startServer(): Promise<void>;
+  serverRunning(): boolean;
+  lastResult(uri: vscode.Uri): ShownResult | undefined;
+  validator(): { name: string; why: string } | undefined;
 }
 
-async function startServer(context: vscode.ExtensionContext): Promise<void> {
-  if (client) return;
-  starting ??= (async () => {
-    const module = context.asAbsolutePath(path.join('dist', 'server.cjs'));
-    const serverOptions: ServerOptions = {
-      run: { module, transport: TransportKind.ipc },
-      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6012'] } },
-    };
-    const clientOptions: LanguageClientOptions = {
-      documentSelector: [{ language: 'csreq' }, ...EMBEDDING_LANGUAGES.map((language) => ({ language }))],
-      synchronize: { configurationSection: 'csrl' },
-      initializationOptions: { trusted: vscode.workspace.isTrusted },
-    };
-    client = new LanguageClient('csrl', 'Code Signing Requirements', serverOptions, clientOptions);
-    await client.start();
-  })();
-  await starting;
-}
+let handle: ServerHandle | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const maybeStart = (doc: vscode.TextDocument) => {
-    if (wantsServer(doc)) void startServer(context);
+export function activate(context: vscode.ExtensionContext): CsrlApi {
+  const t0 = performance.now();
+  setExtensionRoot(context.extensionPath);
+  const output = vscode.window.createOutputChannel('Code Signing Requirements');
+  const decorations = new ResultDecorations();
+  context.subscriptions.push(output, decorations);
+
+  let commands: Commands | undefined;
+  const middleware: Middleware = {
+    executeCommand: (command, args, next) => commands!.fromServerCommand(command, args, (c, a) => Promise.resolve(next(c, a))),
+    provideCodeLenses: async (document, token, next) => {
+      const lenses = (await next(document, token)) ?? [];
+      const shown = decorations.get(document.uri);
+      if (!shown) return lenses;
+      const range = new vscode.Range(shown.anchor, shown.anchor);
+      return [new vscode.CodeLens(range, { title: shown.summary + (shown.apple ? ` · Apple: ${shown.apple}` : ''), command: 'csrl.results.focus' }), ...lenses];
+    },
   };
-  vscode.workspace.textDocuments.forEach(maybeStart);
-  context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(maybeStart));
+  const server = new ServerHandle(context, output, middleware);
+  handle = server;
+  commands = new Commands(context, output, server, decorations);
+  const cmds = commands;
+
+  const tree = vscode.window.createTreeView('csrl.results', { treeDataProvider: new ResultsTree(decorations), showCollapseAll: true });
+  context.subscriptions.push(tree);
+
+  const reg = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown));
+  reg('csrl.testAgainstBinary', (a?: TargetArgs | vscode.Uri) => cmds.testAgainstBinary(a instanceof vscode.Uri ? {} : a));
+  reg('csrl.testAgainstProcess', (a?: TargetArgs | vscode.Uri) => cmds.testAgainstProcess(a instanceof vscode.Uri ? {} : a));
+  reg('csrl.showSigningInfo', (a?: TargetArgs | vscode.Uri) => cmds.showSigningInfo(a instanceof vscode.Uri ? { path: a.fsPath } : a));
+  reg('csrl.insertDesignated', (a?: TargetArgs | vscode.Uri) => cmds.insertDesignated(a instanceof vscode.Uri ? {} : a));
+  reg('csrl.compileToBinary', (a?: TargetArgs & { saveTo?: string }) => cmds.compileToBinary(a instanceof vscode.Uri ? {} : a));
+  reg('csrl.openCompiledAsText', (u?: vscode.Uri) => cmds.openCompiledAsText(u));
+  reg('csrl.saveDecompiledText', () => cmds.saveDecompiledText());
+  reg('csrl.clearResults', () => decorations.clear());
+  reg('csrl.showOutput', () => output.show());
+
   context.subscriptions.push(
-    vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      void client?.sendNotification('csrl/trustChanged', { trusted: true });
+    vscode.workspace.registerTextDocumentContentProvider(DECOMPILED_SCHEME, {
+      provideTextDocumentContent: async (uri) => {
+        try {
+          return await cmds.decompile(vscode.Uri.parse(uri.query));
+        } catch (err) {
+          cmds.log(`decompile ${uri.query}: ${(err as Error).message}`);
+          return `# This file is not a valid compiled requirement:\n# ${(err as Error).message}\n`;
+        }
+      },
     }),
   );
 
-  // The server's executeCommand provider (csrl.showCompiled, csrl.testAgainstPath, …) is registered
-  // as VS Code commands by the language client itself once the server has started.
+  // Status bar: which validator answers and why. Computing it loads the native
+  // addon, so it runs after activation, when the item is first shown.
+  const status = vscode.window.createStatusBarItem('csrl.validator', vscode.StatusBarAlignment.Right, 100);
+  status.name = 'Code Signing Requirement validator';
+  status.command = 'csrl.showOutput';
+  context.subscriptions.push(status);
+  let validator: { name: string; why: string } | undefined;
+  const refreshValidator = () => {
+    try {
+      const pref = vscode.workspace.getConfiguration('csrl').get<'auto' | 'portable' | 'security-framework'>('validator', 'auto');
+      validator = checkModule().validatorStatus(pref);
+      status.text = `$(shield) ${validator.name}`;
+      status.tooltip = `Requirements are tested with the ${validator.name}: ${validator.why}`;
+      output.appendLine(`[validator] ${validator.name}: ${validator.why}`);
+    } catch (err) {
+      status.text = '$(shield) csrl';
+      status.tooltip = `The validator could not be loaded: ${(err as Error).message}`;
+      output.appendLine(`[validator] ${(err as Error).stack}`);
+    }
+  };
+  const updateStatus = (editor: vscode.TextEditor | undefined) => {
+    if (editor && (editor.document.languageId === 'csreq' || hasRequirements(editor.document))) {
+      if (!validator) refreshValidator();
+      status.show();
+    } else {
+      status.hide();
+    }
+  };
+
+  const onDocument = (doc: vscode.TextDocument) => {
+    if (looksLikeBinaryRequirement(doc)) {
+      // A compiled requirement opened as text: show the decompiled view instead.
+      void vscode.workspace.openTextDocument(decompiledUri(doc.uri)).then((d) => vscode.window.showTextDocument(d, { preview: false }));
+      return;
+    }
+    if (hasRequirements(doc)) void server.start().catch(() => undefined);
+  };
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument(onDocument),
+    vscode.window.onDidChangeActiveTextEditor((e) => setTimeout(() => updateStatus(e), 0)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void server.setTrust(true)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('csrl.validator')) {
+        validator = undefined;
+        updateStatus(vscode.window.activeTextEditor);
+      }
+    }),
+  );
+  vscode.workspace.textDocuments.forEach(onDocument);
+  setTimeout(() => updateStatus(vscode.window.activeTextEditor), 0);
+
+  const activationMs = performance.now() - t0;
+  output.appendLine(`[activate] ${activationMs.toFixed(1)} ms`);
+  return {
+    activationMs,
+    startServer: async () => {
+      await server.start();
+    },
+    serverRunning: () => server.running !== undefined,
+    lastResult: (uri) => decorations.get(uri),
+    validator: () => validator,
+  };
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
-  client = undefined;
-  starting = undefined;
+  await handle?.stop();
+  handle = undefined;
 }

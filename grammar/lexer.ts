@@ -342,7 +342,9 @@ function matchBlockComment(text: string, offset: number): CustomPatternMatcherRe
   const quirk = text.indexOf('*/', offset + 2);
   let message = 'unterminated block comment: `/*` has no matching `*/`';
   if (quirk >= 0) {
-    message += `; the \`*/\` at offset ${quirk} does not end it for Apple, whose lexer reads \`**\` as a pair, so the \`/\` stays inside the comment (write \`* */\`)`;
+    const line = text.slice(0, quirk).split('\n').length;
+    const column = quirk - text.lastIndexOf('\n', quirk - 1);
+    message += `; the \`*/\` at line ${line}, column ${column} does not end it for Apple, whose lexer reads \`**\` as a pair, so the \`/\` stays inside the comment (write \`* */\`)`;
   }
   return result(text.slice(offset), {
     error: {

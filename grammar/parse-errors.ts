@@ -100,7 +100,11 @@ export function explain(e: IRecognitionException, ctx: ExplainContext, covered: 
     const empty = ctx.tokens.length === 0;
     return mk({
       code: 'CSR011',
-      message: empty ? 'empty requirement: write an expression such as `anchor apple generic`' : `unexpected end of input: expected ${what}`,
+      message: empty
+        ? e.context?.ruleStack?.[0] === 'requirementSet'
+          ? 'empty requirement set: write entries such as `designated => anchor apple generic`'
+          : 'empty requirement: write an expression such as `anchor apple generic`'
+        : `unexpected end of input: expected ${what}`,
       start: ctx.eofAt,
       end: ctx.eofAt,
     });

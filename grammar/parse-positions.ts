@@ -20,6 +20,20 @@ export class LineIndex {
     return { offset, line: lo + 1, column: offset - s[lo]! + 1 };
   }
 
+  /**
+   * Positions for ascending offsets, walking the line table instead of
+   * searching it: for the token list, which is in text order.
+   */
+  cursor(): (offset: number) => Position {
+    const s = this.starts;
+    let line = 0;
+    return (offset: number) => {
+      if (offset < s[line]!) line = 0;
+      while (line + 1 < s.length && s[line + 1]! <= offset) line++;
+      return { offset, line: line + 1, column: offset - s[line]! + 1 };
+    };
+  }
+
   range(start: number, end: number): Range {
     return { start: this.pos(start), end: end === start ? this.pos(start) : this.pos(end) };
   }

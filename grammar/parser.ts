@@ -290,7 +290,11 @@ function finish(
   diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset);
 
   const infos: TokenInfo[] = [];
-  for (const t of tokens) infos.push({ type: tokenInfoType(t), range: lines.range(t.startOffset, tokEnd(t)), image: t.image });
+  const at = lines.cursor();
+  for (const t of tokens) {
+    const start = at(t.startOffset);
+    infos.push({ type: tokenInfoType(t), range: { start, end: at(tokEnd(t)) }, image: t.image });
+  }
   const comments: Comment[] = lr.comments.map((c) => toComment(c, lines));
   if (comments.length) {
     for (const c of comments) infos.push({ type: 'comment', range: c.range, image: c.text });

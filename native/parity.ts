@@ -24,6 +24,8 @@ export interface ParityCase {
   bytes?: string;
   /** Apple's text (SecRequirementCopyString) as recorded in the spec. */
   dump?: string;
+  /** Apple's compiler error lines (kSecCFErrorRequirementSyntax) as recorded in the spec. */
+  appleError?: string;
 }
 
 const ANCHOR_APPLE_GENERIC_DEV_ID =
@@ -74,7 +76,7 @@ export const PARITY_CASES: readonly ParityCase[] = [
   { text: 'certificate root apple', expect: 'reject', source: '§8.2 observed' },
   { text: 'certificate leaf[field.1.2.840.113635.100.6.1.9] > hello', expect: 'accept', source: '§5.3 observed' },
   // Derived from the grammar (§8.1, §8.2).
-  { text: 'identifier com.foo-bar', expect: 'reject', source: '§8.1 grammar' },
+  { text: 'identifier com.foo-bar', expect: 'reject', source: '§8.1 grammar', appleError: "line 1:19: expecting EOF, found '-'" },
   { text: 'info[X] = 1', expect: 'reject', source: '§8.1 grammar' },
   { text: 'anchor apple\r\n', expect: 'reject', source: '§8.2.1 grammar (CR)' },
   { text: 'identifier "a\\\\b"', expect: 'reject', source: '§8.2.2 grammar (backslash)' },
@@ -141,13 +143,20 @@ export interface OurResult {
   bytes?: string;
   text?: string;
   firstError?: string;
+  /** The error lines Apple's compiler would print, per our parser. */
+  appleErrors?: string;
 }
 
 export function ourResult(text: string): OurResult {
   const parsed = parse(text, { mode: 'single' });
   if (!parsed.ok || !parsed.document) {
     const first = parsed.diagnostics.find((d) => d.severity === 'error');
-    return { accepted: false, ...(first ? { firstError: first.message } : {}) };
+    const appleLines = parsed.diagnostics.flatMap((d) => (d.severity === 'error' && d.apple !== undefined ? [d.apple] : []));
+    return {
+      accepted: false,
+      ...(first ? { firstError: first.message } : {}),
+      ...(appleLines.length > 0 ? { appleErrors: appleLines.join('\n') } : {}),
+    };
   }
   const compiled = compile(parsed.document);
   if (!compiled.bytes) {
@@ -163,6 +172,9 @@ export interface OracleResult {
   accepted: boolean;
   bytes?: string;
   text?: string;
+  /** The compiler's error lines, when the oracle has them exactly. */
+  syntaxErrors?: string;
+  /** Any other error description (for display). */
   errorText?: string;
 }
 
@@ -170,7 +182,8 @@ export type Oracle = (text: string) => Promise<OracleResult>;
 
 export interface Disagreement {
   case: ParityCase;
-  kind: 'acceptance' | 'bytes' | 'text' | 'spec';
+  /** 'message' (error text differs, both reject) is reported but is not fatal: see isFatal. */
+  kind: 'acceptance' | 'bytes' | 'text' | 'spec' | 'message';
   ours: string;
   apple: string;
 }
@@ -188,11 +201,26 @@ export async function compareWithOracle(cases: readonly ParityCase[], oracle: Or
       out.push({ case: c, kind: 'acceptance', ours: describeOurs(ours), apple: describe(apple) });
       continue;
     }
-    if (!ours.accepted) continue;
+    if (!ours.accepted) {
+      if (apple.syntaxErrors !== undefined && normaliseErrors(apple.syntaxErrors) !== normaliseErrors(ours.appleErrors ?? '')) {
+        out.push({ case: c, kind: 'message', ours: JSON.stringify(ours.appleErrors ?? ''), apple: JSON.stringify(apple.syntaxErrors) });
+      }
+      continue;
+    }
     if (apple.bytes !== undefined && ours.bytes !== apple.bytes) out.push({ case: c, kind: 'bytes', ours: ours.bytes ?? '', apple: apple.bytes });
     if (apple.text !== undefined && ours.text !== apple.text) out.push({ case: c, kind: 'text', ours: ours.text ?? '', apple: apple.text });
   }
   return out;
+}
+
+/** Differences in error wording are worth fixing but do not make the parsers disagree on the language. */
+export function isFatal(d: Disagreement): boolean {
+  return d.kind !== 'message';
+}
+
+/** Apple terminates every error line with a newline; compare the lines only. */
+function normaliseErrors(text: string): string {
+  return text.replace(/\n+$/, '');
 }
 
 /** The results the spec records for Apple (expectation, and bytes/text where recorded). */
@@ -205,6 +233,7 @@ export function recordedOracle(cases: readonly ParityCase[]): Oracle {
       accepted: c.expect === 'accept',
       ...(c.bytes !== undefined ? { bytes: toHex(fromHex(c.bytes)) } : {}),
       ...(c.dump !== undefined ? { text: c.dump } : {}),
+      ...(c.appleError !== undefined ? { syntaxErrors: `${c.appleError}\n` } : {}),
     };
   };
 }
@@ -217,8 +246,8 @@ export function liveOracle(parseRequirement: (text: string) => Promise<ApplePars
     const result: OracleResult = { accepted: r.accepted };
     if (r.bytes) result.bytes = toHex(r.bytes);
     if (r.text !== undefined) result.text = r.text;
-    const error = r.result.syntaxErrors ?? r.result.errorText;
-    if (error !== undefined) result.errorText = error;
+    if (r.result.syntaxErrors !== undefined) result.syntaxErrors = r.result.syntaxErrors;
+    if (r.result.errorText !== undefined) result.errorText = r.result.errorText;
     return result;
   };
 }
@@ -232,7 +261,8 @@ export function formatDisagreement(d: Disagreement): string {
 }
 
 function describe(r: OracleResult): string {
-  return r.accepted ? `accepted${r.bytes ? ` ${r.bytes}` : ''}` : `rejected${r.errorText ? `: ${r.errorText.trim()}` : ''}`;
+  const error = r.syntaxErrors ?? r.errorText;
+  return r.accepted ? `accepted${r.bytes ? ` ${r.bytes}` : ''}` : `rejected${error ? `: ${error.trim()}` : ''}`;
 }
 
 function describeOurs(r: OurResult): string {

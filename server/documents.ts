@@ -120,8 +120,13 @@ function analyzeChunked(uri: string, version: number, lang: string, text: string
     const chunk = text.slice(start, end);
     const analysis = cache?.get(chunk) ?? chunkCache.get(chunk) ?? analyzeRequirement(chunk, chunkOptions);
     chunkCache.set(chunk, analysis);
+    let lines: LineIndex | undefined;
     const view: RequirementView = {
-      text: chunk, analysis, index: new LineIndex(chunk),
+      text: chunk, analysis,
+      // Built on first use: most of the thousands of pieces are never hovered.
+      get index() {
+        return (lines ??= new LineIndex(chunk));
+      },
       toHost: (o) => start + o,
       fromHost: (h) => (h < start || h > end ? undefined : h - start),
       hostStart: start, hostEnd: end, mode: 'set',
@@ -137,24 +142,36 @@ function analyzeChunked(uri: string, version: number, lang: string, text: string
   return { uri, version, languageId: lang, text, index, kind: 'csreq', views, diagnostics: sortDiagnostics(diagnostics), chunkCache };
 }
 
+interface LocalEntry { type: number; name: string; start: number; typeEnd: number }
+const LOCAL_ENTRIES = new WeakMap<Analysis, LocalEntry[]>();
+
+/** The set entries of one piece, in its own offsets; kept with the (reused) analysis. */
+function localEntries(v: RequirementView): LocalEntry[] {
+  let list = LOCAL_ENTRIES.get(v.analysis);
+  if (!list) {
+    const doc = v.analysis.parse.document;
+    list = doc?.kind === 'set'
+      ? doc.entries.map((e) => ({ type: e.type, name: v.text.slice(e.typeRange.start.offset, e.typeRange.end.offset), start: e.range.start.offset, typeEnd: e.typeRange.end.offset }))
+      : [];
+    LOCAL_ENTRIES.set(v.analysis, list);
+  }
+  return list;
+}
+
 /** CSR066 across entries analysed separately: the parser sees one entry at a time. */
 function duplicateTypes(views: RequirementView[], index: LineIndex, options: AnalysisOptions): Diagnostic[] {
   const severity = resolveSeverity('CSR066', 'warning', options, false);
   if (!severity) return [];
-  const entries: { type: number; name: string; start: number; typeEnd: number }[] = [];
-  for (const v of views) {
-    const doc = v.analysis.parse.document;
-    if (doc?.kind !== 'set') continue;
-    for (const e of doc.entries) {
-      entries.push({ type: e.type, name: v.text.slice(e.typeRange.start.offset, e.typeRange.end.offset), start: v.toHost(e.range.start.offset), typeEnd: v.toHost(e.typeRange.end.offset) });
-    }
-  }
+  const entries: { type: number; view: RequirementView; local: LocalEntry }[] = [];
+  for (const v of views) for (const local of localEntries(v)) entries.push({ type: local.type, view: v, local });
   const last = new Map<number, (typeof entries)[number]>();
   for (const e of entries) last.set(e.type, e);
   const out: Diagnostic[] = [];
-  for (const e of entries) {
-    const winner = last.get(e.type)!;
-    if (winner === e) continue;
+  for (const x of entries) {
+    const w = last.get(x.type)!;
+    if (w === x) continue;
+    const e = { name: x.local.name, start: x.view.toHost(x.local.start), typeEnd: x.view.toHost(x.local.typeEnd) };
+    const winner = { start: w.view.toHost(w.local.start) };
     // Duplicates within one chunk were already reported by the parser.
     const sameChunk = views.some((v) => e.start >= v.hostStart && winner.start < v.hostEnd && winner.start >= v.hostStart && e.start < v.hostEnd);
     if (sameChunk) continue;

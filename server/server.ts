@@ -12,6 +12,8 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ParseMode } from '../grammar/parser.js';
 import { escapeForHost, type AnalysisOptions } from './analysis/analyze.js';
 import type { RuleSeverity } from './analysis/rules.js';
@@ -85,6 +87,16 @@ const ITEM_KIND: Record<ItemKind, CompletionItemKind> = {
   constant: CompletionItemKind.Constant,
 };
 
+/** Relative certificate paths in `anchor = "…"` are resolved next to the document. */
+function baseDirOf(uri: string): { baseDir?: string } {
+  if (!uri.startsWith('file:')) return {};
+  try {
+    return { baseDir: dirname(fileURLToPath(uri)) };
+  } catch {
+    return {};
+  }
+}
+
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const states = new Map<string, DocState>();
@@ -101,7 +113,7 @@ export function startServer(connection: Connection): void {
     if (!doc) return undefined;
     const cached = states.get(uri);
     if (cached && cached.version === doc.version) return cached;
-    const state = analyzeDocument(uri, doc.version, doc.languageId, doc.getText(), options(), cached);
+    const state = analyzeDocument(uri, doc.version, doc.languageId, doc.getText(), { ...options(), ...baseDirOf(uri) }, cached);
     states.set(uri, state);
     return state;
   }

@@ -444,10 +444,15 @@ async function checkCms(
   directories: CodeDirectory[],
   options: ReadOptions,
 ): Promise<Problem[]> {
-  // Loaded on first use: the X.509/CMS stack is the slowest part of start-up and ad-hoc code never needs it.
-  const [{ CmsError, parseCms }, { verifyCmsSignature }] = await Promise.all([import('./cms/parse.js'), import('./cms/verify.js')]);
   const facts = report.facts;
   const problems: Problem[] = [];
+  if (facts.adhoc) {
+    // Certificates from a CMS that nothing verifies must not reach the evaluator (a copied Apple chain would satisfy `anchor apple generic`).
+    problems.push({ code: 'adhoc-with-cms', severity: 'warning', message: 'the CodeDirectory is marked ad-hoc but a CMS signature is present; it is ignored, as Apple does' });
+    return problems;
+  }
+  // Loaded on first use: the X.509/CMS stack is the slowest part of start-up and ad-hoc code never needs it.
+  const [{ CmsError, parseCms }, { verifyCmsSignature }] = await Promise.all([import('./cms/parse.js'), import('./cms/verify.js')]);
   try {
     const cms = parseCms(der);
     report.cms = cms;
@@ -457,10 +462,6 @@ async function checkCms(
   } catch (err) {
     if (!(err instanceof CmsError)) throw err;
     problems.push(error('cms-malformed', `CMS signature at file offset ${fileOffset}: ${err.message}`));
-  }
-  if (facts.adhoc) {
-    problems.push({ code: 'adhoc-with-cms', severity: 'warning', message: 'the CodeDirectory is marked ad-hoc but a CMS signature is present; it is ignored, as Apple does' });
-    return problems;
   }
   if (!primary) return problems;
   // The CMS signs the slot-0 CodeDirectory; its CDHashes attributes list every CodeDirectory.

@@ -276,7 +276,13 @@ function textReport(report: CodeReport, extras: SliceInfo[]): string {
       out.push(`Entitlements (${keys.length}):${keys.length === 0 ? ' none' : ''}`);
       for (const k of keys) out.push(`  ${k} = ${plistScalar(f.entitlements[k]!)}`);
     }
-    if (s.signature?.derEntitlements) out.push(`DER entitlements: ${s.signature.derEntitlements.length} bytes`);
+    if (s.signature?.derEntitlements) {
+      const dict = s.signature.derEntitlementsDict;
+      out.push(`DER entitlements: ${s.signature.derEntitlements.length} bytes${dict ? `, ${Object.keys(dict).length} keys` : ', not decodable'}`);
+    }
+    if (s.signature?.specialSlots.some((c) => c.slot === 3 && c.status === 'not-checked')) {
+      out.push('CodeResources: sealed (special slot 3); the resource files are not checked by this tool');
+    }
     f.certificates.forEach((c, n) => {
       out.push(`Authority ${n}: ${c.subjectText}`);
       out.push(`  issuer: ${c.issuerText}`);

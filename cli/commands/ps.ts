@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { loadNative, type AppleSigningInfo, type NativeValidator, type ProcessInfo, type Unsupported } from '../../native/index.js';
+import { loadNative, NativeError, type AppleSigningInfo, type NativeValidator, type ProcessInfo, type Unsupported } from '../../native/index.js';
 import { parseArgs } from '../args.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { toJson } from '../json.js';
@@ -61,7 +61,15 @@ export async function run(args: string[], io: CommandIO, native: NativeValidator
     io.stderr(`csrl ps: native addon not available: ${native.reason ?? 'unknown reason'}\n`);
     return EXIT.cannotCheck;
   }
-  const processes = await native.listProcesses();
+  let processes: ProcessInfo[];
+  try {
+    processes = await native.listProcesses();
+  } catch (err) {
+    // e.g. UnsupportedPlatformError on Windows, where the addon loads but has no process backend
+    if (!(err instanceof NativeError)) throw err;
+    io.stderr(`csrl ps: ${err.message}\n`);
+    return EXIT.cannotCheck;
+  }
   const users = userNames();
   const rows: PsRow[] = processes.map((p) => toRow(p, users));
   if (opts.flags.signing) {

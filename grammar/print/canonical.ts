@@ -94,7 +94,7 @@ class CanonicalPrinter {
       this.expr(node);
     }
     this.flush(Infinity);
-    return this.out.replace(/ +$/, '');
+    return trimEnd(this.out);
   }
 
   private problem(range: Range, message: string): void {
@@ -139,8 +139,8 @@ class CanonicalPrinter {
       /^[ \t]*$/.test(source.slice(c.range.end.offset, lineEnd < 0 ? source.length : lineEnd));
     const runsToLineEnd = c.style !== 'block';
     const atLineStart = this.out === '' || this.out.endsWith('\n');
-    if (ownLine && !atLineStart) this.out = this.out.replace(/ +$/, '') + '\n';
-    else if (!atLineStart && !/[ ([]$/.test(this.out)) this.out += ' ';
+    if (ownLine && !atLineStart) this.out = trimEnd(this.out) + '\n';
+    else if (!atLineStart && !' (['.includes(this.out[this.out.length - 1]!)) this.out += ' ';
     if (this.out.endsWith('\n') && this.inExpr && this.started) this.out += INDENT;
     this.out += text;
     this.out += runsToLineEnd || ownLine ? '\n' : ' ';
@@ -369,6 +369,13 @@ type Piece = string | { flush: number };
 
 function at(range: Range): Piece {
   return { flush: range.start.offset };
+}
+
+/** Drops trailing spaces (only ever outside strings: the end of the output is never inside one). */
+function trimEnd(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 0x20) end--;
+  return end === s.length ? s : s.slice(0, end);
 }
 
 function pushAll(tasks: Task[], inOrder: Task[]): void {

@@ -217,7 +217,7 @@ export function lintRequirement(req: Requirement, ctx: RuleContext): Finding[] {
       if (isParenthesised(ctx.text, side.range.start.offset, side.range.end.offset)) continue;
       out.push({
         code: 'CSR110',
-        message: '`and` binds tighter than `or`: this reads as `(' + abbreviate(ctx.text, side.range) + ') or …`. Add parentheses so readers see what Apple sees.',
+        message: '`and` binds tighter than `or`, so Apple groups this as `(' + abbreviate(ctx.text, side.range) + ')` inside the `or`. Add parentheses so readers see what Apple sees.',
         range: side.range,
         fixes: [{ title: 'Add parentheses', range: side.range, newText: `(${ctx.text.slice(side.range.start.offset, side.range.end.offset)})` }],
       });

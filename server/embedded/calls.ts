@@ -47,8 +47,62 @@ interface Declaration {
   at: number;
 }
 
+/** Most unwrapping steps (parentheses, casts, CFSTR) tried on one argument. */
+const MAX_UNWRAP = 64;
+/** Most tokens of a constant's value (a literal, CFSTR(...), adjacent literals). */
+const MAX_VALUE_TOKENS = 128;
+/** Deepest block nesting searched for a declaration. */
+const MAX_SCOPE_DEPTH = 256;
+
+/**
+ * For every bracket token, the index of its partner (-1: unmatched); -1 for
+ * other tokens. Built once, so every later scan can jump over a nested
+ * group in one step and no scan is quadratic.
+ */
+function bracketTable(tokens: HostToken[]): Int32Array {
+  const match = new Int32Array(tokens.length).fill(-1);
+  const stack: number[] = [];
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    if (t.kind !== 'punct') continue;
+    const v = t.value;
+    if (v === '(' || v === '[' || v === '{') stack.push(k);
+    else if (v === ')' || v === ']' || v === '}') {
+      const open = closerFor(v);
+      // Unbalanced input: drop openers that this closer skips over.
+      while (stack.length > 0 && tokens[stack[stack.length - 1]!]!.value !== open) stack.pop();
+      const o = stack.pop();
+      if (o !== undefined) {
+        match[o] = k;
+        match[k] = o;
+      }
+    }
+  }
+  return match;
+}
+
+function closerFor(v: string): string {
+  return v === ')' ? '(' : v === ']' ? '[' : '{';
+}
+
+const prefixCache = new WeakMap<HostToken[], Int32Array>();
+
+/** `result[k]`: how many string tokens precede token k. */
+function stringsBefore(tokens: HostToken[]): Int32Array {
+  let counts = prefixCache.get(tokens);
+  if (!counts) {
+    counts = new Int32Array(tokens.length + 1);
+    for (let k = 0; k < tokens.length; k++) counts[k + 1] = counts[k]! + (tokens[k]!.kind === 'string' ? 1 : 0);
+    prefixCache.set(tokens, counts);
+  }
+  return counts;
+}
+
+const isOpen = (t: HostToken) => t.kind === 'punct' && (t.value === '(' || t.value === '[' || t.value === '{');
+
 export function findCallArguments(tokens: HostToken[], swift: boolean): FoundArgument[] {
   const found: FoundArgument[] = [];
+  let table: Int32Array | undefined;
   let scope: Scope | undefined;
   let declarations: Map<string, Declaration[]> | undefined;
   for (let i = 0; i < tokens.length; i++) {
@@ -60,25 +114,26 @@ export function findCallArguments(tokens: HostToken[], swift: boolean): FoundArg
     if (prev && prev.kind === 'ident' && DECLARATION_WORDS.has(prev.value)) continue;
     const next = tokens[i + 1];
     let arg: [number, number] | undefined;
+    table ??= bracketTable(tokens);
     if (next?.value === '(') {
-      arg = callArgument(tokens, i + 1, argIndex);
+      arg = callArgument(tokens, table, i + 1, argIndex);
     } else if (next?.value === ':' && !swift) {
       // Objective-C message: `[obj setCodeSigningRequirement:arg]`; a method declaration has `:(Type)name`.
       if (prev?.value === ')' || prev?.value === '-' || prev?.value === '+') continue;
-      arg = messageArgument(tokens, i + 2);
+      arg = messageArgument(tokens, table, i + 2);
     }
     if (!arg || arg[1] <= arg[0]) continue;
-    const result = classify(tokens, arg[0], arg[1], swift);
+    const result = classify(tokens, table, arg[0], arg[1], swift);
     if (result.kind === 'literal' || result.kind === 'partial') {
       found.push(toFound(tok.value, tokens, arg[0], arg[1], result));
       continue;
     }
     if (result.kind === 'name') {
       scope ??= buildScope(tokens);
-      declarations ??= collectDeclarations(tokens, swift, scope);
+      declarations ??= collectDeclarations(tokens, table, swift, scope);
       const decl = pickDeclaration(declarations.get(result.name), scope, i, result.qualified);
       if (!decl) continue;
-      const value = classify(tokens, decl.from, decl.to, swift);
+      const value = classify(tokens, table, decl.from, decl.to, swift);
       if (value.kind === 'literal' || value.kind === 'partial') found.push(toFound(tok.value, tokens, decl.from, decl.to, value));
     }
   }
@@ -108,69 +163,56 @@ function toFound(api: string, tokens: HostToken[], from: number, to: number, c: 
 }
 
 /** Token range of argument `index` of the call whose `(` is at `open`. */
-function callArgument(tokens: HostToken[], open: number, index: number): [number, number] | undefined {
-  let depth = 0;
+function callArgument(tokens: HostToken[], table: Int32Array, open: number, index: number): [number, number] | undefined {
+  const close = table[open]!;
+  if (close < 0) return undefined;
   let argStart = open + 1;
   let current = 0;
-  for (let k = open; k < tokens.length; k++) {
-    const v = tokens[k]!.kind === 'punct' ? tokens[k]!.value : '';
-    if (v === '(' || v === '[' || v === '{') depth++;
-    else if (v === ')' || v === ']' || v === '}') {
-      depth--;
-      if (depth === 0) return current === index ? [argStart, k] : undefined;
-      if (depth < 0) return undefined;
-    } else if (v === ',' && depth === 1) {
+  for (let k = open + 1; k < close; k++) {
+    const t = tokens[k]!;
+    if (isOpen(t)) {
+      if (table[k]! < 0) return undefined;
+      k = table[k]!;
+    } else if (t.kind === 'punct' && t.value === ',') {
       if (current === index) return [argStart, k];
       current++;
       argStart = k + 1;
-    } else if (v === ';' && depth <= 1) return undefined;
+    } else if (t.kind === 'punct' && t.value === ';') return undefined;
   }
-  return undefined;
+  return current === index ? [argStart, close] : undefined;
 }
 
 /** Token range of an Objective-C message argument starting at `from`, up to the closing `]`. */
-function messageArgument(tokens: HostToken[], from: number): [number, number] | undefined {
-  let depth = 0;
+function messageArgument(tokens: HostToken[], table: Int32Array, from: number): [number, number] | undefined {
   for (let k = from; k < tokens.length; k++) {
-    const v = tokens[k]!.kind === 'punct' ? tokens[k]!.value : '';
-    if (v === '(' || v === '[' || v === '{') depth++;
-    else if (v === ')' || v === ']' || v === '}') {
-      if (depth === 0) return v === ']' ? [from, k] : undefined;
-      depth--;
-    } else if (v === ';' && depth === 0) return undefined;
+    const t = tokens[k]!;
+    if (isOpen(t)) {
+      if (table[k]! < 0) return undefined;
+      k = table[k]!;
+    } else if (t.kind === 'punct' && (t.value === ')' || t.value === '}' || t.value === ';')) return undefined;
+    else if (t.kind === 'punct' && t.value === ']') return [from, k];
   }
   return undefined;
 }
 
-/** Index of the token closing the bracket opened at `open`, or -1. */
-function matching(tokens: HostToken[], open: number, to: number): number {
-  let depth = 0;
-  for (let k = open; k < to; k++) {
-    const v = tokens[k]!.kind === 'punct' ? tokens[k]!.value : '';
-    if (v === '(' || v === '[' || v === '{') depth++;
-    else if (v === ')' || v === ']' || v === '}') {
-      depth--;
-      if (depth === 0) return k;
-    }
-  }
-  return -1;
+/** Index of the token closing the bracket opened at `open` if it lies before `to`, or -1. */
+function matching(table: Int32Array, open: number, to: number): number {
+  const close = table[open]!;
+  return close > open && close < to ? close : -1;
 }
 
 /** What an argument expression is: a literal (after removing CFSTR, casts, `as CFString`), a name, or something built at run time. */
-function classify(tokens: HostToken[], from: number, to: number, swift: boolean): Classified {
-  // Each round removes at least one token, so this ends.
-  for (;;) {
-    if (to <= from) return { kind: 'other' };
+function classify(tokens: HostToken[], table: Int32Array, from: number, to: number, swift: boolean): Classified {
+  for (let round = 0; ; round++) {
+    if (to <= from || round > MAX_UNWRAP) return { kind: 'other' };
     const first = tokens[from]!;
     if (swift) {
       // Trailing `as CFString`, `as! NSString`, `as String?`.
       let asAt = -1;
-      let depth = 0;
       for (let k = from; k < to; k++) {
-        const v = tokens[k]!.kind === 'punct' ? tokens[k]!.value : '';
-        if (v === '(' || v === '[') depth++;
-        else if (v === ')' || v === ']') depth--;
-        else if (depth === 0 && tokens[k]!.kind === 'ident' && tokens[k]!.value === 'as') asAt = k;
+        const t = tokens[k]!;
+        if (isOpen(t) && table[k]! > k) k = table[k]!;
+        else if (t.kind === 'ident' && t.value === 'as') asAt = k;
       }
       if (asAt > from) {
         to = asAt;
@@ -178,7 +220,7 @@ function classify(tokens: HostToken[], from: number, to: number, swift: boolean)
       }
     }
     if (first.kind === 'punct' && first.value === '(') {
-      const close = matching(tokens, from, to);
+      const close = matching(table, from, to);
       if (close === to - 1) {
         from++;
         to--;
@@ -190,7 +232,7 @@ function classify(tokens: HostToken[], from: number, to: number, swift: boolean)
       }
     }
     if (first.kind === 'ident' && (first.value === 'CFSTR' || first.value === 'CFSTR_LITERAL') && tokens[from + 1]?.value === '(') {
-      const close = matching(tokens, from + 1, to);
+      const close = matching(table, from + 1, to);
       if (close === to - 1) {
         from += 2;
         to--;
@@ -199,18 +241,17 @@ function classify(tokens: HostToken[], from: number, to: number, swift: boolean)
     }
     break;
   }
-  let strings = 0;
-  let dynamic: string | undefined;
-  let others = 0;
-  for (let k = from; k < to; k++) {
-    const t = tokens[k]!;
-    if (t.kind === 'string') {
-      strings++;
-      if (t.literal!.dynamic) dynamic ??= t.literal!.dynamic;
-      if (t.literal!.unterminated) dynamic ??= 'the string literal is not terminated';
-    } else others++;
-  }
+  // Counted from prefix sums: an argument can hold the rest of the file (nested calls), so no scan here.
+  const strings = stringsBefore(tokens)[to]! - stringsBefore(tokens)[from]!;
+  const others = to - from - strings;
   if (strings > 0 && others === 0) {
+    // Only literals: scanning them is linear in the literal itself.
+    let dynamic: string | undefined;
+    for (let k = from; k < to; k++) {
+      const lit = tokens[k]!.literal!;
+      if (lit.dynamic) dynamic ??= lit.dynamic;
+      if (lit.unterminated) dynamic ??= 'the string literal is not terminated';
+    }
     if (dynamic) return { kind: 'partial', reason: `requirement built at run time: ${dynamic}` };
     return { kind: 'literal', from, to };
   }
@@ -257,7 +298,7 @@ function buildScope(tokens: HostToken[]): Scope {
 }
 
 /** Every `NAME = value` (or `let NAME: T = value`, `#define NAME value`) with its token range. */
-function collectDeclarations(tokens: HostToken[], swift: boolean, scope: Scope): Map<string, Declaration[]> {
+function collectDeclarations(tokens: HostToken[], table: Int32Array, swift: boolean, scope: Scope): Map<string, Declaration[]> {
   const map = new Map<string, Declaration[]>();
   const add = (name: string, from: number, to: number, at: number) => {
     if (to <= from) return;
@@ -279,7 +320,7 @@ function collectDeclarations(tokens: HostToken[], swift: boolean, scope: Scope):
     }
     let eq = k + 1;
     if (!swift && tokens[eq]?.value === '[') {
-      const close = matching(tokens, eq, Math.min(tokens.length, eq + 8));
+      const close = matching(table, eq, Math.min(tokens.length, eq + 8));
       if (close < 0) continue;
       eq = close + 1;
     } else if (swift && tokens[eq]?.value === ':' && (prev?.value === 'let' || prev?.value === 'var')) {
@@ -291,18 +332,26 @@ function collectDeclarations(tokens: HostToken[], swift: boolean, scope: Scope):
     if (tokens[eq]?.kind !== 'punct' || tokens[eq]!.value !== '=') continue;
     const from = eq + 1;
     let e = from;
-    let depth = 0;
-    for (; e < tokens.length && e < from + 4096; e++) {
+    let complete = false;
+    for (; e < tokens.length && e < from + MAX_VALUE_TOKENS; e++) {
       const u = tokens[e]!;
+      if (e > from && swift && u.nl) {
+        complete = true;
+        break;
+      }
+      if (isOpen(u)) {
+        if (table[e]! < 0) break;
+        e = table[e]!;
+        continue;
+      }
       const v = u.kind === 'punct' ? u.value : '';
-      if (depth === 0 && e > from && swift && u.nl) break;
-      if (v === '(' || v === '[' || v === '{') depth++;
-      else if (v === ')' || v === ']' || v === '}') {
-        if (depth === 0) break;
-        depth--;
-      } else if (depth === 0 && (v === ';' || v === ',')) break;
+      if (v === ')' || v === ']' || v === '}' || v === ';' || v === ',') {
+        complete = true;
+        break;
+      }
     }
-    add(t.value, from, e, k);
+    // A value that runs on past the limit is not a simple constant.
+    if (complete || e === tokens.length) add(t.value, from, e, k);
   }
   return map;
 }
@@ -318,7 +367,8 @@ function pickDeclaration(list: Declaration[] | undefined, scope: Scope, at: numb
   // `Config.requirement` reaches into another type's block: trust only a name declared once in the file.
   if (qualified) return list.length === 1 ? list[0] : undefined;
   const enclosing = new Set<number>();
-  for (let b = scope.tokenBlock[at]!, guard = 0; guard < 10_000; guard++) {
+  for (let b = scope.tokenBlock[at]!, depth = 0; ; depth++) {
+    if (depth > MAX_SCOPE_DEPTH) return undefined;
     enclosing.add(b);
     if (b < 0) break;
     b = scope.blockParent[b]!;

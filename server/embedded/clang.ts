@@ -171,8 +171,9 @@ function lexQuoted(src: string, start: number, quote: number, wide: boolean): Ho
 
 /** C++ raw string `R"delim(…)delim"`; undefined when the delimiter is malformed (then it is not a raw string). */
 function lexRaw(src: string, start: number, quote: number): HostToken | undefined {
-  const open = src.indexOf('(', quote + 1);
-  if (open < 0 || open - quote - 1 > 16) return undefined;
+  // The delimiter is at most 16 characters: never search further (a search to the end per `R"` would be quadratic).
+  const open = src.slice(quote + 1, quote + 18).indexOf('(') + quote + 1;
+  if (open <= quote) return undefined;
   const delim = src.slice(quote + 1, open);
   if (/[\s()\\"]/.test(delim)) return undefined;
   const closer = ')' + delim + '"';

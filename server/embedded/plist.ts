@@ -54,7 +54,12 @@ export function requirementsInPlist(src: string): PlistRequirement[] {
       continue;
     }
     const tagEnd = endOfTag(src, lt + 1);
-    if (tagEnd < 0) break;
+    if (tagEnd === -1) break;
+    if (tagEnd < -1) {
+      // Not a tag (a `<` inside it): go on from the next `<`.
+      i = -tagEnd - 2;
+      continue;
+    }
     const closing = src[lt + 1] === '/';
     const selfClosing = !closing && src[tagEnd - 1] === '/';
     const nameMatch = /^[A-Za-z_:][-A-Za-z0-9_:.]*/.exec(src.slice(lt + (closing ? 2 : 1), Math.min(tagEnd, lt + 64)));
@@ -123,7 +128,11 @@ function skipDeclaration(src: string, lt: number): number {
   return gt < 0 ? src.length : gt + 1;
 }
 
-/** Offset of the `>` ending a tag that starts before `from`, skipping quoted attribute values; -1 if none. */
+/**
+ * Offset of the `>` ending a tag that starts before `from`, skipping quoted
+ * attribute values; -1 at the end of the input; `-(k + 2)` when a `<` at `k`
+ * comes first (the text was not a tag).
+ */
 function endOfTag(src: string, from: number): number {
   const n = src.length;
   let quote = '';
@@ -131,9 +140,11 @@ function endOfTag(src: string, from: number): number {
     const c = src[j]!;
     if (quote) {
       if (c === quote) quote = '';
+      // An unterminated quote: let a new tag end it rather than scan to the end for every tag.
+      else if (c === '<') return -(j + 2);
     } else if (c === '"' || c === "'") quote = c;
     else if (c === '>') return j;
-    else if (c === '<') return -1;
+    else if (c === '<') return -(j + 2);
   }
   return -1;
 }
@@ -205,7 +216,7 @@ function readText(src: string, from: number): { pieces: PieceList; end: number; 
       // Skip the child element's tag and keep looking for the end tag.
       const e = endOfTag(src, i + 1);
       flush(i);
-      const next = e < 0 ? i + 1 : e + 1;
+      const next = e === -1 ? n : e < -1 ? -e - 2 : e + 1;
       pieces.gap(i, next);
       i = next;
       run = i;

@@ -403,6 +403,17 @@ test('1 MB hostile and large inputs are scanned in linear time and give the righ
     ['shellscript', 'codesign ' + "-R '=a' ".repeat(120_000)],
     ['plist', '<dict><key>SMAuthorizedClients</key><array>' + '<string>&amp;<'.repeat(100_000)],
     ['plist', '<dict><key>SMPrivilegedExecutables</key><dict>' + '<dict>'.repeat(150_000)],
+    ['plist', '<dict><key>SMAuthorizedClients</key><array>' + '<a "'.repeat(300_000)],
+    // Balanced but deep: unwrapping must not rescan the argument once per level.
+    ['c', 'SecRequirementCreateWithString(' + '('.repeat(450_000) + '"a"' + ')'.repeat(450_000) + ', 0, &r);'],
+    // Nested calls whose first argument spans the rest of the file.
+    ['objective-c', 'SecRequirementCreateWithString('.repeat(33_000) + 'x' + ')'.repeat(33_000)],
+    ['objective-c', '[c setCodeSigningRequirement:'.repeat(33_000) + 'x' + ']'.repeat(33_000)],
+    // Many declarations that never end, and a name to resolve.
+    ['swift', 'c.setCodeSigningRequirement(req)\n' + 'let req = (req'.repeat(70_000)],
+    ['c', 'SecRequirementCreateWithString(req, 0, &r); ' + 'req = req '.repeat(100_000)],
+    ['cpp', 'SecRequirementCreateWithString(' + 'R"'.repeat(500_000)],
+    ['swift', 'c.setCodeSigningRequirement(req)\n' + '{'.repeat(900_000) + 'let req = "a"'],
   ];
   for (const [lang, text] of hostile) {
     assert.ok(text.length >= 900_000);

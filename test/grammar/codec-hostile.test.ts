@@ -110,25 +110,30 @@ describe('hostile blobs: sets', () => {
   });
 
   it('many index entries over overlapping sub-blobs: bounded work, a BlobError instead of quadratic decoding', () => {
-    // Sub-blob k starts 16 bytes after sub-blob k-1 and runs to the end: each one's program begins with the
-    // next one's magic, a flagged unknown opcode whose payload swallows the rest.
+    // Sub-blob k starts 12 bytes after sub-blob k-1, so k-1's first opcode is k's magic: a flagged unknown
+    // opcode whose size word is k's length, its payload all of k. Without a bound the work is quadratic.
     const n = 2000;
     const indexEnd = 12 + 8 * n;
-    const total = indexEnd + 16 * n + 4;
+    const length = (k: number) => 16 + 20 * (n - 1 - k);
+    const total = indexEnd + length(0);
     const bytes = new Uint8Array(total);
     const view = new DataView(bytes.buffer);
     view.setUint32(0, 0xfade0c01);
     view.setUint32(4, total);
     view.setUint32(8, n);
-    for (let k = 0; k < n; k++) {
-      const at = indexEnd + 16 * k;
+    for (let k = n - 1; k >= 0; k--) {
+      const at = indexEnd + 12 * k;
       view.setUint32(12 + 8 * k, k);
       view.setUint32(16 + 8 * k, at);
       view.setUint32(at, 0xfade0c00);
-      view.setUint32(at + 4, total - at);
+      view.setUint32(at + 4, length(k));
       view.setUint32(at + 8, 1);
-      view.setUint32(at + 12, k === n - 1 ? 1 : 0xfade0c00);
     }
+    view.setUint32(indexEnd + 12 * (n - 1) + 12, 1);
+    // Each sub-blob alone is a valid requirement: one flagged unknown opcode swallowing the next.
+    const at = indexEnd + 12 * (n - 2);
+    const single = decompile(bytes.slice(at, at + length(n - 2))) as Requirement;
+    assert.ok(single.expr?.kind === 'unknownOp' && single.expr.payload?.length === length(n - 1));
     expectBlobError(bytes, undefined, /overlap more than 4 times/);
   });
 

@@ -109,7 +109,7 @@ test('§2.2 sets: no separator needed, `;` fluff, INTEGER types (atol → int32 
   reject('designated anchor apple', 'CSR010', '1:12-1:18');
 });
 
-test('§2.3 precedence `!` > `and` > `or`, left-nested; `(name)` is named code; `guest`/`host` are no primaries', () => {
+test('§2.3 precedence `!` > `and` > `or`, left-nested; `(name)` is named code; `guest`/`host` are no primaries; choice: a parenthesised node\'s range includes its parentheses', () => {
   const s = (t: string) => JSON.stringify(first(t), (k, v) => (k === 'range' ? undefined : v));
   assert.match(s('! always and never'), /^\{"kind":"and","left":\{"kind":"not"/);
   assert.match(s('always or never and always'), /^\{"kind":"or","left":\{"kind":"const","value":true\},"right":\{"kind":"and"/);

@@ -121,7 +121,7 @@ test('a broken clause inside parentheses keeps the clauses around it', () => {
   assert.match(shape(e), /^and\(and\(anchorAppleGeneric,.*\),legacy\)$/);
 });
 
-test('modes: auto senses by the first token; single refuses a set (CSR018, fix), set refuses a single (CSR019, fix)', () => {
+test('modes: auto senses by the first token; single refuses a set (CSR018, fix), set refuses a single (CSR019, fix); choice: the refused text is still parsed in its own mode, so its AST is kept', () => {
   assert.equal(parse('designated => anchor apple').mode, 'set');
   assert.equal(parse('anchor apple').mode, 'single');
   const s = parse('designated => anchor apple', { mode: 'single' });
@@ -138,7 +138,7 @@ test('modes: auto senses by the first token; single refuses a set (CSR018, fix),
   assert.equal(parse('foo').diagnostics[0]!.apple, 'line 1:1: unexpected token: foo');
 });
 
-test('requirement sets: entries in source order, types, ranges, duplicates warned (CSR066, later wins)', () => {
+test('requirement sets: choice: the AST keeps every entry in source order (the codec keeps the last of a type), duplicates warned on the earlier entry (CSR066)', () => {
   const text = 'host => anchor apple and identifier com.apple.perl designated => identifier "a";;\n7 => always host => never';
   const r = parse(text);
   assert.equal(r.ok, true);
@@ -169,7 +169,7 @@ test('CRLF: every CR is CSR002 with a fix that removes it, and the AST is still 
   assert.equal(shape(expr(r)), 'and(anchorApple,id:foo)');
 });
 
-test('parseBytes: bad bytes even in strings and comments (CSR003), NUL ends the input (CSR007), positions in decoded text', () => {
+test('parseBytes: bad bytes even in strings and comments (CSR003); choice: a NUL (which ends Apple\'s input) is an error CSR007, not silently accepted; positions in decoded text', () => {
   const bytes = new Uint8Array([...Buffer.from('identifier "a'), 0xc0, ...Buffer.from('b" # \xff'.replace('\xff', '')), 0xff]);
   const r = parseBytes(bytes);
   assert.equal(r.ok, false);
@@ -194,7 +194,7 @@ test('parseBytes: more than 10,239 bytes is warning CSR021 at the first byte App
   assert.deepEqual(diags(r), ['warning CSR021 1:10240-1:10313']);
 });
 
-test('nesting depth: 100,000 `(` gives one clear error (CSR020) and no stack overflow; maxDepth levels still parse', () => {
+test('nesting depth: 100,000 `(` gives one clear error (CSR020) and no stack overflow; maxDepth levels still parse; choice: each pending `!` counts as a level like `(`', () => {
   const deep = parse('('.repeat(100000) + 'anchor apple' + ')'.repeat(100000));
   assert.equal(deep.ok, false);
   assert.deepEqual(diags(deep), ['error CSR020 1:257-1:258']);

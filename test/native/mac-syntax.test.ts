@@ -51,6 +51,12 @@ if (process.platform === 'linux') {
     });
   }
 
+  test('unsupported_proc.cc (the Windows and other-platform backend, not built on Linux) compiles', async () => {
+    const result = await compile(['-fsyntax-only', '-std=c++17', '-Wall', '-Wextra', '-Werror', '-I', src, path.join(src, 'unsupported_proc.cc')]);
+    assert.ok(result.ok, result.output);
+    assert.equal(result.output.trim(), '');
+  });
+
   test('the stubs are really in use: without the check define they refuse to compile', async () => {
     const result = await compile(syntaxArgs(path.join(src, 'mac_security.cc'), false));
     assert.equal(result.ok, false);

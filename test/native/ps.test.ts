@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { run, type PsRow } from '../../cli/commands/ps.js';
 import type { CommandIO } from '../../cli/io.js';
-import { loadNative } from '../../native/index.js';
+import { loadNative, UnsupportedPlatformError } from '../../native/index.js';
 import { runCli } from '../support/cli.js';
 
 const native = loadNative();
@@ -35,6 +35,17 @@ test('csrl ps without the addon: exit 3 and the reason', async () => {
   assert.equal(code, 3);
   assert.match(c.err(), /^csrl ps: native addon not available: /);
   assert.equal(c.out(), '');
+});
+
+test('csrl ps where the addon has no process backend (Windows): exit 3 and the reason', async () => {
+  const c = capture();
+  const windowsLike = {
+    ...loadNative({ searchPaths: [temp] }),
+    available: true,
+    listProcesses: () => Promise.reject(new UnsupportedPlatformError('process inspection is implemented for Linux (/proc) and macOS (libproc) only')),
+  };
+  assert.equal(await run([], c.io, windowsLike), 3);
+  assert.match(c.err(), /^csrl ps: process inspection is implemented for Linux/);
 });
 
 test('csrl ps: usage errors', async () => {

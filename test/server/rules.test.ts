@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeHostDocument, analyzeRequirement, type AnalysisOptions } from '../../server/analysis/analyze.js';
 import { LANGUAGE_CODES, LINT_RULES } from '../../server/analysis/rules.js';
@@ -189,6 +192,14 @@ describe('language diagnostics and fixes', () => {
     const ds = analyzeRequirement('anchor = "/nonexistent/csrl/root.cer"', { trusted: true }).diagnostics.filter((d) => d.code === 'CSR053');
     assert.equal(ds.length, 1);
     assert.match(ds[0]!.message, /cannot be read/);
+  });
+
+  it('relative certificate paths are checked next to the document', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'csrl-cert-'));
+    writeFileSync(join(dir, 'root.cer'), 'not really a certificate');
+    assert.deepEqual(find('anchor = "root.cer"', 'CSR053', { baseDir: dir }), []);
+    assert.equal(find('anchor = "other.cer"', 'CSR053', { baseDir: dir })[0]?.severity, 'warning');
+    assert.deepEqual(find('anchor = "other.cer"', 'CSR053'), []);
   });
 
   it('a text over the analysis limit gets one diagnostic and no parse', () => {

@@ -480,6 +480,29 @@ describe('hostile: signatures that lie (Problems on the slice)', () => {
     assert.match(messages(s), /special slot 5 \(Entitlements\) is present but not covered: the CodeDirectory has only 0 special slots/);
   });
 
+  it('a CMS blob beside an ad-hoc CodeDirectory is ignored: no certificates reach the facts', async () => {
+    const s = await slice(signedMachO({ extra: [{ slot: 0x10000, bytes: blob(0xfade0b01, Buffer.from('3082000a06092a864886f70d010702', 'hex')) }] }));
+    assert.deepEqual(codes(s), ['adhoc-with-cms']);
+    assert.equal(s.verification.ok, true);
+    assert.equal(s.status, 'adhoc');
+    assert.deepEqual(s.facts.certificates, []);
+    assert.equal(s.cms, undefined);
+  });
+
+  it('a non-ad-hoc CodeDirectory without a CMS blob', async () => {
+    const s = await slice(signedMachO({ editCd: (cd) => cd.writeUInt32BE(0x10000, 12) }));
+    assert.deepEqual(codes(s), ['cms-missing']);
+    assert.equal(s.status, 'signed');
+    assert.match(messages(s), /the CodeDirectory is not ad-hoc \(flags 0x00010000\) but the signature has no CMS blob/);
+  });
+
+  it('a CMS blob that is not DER', async () => {
+    const s = await slice(signedMachO({ editCd: (cd) => cd.writeUInt32BE(0x10000, 12), extra: [{ slot: 0x10000, bytes: blob(0xfade0b01, Buffer.from('not der at all')) }] }));
+    assert.ok(codes(s).includes('cms-malformed'), messages(s));
+    assert.match(messages(s), /CMS signature at file offset \d+: /);
+    assert.deepEqual(s.facts.certificates, []);
+  });
+
   it('a special-slot hash without its blob', async () => {
     const ents = blob(0xfade7171, Buffer.from('<plist version="1.0"><dict/></plist>'));
     const s = await slice(signedMachO({ extra: [{ slot: 5, bytes: ents }], editSuper: (sb) => sb.writeUInt32BE(0xabc, 20) }));

@@ -1,0 +1,142 @@
+/**
+ * Parser throughput on a ~1 MB corpus of realistic requirements, against
+ * JSON.parse of a JSON document of the same size in the same process, plus
+ * per-requirement parse, compile and decompile times for a typical ~300-byte
+ * designated requirement.
+ *
+ * The corpus holds the designated-requirement shapes of spec §6.2/§6.3 and
+ * users-and-lint-rules.md (Developer ID, Mac App Store, Apple Development,
+ * Xcode's default, Apple's own code, ad hoc, requirement sets) with varied
+ * identifiers and team IDs, one requirement per line; each line is parsed on
+ * its own, as an editor or the CLI's --each-line would.
+ *
+ * Run: npm run build && node out/bench/grammar.js [--runs N]
+ */
+import { parse } from '../grammar/parser.js';
+import type { RequirementDocument } from '../grammar/ast.js';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Deterministic pseudo-random numbers, so every run builds the same corpus. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 0x100000000;
+  };
+}
+
+const rand = rng(0x5eed);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const team = () => Array.from({ length: 10 }, () => pick([...ALNUM])).join('');
+const word = () => Array.from({ length: 3 + Math.floor(rand() * 8) }, () => pick([...'abcdefghijklmnopqrstuvwxyz'])).join('');
+const bundle = () => `com.${word()}.${word()}${rand() < 0.3 ? '.' + word() : ''}`;
+const hex40 = () => Array.from({ length: 40 }, () => pick([...'0123456789abcdef'])).join('');
+
+const SHAPES: Array<() => string> = [
+  () => `identifier "${bundle()}" and anchor apple generic and certificate 1[field.1.2.840.113635.100.6.2.6] /* exists */ and certificate leaf[field.1.2.840.113635.100.6.1.13] /* exists */ and certificate leaf[subject.OU] = "${team()}"`,
+  () => `anchor apple generic and certificate leaf[field.1.2.840.113635.100.6.1.9] and certificate leaf[subject.OU] = "${team()}"`,
+  () => `anchor apple generic and certificate 1[field.1.2.840.113635.100.6.2.1] and certificate leaf[subject.OU] = "${team()}"`,
+  () => `identifier "${bundle()}" and anchor apple generic and (certificate leaf[field.1.2.840.113635.100.6.1.9] or certificate 1[field.1.2.840.113635.100.6.2.6] and certificate leaf[field.1.2.840.113635.100.6.1.13] and certificate leaf[subject.OU] = "${team()}")`,
+  () => `identifier "com.apple.${word()}" and anchor apple`,
+  () => `cdhash H"${hex40()}" or cdhash H"${hex40()}"`,
+  () => `designated => identifier ${bundle()} and anchor apple generic and certificate leaf[subject.OU] = "${team()}"`,
+  () => `anchor apple generic and certificate 1[field.1.2.840.113635.100.6.2.6] exists and certificate leaf[field.1.2.840.113635.100.6.1.13] exists and (certificate leaf[timestamp.1.2.840.113635.100.6.1.33] absent or certificate leaf[timestamp.1.2.840.113635.100.6.1.33] < timestamp "20190408000000Z")`,
+  () => `identifier "${bundle()}" and anchor apple generic and certificate leaf[subject.OU] = "${team()}" and info[CFBundleVersion] >= "${1 + Math.floor(rand() * 40)}.${Math.floor(rand() * 10)}" and ! entitlement["com.apple.security.get-task-allow"]`,
+];
+
+/** The typical ~300-byte requirement timed on its own: Xcode's default DR for a Developer ID app. */
+const TYPICAL =
+  'identifier "com.example.TextEditor" and anchor apple generic and (certificate leaf[field.1.2.840.113635.100.6.1.9] /* exists */ or certificate 1[field.1.2.840.113635.100.6.2.6] /* exists */ and certificate leaf[field.1.2.840.113635.100.6.1.13] /* exists */ and certificate leaf[subject.OU] = "ABCDE12345")';
+
+function buildCorpus(targetBytes: number): string[] {
+  const lines: string[] = [];
+  let size = 0;
+  while (size < targetBytes) {
+    const l = pick(SHAPES)();
+    lines.push(l);
+    size += l.length + 1;
+  }
+  return lines;
+}
+
+function timeIt(runs: number, fn: () => void): number {
+  fn();
+  const xs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn();
+    xs.push(performance.now() - t);
+  }
+  return median(xs);
+}
+
+async function main(): Promise<void> {
+  const runsArg = process.argv.indexOf('--runs');
+  const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
+  const lines = buildCorpus(1 << 20);
+  const bytes = lines.reduce((n, l) => n + l.length + 1, 0);
+  // A JSON document of the same size: records describing the same requirements.
+  const records: unknown[] = [];
+  let json = '[]';
+  for (let i = 0; json.length < bytes; i++) {
+    records.push({ id: i, kind: i % 3 === 0 ? 'designated' : 'host', requirement: lines[i % lines.length]!.slice(0, 120), tags: ['a', 'b'], score: i / 7, ok: true });
+    if (i % 256 === 0) json = JSON.stringify(records);
+  }
+  json = JSON.stringify(records);
+
+  let failures = 0;
+  const tParse = timeIt(runs, () => {
+    failures = 0;
+    for (const l of lines) if (!parse(l).ok) failures++;
+  });
+  const tJson = timeIt(runs, () => JSON.parse(json));
+  const mbParse = bytes / 1e6 / (tParse / 1e3);
+  const mbJson = json.length / 1e6 / (tJson / 1e3);
+
+  const perReq = (fn: () => unknown): number => {
+    const n = 5000;
+    return (
+      timeIt(runs, () => {
+        for (let i = 0; i < n; i++) fn();
+      }) * 1000 / n
+    );
+  };
+  const usParse = perReq(() => parse(TYPICAL));
+
+  const rows: Array<[string, string]> = [
+    ['corpus', `${lines.length} requirements, ${(bytes / 1e6).toFixed(2)} MB (${failures} rejected)`],
+    ['parse + validate', `${mbParse.toFixed(1)} MB/s (${tParse.toFixed(0)} ms)`],
+    ['JSON.parse, same size', `${mbJson.toFixed(1)} MB/s (${tJson.toFixed(0)} ms)`],
+    ['ratio parse / JSON.parse', `${(mbParse / mbJson).toFixed(3)}`],
+    [`parse, one ${TYPICAL.length}-byte requirement`, `${usParse.toFixed(1)} µs`],
+  ];
+
+  // The codec is another module; time it when it is there.
+  try {
+    const enc = (await import(new URL('../grammar/codec/encode.js', import.meta.url).href)) as {
+      compile(doc: RequirementDocument): { bytes: Uint8Array | undefined };
+    };
+    const dec = (await import(new URL('../grammar/codec/decode.js', import.meta.url).href)) as {
+      decompile(bytes: Uint8Array): RequirementDocument;
+    };
+    const doc = parse(TYPICAL).document!;
+    const blob = enc.compile(doc).bytes!;
+    rows.push([`compile (AST → ${blob.length}-byte blob)`, `${perReq(() => enc.compile(doc)).toFixed(1)} µs`]);
+    rows.push(['decompile (blob → AST)', `${perReq(() => dec.decompile(blob)).toFixed(1)} µs`]);
+  } catch (e) {
+    rows.push(['compile / decompile', `not timed: ${(e as Error).message}`]);
+  }
+
+  const w = Math.max(...rows.map(([k]) => k.length));
+  console.log(`grammar benchmark (median of ${runs} runs after a warm-up)`);
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);
+}
+
+await main();

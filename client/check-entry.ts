@@ -1,0 +1,151 @@
+/**
+ * Everything heavy the extension needs besides the language server: the
+ * portable validator, the checker, the designated-requirement builder, the
+ * embedded-requirement extractor and the native addon loader. Bundled apart
+ * (dist/check.cjs) and loaded on the first command that needs it, so
+ * activation does not pay for parsing the validator and its ASN.1 stack.
+ *
+ * Binaries are checked here, in the extension host, rather than through the
+ * server's csrl.testAgainstPath: this gives the full check result (every
+ * slice, signature problems, posture warnings), progress and cancellation
+ * through an AbortSignal, and the same code path as `csrl check`.
+ */
+import type { Requirement, RequirementDocument } from '../grammar/ast.js';
+import { compile } from '../grammar/codec/encode.js';
+import { decompile } from '../grammar/codec/decode.js';
+import { parse } from '../grammar/parser.js';
+import { printCanonical } from '../grammar/print/canonical.js';
+import { checkReport, renderText, type CheckResult } from '../cli/commands/check.js';
+import { run as runInfo } from '../cli/commands/info.js';
+import { designatedRequirement } from '../validator/designated.js';
+import { CodeReadError, readCode } from '../validator/read.js';
+import { extractRequirements, type EmbeddedRequirement } from '../server/embedded/extract.js';
+import { loadNative, type ProcessInfo } from '../native/index.js';
+
+export type { CheckResult, EmbeddedRequirement, ProcessInfo, Requirement, RequirementDocument };
+export { extractRequirements, parse, printCanonical, renderText };
+
+/** A failure a person can act on (bad path, unsigned code, requirement with errors). */
+export class UserError extends Error {}
+
+export interface CheckOptions {
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+  at?: 'signing-time' | 'now' | Date;
+  verifyPages?: boolean;
+}
+
+/** Tests `requirement` (its ranges are those of the text it was parsed from) against the code at `target`. */
+export async function checkPath(requirement: Requirement, text: string, target: string, options: CheckOptions = {}): Promise<CheckResult> {
+  const at = options.at ?? 'signing-time';
+  try {
+    const report = await readCode(target, {
+      at,
+      verifyPages: options.verifyPages ?? true,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    return checkReport(report, requirement, text, target, at);
+  } catch (err) {
+    if (err instanceof CodeReadError) throw new UserError(`${target} cannot be checked: ${err.message}`);
+    throw err;
+  }
+}
+
+/** The text `csrl info` prints for the code at `target`. */
+export async function signingInformation(target: string): Promise<{ text: string; exitCode: number }> {
+  let out = '';
+  let err = '';
+  const exitCode = await runInfo([target], {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    stdoutBytes: () => undefined,
+    readStdin: async () => new Uint8Array(),
+    stdoutIsTTY: false,
+    cwd: process.cwd(),
+  });
+  return { text: out + (err ? `\n${err}` : ''), exitCode };
+}
+
+/** The designated requirement of each slice (explicit, or implicit as Apple computes it). */
+export async function designatedOf(target: string): Promise<{ arch: string; text: string; implicit: boolean }[]> {
+  let report;
+  try {
+    report = await readCode(target, { verifyPages: false });
+  } catch (err) {
+    if (err instanceof CodeReadError) throw new UserError(`${target} cannot be read: ${err.message}`);
+    throw err;
+  }
+  const out: { arch: string; text: string; implicit: boolean }[] = [];
+  for (const slice of report.slices) {
+    if (slice.status === 'unsigned') continue;
+    try {
+      const dr = designatedRequirement(slice.facts);
+      out.push({ arch: slice.arch, text: printCanonical(dr.requirement), implicit: dr.implicit });
+    } catch (err) {
+      throw new UserError(`${target} (${slice.arch}): ${(err as Error).message}`);
+    }
+  }
+  if (out.length === 0) throw new UserError(`${target} is not signed, so it has no designated requirement`);
+  return out;
+}
+
+/** Compiles requirement text to its binary form (0xfade0c00 or a 0xfade0c01 set). */
+export function compileText(text: string, mode: 'single' | 'set' | undefined): Uint8Array {
+  const result = parse(text, mode ? { mode } : {});
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  if (!result.document || errors.length > 0) {
+    const first = errors[0];
+    throw new UserError(`the requirement has ${errors.length} error(s)${first ? `; first at line ${first.range.start.line}: ${first.message}` : ''}`);
+  }
+  const compiled = compile(result.document);
+  if (!compiled.bytes) throw new UserError(`cannot compile: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
+  return compiled.bytes;
+}
+
+/** Decompiles a blob to canonical text (used when the server is not running). */
+export function decompileBytes(bytes: Uint8Array): string {
+  const doc = decompile(bytes);
+  const text = printCanonical(doc);
+  return (doc.kind === 'set' ? '# csrl: set\n' : '') + (text.endsWith('\n') ? text : text + '\n');
+}
+
+export interface ValidatorStatus {
+  name: 'Security.framework' | 'portable checker';
+  why: string;
+  processes: boolean;
+  processReason?: string;
+}
+
+/** Which validator answers, and why: Apple's on macOS with the addon, ours everywhere else. */
+export function validatorStatus(preference: 'auto' | 'portable' | 'security-framework'): ValidatorStatus {
+  const native = loadNative();
+  const processes = native.available && native.processBackend !== 'none';
+  const processReason = native.available ? (processes ? undefined : `the native addon has no process backend on ${process.platform}`) : native.reason;
+  if (preference === 'portable') return { name: 'portable checker', why: 'chosen in settings (csrl.validator)', processes, ...(processReason ? { processReason } : {}) };
+  if (native.available && native.backend === 'security-framework') {
+    return { name: 'Security.framework', why: `native addon loaded from ${native.loadedFrom}`, processes, ...(processReason ? { processReason } : {}) };
+  }
+  const why = native.available
+    ? `Security.framework exists only on macOS (this is ${process.platform}); the native addon lists processes only`
+    : `native addon not loaded: ${native.reason}`;
+  return { name: 'portable checker', why: preference === 'security-framework' ? `Security.framework requested but unavailable: ${why}` : why, processes, ...(processReason ? { processReason } : {}) };
+}
+
+export async function listProcesses(): Promise<ProcessInfo[]> {
+  return loadNative().listProcesses();
+}
+
+export async function executableOf(pid: number): Promise<string> {
+  return loadNative().executablePath(pid);
+}
+
+/** Apple's own verdict (Security.framework through the native addon), on macOS only; undefined elsewhere. */
+export async function appleVerdict(target: { pid: number } | { path: string }, requirementText: string): Promise<string | undefined> {
+  const native = loadNative();
+  if (!native.available || native.backend !== 'security-framework') return undefined;
+  const check = 'pid' in target ? await native.checkProcess(target.pid, requirementText) : await native.checkPath(target.path, requirementText);
+  if (!check.supported) return undefined;
+  if (check.requirementError) return `requirement rejected: ${check.requirementError.message}`;
+  return check.satisfied ? 'satisfied' : `not satisfied (${check.result?.name || check.result?.status}: ${check.result?.message ?? ''})`;
+}

@@ -1,0 +1,384 @@
+/**
+ * The extension's commands. Each one that inspects a binary or a process
+ * refuses in an untrusted workspace, reports failures as a message a person
+ * can act on, and logs the details to the output channel.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CheckResult } from '../cli/commands/check.js';
+import { checkModule } from './lazy.js';
+import { RequirementError, requirementAt } from './requirement.js';
+import { buildShown, type ResultDecorations, type ShownResult } from './results.js';
+import type { ServerHandle } from './server.js';
+
+export const DECOMPILED_SCHEME = 'csreq-decompiled';
+
+/** Arguments a command accepts from code lenses, tests and other extensions (all optional). */
+export interface TargetArgs {
+  uri?: string;
+  requirement?: number;
+  entry?: number;
+  path?: string;
+  pid?: number;
+}
+
+export class Commands {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly output: vscode.OutputChannel,
+    private readonly server: ServerHandle,
+    private readonly decorations: ResultDecorations,
+  ) {}
+
+  log(message: string): void {
+    this.output.appendLine(`[${new Date().toISOString()}] ${message}`);
+  }
+
+  /** Runs a command body; known failures become messages, everything is logged. */
+  async guarded<T>(name: string, body: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await body();
+    } catch (err) {
+      const e = err as Error;
+      if (e.name === 'AbortError' || /aborted|cancel/i.test(e.message)) {
+        this.log(`${name}: cancelled`);
+        return undefined;
+      }
+      const known = e instanceof RequirementError || e.constructor?.name === 'UserError' || e.name === 'UserError' || /ResponseError/.test(e.constructor?.name ?? '');
+      this.log(`${name} failed: ${known ? e.message : e.stack ?? e.message}`);
+      const choice = await vscode.window.showErrorMessage(known ? e.message : `${name} failed: ${e.message}`, 'Show Log');
+      if (choice === 'Show Log') this.output.show(true);
+      return undefined;
+    }
+  }
+
+  private requireTrust(what: string): void {
+    if (vscode.workspace.isTrusted) return;
+    void vscode.window.showWarningMessage(`This workspace is in Restricted Mode: ${what} is disabled, because it reads binaries and processes. Trust the workspace to use it.`, 'Manage Workspace Trust').then((c) => {
+      if (c) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+    throw Object.assign(new Error('cancelled: untrusted workspace'), { name: 'AbortError' });
+  }
+
+  private editorFor(args: TargetArgs): { doc: vscode.TextDocument; cursor: number } {
+    if (args.uri) {
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri);
+      if (!doc) throw new RequirementError(`${args.uri} is not open.`);
+      const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc);
+      return { doc, cursor: editor ? doc.offsetAt(editor.selection.active) : 0 };
+    }
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) throw new RequirementError('Open a requirement (.csreq file, or a source file with a requirement string) first.');
+    return { doc: editor.document, cursor: editor.document.offsetAt(editor.selection.active) };
+  }
+
+  /** A file or folder (.app bundles included): recent targets and csrl.defaultTargets first, then the file dialog. */
+  async pickTarget(title: string): Promise<string | undefined> {
+    const recent = this.context.workspaceState.get<string[]>('csrl.recentTargets', []);
+    const defaults = vscode.workspace.getConfiguration('csrl').get<string[]>('defaultTargets', []);
+    const known = [...new Set([...recent, ...defaults])];
+    if (known.length > 0) {
+      const browse = '$(folder-opened) Browse…';
+      const pick = await vscode.window.showQuickPick([{ label: browse }, ...known.map((p) => ({ label: path.basename(p), description: p }))], { title, placeHolder: 'An app bundle, a Mach-O binary or a framework' });
+      if (!pick) return undefined;
+      if (pick.label !== browse) return pick.description;
+    }
+    const last = recent[0];
+    const uris = await vscode.window.showOpenDialog({
+      title,
+      canSelectFiles: true,
+      canSelectFolders: true,
+      canSelectMany: false,
+      openLabel: 'Test',
+      ...(last ? { defaultUri: vscode.Uri.file(path.dirname(last)) } : {}),
+    });
+    return uris?.[0]?.fsPath;
+  }
+
+  private async remember(target: string): Promise<void> {
+    const recent = this.context.workspaceState.get<string[]>('csrl.recentTargets', []).filter((p) => p !== target);
+    await this.context.workspaceState.update('csrl.recentTargets', [target, ...recent].slice(0, 8));
+  }
+
+  private checkSettings(): { at: 'signing-time' | 'now' | Date; verifyPages: boolean } {
+    const cfg = vscode.workspace.getConfiguration('csrl');
+    const when = cfg.get<string>('verificationTime', 'signing-time');
+    let at: 'signing-time' | 'now' | Date = 'signing-time';
+    if (when === 'now') at = 'now';
+    else if (when && when !== 'signing-time') {
+      const d = new Date(when);
+      if (Number.isNaN(d.getTime())) throw new RequirementError(`csrl.verificationTime must be "signing-time", "now" or an ISO-8601 date, not "${when}".`);
+      at = d;
+    }
+    return { at, verifyPages: cfg.get<boolean>('verifyPages', true) };
+  }
+
+  /** Test requirement against app or binary… Returns the result (for tests and other extensions). */
+  async testAgainstBinary(args: TargetArgs = {}): Promise<ShownResult | undefined> {
+    return this.guarded('Test requirement against app or binary', async () => {
+      this.requireTrust('testing against a binary');
+      const { doc, cursor } = this.editorFor(args);
+      const req = requirementAt(doc, cursor, args.requirement, args.entry);
+      const target = args.path ?? (await this.pickTarget('Test requirement against app or binary'));
+      if (!target) return undefined;
+      await this.remember(target);
+      return this.runCheck(doc, req, target, undefined);
+    });
+  }
+
+  /** Test requirement against running process… */
+  async testAgainstProcess(args: TargetArgs = {}): Promise<ShownResult | undefined> {
+    return this.guarded('Test requirement against running process', async () => {
+      this.requireTrust('testing against a process');
+      const { doc, cursor } = this.editorFor(args);
+      const req = requirementAt(doc, cursor, args.requirement, args.entry);
+      const pid = args.pid ?? (await this.pickProcess());
+      if (pid === undefined) return undefined;
+      let exe: string;
+      try {
+        exe = await checkModule().executableOf(pid);
+      } catch (err) {
+        throw new RequirementError(`Cannot find the executable of process ${pid}: ${(err as Error).message}`);
+      }
+      this.log(`process ${pid} runs ${exe}; checking the code on disk`);
+      return this.runCheck(doc, req, exe, pid);
+    });
+  }
+
+  private async runCheck(doc: vscode.TextDocument, req: ReturnType<typeof requirementAt>, target: string, pid: number | undefined): Promise<ShownResult> {
+    const m = checkModule();
+    const settings = this.checkSettings();
+    const name = path.basename(target);
+    const t0 = Date.now();
+    const result: CheckResult = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Testing requirement against ${name}`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort(new Error('cancelled')));
+        let reported = 0;
+        return m.checkPath(req.requirement, req.text, target, {
+          ...settings,
+          signal: abort.signal,
+          onProgress: (done, total) => {
+            const pct = total > 0 ? Math.floor((done / total) * 100) : 0;
+            if (pct > reported) {
+              progress.report({ increment: pct - reported, message: `hashing code pages ${pct}%` });
+              reported = pct;
+            }
+          },
+        });
+      },
+    );
+    this.log(`tested ${req.label} of ${doc.uri.fsPath || doc.uri.toString()} against ${target}${pid ? ` (pid ${pid})` : ''} in ${Date.now() - t0} ms: ${result.verdict}\n${m.renderText(result)}`);
+    const shown = buildShown(doc, req, target, result);
+    if (pid !== undefined) shown.summary = shown.summary.replace(name, `${name} (pid ${pid})`);
+    if (vscode.workspace.getConfiguration('csrl').get<string>('validator', 'auto') !== 'portable') {
+      try {
+        const apple = await m.appleVerdict(pid !== undefined ? { pid } : { path: target }, m.printCanonical(req.requirement));
+        if (apple) shown.apple = apple;
+      } catch (err) {
+        this.log(`Apple's check failed: ${(err as Error).message}`);
+      }
+    }
+    this.decorations.show(shown);
+    void vscode.commands.executeCommand('csrl.results.focus').then(undefined, () => undefined);
+    const msg = `${shown.summary}${shown.apple ? ` · Apple: ${shown.apple}` : ''}`;
+    if (result.verdict === 'satisfied') void vscode.window.showInformationMessage(msg);
+    else void vscode.window.showWarningMessage(msg);
+    return shown;
+  }
+
+  /** A searchable list of processes (name, PID, user, executable), or a typed PID. */
+  async pickProcess(): Promise<number | undefined> {
+    const m = checkModule();
+    const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { pid?: number }>();
+    qp.title = 'Test requirement against running process';
+    qp.placeholder = 'Type to filter by name, PID or path, or type a PID';
+    qp.matchOnDescription = true;
+    qp.matchOnDetail = true;
+    qp.busy = true;
+    let items: (vscode.QuickPickItem & { pid?: number })[] = [];
+    const typed = (value: string) => (/^\d+$/.test(value.trim()) ? [{ label: `$(terminal) PID ${value.trim()}`, description: 'use this process id', pid: Number(value.trim()), alwaysShow: true }] : []);
+    qp.onDidChangeValue((v) => (qp.items = [...typed(v), ...items]));
+    m.listProcesses().then(
+      (list) => {
+        items = list.map((p) => ({ label: p.name, description: `${p.pid}  uid ${p.uid}`, detail: p.executablePath ?? '(executable path not readable)', pid: p.pid }));
+        qp.items = [...typed(qp.value), ...items];
+        qp.busy = false;
+      },
+      (err: Error) => {
+        qp.busy = false;
+        qp.placeholder = 'Type a PID';
+        this.log(`process list unavailable: ${err.message}`);
+        void vscode.window.showInformationMessage(`The process list needs the native addon, which is not available (${err.message}). You can still type a PID.`);
+      },
+    );
+    return new Promise((resolve) => {
+      let done = false;
+      qp.onDidAccept(() => {
+        const pid = qp.selectedItems[0]?.pid ?? (/^\d+$/.test(qp.value.trim()) ? Number(qp.value.trim()) : undefined);
+        done = true;
+        qp.hide();
+        resolve(pid);
+      });
+      qp.onDidHide(() => {
+        if (!done) resolve(undefined);
+        qp.dispose();
+      });
+      qp.show();
+    });
+  }
+
+  /** Show signing information of… (a binary or an app; `csrl info` output in a read-only editor). */
+  async showSigningInfo(args: TargetArgs = {}): Promise<string | undefined> {
+    return this.guarded('Show signing information', async () => {
+      this.requireTrust('reading signing information');
+      const target = args.path ?? (await this.pickTarget('Show signing information of'));
+      if (!target) return undefined;
+      await this.remember(target);
+      const info = await checkModule().signingInformation(target);
+      const doc = await vscode.workspace.openTextDocument({ content: info.text, language: 'plaintext' });
+      await vscode.window.showTextDocument(doc, { preview: true });
+      return info.text;
+    });
+  }
+
+  /** Insert designated requirement of… at the cursor of the active editor. */
+  async insertDesignated(args: TargetArgs = {}): Promise<string | undefined> {
+    return this.guarded('Insert designated requirement', async () => {
+      this.requireTrust('reading a designated requirement');
+      const editor = vscode.window.activeTextEditor;
+      if (!editor) throw new RequirementError('Open the file to insert the requirement into first.');
+      const target = args.path ?? (await this.pickTarget('Insert designated requirement of'));
+      if (!target) return undefined;
+      await this.remember(target);
+      const drs = await checkModule().designatedOf(target);
+      const distinct = [...new Map(drs.map((d) => [d.text, d])).values()];
+      let chosen = distinct[0]!;
+      if (distinct.length > 1) {
+        const pick = await vscode.window.showQuickPick(
+          distinct.map((d) => ({ label: drs.filter((x) => x.text === d.text).map((x) => x.arch).join(', '), detail: d.text, d })),
+          { title: 'The slices have different designated requirements' },
+        );
+        if (!pick) return undefined;
+        chosen = pick.d;
+      }
+      const text = editor.document.languageId === 'csreq' ? chosen.text : chosen.text.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+      await editor.edit((e) => e.replace(editor.selection, text));
+      if (chosen.implicit) void vscode.window.showInformationMessage(`${path.basename(target)} has no explicit designated requirement; inserted the implicit one Apple computes.`);
+      return text;
+    });
+  }
+
+  /** Compile requirement to binary (save as). */
+  async compileToBinary(args: TargetArgs & { saveTo?: string } = {}): Promise<string | undefined> {
+    return this.guarded('Compile requirement to binary', async () => {
+      const { doc, cursor } = this.editorFor(args);
+      const m = checkModule();
+      let bytes: Uint8Array;
+      if (doc.languageId === 'csreq') {
+        bytes = m.compileText(doc.getText(), undefined);
+      } else {
+        const req = requirementAt(doc, cursor, args.requirement, args.entry);
+        bytes = m.compileText(req.text, 'single');
+      }
+      let dest = args.saveTo ? vscode.Uri.file(args.saveTo) : undefined;
+      if (!dest) {
+        const base = doc.uri.scheme === 'file' ? doc.uri.fsPath.replace(/\.(csreq|rqset)$/i, '') : path.join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', 'requirement');
+        dest = await vscode.window.showSaveDialog({ title: 'Save compiled requirement', defaultUri: vscode.Uri.file(`${base}.bin`), saveLabel: 'Save', filters: { 'Binary requirement': ['bin', 'csreq', 'req'] } });
+      }
+      if (!dest) return undefined;
+      await vscode.workspace.fs.writeFile(dest, bytes);
+      this.log(`compiled ${bytes.length} bytes to ${dest.fsPath}`);
+      void vscode.window.showInformationMessage(`Compiled requirement (${bytes.length} bytes) saved to ${path.basename(dest.fsPath)}.`);
+      return dest.fsPath;
+    });
+  }
+
+  /** Open compiled requirement as text: a read-only decompiled view (server request csrl/decompile). */
+  async openCompiledAsText(uri?: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+    return this.guarded('Open compiled requirement as text', async () => {
+      let file = uri instanceof vscode.Uri ? uri : undefined;
+      if (!file) {
+        const picked = await vscode.window.showOpenDialog({ title: 'Open compiled requirement', canSelectMany: false, openLabel: 'Open as Text' });
+        file = picked?.[0];
+      }
+      if (!file) return undefined;
+      const view = decompiledUri(file);
+      const doc = await vscode.workspace.openTextDocument(view);
+      await vscode.window.showTextDocument(doc, { preview: false });
+      return doc;
+    });
+  }
+
+  /** The text of a decompiled view, from the server (csrl/decompile). */
+  async decompile(file: vscode.Uri): Promise<string> {
+    const bytes = await vscode.workspace.fs.readFile(file);
+    if (bytes.length > 1 << 20) throw new RequirementError(`${path.basename(file.fsPath)} is larger than 1 MB; a requirement blob is a few hundred bytes.`);
+    const client = await this.server.start();
+    try {
+      const r = await client.sendRequest<{ text: string; kind: string; size: number }>('csrl/decompile', { base64: Buffer.from(bytes).toString('base64') });
+      return r.text;
+    } catch (err) {
+      throw new RequirementError(`${path.basename(file.fsPath)}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Save decompiled text as… (for a read-only decompiled view). */
+  async saveDecompiledText(): Promise<string | undefined> {
+    return this.guarded('Save decompiled text', async () => {
+      const doc = vscode.window.activeTextEditor?.document;
+      if (!doc || doc.uri.scheme !== DECOMPILED_SCHEME) throw new RequirementError('Open a compiled requirement as text first.');
+      const original = vscode.Uri.parse(doc.uri.query);
+      const dest = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(original.fsPath.replace(/(\.[^./]*)?$/, '.txt.csreq')), filters: { Requirement: ['csreq', 'rqset'] } });
+      if (!dest) return undefined;
+      await vscode.workspace.fs.writeFile(dest, Buffer.from(doc.getText(), 'utf8'));
+      return dest.fsPath;
+    });
+  }
+
+  /** Handles the server's code-lens commands that need a path, a PID or a place to show the result. */
+  async fromServerCommand(command: string, args: unknown[], next: (command: string, args: unknown[]) => Promise<unknown>): Promise<unknown> {
+    const arg = (args[0] ?? {}) as TargetArgs;
+    switch (command) {
+      case 'csrl.testAgainstPath':
+        if (arg.path) return next(command, args);
+        return this.testAgainstBinary(arg);
+      case 'csrl.testAgainstPid':
+        return this.testAgainstProcess(arg);
+      case 'csrl.showCompiled':
+        return this.guarded('Show compiled requirement', async () => {
+          const r = (await next(command, args)) as { label: string; size: number; dump: string; diagnostics: string[] };
+          const doc = await vscode.workspace.openTextDocument({ content: `# ${r.label}: ${r.size} bytes\n${r.dump}\n${r.diagnostics.map((d) => `# ${d}\n`).join('')}`, language: 'plaintext' });
+          await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+          return r;
+        });
+      case 'csrl.compareWithDesignated':
+        return this.guarded('Compare with designated requirement', async () => {
+          this.requireTrust('comparing with a built product');
+          const target = arg.path ?? (await this.pickTarget('Compare with the designated requirement of'));
+          if (!target) return undefined;
+          await this.remember(target);
+          const r = (await next(command, [{ ...arg, path: target }])) as { ours: string; slices: { arch: string; designated?: string; sameText?: boolean; sameBytes?: boolean; note?: string }[] };
+          const lines = [`# ours:\n${r.ours}`, ...r.slices.map((s) => `# ${s.arch}: ${s.designated ? (s.sameText ? 'same text' : 'different') + (s.sameBytes === false ? ', different bytes' : '') : s.note ?? ''}\n${s.designated ?? ''}`)];
+          const doc = await vscode.workspace.openTextDocument({ content: lines.join('\n\n') + '\n', language: 'plaintext' });
+          await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+          return r;
+        });
+      default:
+        return next(command, args);
+    }
+  }
+}
+
+export function decompiledUri(file: vscode.Uri): vscode.Uri {
+  // The path ends in .csreq so the view gets the csreq language (highlighting, hovers).
+  return vscode.Uri.from({ scheme: DECOMPILED_SCHEME, path: `${file.path}.decompiled.csreq`, query: file.toString() });
+}
+
+/** True for the text VS Code shows when a binary requirement (magic 0xfade0c0x) is opened as UTF-8. */
+export function looksLikeBinaryRequirement(doc: vscode.TextDocument): boolean {
+  if (doc.uri.scheme !== 'file') return false;
+  const head = doc.getText(new vscode.Range(0, 0, 0, 8));
+  return /^\ufffd\ufffd\f[\u0000\u0001]/.test(head);
+}

@@ -1,0 +1,59 @@
+/**
+ * Finds the requirement a command applies to: the one under the cursor (a
+ * set entry, or an embedded literal in Swift/ObjC/C/shell/plist), or the one
+ * a code lens names. Ranges map back to the editor exactly, through the host
+ * literal's escapes, so clause decorations land on the right characters.
+ */
+import * as vscode from 'vscode';
+import type { Requirement } from '../grammar/ast.js';
+import { checkModule } from './lazy.js';
+
+export interface TargetRequirement {
+  requirement: Requirement;
+  /** The text the requirement's ranges refer to. */
+  text: string;
+  /** Requirement-text offset → document offset. */
+  toDocOffset: (offset: number) => number;
+  /** Short name for messages ("designated entry", "literal at line 12"). */
+  label: string;
+  /** Where a code lens or decoration for the whole requirement goes. */
+  anchor: number;
+}
+
+export class RequirementError extends Error {}
+
+/** `index`/`entry` come from the server's code lens argument; otherwise the cursor decides. */
+export function requirementAt(doc: vscode.TextDocument, cursor: number, index?: number, entry?: number): TargetRequirement {
+  const m = checkModule();
+  if (doc.languageId === 'csreq') {
+    const text = doc.getText();
+    const parsed = m.parse(text);
+    const document = parsed.document;
+    const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+    if (!document || errors.length > 0) {
+      const first = errors[0];
+      throw new RequirementError(`The requirement has ${errors.length} error(s)${first ? ` (line ${first.range.start.line}: ${first.message})` : ''}; fix them first (see the Problems view).`);
+    }
+    if (document.kind === 'requirement') return { requirement: document, text, toDocOffset: (o) => o, label: 'requirement', anchor: document.range.start.offset };
+    const entries = document.entries;
+    if (entries.length === 0) throw new RequirementError('The requirement set is empty.');
+    const chosen =
+      (entry !== undefined ? entries[entry] : undefined) ??
+      entries.find((e) => e.range.start.offset <= cursor && cursor <= e.range.end.offset) ??
+      entries.find((e) => e.type === 3) ??
+      entries[0]!;
+    const name = text.slice(chosen.typeRange.start.offset, chosen.typeRange.end.offset);
+    return { requirement: chosen.requirement, text, toDocOffset: (o) => o, label: `${name} entry`, anchor: chosen.range.start.offset };
+  }
+  const found = m.extractRequirements(doc.getText(), doc.languageId).filter((r) => !r.notAnalysed);
+  if (found.length === 0) throw new RequirementError('No requirement string found in this file (a literal passed to SecRequirementCreateWithString, setCodeSigningRequirement, codesign -R, SMPrivilegedExecutables, …).');
+  const emb = (index !== undefined ? found[index] : undefined) ?? found.find((r) => r.hostStart <= cursor && cursor <= r.hostEnd) ?? (found.length === 1 ? found[0] : undefined);
+  if (!emb) throw new RequirementError(`This file has ${found.length} requirement strings: put the cursor inside the one to use.`);
+  const parsed = m.parse(emb.text, { mode: 'single' });
+  const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+  if (!parsed.document || parsed.document.kind !== 'requirement' || errors.length > 0) {
+    throw new RequirementError(`The requirement string has errors${errors[0] ? ` (${errors[0].message})` : ''}; fix them first.`);
+  }
+  const line = doc.positionAt(emb.hostStart).line + 1;
+  return { requirement: parsed.document, text: emb.text, toDocOffset: (o) => emb.toHostOffset(o), label: `${emb.api} string at line ${line}`, anchor: emb.hostStart };
+}

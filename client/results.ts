@@ -1,0 +1,261 @@
+/**
+ * Shows a check result where the person is looking: a ✔/✘/? mark after every
+ * clause of the tested requirement (explanation per architecture on hover),
+ * and a tree view with the per-architecture explanation tree, signature
+ * problems and posture warnings. Marks are dropped as soon as the document
+ * changes, since they describe the text that was tested.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CheckResult, SliceResult } from '../cli/commands/check.js';
+import type { EvalNode, Verdict } from '../validator/evaluate/evaluate.js';
+import type { TargetRequirement } from './requirement.js';
+
+export const MARK: Record<Verdict, string> = { true: '✔', false: '✘', undetermined: '?' };
+const WORD = { satisfied: 'satisfied', unsatisfied: 'not satisfied', undetermined: 'undetermined', invalid: 'cannot be checked' } as const;
+
+export interface ShownResult {
+  uri: string;
+  target: string;
+  label: string;
+  result: CheckResult;
+  /** Per clause (document range), the verdict and the explanation of each slice. */
+  clauses: ClauseMark[];
+  summary: string;
+  anchor: vscode.Position;
+  /** Apple's verdict (macOS with the native addon), shown beside ours. */
+  apple?: string;
+  /** Document range of any node of the evaluation tree. */
+  rangeOf: (n: EvalNode) => vscode.Range;
+}
+
+export interface ClauseMark {
+  range: vscode.Range;
+  clause: string;
+  verdict: Verdict;
+  perSlice: { arch: string; verdict: Verdict; explanation: string; reason?: string }[];
+}
+
+/** Splices nested and-in-and / or-in-or children into one list, as `csrl check` prints them. */
+export function flatChildren(n: EvalNode): EvalNode[] {
+  if (n.kind !== 'and' && n.kind !== 'or') return n.children;
+  const out: EvalNode[] = [];
+  const stack = [...n.children].reverse();
+  while (stack.length > 0) {
+    const c = stack.pop()!;
+    if (c.kind === n.kind) stack.push(...[...c.children].reverse());
+    else out.push(c);
+  }
+  return out;
+}
+
+function leaves(n: EvalNode, out: EvalNode[]): EvalNode[] {
+  const kids = flatChildren(n);
+  if (n.kind === 'not' || kids.length === 0) out.push(n);
+  else for (const c of kids) leaves(c, out);
+  return out;
+}
+
+function combine(verdicts: Verdict[]): Verdict {
+  if (verdicts.includes('false')) return 'false';
+  if (verdicts.includes('undetermined')) return 'undetermined';
+  return 'true';
+}
+
+/** The first failing clause of the first failing slice, for the code lens: "✘ fails for sentry-cli (arm64): leaf subject.OU". */
+export function summarize(result: CheckResult, targetName: string): string {
+  const failing = result.slices.find((s) => s.verdict === 'unsatisfied');
+  if (failing?.tree) {
+    const bad = leaves(failing.tree, []).find((l) => l.verdict === 'false');
+    return `✘ fails for ${targetName} (${failing.arch})${bad ? `: ${bad.clause}` : ''}`;
+  }
+  const invalid = result.slices.find((s) => s.verdict === 'invalid');
+  if (invalid) return `✘ ${targetName} (${invalid.arch}) cannot be checked: ${invalid.invalidReason ?? 'invalid'}`;
+  if (result.verdict === 'undetermined') return `? undetermined for ${targetName}: only a Mac can decide some clauses`;
+  return `✔ satisfied by ${targetName} (${result.slices.map((s) => s.arch).join(', ')})`;
+}
+
+export function buildShown(doc: vscode.TextDocument, req: TargetRequirement, target: string, result: CheckResult): ShownResult {
+  const byKey = new Map<string, ClauseMark>();
+  for (const slice of result.slices) {
+    if (!slice.tree) continue;
+    for (const leaf of leaves(slice.tree, [])) {
+      const start = req.toDocOffset(leaf.range.start.offset);
+      const end = req.toDocOffset(leaf.range.end.offset);
+      const key = `${start}:${end}`;
+      let mark = byKey.get(key);
+      if (!mark) {
+        mark = { range: new vscode.Range(doc.positionAt(start), doc.positionAt(end)), clause: leaf.clause, verdict: leaf.verdict, perSlice: [] };
+        byKey.set(key, mark);
+      }
+      mark.perSlice.push({ arch: slice.arch, verdict: leaf.verdict, explanation: leaf.explanation, ...(leaf.reason ? { reason: leaf.reason } : {}) });
+      mark.verdict = combine(mark.perSlice.map((p) => p.verdict));
+    }
+  }
+  const name = path.basename(target);
+  return {
+    uri: doc.uri.toString(),
+    target,
+    label: req.label,
+    result,
+    clauses: [...byKey.values()],
+    summary: summarize(result, name),
+    anchor: doc.positionAt(req.anchor),
+    rangeOf: (n) => new vscode.Range(doc.positionAt(req.toDocOffset(n.range.start.offset)), doc.positionAt(req.toDocOffset(n.range.end.offset))),
+  };
+}
+
+export class ResultDecorations implements vscode.Disposable {
+  private readonly types: Record<Verdict, vscode.TextEditorDecorationType>;
+  private readonly shown = new Map<string, ShownResult>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  constructor() {
+    const style = (text: string, color: string, border: string): vscode.TextEditorDecorationType =>
+      vscode.window.createTextEditorDecorationType({
+        after: { contentText: ` ${text}`, color: new vscode.ThemeColor(color), fontWeight: 'bold' },
+        borderWidth: '0 0 1px 0',
+        borderStyle: 'dotted',
+        borderColor: new vscode.ThemeColor(border),
+      });
+    this.types = {
+      true: style('✔', 'testing.iconPassed', 'testing.iconPassed'),
+      false: style('✘', 'testing.iconFailed', 'testing.iconFailed'),
+      undetermined: style('?', 'testing.iconQueued', 'testing.iconQueued'),
+    };
+    this.disposables.push(
+      vscode.window.onDidChangeVisibleTextEditors(() => this.applyAll()),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0 && this.shown.delete(e.document.uri.toString())) {
+          this.applyAll();
+          this.changed.fire();
+        }
+      }),
+    );
+  }
+
+  get(uri: vscode.Uri): ShownResult | undefined {
+    return this.shown.get(uri.toString());
+  }
+
+  all(): ShownResult[] {
+    return [...this.shown.values()];
+  }
+
+  show(r: ShownResult): void {
+    this.shown.set(r.uri, r);
+    this.applyAll();
+    this.changed.fire();
+  }
+
+  clear(): void {
+    this.shown.clear();
+    this.applyAll();
+    this.changed.fire();
+  }
+
+  private applyAll(): void {
+    for (const editor of vscode.window.visibleTextEditors) {
+      const r = this.shown.get(editor.document.uri.toString());
+      for (const v of ['true', 'false', 'undetermined'] as const) {
+        editor.setDecorations(this.types[v], r ? r.clauses.filter((c) => c.verdict === v).map((c) => ({ range: c.range, hoverMessage: hoverFor(c, r) })) : []);
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const t of Object.values(this.types)) t.dispose();
+    for (const d of this.disposables) d.dispose();
+    this.changed.dispose();
+  }
+}
+
+function hoverFor(c: ClauseMark, r: ShownResult): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**${MARK[c.verdict]} \`${c.clause.replace(/`/g, "'")}\`** against \`${path.basename(r.target)}\`\n\n`);
+  for (const s of c.perSlice) md.appendMarkdown(`- ${MARK[s.verdict]} **${s.arch}**: ${escapeMd(s.explanation)}${s.reason ? ` _(${s.reason})_` : ''}\n`);
+  return md;
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]<>#|]/g, (ch) => `\\${ch}`);
+}
+
+type Node =
+  | { kind: 'run'; r: ShownResult }
+  | { kind: 'slice'; r: ShownResult; s: SliceResult }
+  | { kind: 'eval'; r: ShownResult; s: SliceResult; n: EvalNode }
+  | { kind: 'group'; label: string; items: { severity: string; message: string; code: string }[] }
+  | { kind: 'item'; severity: string; message: string; code: string };
+
+/** The "Requirement Test Results" view: one run per tested document, then slices, clauses, problems and posture. */
+export class ResultsTree implements vscode.TreeDataProvider<Node> {
+  private readonly emitter = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+
+  constructor(private readonly decorations: ResultDecorations) {
+    decorations.onDidChange(() => this.emitter.fire(undefined));
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (!node) return this.decorations.all().map((r) => ({ kind: 'run', r }));
+    switch (node.kind) {
+      case 'run':
+        return node.r.result.slices.map((s) => ({ kind: 'slice', r: node.r, s }));
+      case 'slice': {
+        const out: Node[] = [];
+        if (node.s.tree) out.push({ kind: 'eval', r: node.r, s: node.s, n: node.s.tree });
+        if (node.s.problems.length > 0) out.push({ kind: 'group', label: `Signature problems (${node.s.problems.length})`, items: node.s.problems });
+        if (node.s.posture.length > 0) out.push({ kind: 'group', label: `Posture (${node.s.posture.length})`, items: node.s.posture });
+        return out;
+      }
+      case 'eval':
+        return flatChildren(node.n).map((n) => ({ kind: 'eval', r: node.r, s: node.s, n }));
+      case 'group':
+        return node.items.map((i) => ({ kind: 'item', ...i }));
+      default:
+        return [];
+    }
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    const collapsed = vscode.TreeItemCollapsibleState.Collapsed;
+    const expanded = vscode.TreeItemCollapsibleState.Expanded;
+    switch (node.kind) {
+      case 'run': {
+        const item = new vscode.TreeItem(`${node.r.summary.split(':')[0]} — ${node.r.label}`, expanded);
+        item.description = `${WORD[node.r.result.verdict]}${node.r.apple ? ` · Apple: ${node.r.apple}` : ''}`;
+        item.tooltip = `${node.r.target}\n${node.r.summary}`;
+        item.contextValue = 'csrl.run';
+        return item;
+      }
+      case 'slice': {
+        const item = new vscode.TreeItem(`${node.s.arch}: ${WORD[node.s.verdict]}`, expanded);
+        item.description = node.s.invalidReason ?? node.s.status;
+        item.iconPath = new vscode.ThemeIcon(node.s.verdict === 'satisfied' ? 'pass' : node.s.verdict === 'undetermined' ? 'question' : 'error');
+        return item;
+      }
+      case 'eval': {
+        const kids = flatChildren(node.n);
+        const head = node.n.kind === 'and' ? 'all of' : node.n.kind === 'or' ? 'any of' : node.n.clause;
+        const item = new vscode.TreeItem(`${MARK[node.n.verdict]} ${head}`, kids.length > 0 ? expanded : vscode.TreeItemCollapsibleState.None);
+        item.description = node.n.explanation;
+        item.tooltip = `${node.n.clause}\n${node.n.explanation}${node.n.reason ? `\n(${node.n.reason})` : ''}`;
+        const range = node.r.rangeOf(node.n);
+        item.command = { title: 'Show clause', command: 'vscode.open', arguments: [vscode.Uri.parse(node.r.uri), { selection: range }] };
+        return item;
+      }
+      case 'group':
+        return new vscode.TreeItem(node.label, collapsed);
+      case 'item': {
+        const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
+        item.description = node.code;
+        item.tooltip = node.message;
+        item.iconPath = new vscode.ThemeIcon(node.severity === 'error' ? 'error' : node.severity === 'warning' ? 'warning' : 'info');
+        return item;
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Starts the language server (dist/server.cjs) over IPC, only once a document
+ * needs it: a .csreq/.rqset file, or a host file that contains one of the
+ * requirement APIs. Other users of Swift, C or shell pay nothing.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type Middleware, type ServerOptions } from 'vscode-languageclient/node.js';
+
+/** Host languages whose files may embed requirements (as server/embedded/extract.ts). */
+export const EMBEDDING_LANGUAGES = ['swift', 'objective-c', 'objective-cpp', 'c', 'cpp', 'shellscript', 'plist', 'xml'];
+
+/** Substrings without which a host file holds no requirement (server/embedded/extract.ts REQUIREMENT_MARKERS). */
+const MARKERS = ['SecRequirementCreateWithString', 'CodeSigningRequirement', 'code_signing_requirement', 'SecTaskValidateForRequirement', 'SMPrivilegedExecutables', 'SMAuthorizedClients', 'codesign', 'csreq'];
+
+export function hasRequirements(doc: vscode.TextDocument): boolean {
+  if (doc.languageId === 'csreq') return true;
+  if (!EMBEDDING_LANGUAGES.includes(doc.languageId)) return false;
+  const text = doc.getText();
+  return MARKERS.some((m) => text.includes(m));
+}
+
+export class ServerHandle {
+  private client: LanguageClient | undefined;
+  private starting: Promise<LanguageClient> | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly output: vscode.OutputChannel,
+    private readonly middleware: Middleware,
+  ) {}
+
+  get running(): LanguageClient | undefined {
+    return this.client;
+  }
+
+  start(): Promise<LanguageClient> {
+    this.starting ??= this.create().catch((err: unknown) => {
+      this.starting = undefined;
+      this.output.appendLine(`[server] failed to start: ${(err as Error).message}`);
+      throw err;
+    });
+    return this.starting;
+  }
+
+  private async create(): Promise<LanguageClient> {
+    const module = this.context.asAbsolutePath(path.join('dist', 'server.cjs'));
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6012'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [{ language: 'csreq' }, ...EMBEDDING_LANGUAGES.map((language) => ({ language, scheme: 'file' })), ...EMBEDDING_LANGUAGES.map((language) => ({ language, scheme: 'untitled' }))],
+      synchronize: { configurationSection: 'csrl' },
+      initializationOptions: { trusted: vscode.workspace.isTrusted },
+      outputChannel: this.output,
+      middleware: this.middleware,
+    };
+    const client = new LanguageClient('csrl', 'Code Signing Requirements', serverOptions, clientOptions);
+    const t0 = Date.now();
+    await client.start();
+    this.output.appendLine(`[server] started in ${Date.now() - t0} ms`);
+    this.client = client;
+    return client;
+  }
+
+  async setTrust(trusted: boolean): Promise<void> {
+    await this.client?.sendNotification('csrl/setTrust', { trusted });
+  }
+
+  async stop(): Promise<void> {
+    const c = this.client;
+    this.client = undefined;
+    this.starting = undefined;
+    await c?.stop();
+  }
+}
