@@ -79,7 +79,7 @@ export class Commands {
     const known = [...new Set([...recent, ...defaults])];
     if (known.length > 0) {
       const browse = '$(folder-opened) Browse…';
-      const pick = await vscode.window.showQuickPick([{ label: browse }, ...known.map((p) => ({ label: path.basename(p), description: p }))], { title, placeHolder: 'An app bundle, a Mach-O binary or a framework' });
+      const pick = await vscode.window.showQuickPick<vscode.QuickPickItem>([{ label: browse }, ...known.map((p) => ({ label: path.basename(p), description: p }))], { title, placeHolder: 'An app bundle, a Mach-O binary or a framework' });
       if (!pick) return undefined;
       if (pick.label !== browse) return pick.description;
     }

@@ -3,9 +3,10 @@
  * needs it: a .csreq/.rqset file, or a host file that contains one of the
  * requirement APIs. Other users of Swift, C or shell pay nothing.
  */
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type Middleware, type ServerOptions } from 'vscode-languageclient/node.js';
+import type { LanguageClient, LanguageClientOptions, Middleware, ServerOptions } from 'vscode-languageclient/node.js';
 
 /** Host languages whose files may embed requirements (as server/embedded/extract.ts). */
 export const EMBEDDING_LANGUAGES = ['swift', 'objective-c', 'objective-cpp', 'c', 'cpp', 'shellscript', 'plist', 'xml'];
@@ -44,6 +45,9 @@ export class ServerHandle {
   }
 
   private async create(): Promise<LanguageClient> {
+    // Off the activation path: the library loads on the next turn.
+    await new Promise((resolve) => setImmediate(resolve));
+    const { LanguageClient, TransportKind } = createRequire(this.context.asAbsolutePath('package.json'))('./dist/lsp.cjs') as typeof import('./lsp-entry.js');
     const module = this.context.asAbsolutePath(path.join('dist', 'server.cjs'));
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },

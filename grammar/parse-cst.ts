@@ -13,7 +13,7 @@
  * The parser is built once per process; `performSelfAnalysis` is costly.
  */
 import {
-  CstParser, EarlyExitException, EMPTY_ALT, EOF, NoViableAltException, type CstNode, type IOrAlt, type IRecognitionException, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+  CstParser, EarlyExitException, EOF, NoViableAltException, type CstNode, type IOrAlt, type IRecognitionException, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
 import {
   ALL_TOKEN_TYPES, APPLE_TOKEN_NAME, ARROW, COMMA, DOTKEY, EQL, EQQL, GE, GT, HASHCONSTANT, HEXCONSTANT, INTEGER, KW,
   LBRACK, LE, LESS, LPAREN, NEG, NOT, PATHNAME, RBRACK, RPAREN, SEMI, STAR, STRING, SUBS, type TokenPayload,
@@ -56,6 +56,10 @@ const set = (...types: TokenType[]) => new Set(types.map((t) => t.tokenTypeIdx!)
 const EXPR_FOLLOW = set(EOF, KW.guest, KW.host, KW.designated, KW.library, KW.plugin, KW.or, KW.and, RPAREN, INTEGER, SEMI);
 /** The empty alternative of `eql` (Apple's _tokenSet_12). */
 const EQL_EMPTY = set(HASHCONSTANT, DOTKEY, STRING, PATHNAME, INTEGER);
+const EQL_START = set(EQL, EQQL);
+const APPLEANCHOR_START = set(KW.generic, DOTKEY, STRING);
+const SUFFIX_START = set(KW.exists, KW.absent, EQL, EQQL, SUBS, LESS, GT, LE, GE);
+const STAR_START = set(STAR);
 
 /** First tokens of a single requirement / of a set (autosense, spec §2.1). */
 export const REQUIREMENT_START = set(
@@ -66,6 +70,18 @@ export const SET_START = set(KW.guest, KW.host, KW.designated, KW.library, KW.pl
 
 class RequirementCstParser extends CstParser {
   private readonly altCache: IOrAlt<unknown>[][] = [];
+
+  /**
+   * Apple takes an optional part's empty alternative only when the next token
+   * is in an explicit set, and reports `unexpected token` otherwise. Gated
+   * empty alternatives would say the same but make Chevrotain use its slow
+   * predicate lookahead on every decision, so the check runs here, in an
+   * action, before a plain OPTION.
+   */
+  private emptyOnlyBefore(start: ReadonlySet<number>, follow: ReadonlySet<number>): void {
+    const la = this.LA(1).tokenTypeIdx;
+    if (!start.has(la) && !follow.has(la)) this.raiseNoAltException();
+  }
 
   /**
    * Chevrotain computes every expected path of a failed decision to word its
@@ -258,11 +274,13 @@ class RequirementCstParser extends CstParser {
   });
 
   public appleanchor = this.RULE('appleanchor', () => {
-    this.OR(this.alts(7, () => [
-      { ALT: () => this.CONSUME(KW.generic) },
-      { ALT: () => this.SUBRULE(this.identifierString) },
-      { GATE: () => EXPR_FOLLOW.has(this.LA(1).tokenTypeIdx), ALT: EMPTY_ALT() },
-    ]));
+    this.ACTION(() => this.emptyOnlyBefore(APPLEANCHOR_START, EXPR_FOLLOW));
+    this.OPTION(() =>
+      this.OR(this.alts(7, () => [
+        { ALT: () => this.CONSUME(KW.generic) },
+        { ALT: () => this.SUBRULE(this.identifierString) },
+      ])),
+    );
   });
 
   public certSlot = this.RULE('certSlot', () => {
@@ -313,11 +331,13 @@ class RequirementCstParser extends CstParser {
   });
 
   public eql = this.RULE('eql', () => {
-    this.OR(this.alts(12, () => [
-      { ALT: () => this.CONSUME(EQL) },
-      { ALT: () => this.CONSUME(EQQL) },
-      { GATE: () => EQL_EMPTY.has(this.LA(1).tokenTypeIdx), ALT: EMPTY_ALT() },
-    ]));
+    this.ACTION(() => this.emptyOnlyBefore(EQL_START, EQL_EMPTY));
+    this.OPTION(() =>
+      this.OR(this.alts(12, () => [
+        { ALT: () => this.CONSUME(EQL) },
+        { ALT: () => this.CONSUME(EQQL) },
+      ])),
+    );
   });
 
   public identifierString = this.RULE('identifierString', () => {
@@ -343,7 +363,8 @@ class RequirementCstParser extends CstParser {
   });
 
   public matchSuffix = this.RULE('matchSuffix', () => {
-    this.OR(this.alts(15, () => [
+    this.ACTION(() => this.emptyOnlyBefore(SUFFIX_START, EXPR_FOLLOW));
+    this.OPTION3(() => this.OR(this.alts(15, () => [
       { ALT: () => this.CONSUME(KW.exists) },
       { ALT: () => this.CONSUME(KW.absent) },
       {
@@ -355,10 +376,8 @@ class RequirementCstParser extends CstParser {
           // The enclosing decision already saw `*` or a data value here (LL(2)), as Apple's does.
           this.OPTION(() => this.CONSUME(STAR, { LABEL: 'leadStar' }));
           this.SUBRULE(this.datavalue);
-          this.OR4(this.alts(17, () => [
-            { ALT: () => this.CONSUME2(STAR, { LABEL: 'trailStar' }) },
-            { GATE: () => EXPR_FOLLOW.has(this.LA(1).tokenTypeIdx), ALT: EMPTY_ALT() },
-          ]));
+          this.ACTION(() => this.emptyOnlyBefore(STAR_START, EXPR_FOLLOW));
+          this.OPTION2(() => this.CONSUME2(STAR, { LABEL: 'trailStar' }));
         },
       },
       {
@@ -390,8 +409,7 @@ class RequirementCstParser extends CstParser {
           },
         },
       ]),
-      { GATE: () => EXPR_FOLLOW.has(this.LA(1).tokenTypeIdx), ALT: EMPTY_ALT() },
-    ]));
+    ])));
   });
 
   public timestampValue = this.RULE('timestampValue', () => {
@@ -404,14 +422,6 @@ class RequirementCstParser extends CstParser {
       { ALT: () => this.CONSUME(DOTKEY) },
       { ALT: () => this.CONSUME(STRING) },
       { ALT: () => this.CONSUME(HEXCONSTANT) },
-    ]));
-  });
-
-  /** Apple's autosense: the first token picks a single requirement or a set. */
-  public autosense = this.RULE('autosense', () => {
-    this.OR(this.alts(20, () => [
-      { GATE: () => REQUIREMENT_START.has(this.LA(1).tokenTypeIdx), ALT: () => this.SUBRULE(this.requirement) },
-      { GATE: () => SET_START.has(this.LA(1).tokenTypeIdx), ALT: () => this.SUBRULE(this.requirementSet) },
     ]));
   });
 }

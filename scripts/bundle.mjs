@@ -4,6 +4,7 @@
  * `vscode` external):
  *   dist/client.cjs        the extension entry (package.json `main`), kept small
  *                          so activation is cheap
+ *   dist/lsp.cjs           the language client library, loaded when the server starts
  *   dist/server.cjs        the language server, started over IPC
  *   dist/check.cjs         the validator, checker and native loader, loaded by the
  *                          client only when a test/signing command first runs
@@ -12,8 +13,10 @@
  * The native addon (`.node`) is never bundled: native/index.ts finds it at run
  * time under the extension root (build/Release or prebuilds/).
  *
- * Options: --minify (used by `npm run package`), --e2e (also bundles the
- * extension-host test suite to .cache/e2e/suite.cjs).
+ * Options: --minify; --e2e (also bundles the extension-host test suite to
+ * .cache/e2e/suite.cjs); --package (`npm run package`: minified bundles, then
+ * `vsce package` for this platform, e.g. csrl-0.1.0-linux-x64.vsix, holding the
+ * native addon built here; --out FILE to choose the name).
  */
 import * as esbuild from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,7 +25,8 @@ import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
-const minify = args.has('--minify');
+const argv = process.argv.slice(2);
+const minify = args.has('--minify') || args.has('--package');
 
 /**
  * In a CommonJS bundle import.meta.url is empty. The validator starts its worker
@@ -76,6 +80,7 @@ const common = {
 
 const builds = [
   { ...common, format: 'cjs', entryPoints: [path.join(repo, 'client', 'extension.ts')], outfile: path.join(repo, 'dist', 'client.cjs') },
+  { ...common, format: 'cjs', entryPoints: [path.join(repo, 'client', 'lsp-entry.ts')], outfile: path.join(repo, 'dist', 'lsp.cjs') },
   { ...common, format: 'cjs', entryPoints: [path.join(repo, 'client', 'check-entry.ts')], outfile: path.join(repo, 'dist', 'check.cjs') },
   { ...common, format: 'cjs', entryPoints: [path.join(repo, 'server', 'main.ts')], outfile: path.join(repo, 'dist', 'server.cjs'), plugins: [nativeExternal, literalValidatorImports] },
   {
@@ -96,3 +101,44 @@ const t0 = performance.now();
 const results = await Promise.all(builds.map((b) => esbuild.build({ ...b, metafile: true })));
 const sizes = results.map((r) => Object.entries(r.metafile.outputs).filter(([f]) => !f.endsWith('.map')).map(([f, o]) => `${path.relative(repo, f)} ${(o.bytes / 1024).toFixed(0)} KB`)).flat();
 process.stdout.write(`bundled in ${Math.round(performance.now() - t0)} ms: ${sizes.join(', ')}\n`);
+
+if (args.has('--package')) {
+  const { spawnSync } = await import('node:child_process');
+  const { copyFileSync, existsSync, readFileSync, rmSync, statSync } = await import('node:fs');
+  const pkg = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8'));
+  // vsce's platform names (a .vsix with a native addon is platform-specific).
+  const target = `${{ darwin: 'darwin', linux: 'linux', win32: 'win32' }[process.platform] ?? process.platform}-${process.arch}`;
+  const outIdx = argv.indexOf('--out');
+  const out = outIdx >= 0 ? path.resolve(argv[outIdx + 1]) : path.join(repo, `${pkg.name}-${pkg.version}-${target}.vsix`);
+
+  // The root package.json has an npm `files` list (CLI package), which vsce refuses to
+  // combine with ignore rules; so the extension is staged with exactly what it runs:
+  // the bundles (holding every JS dependency), grammars, language configuration,
+  // the native addon built here, and the docs.
+  const stage = path.join(repo, '.cache', 'vsix-stage');
+  rmSync(stage, { recursive: true, force: true });
+  const files = [
+    'README.md',
+    'docs/extension.md',
+    'dist/client.cjs',
+    'dist/lsp.cjs',
+    'dist/check.cjs',
+    'dist/server.cjs',
+    'dist/pages-worker.js',
+    ...(await import('node:fs')).readdirSync(path.join(repo, 'syntaxes')).filter((f) => f.endsWith('.tmLanguage.json') || f === 'language-configuration.json').map((f) => `syntaxes/${f}`),
+  ];
+  const addon = 'build/Release/csrl_native.node';
+  if (existsSync(path.join(repo, addon))) files.push(addon);
+  else process.stderr.write('bundle: warning: build/Release/csrl_native.node is missing (run `node native/scripts/install.js`); the .vsix will use the portable checker only\n');
+  for (const f of files) {
+    if (!existsSync(path.join(repo, f))) throw new Error(`missing ${f}`);
+    mkdirSync(path.dirname(path.join(stage, f)), { recursive: true });
+    copyFileSync(path.join(repo, f), path.join(stage, f));
+  }
+  const { files: _npmFiles, scripts: _scripts, dependencies: _deps, devDependencies: _dev, bin: _bin, allowScripts: _allow, ...manifest } = pkg;
+  writeFileSync(path.join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+  const vsce = path.join(repo, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--target', target, '--out', out], { cwd: stage, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  process.stdout.write(`packaged ${path.relative(repo, out)} (${(statSync(out).size / 1024).toFixed(0)} KB)\n`);
+}

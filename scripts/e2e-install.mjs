@@ -33,7 +33,9 @@ export function cacheRoot() {
 
 /** The tools folder for the current test/e2e/package.json (a new manifest gets a new folder). */
 export function toolsDir() {
-  const hash = createHash('sha256').update(readFileSync(manifest)).digest('hex').slice(0, 12);
+  // Keyed by the pinned tools only, so editing the manifest's other fields keeps the cache.
+  const deps = JSON.parse(readFileSync(manifest, 'utf8')).dependencies;
+  const hash = createHash('sha256').update(JSON.stringify(deps)).digest('hex').slice(0, 12);
   return path.join(cacheRoot(), `tools-${hash}`);
 }
 

@@ -69,10 +69,13 @@ export function normalizeSettings(raw: unknown): Settings {
 }
 
 /**
- * Diagnostics wait until edits pause: 1 ms for ordinary documents (one timer
- * tick, so a burst of queued changes is analysed once), longer for large
- * ones; a steady stream of edits still gets diagnostics every MAX_WAIT_MS.
+ * A lone edit is analysed on the next turn of the event loop. Edits that
+ * follow each other within BURST_GAP_MS (a paste storm, a client replaying
+ * changes) wait until they pause: 1 ms for ordinary documents, 10 ms for
+ * large ones, so a burst is analysed once; a steady stream still gets
+ * diagnostics every MAX_WAIT_MS.
  */
+const BURST_GAP_MS = 2;
 const LARGE_DOCUMENT = 256 * 1024;
 const SMALL_DEBOUNCE_MS = 1;
 const LARGE_DEBOUNCE_MS = 10;
@@ -100,8 +103,9 @@ function baseDirOf(uri: string): { baseDir?: string } {
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const states = new Map<string, DocState>();
-  const timers = new Map<string, NodeJS.Timeout>();
+  const timers = new Map<string, NodeJS.Timeout | NodeJS.Immediate>();
   const pendingSince = new Map<string, number>();
+  const lastChange = new Map<string, number>();
   let settings: Settings = DEFAULT_SETTINGS;
   let trusted = true;
   let pullConfiguration = false;
@@ -121,14 +125,18 @@ export function startServer(connection: Connection): void {
   function cancelTimer(uri: string): void {
     const t = timers.get(uri);
     if (!t) return;
-    clearTimeout(t);
+    if ('hasRef' in t && 'refresh' in t) clearTimeout(t as NodeJS.Timeout);
+    else clearImmediate(t as NodeJS.Immediate);
     timers.delete(uri);
   }
 
   function schedule(uri: string): void {
     const doc = documents.get(uri);
     if (!doc) return;
-    const now = Date.now();
+    const now = performance.now();
+    const previous = lastChange.get(uri);
+    lastChange.set(uri, now);
+    const burst = timers.has(uri) || (previous !== undefined && now - previous < BURST_GAP_MS);
     const since = pendingSince.get(uri) ?? now;
     pendingSince.set(uri, since);
     // A pending run always analyses the newest version; under a steady stream of edits let it fire.
@@ -139,7 +147,8 @@ export function startServer(connection: Connection): void {
       pendingSince.delete(uri);
       publish(uri);
     };
-    timers.set(uri, setTimeout(run, doc.getText().length <= LARGE_DOCUMENT ? SMALL_DEBOUNCE_MS : LARGE_DEBOUNCE_MS));
+    const large = doc.getText().length > LARGE_DOCUMENT;
+    timers.set(uri, !burst && !large ? setImmediate(run) : setTimeout(run, large ? LARGE_DEBOUNCE_MS : SMALL_DEBOUNCE_MS));
   }
 
   function publish(uri: string): void {
@@ -154,7 +163,8 @@ export function startServer(connection: Connection): void {
     }
     // An edit that arrived while analysing makes this result stale; its own run follows.
     if (!state || documents.get(uri)?.version !== state.version) return;
-    void connection.sendDiagnostics({ uri, version: state.version, diagnostics: state.diagnostics.map(toLspDiagnostic) });
+    // A client that has gone away makes the send fail; the connection's own close handling ends the process.
+    connection.sendDiagnostics({ uri, version: state.version, diagnostics: state.diagnostics.map(toLspDiagnostic) }).catch(() => undefined);
   }
 
   function reanalyseAll(): void {
@@ -238,8 +248,9 @@ export function startServer(connection: Connection): void {
   documents.onDidClose((e) => {
     cancelTimer(e.document.uri);
     pendingSince.delete(e.document.uri);
+    lastChange.delete(e.document.uri);
     states.delete(e.document.uri);
-    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch(() => undefined);
   });
 
   const docOffset = (state: DocState, pos: { line: number; character: number }) => state.index.offsetAt(pos.line, pos.character);

@@ -38,6 +38,13 @@ import { parseSuperBlob, type BlobEntry } from './signature/superblob.js';
 import type { CmsFacts } from './cms/parse.js';
 
 export { CodeReadError, type CodeReadErrorCode } from './macho/errors.js';
+
+/**
+ * Far beyond any real code signature (the 47 MB fixture's is 0.6 MB).
+ * Checked before reading, so a sparse multi-gigabyte file cannot make us
+ * allocate gigabytes for a "signature".
+ */
+export const MAX_SIGNATURE_BYTES = 64 << 20;
 export type { BlobEntry } from './signature/superblob.js';
 
 export interface ReadOptions {
@@ -255,6 +262,10 @@ async function readSlice(ctx: SliceContext, header: MachHeader): Promise<SliceRe
         `LC_CODE_SIGNATURE (load command at slice offset ${cs.commandOffset}) says dataoff ${cs.dataOffset}, datasize ${cs.dataSize}, which ends past the end of the ${loc.arch} slice (${loc.size} bytes)`,
       ),
     );
+    return report;
+  }
+  if (cs.dataSize > MAX_SIGNATURE_BYTES) {
+    problems.push(error('signature-too-large', `LC_CODE_SIGNATURE datasize ${cs.dataSize} is over the ${MAX_SIGNATURE_BYTES}-byte limit for a code signature`));
     return report;
   }
   const sigBytes = await src.read(sigFileOffset, cs.dataSize, 'code signature');

@@ -68,6 +68,8 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   const options: ReadOptions = { verifyPages: !opts.flags.noVerifyPages, at: parseAt(opts.values.at) };
   if (opts.values.arch !== undefined) options.arch = opts.values.arch;
 
+  // Loaded while the pages are hashed; awaited (and failures reported) per slice below.
+  const modules = loadOptionalModules();
   let report: CodeReport;
   try {
     report = await readCode(target, options);
@@ -77,7 +79,8 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     io.stderr(`csrl info: ${err.code === 'not-macho' ? 'not Mach-O: ' : ''}${err.message}\n`);
     return err.code === 'arch-not-found' ? EXIT.usage : EXIT.cannotCheck;
   }
-  const extras = await Promise.all(report.slices.map((s) => sliceInfo(s)));
+  const loaded = await modules;
+  const extras = report.slices.map((s) => sliceInfo(s, loaded));
   const verdict = overallVerdict(report);
 
   if (opts.flags.json) io.stdout(toJson(jsonReport(report, extras, verdict)) + '\n');
@@ -99,27 +102,44 @@ export function overallVerdict(report: CodeReport): 'valid' | 'unsigned' | 'inva
   return report.slices.every((s) => s.verification.ok) ? 'valid' : 'invalid';
 }
 
-/** The designated requirement and posture come from the evaluator's modules, loaded lazily so `info` degrades if they fail. */
-async function sliceInfo(slice: SliceReport): Promise<SliceInfo> {
+interface OptionalModules {
+  designated?: typeof import('../../validator/designated.js');
+  posture?: typeof import('../../validator/posture.js');
+  notes: string[];
+}
+
+/** The designated requirement and posture come from the evaluator's modules; `info` degrades with a note if they fail to load. */
+async function loadOptionalModules(): Promise<OptionalModules> {
+  const out: OptionalModules = { notes: [] };
+  const why = (err: unknown) => (err instanceof Error ? err.message : String(err));
+  await Promise.all([
+    import('../../validator/designated.js').then(
+      (m) => (out.designated = m),
+      (err) => out.notes.push(`designated requirement unavailable (${why(err)})`),
+    ),
+    import('../../validator/posture.js').then(
+      (m) => (out.posture = m),
+      (err) => out.notes.push(`posture report unavailable (${why(err)})`),
+    ),
+  ]);
+  return out;
+}
+
+function sliceInfo(slice: SliceReport, modules: OptionalModules): SliceInfo {
   const info: SliceInfo = { notes: [] };
   if (slice.status === 'unsigned') return info;
-  try {
-    const { designatedRequirement } = await import('../../validator/designated.js');
+  info.notes.push(...modules.notes);
+  if (modules.designated) {
     try {
-      const dr = designatedRequirement(slice.facts);
+      const dr = modules.designated.designatedRequirement(slice.facts);
       info.designated = { text: dr.text, implicit: dr.implicit };
     } catch (err) {
       info.designatedError = err instanceof Error ? err.message : String(err);
     }
-  } catch (err) {
-    info.notes.push(`designated requirement unavailable (${err instanceof Error ? err.message : String(err)})`);
   }
-  try {
-    const { postureReport } = await import('../../validator/posture.js');
+  if (modules.posture) {
     const at = slice.verification.at;
-    info.posture = postureReport(slice.facts, undefined, at ? { at } : {});
-  } catch (err) {
-    info.notes.push(`posture report unavailable (${err instanceof Error ? err.message : String(err)})`);
+    info.posture = modules.posture.postureReport(slice.facts, undefined, at ? { at } : {});
   }
   return info;
 }

@@ -8,7 +8,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import type { Diagnostic, Severity } from '../../grammar/diagnostics.js';
 import type { AnalysisOptions } from '../../server/analysis/analyze.js';
-import { REQUIREMENT_MARKERS } from '../../server/embedded/extract.js';
+import { markersFor } from '../../server/embedded/extract.js';
 import { describeError, Walker, type Candidate, type SkipNote } from './walk.js';
 
 export interface LintOptions {
@@ -53,7 +53,12 @@ export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 /** Bytes searched for NUL to call a file binary, as git does. */
 const BINARY_PROBE = 8000;
 
-const MARKER_BYTES = REQUIREMENT_MARKERS.map((m) => Buffer.from(m, 'latin1'));
+const markerBytes = new Map<string, Buffer[]>();
+function markers(languageId: string): Buffer[] {
+  let list = markerBytes.get(languageId);
+  if (!list) markerBytes.set(languageId, (list = markersFor(languageId).map((m) => Buffer.from(m, 'latin1'))));
+  return list;
+}
 
 /** One buffer reused for every small file: most files are read, searched and dropped. */
 const shared = Buffer.allocUnsafe(256 * 1024);
@@ -68,7 +73,8 @@ export async function lintPaths(paths: string[], cwd: string, options: LintOptio
   const skipped: SkipNote[] = [...walker.notes];
   const summary: LintSummary = { filesRead: 0, filesWithRequirements: 0, requirements: 0, errors: 0, warnings: 0, information: 0, hints: 0, skipped: 0 };
   // A file and links to it are read once: files first, then links whose target was not read yet.
-  const identities = new Set<string>();
+  // Identities cost an fstat per file, so they are taken only when the walk met a link.
+  const identities = walker.candidates.some((c) => c.viaLink) ? new Set<string>() : undefined;
   const ordered = [...walker.candidates.filter((c) => !c.viaLink), ...walker.candidates.filter((c) => c.viaLink)];
   for (const candidate of ordered) {
     const read = readCandidate(candidate, identities);
@@ -117,7 +123,7 @@ export function display(cwd: string, path: string): string {
  * (the common case, decided on the raw bytes); null when the same file was
  * already read through another path; a string: why it is skipped.
  */
-function readCandidate(candidate: Candidate, identities: Set<string>): string | { text: string } | undefined | null {
+function readCandidate(candidate: Candidate, identities: Set<string> | undefined): string | { text: string } | undefined | null {
   let fd: number;
   try {
     fd = openSync(candidate.path, 'r');
@@ -125,29 +131,28 @@ function readCandidate(candidate: Candidate, identities: Set<string>): string | 
     return describeError(err);
   }
   try {
-    const st = fstatSync(fd);
-    const identity = `${st.dev}:${st.ino}`;
-    if (identities.has(identity)) return null;
-    identities.add(identity);
-    const size = st.size;
-    if (size > MAX_FILE_BYTES) return `larger than ${MAX_FILE_BYTES / 1048576} MB`;
-    const buf = size <= shared.length ? shared : Buffer.allocUnsafe(size);
-    let length = 0;
-    // Read to the end even if the file grew or the size was wrong.
-    for (;;) {
-      if (length === buf.length) break;
-      const n = readSync(fd, buf, length, buf.length - length, null);
-      if (n === 0) break;
-      length += n;
+    if (identities) {
+      const st = fstatSync(fd);
+      const identity = `${st.dev}:${st.ino}`;
+      if (identities.has(identity)) return null;
+      identities.add(identity);
     }
-    const bytes = buf.subarray(0, length);
+    let bytes = shared.subarray(0, readAll(fd, shared, 0));
+    if (bytes.length === shared.length) {
+      // Larger than the shared buffer: size it, then read it whole.
+      const size = fstatSync(fd).size;
+      if (size > MAX_FILE_BYTES) return `larger than ${MAX_FILE_BYTES / 1048576} MB`;
+      const big = Buffer.allocUnsafe(Math.max(size, shared.length) + 1);
+      bytes = big.subarray(0, readAll(fd, big, 0));
+      if (bytes.length > MAX_FILE_BYTES) return `larger than ${MAX_FILE_BYTES / 1048576} MB`;
+    }
     if (candidate.kind.kind === 'requirement') {
       if (bytes[0] === 0xfa && bytes[1] === 0xde && bytes[2] === 0x0c) return 'compiled requirement blob (use csrl decompile)';
     } else if (bytes.subarray(0, 6).toString('latin1') === 'bplist') {
       return 'binary property list (convert it with plutil -convert xml1 to lint it)';
     }
     if (bytes.subarray(0, BINARY_PROBE).includes(0)) return 'binary file';
-    if (candidate.kind.kind === 'host' && !MARKER_BYTES.some((m) => bytes.includes(m))) return undefined;
+    if (candidate.kind.kind === 'host' && !markers(candidate.kind.languageId).some((m) => bytes.includes(m))) return undefined;
     let text = bytes.toString('utf8');
     // Editors hide a byte-order mark; so does the language server's view of the text.
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -157,6 +162,17 @@ function readCandidate(candidate: Candidate, identities: Set<string>): string | 
   } finally {
     closeSync(fd);
   }
+}
+
+/** Reads from `position` until the buffer is full or the file ends; returns the byte count. */
+function readAll(fd: number, buf: Buffer, position: number): number {
+  let length = 0;
+  while (length < buf.length) {
+    const n = readSync(fd, buf, length, buf.length - length, position + length);
+    if (n === 0) break;
+    length += n;
+  }
+  return length;
 }
 
 function analyse(a: Analyzer, candidate: Candidate, read: { text: string }, options: AnalysisOptions): FileReport {

@@ -73,7 +73,7 @@ const INDENT = '    ';
 
 class CanonicalPrinter {
   readonly problems: CanonicalProblem[] = [];
-  private out = '';
+  private readonly out = new Output();
   private readonly comments: Comment[];
   private next = 0;
   /** Inside an expression, once its first token is out, continuation lines (after a line comment) are indented. */
@@ -94,7 +94,8 @@ class CanonicalPrinter {
       this.expr(node);
     }
     this.flush(Infinity);
-    return trimEnd(this.out);
+    this.out.trimEnd();
+    return this.out.toString();
   }
 
   private problem(range: Range, message: string): void {
@@ -105,14 +106,14 @@ class CanonicalPrinter {
 
   private write(text: string): void {
     if (text === '') return;
-    if (this.out === '' || this.out.endsWith('\n')) {
+    if (this.out.empty || this.out.last === '\n') {
       text = text.replace(/^ +/, '');
       if (text === '') return;
-      if (this.out !== '' && this.inExpr && this.started) this.out += INDENT;
-    } else if (this.out.endsWith(' ') && text.startsWith(' ')) {
+      if (!this.out.empty && this.inExpr && this.started) this.out.append(INDENT);
+    } else if (this.out.last === ' ' && text.startsWith(' ')) {
       text = text.slice(1);
     }
-    this.out += text;
+    this.out.append(text);
     if (this.inExpr) this.started = true;
   }
 
@@ -138,25 +139,27 @@ class CanonicalPrinter {
       /^[ \t]*$/.test(source.slice(source.lastIndexOf('\n', c.range.start.offset - 1) + 1, c.range.start.offset)) &&
       /^[ \t]*$/.test(source.slice(c.range.end.offset, lineEnd < 0 ? source.length : lineEnd));
     const runsToLineEnd = c.style !== 'block';
-    const atLineStart = this.out === '' || this.out.endsWith('\n');
-    if (ownLine && !atLineStart) this.out = trimEnd(this.out) + '\n';
-    else if (!atLineStart && !' (['.includes(this.out[this.out.length - 1]!)) this.out += ' ';
-    if (this.out.endsWith('\n') && this.inExpr && this.started) this.out += INDENT;
-    this.out += text;
-    this.out += runsToLineEnd || ownLine ? '\n' : ' ';
+    const atLineStart = this.out.empty || this.out.last === '\n';
+    if (ownLine && !atLineStart) {
+      this.out.trimEnd();
+      this.out.append('\n');
+    } else if (!atLineStart && !' (['.includes(this.out.last)) this.out.append(' ');
+    if (this.out.last === '\n' && this.inExpr && this.started) this.out.append(INDENT);
+    this.out.append(text);
+    this.out.append(runsToLineEnd || ownLine ? '\n' : ' ');
   }
 
   // ---- structure ------------------------------------------------------------
 
   private setEntry(entry: RequirementSetEntry): void {
     this.flush(entry.typeRange.start.offset);
-    if (this.out !== '' && !this.out.endsWith('\n')) this.out += '\n';
+    if (!this.out.empty && this.out.last !== '\n') this.out.append('\n');
     const type = entry.type >>> 0;
     const name = ['', 'host', 'guest', 'designated', 'library', 'plugin'][type];
     this.write((name || String(type)) + ' => ');
     this.requirement(entry.requirement);
     this.flushLine(entry.requirement.range.end.line);
-    if (!this.out.endsWith('\n')) this.out += '\n';
+    if (this.out.last !== '\n') this.out.append('\n');
   }
 
   private requirement(req: Requirement): void {
@@ -371,11 +374,45 @@ function at(range: Range): Piece {
   return { flush: range.start.offset };
 }
 
-/** Drops trailing spaces (only ever outside strings: the end of the output is never inside one). */
-function trimEnd(s: string): string {
-  let end = s.length;
-  while (end > 0 && s.charCodeAt(end - 1) === 0x20) end--;
-  return end === s.length ? s : s.slice(0, end);
+/**
+ * The text so far as chunks. Reading the end of a long `+=`-built string
+ * makes V8 flatten it, which made comment placement quadratic; chunks and a
+ * remembered last character keep it linear.
+ */
+class Output {
+  private readonly parts: string[] = [];
+  last = '';
+
+  get empty(): boolean {
+    return this.parts.length === 0;
+  }
+
+  append(text: string): void {
+    if (text === '') return;
+    this.parts.push(text);
+    this.last = text[text.length - 1]!;
+  }
+
+  /** Drops trailing spaces (never inside a string: the output only ever ends between tokens). */
+  trimEnd(): void {
+    while (this.parts.length > 0) {
+      const p = this.parts[this.parts.length - 1]!;
+      let end = p.length;
+      while (end > 0 && p.charCodeAt(end - 1) === 0x20) end--;
+      if (end === p.length) break;
+      if (end === 0) this.parts.pop();
+      else {
+        this.parts[this.parts.length - 1] = p.slice(0, end);
+        break;
+      }
+    }
+    const p = this.parts[this.parts.length - 1];
+    this.last = p ? p[p.length - 1]! : '';
+  }
+
+  toString(): string {
+    return this.parts.join('');
+  }
 }
 
 function pushAll(tasks: Task[], inOrder: Task[]): void {

@@ -22,31 +22,76 @@ export interface Branch {
 /** Beyond this many branches the expansion is abandoned (it grows exponentially with nested `or`s). */
 export const MAX_BRANCHES = 256;
 
+/** Most literal copies the expansion may make: long `and` chains would otherwise cost O(n²). */
+export const MAX_WORK = 200_000;
+
 export function disjuncts(expr: Expr, limit = MAX_BRANCHES): Branch[] | undefined {
-  const conj = dnf(expr, false, limit);
+  const budget = { left: MAX_WORK };
+  let conj: Literal[][] | undefined;
+  try {
+    conj = dnf(expr, false, limit, budget);
+  } catch (err) {
+    // Nesting deeper than the stack: treat as too complex to judge.
+    if (err instanceof RangeError) return undefined;
+    throw err;
+  }
   if (!conj) return undefined;
   return conj.map((literals) => ({ literals, range: cover(literals.map((l) => l.expr.range)) }));
 }
 
-function dnf(e: Expr, neg: boolean, limit: number): Literal[][] | undefined {
+/** Operands of a chain of the same operator, in order, without recursion (chains nest as deep as they are long). */
+function chainOperands(e: Expr & { kind: 'and' | 'or' }): Expr[] {
+  const out: Expr[] = [];
+  const stack: Expr[] = [e];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (x.kind === e.kind) stack.push(x.right, x.left);
+    else out.push(x);
+  }
+  return out;
+}
+
+function dnf(e: Expr, neg: boolean, limit: number, budget: { left: number }): Literal[][] | undefined {
   switch (e.kind) {
     case 'not':
-      return dnf(e.operand, !neg, limit);
+      return dnf(e.operand, !neg, limit, budget);
     case 'and':
     case 'or': {
-      const l = dnf(e.left, neg, limit);
-      const r = l && dnf(e.right, neg, limit);
-      if (!l || !r) return undefined;
       const conjunctive = (e.kind === 'and') !== neg;
-      if (!conjunctive) return l.length + r.length > limit ? undefined : [...l, ...r];
-      if (l.length * r.length > limit) return undefined;
-      const out: Literal[][] = [];
-      for (const a of l) for (const b of r) out.push([...a, ...b]);
-      return out;
+      let acc: Literal[][] | undefined;
+      for (const op of chainOperands(e)) {
+        const next = dnf(op, neg, limit, budget);
+        if (!next) return undefined;
+        acc = acc ? combine(acc, next, conjunctive, limit, budget) : next;
+        if (!acc) return undefined;
+      }
+      return acc;
     }
     default:
       return [[{ expr: e, negated: neg }]];
   }
+}
+
+function combine(l: Literal[][], r: Literal[][], conjunctive: boolean, limit: number, budget: { left: number }): Literal[][] | undefined {
+  if (!conjunctive) return l.length + r.length > limit ? undefined : [...l, ...r];
+  if (l.length * r.length > limit) return undefined;
+  if (l.length === 1 && r.length === 1) {
+    // A plain conjunction: extend in place (the arrays belong to this expansion), so a long
+    // `and` chain costs linear, not quadratic, work.
+    budget.left -= r[0]!.length;
+    if (budget.left < 0) return undefined;
+    for (const x of r[0]!) l[0]!.push(x);
+    return l;
+  }
+  const out: Literal[][] = [];
+  for (const a of l) {
+    for (const b of r) {
+      budget.left -= a.length + b.length;
+      if (budget.left < 0) return undefined;
+      out.push([...a, ...b]);
+    }
+  }
+  return out;
 }
 
 export function cover(ranges: Range[]): Range {

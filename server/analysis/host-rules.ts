@@ -11,7 +11,11 @@ import type { LineIndex } from './text.js';
 const CODE_LANGUAGES = new Set(['swift', 'objective-c', 'objective-cpp', 'c', 'cpp']);
 const PLIST_LANGUAGES = new Set(['plist', 'xml']);
 
-const LISTENER = /shouldAcceptNewConnection|XPC_CONNECTION_MACH_SERVICE_LISTENER|xpc_listener_create|NSXPCListener\s*\(\s*machServiceName|NSXPCListener\s+alloc\]\s+initWithMachServiceName|XPCListener\s*\(/g;
+/**
+ * Where connections are accepted. Creating an NSXPCListener is not enough: its
+ * delegate (often in another file) is where the requirement belongs.
+ */
+const LISTENER = /shouldAcceptNewConnection|XPC_CONNECTION_MACH_SERVICE_LISTENER|xpc_listener_create/g;
 const REQUIREMENT_API = /setCodeSigningRequirement|setConnectionCodeSigningRequirement|xpc_connection_set_peer_(?:code_signing|team_identity|platform_identity|lightweight_code)_requirement|SecCodeCheckValidity|SecStaticCodeCheckValidity|SecTaskValidateForRequirement|SecTaskCreateWithAuditToken|kSecGuestAttributeAudit|xpc_connection_get_audit_token|auditToken|audit_token_t|peerRequirement|requirement\s*:/;
 const PID_CHECK = /kSecGuestAttributePid|xpc_connection_get_pid|\bprocessIdentifier\b|proc_pidpath/g;
 const AUDIT = /kSecGuestAttributeAudit|xpc_connection_get_audit_token|auditToken|audit_token_t|SecTaskCreateWithAuditToken/;

@@ -5,6 +5,7 @@ import {
   appleAnchored,
   branchFacts,
   channel,
+  type Branch,
   disjuncts,
   missingAntiInjection,
   pinned,
@@ -157,19 +158,17 @@ export interface RuleContext {
 interface Located { node: Expr; parent: Expr | undefined }
 
 function findNode(root: Expr, range: Range): Located | undefined {
-  let found: Located | undefined;
-  const visit = (e: Expr, parent: Expr | undefined): void => {
-    if (found) return;
-    if (e.range.start.offset === range.start.offset && e.range.end.offset === range.end.offset) {
-      found = { node: e, parent };
-      // Keep the outermost node with this range: an `and` chain shares its end with its last operand.
-      return;
-    }
-    if (e.range.start.offset > range.start.offset || e.range.end.offset < range.end.offset) return;
-    for (const c of children(e)) visit(c, e);
-  };
-  visit(root, undefined);
-  return found;
+  // Iterative: `and`/`or` chains nest as deep as they are long.
+  const stack: Located[] = [{ node: root, parent: undefined }];
+  while (stack.length) {
+    const at = stack.pop()!;
+    const r = at.node.range;
+    // The outermost node with this range wins: an `and` chain shares its end with its last operand.
+    if (r.start.offset === range.start.offset && r.end.offset === range.end.offset) return at;
+    if (r.start.offset > range.start.offset || r.end.offset < range.end.offset) continue;
+    for (const c of children(at.node)) stack.push({ node: c, parent: at.node });
+  }
+  return undefined;
 }
 
 export function children(e: Expr): Expr[] {
@@ -224,7 +223,7 @@ export function lintRequirement(req: Requirement, ctx: RuleContext): Finding[] {
     }
   });
 
-  const branches = disjuncts(root);
+  const branches = disjuncts(root) ?? topLevelDisjuncts(root);
   if (!branches) return out;
   const all = branches.map(branchFacts).filter((f) => !f.dead);
   // Branches holding a parse-error placeholder are not judged: what is missing may be the part
@@ -402,6 +401,29 @@ export function lintRequirement(req: Requirement, ctx: RuleContext): Finding[] {
   return dedupe(out);
 }
 
+/** Most top-level `or` operands looked at when the whole expansion is too large. */
+const MAX_TOP_LEVEL = 10_000;
+
+/**
+ * Fallback for requirements whose full expansion is too large: each operand
+ * of the outermost `or` chain is expanded on its own, and operands that are
+ * still too large are left out.
+ */
+function topLevelDisjuncts(root: Expr): Branch[] | undefined {
+  const operands: Expr[] = [];
+  const stack: Expr[] = [root];
+  while (stack.length) {
+    const e = stack.pop()!;
+    if (e.kind === 'or') stack.push(e.right, e.left);
+    else operands.push(e);
+    if (operands.length > MAX_TOP_LEVEL) return undefined;
+  }
+  if (operands.length < 2) return undefined;
+  const out: Branch[] = [];
+  for (const op of operands) out.push(...(disjuncts(op, 16) ?? []));
+  return out;
+}
+
 function walk(e: Expr, fn: (e: Expr) => void): void {
   const stack = [e];
   while (stack.length) {
@@ -416,12 +438,15 @@ function abbreviate(text: string, range: Range): string {
   return s.length > 40 ? s.slice(0, 37) + '…' : s;
 }
 
+/** Most findings reported for one requirement, so a hostile text cannot flood the client. */
+export const MAX_FINDINGS = 500;
+
 function dedupe(fs: Finding[]): Finding[] {
   const seen = new Set<string>();
-  return fs.filter((f) => {
+  return fs.slice(0, MAX_FINDINGS * 4).filter((f) => {
     const k = `${f.code}:${f.range.start.offset}:${f.range.end.offset}:${f.message}`;
     if (seen.has(k)) return false;
     seen.add(k);
-    return true;
+    return seen.size <= MAX_FINDINGS;
   });
 }

@@ -3,6 +3,7 @@
  * stream of a C-family or Swift document, and resolves simple constants:
  * `let req = "…"`, `NSString *const kReq = @"…";`, `#define REQ CFSTR("…")`.
  */
+import type { LiteralForm } from './escape.js';
 import { PieceList } from './mapping.js';
 import type { HostToken } from './tokens.js';
 
@@ -30,6 +31,8 @@ export interface FoundArgument {
   start: number;
   end: number;
   notAnalysed?: string;
+  /** Escaping of the (first) literal. */
+  form?: LiteralForm;
 }
 
 interface Scope {
@@ -159,7 +162,7 @@ function toFound(api: string, tokens: HostToken[], from: number, to: number, c: 
     pieces.append(lit.decode());
     previousEnd = lit.contentEnd;
   }
-  return { api, pieces, start: tokens[c.from]!.literal!.contentStart, end: previousEnd };
+  return { api, pieces, start: tokens[c.from]!.literal!.contentStart, end: previousEnd, form: tokens[c.from]!.literal!.form };
 }
 
 /** Token range of argument `index` of the call whose `(` is at `open`. */

@@ -163,6 +163,7 @@ function lexQuoted(src: string, start: number, quote: number, wide: boolean): Ho
     literal: {
       contentStart,
       contentEnd,
+      form: 'c',
       ...(unterminated ? { unterminated: true } : {}),
       decode: () => decodeC(src, contentStart, contentEnd, wide),
     },
@@ -189,6 +190,7 @@ function lexRaw(src: string, start: number, quote: number): HostToken | undefine
     literal: {
       contentStart,
       contentEnd,
+      form: 'c-raw',
       ...(close < 0 ? { unterminated: true } : {}),
       decode: () => {
         const list = new PieceList();

@@ -7,6 +7,7 @@
  * edits land on the right characters.
  */
 import { lexC } from './clang.js';
+import { escapeForLiteral, insideCdata, type LiteralForm } from './escape.js';
 import { findCallArguments } from './calls.js';
 import { finishMapping, type OffsetMap, type PieceList } from './mapping.js';
 import { requirementsInPlist } from './plist.js';
@@ -34,6 +35,10 @@ export interface EmbeddedRequirement {
   mode: 'single' | 'set';
   /** Why the requirement cannot be analysed (built from concatenated or interpolated parts, …). */
   notAnalysed?: string;
+  /** How the host literal escapes text (where the requirement starts). */
+  form?: LiteralForm;
+  /** Requirement text escaped for insertion into this literal (quick fixes): `\"` in C and Swift, `'\''` in single shell quotes, entities in XML, … */
+  escapeText?(text: string): string;
 }
 
 /** Host languages whose documents may embed requirements. */
@@ -53,6 +58,29 @@ export const REQUIREMENT_MARKERS: readonly string[] = [
   'codesign',
   'csreq',
 ];
+
+/**
+ * The markers that matter for one host language (a narrower, faster
+ * pre-filter than REQUIREMENT_MARKERS): `equirement` is in the name of every
+ * API whose argument is extracted from C-family and Swift code.
+ */
+export function markersFor(languageId: string): readonly string[] {
+  switch (languageId) {
+    case 'shellscript':
+      return ['codesign', 'csreq'];
+    case 'plist':
+    case 'xml':
+      return ['SMPrivilegedExecutables', 'SMAuthorizedClients'];
+    case 'swift':
+    case 'objective-c':
+    case 'objective-cpp':
+    case 'c':
+    case 'cpp':
+      return ['equirement'];
+    default:
+      return REQUIREMENT_MARKERS;
+  }
+}
 
 export function mayContainRequirements(hostText: string): boolean {
   for (const marker of REQUIREMENT_MARKERS) if (hostText.includes(marker)) return true;
@@ -101,20 +129,22 @@ export function extractRequirements(hostText: string, languageId: string): Embed
       const swift = languageId === 'swift';
       const tokens = swift ? lexSwift(hostText) : lexC(hostText);
       for (const arg of findCallArguments(tokens, swift)) {
-        out.push(make(languageId, arg.api, 'single', arg.pieces, arg.start, arg.end, arg.notAnalysed));
+        out.push(make(languageId, arg.api, 'single', arg.pieces, arg.start, arg.end, arg.notAnalysed, arg.form));
       }
       break;
     }
     case 'shellscript':
       for (const r of requirementsInShell(hostText)) {
         const text = r.pieces ? r.pieces.text() : '';
-        out.push(make(languageId, r.api, shellMode(r.api, text), r.pieces, r.start, r.end, r.notAnalysed));
+        out.push(make(languageId, r.api, shellMode(r.api, text), r.pieces, r.start, r.end, r.notAnalysed, r.form));
       }
       break;
     case 'plist':
     case 'xml':
       for (const r of requirementsInPlist(hostText)) {
-        out.push(make(languageId, r.api, 'single', r.pieces, r.start, r.end, r.notAnalysed));
+        const made = make(languageId, r.api, 'single', r.pieces, r.start, r.end, r.notAnalysed, 'xml');
+        if (!made.notAnalysed && insideCdata(hostText, r.start, made.hostStart)) withForm(made, 'xml-cdata');
+        out.push(made);
       }
       break;
     default:
@@ -133,6 +163,7 @@ function make(
   start: number,
   end: number,
   notAnalysed: string | undefined,
+  form: LiteralForm | undefined,
 ): EmbeddedRequirement {
   if (notAnalysed !== undefined || !pieces) {
     return {
@@ -157,5 +188,11 @@ function make(
     language,
     api,
     mode,
+    ...(form ? { form, escapeText: (t: string) => escapeForLiteral(form, t) } : {}),
   };
+}
+
+function withForm(r: EmbeddedRequirement, form: LiteralForm): void {
+  r.form = form;
+  r.escapeText = (t: string) => escapeForLiteral(form, t);
 }

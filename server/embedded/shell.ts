@@ -5,6 +5,7 @@
  * keeps the exact host offsets of its characters. Expansions (`$x`, `$(…)`,
  * backquotes) make a word's value unknown.
  */
+import { shellQuotingAt, type LiteralForm } from './escape.js';
 import { finishMapping, PieceList } from './mapping.js';
 
 interface Word {
@@ -21,6 +22,8 @@ export interface ShellRequirement {
   start: number;
   end: number;
   notAnalysed?: string;
+  /** Quoting in force where the text starts. */
+  form?: LiteralForm;
 }
 
 const ANSI_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
@@ -249,8 +252,8 @@ export function requirementsInShell(src: string): ShellRequirement[] {
           const opt = text.slice(2, eq < 0 ? undefined : eq);
           const kind = base === 'codesign' ? (opt === 'test-requirement' ? 'R' : opt === 'requirements' ? 'r' : undefined) : undefined;
           if (!kind) continue;
-          if (eq >= 0) pushRequirement(out, base, kind, w, eq + 1);
-          else if (words[a + 1]) pushRequirement(out, base, kind, words[++a]!, 0);
+          if (eq >= 0) pushRequirement(src, out, base, kind, w, eq + 1);
+          else if (words[a + 1]) pushRequirement(src, out, base, kind, words[++a]!, 0);
           continue;
         }
         if (!text.startsWith('-') || text.length < 2) continue;
@@ -259,10 +262,10 @@ export function requirementsInShell(src: string): ShellRequirement[] {
           if (!argOptions.has(opt)) continue;
           const wanted = opt === 'R' && base === 'codesign' ? 'R' : opt === 'r' ? 'r' : undefined;
           if (p + 1 < text.length) {
-            if (wanted) pushRequirement(out, base, wanted, w, p + 1);
+            if (wanted) pushRequirement(src, out, base, wanted, w, p + 1);
           } else if (words[a + 1]) {
             a++;
-            if (wanted) pushRequirement(out, base, wanted, words[a]!, 0);
+            if (wanted) pushRequirement(src, out, base, wanted, words[a]!, 0);
           }
           break;
         }
@@ -273,7 +276,7 @@ export function requirementsInShell(src: string): ShellRequirement[] {
 }
 
 /** `arg` is the option argument from value offset `from`: text when it starts with `=`, else a file path. */
-function pushRequirement(out: ShellRequirement[], tool: 'codesign' | 'csreq', kind: 'R' | 'r', w: Word, from: number): void {
+function pushRequirement(src: string, out: ShellRequirement[], tool: 'codesign' | 'csreq', kind: 'R' | 'r', w: Word, from: number): void {
   const api = tool === 'csreq' ? 'csreq -r' : kind === 'R' ? 'codesign -R' : 'codesign -r';
   const value = w.pieces.text().slice(from);
   if (w.dynamic) {
@@ -289,7 +292,7 @@ function pushRequirement(out: ShellRequirement[], tool: 'codesign' | 'csreq', ki
   }
   // An empty text sits just after the `=`.
   const after = finishMapping(w.pieces, w.start).toHostOffset(from + 1);
-  out.push({ api, pieces: w.pieces.sliceFrom(from + 1), start: after, end: w.end });
+  out.push({ api, pieces: w.pieces.sliceFrom(from + 1), start: after, end: w.end, form: shellQuotingAt(src, w.start, after) });
 }
 
 export function shellMode(api: ShellRequirement['api'], text: string): 'single' | 'set' {

@@ -124,6 +124,7 @@ function stringToken(src: string, start: number, s: SwiftString, nl: boolean): H
     literal: {
       contentStart: s.contentStart,
       contentEnd: s.contentEnd,
+      form: s.hashes > 0 ? 'swift-raw' : s.multiline ? 'swift-multiline' : 'swift',
       ...(s.dynamic ? { dynamic: 'the string uses interpolation \\(…)' } : {}),
       ...(s.unterminated ? { unterminated: true } : {}),
       decode: () => (s.multiline ? decodeMultiline(src, s) : decodeRange(src, s.contentStart, s.contentEnd, s.hashes, new PieceList())),

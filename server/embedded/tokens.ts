@@ -1,3 +1,4 @@
+import type { LiteralForm } from './escape.js';
 import type { PieceList } from './mapping.js';
 
 /**
@@ -27,6 +28,8 @@ export interface HostLiteral {
   /** Why the value is not known at compile time (Swift interpolation). */
   dynamic?: string;
   unterminated?: boolean;
+  /** How text is escaped inside this literal. */
+  form: LiteralForm;
 }
 
 /** Two-character operators that must not be read as `=` or another single character. */

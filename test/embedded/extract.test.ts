@@ -111,7 +111,7 @@ function checkEncoded(wrap: (lit: string) => { src: string; lang: string; at: nu
       assert.equal(r.hostEnd, at + enc.source.length);
       assertRoundTrip(r);
     }),
-    { numRuns: 200 },
+    { numRuns: 400, seed: 20261128 },
   );
 }
 
@@ -456,4 +456,38 @@ test('shell: a command continued over several lines', () => {
   const r = only(src, 'shellscript');
   assert.equal(r.text, 'anchor apple generic');
   assert.equal(src.slice(r.hostStart, r.hostEnd), 'anchor apple generic');
+});
+
+test('escapeText: text inserted at any offset of any literal form reads back exactly', () => {
+  const hosts: [string, string, string][] = [
+    ['c', 'SecRequirementCreateWithString(CFSTR("identifier \\"a\\" and anchor apple"), 0, &r);', 'c'],
+    ['objective-c', '[c setCodeSigningRequirement:@"anchor apple"];', 'c'],
+    ['cpp', 'SecRequirementCreateWithString(CFSTR(R"x(anchor "a" apple)x"), 0, &r);', 'c-raw'],
+    ['swift', 'c.setCodeSigningRequirement("identifier \\"a\\"")', 'swift'],
+    ['swift', 'c.setCodeSigningRequirement("""\n    identifier "a"\n    and anchor apple\n    """)', 'swift-multiline'],
+    ['swift', 'c.setCodeSigningRequirement(#"identifier "a""#)', 'swift-raw'],
+    ['shellscript', "codesign -v -R '=identifier \"a\"' x", 'shell-single'],
+    ['shellscript', 'codesign -v -R "=identifier \\"a\\"" x', 'shell-double'],
+    ['shellscript', "codesign -v -R $'=identifier \\'a\\'' x", 'shell-ansi'],
+    ['shellscript', 'codesign -v -R=anchor\\ apple x', 'shell-bare'],
+    ['plist', '<dict><key>SMAuthorizedClients</key><array><string>info[V] &gt;= &quot;1&quot;</string></array></dict>', 'xml'],
+    ['plist', '<dict><key>SMAuthorizedClients</key><array><string><![CDATA[info[V] >= "1"]]></string></array></dict>', 'xml-cdata'],
+  ];
+  const inserts = fc.array(fc.constantFrom(...'a "\\\'$`&<>]]>\n\t#é;'.split(/(?:)/u)), { maxLength: 12 }).map((a) => a.join(''));
+  for (const [lang, src, form] of hosts) {
+    const r = only(src, lang);
+    assert.equal(r.form, form, src);
+    fc.assert(
+      fc.property(fc.nat(r.text.length), inserts, (at, insert) => {
+        // Multi-line Swift strings cannot hold a line break without re-indenting; raw literals cannot hold their delimiter (escapeText leaves them as they are).
+        if (form === 'swift-multiline' && /[\n\r]/.test(insert)) return;
+        if ((form === 'swift-raw' || form === 'c-raw') && /["\n)\\#]/.test(insert)) return;
+        const h = r.toHostOffset(at);
+        const edited = src.slice(0, h) + r.escapeText!(insert) + src.slice(h);
+        const again = only(edited, lang);
+        assert.equal(again.text, r.text.slice(0, at) + insert + r.text.slice(at), `${form}: ${JSON.stringify(edited)}`);
+      }),
+      { numRuns: 300, seed: 20261128 },
+    );
+  }
 });

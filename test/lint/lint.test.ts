@@ -291,6 +291,21 @@ describe('a temporary tree', () => {
     }
   });
 
+  test('files beyond the shared read buffer are read whole; files over 4 MB are skipped', async () => {
+    const filler = '// ' + 'x'.repeat(76) + '\n';
+    await writeFile(join(dir, 'src/Big.swift'), filler.repeat(5000) + 'conn.setCodeSigningRequirement("always")\n');
+    await writeFile(join(dir, 'src/Huge.swift'), filler.repeat(60_000) + 'conn.setCodeSigningRequirement("always")\n');
+    try {
+      const { report } = await lintJson(['src/Big.swift', 'src/Huge.swift'], dir);
+      assert.deepEqual(report.files.map((f) => [f.path, f.requirements]), [['src/Big.swift', 1]]);
+      assert.equal(report.files[0]!.diagnostics[0]!.range.start.line, 5001);
+      assert.deepEqual(report.skipped, [{ path: 'src/Huge.swift', reason: 'larger than 4 MB' }]);
+    } finally {
+      await rm(join(dir, 'src/Big.swift'));
+      await rm(join(dir, 'src/Huge.swift'));
+    }
+  });
+
   test('--mode forces how requirement files are read', async () => {
     await writeFile(join(dir, 'src/set-or-not.rqset'), 'designated => identifier "com.example.app" and anchor apple generic and certificate leaf[subject.OU] = "ABCDE12345"\n');
     try {

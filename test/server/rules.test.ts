@@ -250,3 +250,17 @@ describe('host documents (R12, R13)', () => {
     assert.equal(analyzeHostDocument(paired, 'plist').diagnostics.filter((d) => d.code === 'CSR113').length, 0);
   });
 });
+
+describe('bounded work on hostile requirements', () => {
+  it('a 5,000-branch or-chain is linted branch by branch with a bounded number of findings', () => {
+    const text = Array.from({ length: 5000 }, (_, i) => `identifier a${i}`).join(' or ');
+    const ds = analyzeRequirement(text).diagnostics.filter((d) => d.code === 'CSR101');
+    assert.ok(ds.length > 0 && ds.length <= 500, String(ds.length));
+  });
+  it('a 20,000-term and-chain is judged; 2^300 alternatives are left alone', () => {
+    const chain = Array.from({ length: 20000 }, (_, i) => `info[k${i}] = v`).join(' and ');
+    assert.deepEqual(analyzeRequirement(chain).diagnostics.map((d) => d.code), ['CSR101']);
+    const product = Array.from({ length: 300 }, (_, i) => `(identifier a${i} or anchor apple generic)`).join(' and ');
+    assert.deepEqual(analyzeRequirement(product).diagnostics.filter((d) => d.code.startsWith('CSR1')), []);
+  });
+});

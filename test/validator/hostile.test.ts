@@ -7,12 +7,13 @@
 import assert from 'node:assert/strict';
 import * as asn1js from 'asn1js';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CodeReadError, readCode, readCodeBytes, type SliceReport } from '../../validator/read.js';
 import { parseBplist } from '../../validator/signature/bplist.js';
+import { fixture } from '../support/fixtures.js';
 
 let dir: string;
 before(async () => {
@@ -395,12 +396,58 @@ describe('hostile: files that are not Mach-O, or whose headers lie', () => {
   });
 });
 
+describe('hostile: truncated real files', () => {
+  it('rollup cut inside its load commands, its code and its signature', async () => {
+    const bytes = await readFile(await fixture('@rollup/rollup-darwin-arm64@4.68.8'));
+    await assert.rejects(readCodeBytes(bytes.subarray(0, 100), {}, 'cut'), (err: unknown) => {
+      assert.ok(err instanceof CodeReadError);
+      assert.equal(err.code, 'truncated');
+      assert.match(err.message, /^cut: load commands \(\d+ bytes after the 32-byte header\) extend past the end of the slice \(100 bytes\)$/);
+      return true;
+    });
+    for (const cut of [500_000, 1931728 + 100]) {
+      const report = await readCodeBytes(bytes.subarray(0, cut), {}, 'cut');
+      const s = report.slices[0]!;
+      assert.deepEqual(codes(s), ['signature-out-of-bounds']);
+      assert.match(messages(s), new RegExp(`dataoff 1931728, datasize 15248, which ends past the end of the arm64 slice \\(${cut} bytes\\)`));
+    }
+  });
+
+  it('fsevents cut inside its second slice', async () => {
+    const bytes = await readFile(await fixture('fsevents@2.3.3'));
+    await assert.rejects(readCodeBytes(bytes.subarray(0, 120_000), {}, 'cut'), /cut: architecture 1 \(arm64\) at offset 98304, size 65322, extends past the end of the file \(120000 bytes\)/);
+  });
+});
+
 describe('hostile: signatures that lie (Problems on the slice)', () => {
   it('LC_CODE_SIGNATURE pointing past the end of the slice', async () => {
     const s = await slice(signedMachO({ editFile: (f) => f.writeUInt32LE(0xffffffff, 44) }));
     assert.deepEqual(codes(s), ['signature-out-of-bounds']);
     assert.match(messages(s), /dataoff 13288, datasize 4294967295, which ends past the end of the arm64 slice/);
     assert.equal(s.verification.ok, false);
+  });
+
+  it('a signature or load commands over the absolute limits, in a sparse 5 GB file', async () => {
+    // Sparse: the file really is that large, so only the absolute limits stand between a claim and an allocation.
+    const big = join(dir, 'sparse');
+    const head = signedMachO();
+    head.writeUInt32LE(0x7ffffff0, 44); // datasize ~2 GB, inside the file
+    const fh = await open(big, 'w');
+    await fh.write(head, 0, head.length, 0);
+    await fh.truncate(5 * 2 ** 30);
+    await fh.close();
+    let report = await readCode(big, { verifyPages: false });
+    assert.deepEqual(codes(report.slices[0]!), ['signature-too-large']);
+    assert.match(messages(report.slices[0]!), /datasize 2147483632 is over the 67108864-byte limit/);
+    const fh2 = await open(big, 'r+');
+    const field = Buffer.alloc(4);
+    field.writeUInt32LE(0x7ffffff0, 0);
+    await fh2.write(field, 0, 4, 20); // sizeofcmds
+    await fh2.close();
+    await assert.rejects(readCode(big), /sizeofcmds 2147483632 is over the 16777216-byte limit for load commands/);
+    await rm(big);
+    report = await readCodeBytes(signedMachO());
+    assert.equal(report.slices[0]!.verification.ok, true);
   });
 
   it('a superblob claiming 4 GB, or a billion entries', async () => {
@@ -566,6 +613,20 @@ describe('hostile: bundles', () => {
     assert.equal(report.slices[0]!.facts.infoPlist?.['CFBundleExecutable'], 'good');
     // The synthetic signature does not seal the Info.plist: reported, not fatal.
     assert.deepEqual(codes(report.slices[0]!), ['info-plist-unbound']);
+  });
+
+  it('a versioned framework is read through its Versions/Current links', async () => {
+    const root = join(dir, 'Kit.framework');
+    await mkdir(join(root, 'Versions', 'A', 'Resources'), { recursive: true });
+    await writeFile(join(root, 'Versions', 'A', 'Resources', 'Info.plist'), infoFor('Kit'));
+    await writeFile(join(root, 'Versions', 'A', 'Kit'), signedMachO());
+    await symlink('A', join(root, 'Versions', 'Current'));
+    await symlink(join('Versions', 'Current', 'Kit'), join(root, 'Kit'));
+    await symlink(join('Versions', 'Current', 'Resources'), join(root, 'Resources'));
+    const report = await readCode(root);
+    assert.match(report.executablePath, /Kit\.framework\/Versions\/A\/Kit$/);
+    assert.equal(report.bundle?.infoPlist?.['CFBundleExecutable'], 'Kit');
+    assert.equal(report.slices[0]!.facts.identifier, 'hostile');
   });
 
   it('a main executable that links back to the bundle itself (recursion)', async () => {

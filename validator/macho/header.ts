@@ -8,6 +8,9 @@ const LC_ID_DYLIB = 0xd;
 const LC_SEGMENT_64 = 0x19;
 const LC_CODE_SIGNATURE = 0x1d;
 
+/** Real load commands take kilobytes; a sparse multi-gigabyte file must not make us read gigabytes of them. */
+export const MAX_SIZEOFCMDS = 16 << 20;
+
 export interface Segment {
   name: string;
   fileOffset: number;
@@ -64,6 +67,9 @@ export async function readMachHeader(src: ByteSource, slice: SliceLocation): Pro
   }
   if (headerSize + sizeofcmds > slice.size) {
     throw new CodeReadError('truncated', `${src.path}${where}: load commands (${sizeofcmds} bytes after the ${headerSize}-byte header) extend past the end of the slice (${slice.size} bytes)`);
+  }
+  if (sizeofcmds > MAX_SIZEOFCMDS) {
+    throw new CodeReadError('too-large', `${src.path}${where}: sizeofcmds ${sizeofcmds} is over the ${MAX_SIZEOFCMDS}-byte limit for load commands`);
   }
   if (ncmds > Math.floor(sizeofcmds / 8)) {
     throw new CodeReadError('malformed', `${src.path}${where}: ${ncmds} load commands cannot fit in sizeofcmds ${sizeofcmds}`);

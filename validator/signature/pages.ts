@@ -65,9 +65,15 @@ export async function verifyPageHashes(source: PageSource, sliceOffset: number, 
   const workers: Worker[] = [];
   const finished: Promise<ChunkResult>[] = [];
   for (let i = 0; i < workerCount; i++) {
-    const worker = new Worker(new URL('./pages-worker.js', import.meta.url), {
-      workerData: { path, sliceOffset, totalLength, chunkSize, jobs, control: control.buffer },
-    });
+    let worker: Worker;
+    try {
+      worker = new Worker(new URL('./pages-worker.js', import.meta.url), {
+        workerData: { path, sliceOffset, totalLength, chunkSize, jobs, control: control.buffer },
+      });
+    } catch {
+      // No worker script (e.g. inside a single-file bundle): this thread does all the work.
+      break;
+    }
     workers.push(worker);
     const done = new Promise<ChunkResult>((resolve, reject) => {
       worker.on('message', (m: { type: string; bytes?: number; result?: ChunkResult; message?: string }) => {
@@ -82,6 +88,7 @@ export async function verifyPageHashes(source: PageSource, sliceOffset: number, 
     done.catch(() => undefined);
     finished.push(done);
   }
+  let workerFailed = false;
   const onAbort = () => Atomics.store(control, 1, 1);
   signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -117,12 +124,15 @@ export async function verifyPageHashes(source: PageSource, sliceOffset: number, 
       }
     }
     signal?.throwIfAborted();
-    const others = await Promise.all(finished);
-    signal?.throwIfAborted();
-    for (const other of others) {
-      result.mismatches.push(...other.mismatches);
-      other.counts.forEach((c, i) => (result.counts[i]! += c));
+    for (const other of await Promise.allSettled(finished)) {
+      if (other.status === 'rejected') {
+        workerFailed = true;
+        continue;
+      }
+      result.mismatches.push(...other.value.mismatches);
+      other.value.counts.forEach((c, i) => (result.counts[i]! += c));
     }
+    signal?.throwIfAborted();
   } catch (err) {
     Atomics.store(control, 1, 1);
     throw err;
@@ -133,6 +143,8 @@ export async function verifyPageHashes(source: PageSource, sliceOffset: number, 
       void w.terminate();
     }
   }
+  // The chunks a failed worker claimed are unaccounted for: do it all again here, where errors surface.
+  if (workerFailed) return verifyPageHashes(source, sliceOffset, jobs, { ...options, threads: 1 });
   result.mismatches.sort((a, b) => a.slot - b.slot || a.page - b.page);
   const kept: PageMismatch[] = [];
   for (const job of jobs) kept.push(...result.mismatches.filter((m) => m.slot === job.slot).slice(0, MAX_REPORTED_MISMATCHES));

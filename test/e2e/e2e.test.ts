@@ -1,0 +1,148 @@
+/**
+ * End-to-end tests in a real VS Code (code-server 4.100.3) driven by
+ * Playwright in Debian's Chromium:
+ * 1. the integration suite (test/e2e/suite) inside the extension host, loaded
+ *    through the workbench's extensionTestsPath payload;
+ * 2. UI steps as a person would do them, with the packaged .vsix installed, and
+ *    a PNG screenshot of every step in test/artifacts/e2e/.
+ *
+ * Never skipped silently: without Chromium or the cached code-server this
+ * fails and says what to install. CSRL_E2E=off skips it explicitly.
+ */
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { fixture } from '../support/fixtures.js';
+import { ARTIFACTS, extensionHostLog, launchBrowser, missingPrerequisites, newRunDir, REPO, startCodeServer, toolsDir } from './harness.js';
+
+const run = promisify(execFile);
+const off = process.env['CSRL_E2E'] === 'off';
+const shots = path.join(ARTIFACTS, 'e2e');
+
+test('end-to-end in a real VS Code (code-server + Chromium)', { skip: off ? 'CSRL_E2E=off is set' : false, timeout: 420_000 }, async (t) => {
+  const missing = await missingPrerequisites();
+  assert.deepEqual(missing, [], `The end-to-end tests need:\n  - ${missing.join('\n  - ')}\n(or set CSRL_E2E=off to skip them explicitly)`);
+  const tools = (await toolsDir()).dir;
+  const binary = await fixture('@sentry/cli-darwin@3.8.0');
+  const runDir = newRunDir();
+  rmSync(shots, { recursive: true, force: true });
+  mkdirSync(shots, { recursive: true });
+  const vsix = path.join(runDir, 'csrl.vsix');
+  const t0 = Date.now();
+  await run(process.execPath, [path.join(REPO, 'scripts', 'bundle.mjs'), '--e2e', '--package', '--out', vsix], { cwd: REPO, timeout: 120_000 });
+  t.diagnostic(`bundled and packaged in ${Date.now() - t0} ms`);
+  const workspace = path.join(runDir, 'ws');
+  cpSync(path.join(REPO, 'examples'), workspace, { recursive: true });
+  mkdirSync(path.join(runDir, 'scratch'), { recursive: true });
+  const browser = await launchBrowser(tools);
+  try {
+    await t.test('integration suite inside the extension host', async () => {
+      const cs = await startCodeServer(tools, runDir, 'it', {
+        workspace,
+        env: { CSRL_E2E_WORKSPACE: workspace, CSRL_E2E_FIXTURE: binary, CSRL_E2E_OUT: path.join(runDir, 'scratch') },
+      });
+      const lines: string[] = [];
+      try {
+        const page = await (await browser.newContext()).newPage();
+        let exit: (code: number) => void = () => undefined;
+        const exited = new Promise<number>((resolve) => (exit = resolve));
+        await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+          lines.push(`${type}: ${(Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
+        });
+        await page.exposeFunction('codeAutomationExit', (code: number) => exit(code));
+        const payload = [
+          ['extensionDevelopmentPath', cs.remote(REPO)],
+          ['extensionTestsPath', cs.remote(path.join(REPO, '.cache', 'e2e', 'suite.cjs'))],
+        ];
+        await page.goto(`${cs.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+        const code = await Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(-1), 180_000))]);
+        await page.screenshot({ path: path.join(shots, '00-integration-end.png') });
+        const report = lines.filter((l) => /ok - |# \d|activation took|Error|at /.test(l)).join('\n');
+        t.diagnostic(report);
+        assert.equal(code, 0, `integration suite exit code ${code}:\n${lines.join('\n')}\n--- extension host log ---\n${extensionHostLog(cs.userData)}`);
+        assert.match(lines.join('\n'), /# (\d+)\/\1 passed/);
+      } finally {
+        await cs.stop();
+      }
+    });
+
+    await t.test('UI: squiggle, Problems, hover, test against a binary, results view', async () => {
+      const cs = await startCodeServer(tools, runDir, 'ui', { workspace, vsix });
+      const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+      let step = 0;
+      const shot = async (name: string) => page.screenshot({ path: path.join(shots, `${String(++step).padStart(2, '0')}-${name}.png`) });
+      try {
+        const payload = [['openFile', cs.remote(path.join(workspace, 'insecure.csreq'))]];
+        await page.goto(`${cs.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+        await page.waitForSelector('.monaco-editor .squiggly-error', { timeout: 60_000 });
+        await shot('insecure-squiggle');
+
+        await page.keyboard.press('Control+Shift+M');
+        const problems = page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'CSR101' });
+        await problems.first().waitFor({ timeout: 15_000 });
+        await shot('problems-panel');
+        assert.ok((await page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'CSR012' }).count()) > 0, 'CSR012 in Problems');
+
+        await page.locator('.monaco-editor .view-line').filter({ hasText: '9ABCDE1234' }).first().click();
+        await page.keyboard.press('End');
+        await page.keyboard.press('ArrowLeft');
+        await page.keyboard.press('ArrowLeft');
+        await page.keyboard.press('Control+K');
+        await page.keyboard.press('Control+I');
+        const hover = page.locator('.monaco-hover').filter({ hasText: /quoted/ });
+        await hover.first().waitFor({ timeout: 15_000 });
+        await shot('hover-explanation');
+        await page.keyboard.press('Escape');
+
+        await page.keyboard.press('Control+P');
+        await page.keyboard.type('developer-id.csreq', { delay: 10 });
+        await page.waitForTimeout(500);
+        await page.keyboard.press('Enter');
+        await page.locator('.monaco-editor .view-line').filter({ hasText: 'anchor apple generic' }).first().waitFor({ timeout: 15_000 });
+        await shot('developer-id-open');
+
+        await page.keyboard.press('F1');
+        await page.keyboard.type('Test requirement against app or binary', { delay: 5 });
+        await page.waitForTimeout(400);
+        await shot('command-palette');
+        await page.keyboard.press('Enter');
+        // VS Code's simple file dialog: a quick input holding a path.
+        await page.waitForSelector('.quick-input-widget input', { timeout: 15_000 });
+        await page.waitForTimeout(500);
+        await page.keyboard.press('Control+A');
+        await page.keyboard.type(binary, { delay: 2 });
+        await page.waitForTimeout(500);
+        await shot('file-dialog');
+        await page.keyboard.press('Enter');
+
+        const failing = page.locator('.monaco-list-row').filter({ hasText: /✘ certificate leaf\[subject\.OU\]/ });
+        await failing.first().waitFor({ timeout: 60_000 });
+        // The marks are CSS ::after content of decoration spans; the function runs in the page.
+        const marks = (await page.evaluate(
+          new Function(`const out = [];
+            for (const el of document.querySelectorAll('.monaco-editor .view-lines span')) {
+              const c = getComputedStyle(el, '::after').content;
+              if (c && c !== 'none' && c !== 'normal') out.push(c);
+            }
+            return out;`) as () => string[],
+        )) as string[];
+        await shot('results-and-marks');
+        assert.ok(marks.some((m) => m.includes('✘')), `a ✘ mark in the editor (marks: ${marks.join(' ')})`);
+        assert.ok(marks.some((m) => m.includes('✔')), `a ✔ mark in the editor (marks: ${marks.join(' ')})`);
+        assert.ok((await page.locator('.monaco-list-row').filter({ hasText: /✔ anchor apple generic/ }).count()) > 0, 'the results view lists the passing clause');
+      } catch (err) {
+        await shot('failure').catch(() => undefined);
+        throw new Error(`${(err as Error).message}\n--- extension host log ---\n${extensionHostLog(cs.userData)}`);
+      } finally {
+        await cs.stop();
+      }
+    });
+  } finally {
+    await browser.close();
+    t.diagnostic(`e2e run took ${Math.round((Date.now() - t0) / 1000)} s; screenshots in ${path.relative(REPO, shots)}`);
+    rmSync(runDir, { recursive: true, force: true });
+  }
+});
