@@ -46,8 +46,10 @@ export class Commands {
       }
       const known = e instanceof RequirementError || e.constructor?.name === 'UserError' || e.name === 'UserError' || /ResponseError/.test(e.constructor?.name ?? '');
       this.log(`${name} failed: ${known ? e.message : e.stack ?? e.message}`);
-      const choice = await vscode.window.showErrorMessage(known ? e.message : `${name} failed: ${e.message}`, 'Show Log');
-      if (choice === 'Show Log') this.output.show(true);
+      // Not awaited: the promise settles only when the person dismisses the message.
+      void vscode.window.showErrorMessage(known ? e.message : `${name} failed: ${e.message}`, 'Show Log').then((choice) => {
+        if (choice === 'Show Log') this.output.show(true);
+      });
       return undefined;
     }
   }

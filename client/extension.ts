@@ -9,7 +9,7 @@ import type { Middleware } from 'vscode-languageclient/node.js';
 import { Commands, DECOMPILED_SCHEME, decompiledUri, looksLikeBinaryRequirement, type TargetArgs } from './commands.js';
 import { checkModule, setExtensionRoot } from './lazy.js';
 import { ResultDecorations, ResultsTree, type ShownResult } from './results.js';
-import { hasRequirements, ServerHandle } from './server.js';
+import { EMBEDDING_LANGUAGES, hasRequirements, ServerHandle } from './server.js';
 
 /** What `activate` returns: used by the integration tests and available to other extensions. */
 export interface CsrlApi {
@@ -34,18 +34,24 @@ export function activate(context: vscode.ExtensionContext): CsrlApi {
   let commands: Commands | undefined;
   const middleware: Middleware = {
     executeCommand: (command, args, next) => commands!.fromServerCommand(command, args, (c, a) => Promise.resolve(next(c, a))),
-    provideCodeLenses: async (document, token, next) => {
-      const lenses = (await next(document, token)) ?? [];
-      const shown = decorations.get(document.uri);
-      if (!shown) return lenses;
-      const range = new vscode.Range(shown.anchor, shown.anchor);
-      return [new vscode.CodeLens(range, { title: shown.summary + (shown.apple ? ` · Apple: ${shown.apple}` : ''), command: 'csrl.results.focus' }), ...lenses];
-    },
   };
   const server = new ServerHandle(context, output, middleware);
   handle = server;
   commands = new Commands(context, output, server, decorations);
   const cmds = commands;
+
+  // The last result above the tested requirement ("✘ fails for sentry-cli (arm64): leaf subject.OU").
+  context.subscriptions.push(
+    vscode.languages.registerCodeLensProvider([{ language: 'csreq' }, ...EMBEDDING_LANGUAGES.map((language) => ({ language }))], {
+      onDidChangeCodeLenses: decorations.onDidChange,
+      provideCodeLenses: (document) => {
+        const shown = decorations.get(document.uri);
+        if (!shown) return [];
+        const range = new vscode.Range(shown.anchor, shown.anchor);
+        return [new vscode.CodeLens(range, { title: shown.summary + (shown.apple ? ` · Apple: ${shown.apple}` : ''), command: 'csrl.results.focus' })];
+      },
+    }),
+  );
 
   const tree = vscode.window.createTreeView('csrl.results', { treeDataProvider: new ResultsTree(decorations), showCollapseAll: true });
   context.subscriptions.push(tree);

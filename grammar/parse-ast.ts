@@ -11,7 +11,7 @@ import type {
   RequirementSetEntry, Value,
 } from './ast.js';
 import { atolInt32, fromHex, utf8Bytes, utf8Text } from './bytes.js';
-import { KW, keywordOf, type TokenPayload, STRING, HEXCONSTANT, PATHNAME, HASHCONSTANT, INTEGER } from './lexer.js';
+import { type TokenPayload, STRING, HEXCONSTANT, PATHNAME, INTEGER } from './lexer.js';
 import { encodeOid } from './oid.js';
 import { closest, type RawDiag } from './parse-diag.js';
 import type { LineIndex } from './parse-positions.js';
@@ -598,10 +598,8 @@ function firstToken(n: CstNode): IToken | undefined {
   return undefined;
 }
 
-export function toComment(t: IToken, lines: LineIndex): Comment {
+export function toComment(t: IToken, range: Range): Comment {
   const style = t.image.startsWith('#') ? 'hash' : t.image.startsWith('//') ? 'line' : 'block';
-  return { range: lines.range(t.startOffset, tokEnd(t)), style, text: t.image };
+  return { range, style, text: t.image };
 }
 
-// Re-exported for the error explainer.
-export { keywordOf, KW, HASHCONSTANT };

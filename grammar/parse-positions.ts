@@ -8,8 +8,13 @@ export class LineIndex {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
   }
 
+  private last = 0;
+
   pos(offset: number): Position {
     const s = this.starts;
+    // Most lookups fall on the line of the previous one.
+    const l = this.last;
+    if (s[l]! <= offset && (l + 1 === s.length || offset < s[l + 1]!)) return { offset, line: l + 1, column: offset - s[l]! + 1 };
     let lo = 0;
     let hi = s.length - 1;
     while (lo < hi) {
@@ -17,6 +22,7 @@ export class LineIndex {
       if (s[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
+    this.last = lo;
     return { offset, line: lo + 1, column: offset - s[lo]! + 1 };
   }
 

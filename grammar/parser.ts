@@ -162,9 +162,10 @@ function parseCore(text: string, options: ParseOptions, extra: RawDiag[]): Parse
   const lines = new LineIndex(text);
   const lr = lex(text);
   const tokens = lr.tokens;
-  const diags: RawDiag[] = [...extra];
-  const extraAt = new Set(extra.filter((d) => d.code === 'CSR003').map((d) => d.start));
-  for (const e of lr.errors) if (!extraAt.has(e.start)) diags.push(fromLex(e));
+  const diags: RawDiag[] = extra.slice();
+  // parseBytes already reported the bytes the decoder turned into U+FFFD.
+  const extraAt = extra.length ? new Set(extra.filter((d) => d.code === 'CSR003').map((d) => d.start)) : undefined;
+  for (const e of lr.errors) if (!extraAt?.has(e.start)) diags.push(fromLex(e));
   if (lr.end < text.length) {
     diags.push({
       code: 'CSR007',
@@ -251,7 +252,7 @@ function parseCore(text: string, options: ParseOptions, extra: RawDiag[]): Parse
         if (d) diags.push(d);
       }
     }
-    diags.push(...builder.diags);
+    for (const d of builder.diags) diags.push(d);
   }
   if (modeDiag && deepAt >= 0) diags.push(modeDiag);
 
@@ -289,16 +290,21 @@ function finish(
   });
   diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset);
 
+  // Tokens and comments are each in text order: merge them.
   const infos: TokenInfo[] = [];
+  const comments: Comment[] = [];
   const at = lines.cursor();
-  for (const t of tokens) {
-    const start = at(t.startOffset);
-    infos.push({ type: tokenInfoType(t), range: { start, end: at(tokEnd(t)) }, image: t.image });
-  }
-  const comments: Comment[] = lr.comments.map((c) => toComment(c, lines));
-  if (comments.length) {
-    for (const c of comments) infos.push({ type: 'comment', range: c.range, image: c.text });
-    infos.sort((a, b) => a.range.start.offset - b.range.start.offset);
+  let ci = 0;
+  const cs = lr.comments;
+  for (let ti = 0; ti <= tokens.length; ti++) {
+    const t = tokens[ti];
+    while (ci < cs.length && (t === undefined || cs[ci]!.startOffset < t.startOffset)) {
+      const c = cs[ci++]!;
+      const range = { start: at(c.startOffset), end: at(tokEnd(c)) };
+      comments.push(toComment(c, range));
+      infos.push({ type: 'comment', range, image: c.image });
+    }
+    if (t) infos.push({ type: tokenInfoType(t), range: { start: at(t.startOffset), end: at(tokEnd(t)) }, image: t.image });
   }
   return {
     document,

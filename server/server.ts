@@ -75,7 +75,7 @@ export function normalizeSettings(raw: unknown): Settings {
  * large ones, so a burst is analysed once; a steady stream still gets
  * diagnostics every MAX_WAIT_MS.
  */
-const BURST_GAP_MS = 2;
+const BURST_GAP_MS = 0.5;
 const LARGE_DOCUMENT = 256 * 1024;
 const SMALL_DEBOUNCE_MS = 1;
 const LARGE_DEBOUNCE_MS = 10;

@@ -13,7 +13,8 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 
 export function formatText(report: LintReport): { stdout: string; stderr: string } {
   const out: string[] = [];
-  for (const file of report.files) for (const d of file.diagnostics) out.push(formatDiagnostic(file.path, d));
+  // One finding per line, whatever the message holds: problem matchers read line by line.
+  for (const file of report.files) for (const d of file.diagnostics) out.push(formatDiagnostic(file.path, { ...d, message: d.message.replace(/\s*[\r\n]+\s*/g, ' ') }));
   const err = report.skipped.map((s) => `${s.path}: note: skipped: ${s.reason}`);
   const s = report.summary;
   const notes = s.information + s.hints;

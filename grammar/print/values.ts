@@ -81,19 +81,17 @@ export interface CanonicalValue {
 }
 
 /**
- * Text that re-lexes to exactly `bytes` where it is used. Preference: the
- * user's own spelling (`form`) when it is still valid; for decoded values
- * (`binary`), what Apple's dumper would print when that re-lexes; quoted
- * otherwise; hex for match values a string cannot hold.
+ * Text that re-lexes to exactly `bytes` where it is used, decided by the bytes
+ * alone (so the result does not depend on how the source spelled it): Apple's
+ * dumper's choice when that re-lexes (bare where Apple prints bare, e.g. team
+ * IDs and dotless keys; quoted elsewhere), quoted where Apple would print hex
+ * but the bytes are UTF-8 text, `0x…` hex for match values no string can hold
+ * (non-UTF-8 bytes, NUL, backslash). `quoted` forces a STRING (file paths).
  */
-export function canonicalValue(bytes: Uint8Array, form: string, context: ValueContext, dotOk: boolean): CanonicalValue {
+export function canonicalValue(bytes: Uint8Array, context: ValueContext, dotOk: boolean, quoted = false): CanonicalValue {
   const text = utf8Strict(bytes);
-  const quotable = text !== undefined && !text.includes('\\') && !text.includes('\0');
-  if (quotable) {
-    if (form === 'hex' && context === 'match' && bytes.length > 0) return { text: '0x' + toHex(bytes), exact: true };
-    // Decoded values stay bare exactly where Apple's dumper leaves them bare, so the two printers agree there.
-    const bare = isBareWord(text) && (form === 'bare' || ((form === 'binary' || form === 'hex') && classifyAppleValue(bytes, dotOk) === 'simple'));
-    if (bare) return { text, exact: true };
+  if (text !== undefined && !text.includes('\\') && !text.includes('\0')) {
+    if (!quoted && isBareWord(text) && classifyAppleValue(bytes, dotOk) === 'simple') return { text, exact: true };
     return { text: '"' + text.replace(/"/g, '\\"') + '"', exact: true };
   }
   if (context === 'match' && bytes.length > 0) return { text: '0x' + toHex(bytes), exact: true };

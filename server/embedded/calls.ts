@@ -71,20 +71,22 @@ function bracketTable(tokens: HostToken[]): Int32Array {
     const v = t.value;
     if (v === '(' || v === '[' || v === '{') stack.push(k);
     else if (v === ')' || v === ']' || v === '}') {
-      const open = closerFor(v);
-      // Unbalanced input: drop openers that this closer skips over.
-      while (stack.length > 0 && tokens[stack[stack.length - 1]!]!.value !== open) stack.pop();
-      const o = stack.pop();
-      if (o !== undefined) {
-        match[o] = k;
-        match[k] = o;
-      }
+      const open = openerFor(v);
+      // Unbalanced input: a closer pairs with the nearest of the few innermost openers of its kind
+      // (the openers it skips stay unmatched); a stray closer is ignored. The bound keeps this linear.
+      let at = stack.length - 1;
+      while (at >= 0 && at >= stack.length - 8 && tokens[stack[at]!]!.value !== open) at--;
+      if (at < 0 || tokens[stack[at]!]!.value !== open) continue;
+      const o = stack[at]!;
+      stack.length = at;
+      match[o] = k;
+      match[k] = o;
     }
   }
   return match;
 }
 
-function closerFor(v: string): string {
+function openerFor(v: string): string {
   return v === ')' ? '(' : v === ']' ? '[' : '{';
 }
 

@@ -58,7 +58,7 @@ test('end-to-end in a real VS Code (code-server + Chromium)', { skip: off ? 'CSR
           ['extensionTestsPath', cs.remote(path.join(REPO, '.cache', 'e2e', 'suite.cjs'))],
         ];
         await page.goto(`${cs.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-        const code = await Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(-1), 180_000))]);
+        const code = await Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(-1), 120_000))]);
         await page.screenshot({ path: path.join(shots, '00-integration-end.png') });
         const report = lines.filter((l) => /ok - |# \d|activation took|Error|at /.test(l)).join('\n');
         t.diagnostic(report);
@@ -104,6 +104,7 @@ test('end-to-end in a real VS Code (code-server + Chromium)', { skip: off ? 'CSR
         await page.locator('.monaco-editor .view-line').filter({ hasText: 'anchor apple generic' }).first().waitFor({ timeout: 15_000 });
         await shot('developer-id-open');
 
+        await page.keyboard.press('Control+J'); // hide the panel: room for the results view
         await page.keyboard.press('F1');
         await page.keyboard.type('Test requirement against app or binary', { delay: 5 });
         await page.waitForTimeout(400);
@@ -118,7 +119,7 @@ test('end-to-end in a real VS Code (code-server + Chromium)', { skip: off ? 'CSR
         await shot('file-dialog');
         await page.keyboard.press('Enter');
 
-        const failing = page.locator('.monaco-list-row').filter({ hasText: /✘ certificate leaf\[subject\.OU\]/ });
+        const failing = page.locator('.monaco-list-row').filter({ hasText: /✘ identifier "com\.example\.helper"/ });
         await failing.first().waitFor({ timeout: 60_000 });
         // The marks are CSS ::after content of decoration spans; the function runs in the page.
         const marks = (await page.evaluate(
@@ -133,6 +134,20 @@ test('end-to-end in a real VS Code (code-server + Chromium)', { skip: off ? 'CSR
         assert.ok(marks.some((m) => m.includes('✘')), `a ✘ mark in the editor (marks: ${marks.join(' ')})`);
         assert.ok(marks.some((m) => m.includes('✔')), `a ✔ mark in the editor (marks: ${marks.join(' ')})`);
         assert.ok((await page.locator('.monaco-list-row').filter({ hasText: /✔ anchor apple generic/ }).count()) > 0, 'the results view lists the passing clause');
+        const lens = page.locator('.monaco-editor .codelens-decoration').filter({ hasText: /✘ fails for sentry-cli/ });
+        await lens.first().waitFor({ timeout: 15_000 }).catch(async (err: Error) => {
+          const all = (await page.evaluate(new Function(`return [...document.querySelectorAll('.codelens-decoration')].map((e) => e.textContent)`) as () => string[])) as string[];
+          throw new Error(`${err.message}\ncode lenses shown: ${JSON.stringify(all)}`);
+        });
+
+        await page.locator('.monaco-editor .view-line').filter({ hasText: 'subject.OU' }).first().click();
+        await page.keyboard.press('End');
+        await page.keyboard.press('ArrowLeft');
+        await page.keyboard.press('ArrowLeft');
+        await page.keyboard.press('Control+K');
+        await page.keyboard.press('Control+I');
+        await page.locator('.monaco-hover').filter({ hasText: /97JCY7859U/ }).first().waitFor({ timeout: 15_000 });
+        await shot('hover-on-failing-clause');
       } catch (err) {
         await shot('failure').catch(() => undefined);
         throw new Error(`${(err as Error).message}\n--- extension host log ---\n${extensionHostLog(cs.userData)}`);

@@ -491,3 +491,8 @@ test('escapeText: text inserted at any offset of any literal form reads back exa
     );
   }
 });
+
+test('unbalanced brackets elsewhere do not hide a call', () => {
+  const src = 'void f() { if (x)) { y]; }\n  SecRequirementCreateWithString(CFSTR("anchor apple"), 0, &r);\n}\n';
+  assert.equal(only(src, 'c').text, 'anchor apple');
+});
