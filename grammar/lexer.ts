@@ -435,7 +435,17 @@ export function isWordChar(c: number): boolean {
     case 47: // /
       return true;
   }
-  return c >= 0x80 && c !== 0xa0 && c !== 0x2028 && c !== 0x2029 && c !== 0xfeff;
+  return c >= 0x80 && !isSpaceLike(c) && !isTypographicQuote(c);
+}
+
+/** Characters people take for whitespace that Apple does not (spec §1.2). */
+function isSpaceLike(c: number): boolean {
+  return c === 11 || c === 12 || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0xfeff || (c >= 0x2000 && c <= 0x200b);
+}
+
+/** Curly quotes, as pasted from documents. */
+function isTypographicQuote(c: number): boolean {
+  return c === 0x201c || c === 0x201d || c === 0x2018 || c === 0x2019;
 }
 
 /** The maximal run of word characters around `at` (comment openers end it). */
@@ -450,6 +460,11 @@ export function wordSpanAt(text: string, at: number): { start: number; end: numb
   return { start, end };
 }
 
+/** The quoted form offered as a fix: `'foo'` (single quotes) becomes `"foo"`. */
+export function quoteWord(word: string): string {
+  return word.length >= 2 && word.startsWith("'") && word.endsWith("'") ? `"${word.slice(1, -1)}"` : `"${word}"`;
+}
+
 export interface WordProblem {
   code: DiagnosticCode;
   message: string;
@@ -457,7 +472,10 @@ export interface WordProblem {
 
 /** Why an unquoted word is not a bare word for Apple, as a person would want to hear it. */
 export function classifyWord(word: string, context: 'value' | 'match'): WordProblem {
-  const quoted = `"${word}"`;
+  const quoted = quoteWord(word);
+  if (/^'.*'$/.test(word) && word.length >= 2) {
+    return { code: 'CSR022', message: `strings use double quotes, not single quotes: write ${quoted}` };
+  }
   if (word === '$self.identifier') {
     return {
       code: 'CSR069',
@@ -574,8 +592,30 @@ function splitUnmatched(text: string, start: number, end: number, out: LexDiagno
       i++;
       continue;
     }
+    if (isSpaceLike(c) || isTypographicQuote(c)) {
+      const quote = isTypographicQuote(c);
+      out.push({
+        code: 'CSR001',
+        start: i,
+        end: i + 1,
+        message: quote
+          ? `unexpected character ${describeChar(text, i)}: a typographic quote; strings use straight double quotes (")`
+          : `unexpected character ${describeChar(text, i)}: only space, TAB and LF are whitespace for Apple`,
+        appleOffset: i,
+        appleMessage: `unexpected char: ${appleCharName(text, i)}`,
+        fix: quote
+          ? { title: 'Use a straight double quote', start: i, end: i + 1, newText: '"' }
+          : { title: 'Replace with a space', start: i, end: i + 1, newText: c === 0xfeff ? '' : ' ' },
+      });
+      i++;
+      continue;
+    }
     let j = i + 1;
-    while (j < end && text.charCodeAt(j) !== 13) j++;
+    while (j < end) {
+      const d = text.charCodeAt(j);
+      if (d === 13 || isSpaceLike(d) || isTypographicQuote(d)) break;
+      j++;
+    }
     out.push({
       code: 'CSR001',
       inWord: true,
@@ -590,8 +630,6 @@ function splitUnmatched(text: string, start: number, end: number, out: LexDiagno
 }
 
 function explainChar(c: number): string {
-  if (c === 11 || c === 12) return ': only space, TAB and LF are whitespace for Apple';
-  if (c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0xfeff) return ': only space, TAB and LF are whitespace for Apple';
   if (c === 39) return ': strings use double quotes';
   if (c >= 0x80) return ': non-ASCII text is allowed only inside quoted strings and comments';
   return '';
@@ -663,7 +701,7 @@ function mergeBadWords(text: string, lr: LexResult): LexResult {
       message: problem.message,
       appleOffset,
       appleMessage,
-      fix: { title: `Quote ${word}`, start: s.start, end: s.end, newText: `"${word}"` },
+      fix: { title: `Quote ${word}`, start: s.start, end: s.end, newText: quoteWord(word) },
     });
   }
   while (ti < lr.tokens.length) tokens.push(lr.tokens[ti++]!);

@@ -7,7 +7,7 @@
  */
 import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
 import {
-  classifyWord, COMMA, DOTKEY, EQL, EQQL, GE, GT, HEXCONSTANT, INTEGER, isWordChar, KEYWORD_TOKENS, keywordOf,
+  classifyWord, quoteWord, COMMA, DOTKEY, EQL, EQQL, GE, GT, HEXCONSTANT, INTEGER, isWordChar, KEYWORD_TOKENS, keywordOf,
   KW, LE, LESS, LPAREN, NEG, PATHNAME, STRING, SUBS, wordSpanAt,
 } from './lexer.js';
 import { tokEnd } from './parse-ast.js';
@@ -73,8 +73,7 @@ export interface ExplainContext {
 
 function quoteFix(start: number, end: number, word: string): RawDiag['fixes'] {
   if (word.includes('"') || word.includes('\\')) return undefined;
-  const inner = word.length >= 2 && word.startsWith("'") && word.endsWith("'") ? word.slice(1, -1) : word;
-  return [{ title: `Quote ${word}`, start, end, newText: `"${inner}"` }];
+  return [{ title: `Quote ${word}`, start, end, newText: quoteWord(word) }];
 }
 
 /** Explains one parser error; returns undefined when it only repeats an error already reported. */

@@ -103,6 +103,23 @@ describe('embedded requirements over LSP', () => {
     });
   }
 
+  it('gives symbols, selection ranges, code lenses and compiled bytes for an embedded requirement', async () => {
+    const src = 'let ok = SecRequirementCreateWithString("anchor ‸apple" as CFString, [], &r)\n';
+    const m = marked(src);
+    const u = 'file:///workspace/lens.swift';
+    client.open(u, 'swift', m.text);
+    await client.waitForDiagnostics(u);
+    const symbols = await client.request<{ name: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }[]>('textDocument/documentSymbol', { textDocument: { uri: u } });
+    assert.equal(symbols.length, 1);
+    assert.equal(sliceRange(m.text, symbols[0]!.range), 'anchor apple');
+    const [sel] = await client.request<{ range: { start: { line: number; character: number }; end: { line: number; character: number } } }[]>('textDocument/selectionRange', { textDocument: { uri: u }, positions: [pos(m.text, m.cursor!)] });
+    assert.equal(sliceRange(m.text, sel!.range), 'anchor apple');
+    const lenses = await client.request<{ command: { command: string; arguments: unknown[] } }[]>('textDocument/codeLens', { textDocument: { uri: u } });
+    const show = lenses.find((l) => l.command.command === 'csrl.showCompiled')!;
+    const r = await client.request<{ hex: string }>('workspace/executeCommand', { command: 'csrl.showCompiled', arguments: show.command.arguments });
+    assert.equal(r.hex, 'fade0c00000000100000000100000003');
+  });
+
   it('escapes quick-fix text for the host literal (Swift)', async () => {
     const src = 'connection.setCodeSigningRequirement("anchor apple generic and certificate leaf[subject.OU] = ⟦34XR7GXFPX⟧")\n';
     const m = marked(src);
