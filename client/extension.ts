@@ -41,11 +41,19 @@ export function activate(context: vscode.ExtensionContext): CsrlApi {
   const cmds = commands;
 
   // The last result above the tested requirement ("✘ fails for sentry-cli (arm64): leaf subject.OU").
+  const lensChanged = new vscode.EventEmitter<void>();
   context.subscriptions.push(
+    lensChanged,
+    decorations.onDidChange(() => {
+      lensChanged.fire();
+      // The workbench debounces lens updates per model; a second nudge after the first update lands.
+      setTimeout(() => lensChanged.fire(), 400);
+    }),
     vscode.languages.registerCodeLensProvider([{ language: 'csreq' }, ...EMBEDDING_LANGUAGES.map((language) => ({ language }))], {
-      onDidChangeCodeLenses: decorations.onDidChange,
+      onDidChangeCodeLenses: lensChanged.event,
       provideCodeLenses: (document) => {
         const shown = decorations.get(document.uri);
+        output.appendLine(`[lens] ${document.uri.toString()} ${shown ? shown.summary : 'none'}`);
         if (!shown) return [];
         const range = new vscode.Range(shown.anchor, shown.anchor);
         return [new vscode.CodeLens(range, { title: shown.summary + (shown.apple ? ` · Apple: ${shown.apple}` : ''), command: 'csrl.results.focus' })];

@@ -63,6 +63,8 @@ export function appleCharName(text: string, at: number): string {
   if (at >= text.length) return 'EOF';
   const c = text.codePointAt(at)!;
   if (c >= 0x20 && c < 0x7f) return `'${String.fromCharCode(c)}'`;
+  // A byte escape from parseBytes stands for the byte itself.
+  if (c >= 0xdc80 && c <= 0xdcff) return `0x${(c - 0xdc00).toString(16).toUpperCase()}`;
   const firstByte = c < 0x80 ? c : new TextEncoder().encode(String.fromCodePoint(c))[0]!;
   return `0x${firstByte.toString(16).toUpperCase().padStart(2, '0')}`;
 }
@@ -74,6 +76,7 @@ export function describeChar(text: string, at: number): string {
   if (c === 13) return 'a carriage return (CR)';
   if (c === 0) return 'a NUL character';
   if (c >= 0x21 && c < 0x7f) return `\`${String.fromCharCode(c)}\``;
+  if (c >= 0xdc80 && c <= 0xdcff) return `byte 0x${(c - 0xdc00).toString(16).toUpperCase()} (not UTF-8)`;
   return `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 

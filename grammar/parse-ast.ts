@@ -10,7 +10,8 @@ import type {
   CertSlot, Comment, Expr, Match, Oid, Range, Requirement, RequirementSet,
   RequirementSetEntry, Value,
 } from './ast.js';
-import { atolInt32, fromHex, utf8Bytes, utf8Text } from './bytes.js';
+import { atolInt32, fromHex, utf8Text } from './bytes.js';
+import { textToBytes } from './parse-bytes.js';
 import { type TokenPayload, STRING, HEXCONSTANT, PATHNAME, INTEGER } from './lexer.js';
 import { encodeOid } from './oid.js';
 import { closest, type RawDiag } from './parse-diag.js';
@@ -23,7 +24,7 @@ function textBytes(text: string): Uint8Array {
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x80) return utf8Bytes(text);
+    if (c >= 0x80) return textToBytes(text);
     out[i] = c;
   }
   return out;
@@ -463,8 +464,11 @@ export class AstBuilder {
     const range = this.tokRange(t);
     const p = t.payload as TokenPayload | undefined;
     if (t.tokenType === STRING) {
-      const text = p?.value ?? '';
-      return { range, text, bytes: textBytes(text), form: 'quoted' };
+      const raw = p?.value ?? '';
+      const bytes = textBytes(raw);
+      // Byte escapes (non-UTF-8 bytes from parseBytes) display as U+FFFD.
+      const text = /[\udc80-\udcff]/.test(raw) ? utf8Text(bytes) : raw;
+      return { range, text, bytes, form: 'quoted' };
     }
     if (t.tokenType === HEXCONSTANT) {
       const digits = p?.value ?? '';

@@ -71,6 +71,7 @@ export function applePosition(text: string, offset: number, opaque: ReadonlyArra
     if (c === 9) col = (((col - 1) >> 3) + 1) * 8 + 1;
     else if (c < 0x80) col++;
     else if (c < 0x800) col += 2;
+    else if (c >= 0xdc80 && c <= 0xdcff) col++; // a byte escape from parseBytes
     else if (c >= 0xd800 && c <= 0xdbff) {
       col += 4;
       i++;

@@ -12,6 +12,7 @@ import {
 } from './lexer.js';
 import { AstBuilder, tokEnd, toComment } from './parse-ast.js';
 import { appleTokenText, cstParser, REQUIREMENT_START, SET_START } from './parse-cst.js';
+import { decodeBytes, isByteEscape } from './parse-bytes.js';
 import type { RawDiag } from './parse-diag.js';
 import { explain, type ExplainContext } from './parse-errors.js';
 import { applePosition, LineIndex } from './parse-positions.js';
@@ -55,37 +56,26 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
  * positions are reported in the decoded text.
  */
 export function parseBytes(bytes: Uint8Array, options: ParseOptions = {}): ParseResult {
-  const decoder = new TextDecoder('utf-8', { fatal: false });
-  let text = '';
-  const bad: { at: number; byte: number }[] = [];
-  let from = 0;
-  let limitAt = -1;
-  const nul = bytes.indexOf(0);
-  const appleEnd = nul < 0 ? bytes.length : nul;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    const isBad = i < appleEnd && (b === 0xc0 || b === 0xc1 || b >= 0xf5);
-    if (isBad || i === APPLE_FILE_READ_LIMIT) {
-      text += decoder.decode(bytes.subarray(from, i), { stream: true });
-      from = i;
-      if (isBad) bad.push({ at: text.length, byte: b });
-      if (i === APPLE_FILE_READ_LIMIT) limitAt = text.length;
-    }
-  }
-  text += decoder.decode(bytes.subarray(from));
+  const { text, limitAt } = decodeBytes(bytes, APPLE_FILE_READ_LIMIT);
   const extra: RawDiag[] = [];
-  for (const { at, byte } of bad) {
+  const nul = text.indexOf('\0');
+  const appleEnd = nul < 0 ? text.length : nul;
+  for (let at = 0; at < appleEnd; at++) {
+    const c = text.charCodeAt(at);
+    if (!isByteEscape(c)) continue;
+    const byte = c - 0xdc00;
+    if (byte !== 0xc0 && byte !== 0xc1 && byte < 0xf5) continue;
     const hex = `0x${byte.toString(16).toUpperCase()}`;
     extra.push({
       code: 'CSR003',
       severity: 'error',
       message: `byte ${hex} is not allowed anywhere in a requirement for Apple, not even in strings or comments (the file is not valid UTF-8)`,
       start: at,
-      end: Math.min(at + 1, text.length),
+      end: at + 1,
       apple: { message: `unexpected char: ${hex}`, offset: at, positional: true, order: at, lexical: true },
     });
   }
-  if (limitAt >= 0) {
+  if (bytes.length > APPLE_FILE_READ_LIMIT) {
     extra.push({
       code: 'CSR021',
       severity: 'warning',

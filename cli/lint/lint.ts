@@ -8,6 +8,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import type { Diagnostic, Severity } from '../../grammar/diagnostics.js';
 import type { AnalysisOptions } from '../../server/analysis/analyze.js';
+import { HOST_RULE_MARKERS } from '../../server/analysis/host-rules.js';
 import { markersFor } from '../../server/embedded/extract.js';
 import { describeError, Walker, type Candidate, type SkipNote } from './walk.js';
 
@@ -56,7 +57,8 @@ const BINARY_PROBE = 8000;
 const markerBytes = new Map<string, Buffer[]>();
 function markers(languageId: string): Buffer[] {
   let list = markerBytes.get(languageId);
-  if (!list) markerBytes.set(languageId, (list = markersFor(languageId).map((m) => Buffer.from(m, 'latin1'))));
+  // Files without any requirement can still earn R12/R13 (an XPC listener with no check), so their markers count too.
+  if (!list) markerBytes.set(languageId, (list = [...markersFor(languageId), ...HOST_RULE_MARKERS].map((m) => Buffer.from(m, 'latin1'))));
   return list;
 }
 

@@ -12,12 +12,12 @@
  *   `timestamp "20010101000000Z"`, making the quirk visible.
  * - `exists` is written out unless it was implicit in the source; `absent`
  *   has no trailing space; `! x` keeps Apple's space.
- * - strings are chosen from their bytes, not their source spelling: bare
- *   where Apple's dumper prints them bare and that re-lexes (so
- *   `identifier "com.apple.Safari"`, `[subject.OU] = ABCDE12345`), quoted
- *   otherwise (also non-ASCII UTF-8, which Apple shows as hex), and a match
- *   value that no string can hold (non-UTF-8 bytes, NUL, backslash) as
- *   `0x…` hex, which stores the same bytes. File paths are always quoted.
+ * - strings: quoted and hex spellings are kept; otherwise Apple's dumper's
+ *   spelling where it re-lexes (`identifier com.foo` → `identifier
+ *   "com.foo"`; a decoded team ID stays bare), quoted where it does not
+ *   (also non-ASCII UTF-8, which Apple shows as hex); a match value that no
+ *   string can hold (non-UTF-8 bytes, NUL, backslash) as `0x…` hex, which
+ *   stores the same bytes. File paths are always quoted.
  * - an empty OID as `field.0` (one arc, which Apple encodes as empty).
  * - minimal parentheses, as Apple. A right-nested `and`/`or` chain (Apple's
  *   DRMaker builds them) prints flat and re-parses left-nested: the same
@@ -233,7 +233,7 @@ class CanonicalPrinter {
   // ---- leaves ---------------------------------------------------------------
 
   private value(v: Value, context: ValueContext, dotOk: boolean, quoted = false): Piece[] {
-    const c = canonicalValue(v.bytes, context, dotOk, quoted);
+    const c = canonicalValue(v.bytes, v.form, context, dotOk, quoted);
     if (!c.exact) this.problem(v.range, 'no token can spell this string (a backslash, a NUL or bytes that are not UTF-8)');
     return [at(v.range), c.text];
   }

@@ -3,6 +3,7 @@
  * Apple's value classification (reqdumper.cpp `Dumper::data`, spec §4.2) and
  * the rules for what text re-lexes as the same bytes (spec §1.4–1.6).
  */
+import type { Value } from '../ast.js';
 import { toHex, utf8Strict } from '../bytes.js';
 
 /** The 29 reserved words (spec §1.5); the dumper's table also holds "" so an empty value prints quoted. */
@@ -81,18 +82,21 @@ export interface CanonicalValue {
 }
 
 /**
- * Text that re-lexes to exactly `bytes` where it is used, decided by the bytes
- * alone (so the result does not depend on how the source spelled it): Apple's
- * dumper's choice when that re-lexes (bare where Apple prints bare, e.g. team
- * IDs and dotless keys; quoted elsewhere), quoted where Apple would print hex
- * but the bytes are UTF-8 text, `0x…` hex for match values no string can hold
- * (non-UTF-8 bytes, NUL, backslash). `quoted` forces a STRING (file paths).
+ * Text that re-lexes to exactly `bytes` where it is used. A quoted string
+ * stays quoted and a hex constant stays hex (the writer chose them, and they
+ * are never wrong); anything else takes Apple's dumper's spelling when that
+ * re-lexes (so `identifier com.foo` becomes `identifier "com.foo"`, as
+ * `codesign -d -r-` shows it), else quoted (also non-ASCII UTF-8, which
+ * Apple shows as hex); a match value no string can hold (non-UTF-8 bytes,
+ * NUL, backslash) becomes `0x…` hex, which stores the same bytes.
+ * `forceQuote` is for file paths.
  */
-export function canonicalValue(bytes: Uint8Array, context: ValueContext, dotOk: boolean, quoted = false): CanonicalValue {
+export function canonicalValue(bytes: Uint8Array, form: Value['form'], context: ValueContext, dotOk: boolean, forceQuote = false): CanonicalValue {
   const text = utf8Strict(bytes);
+  if (form === 'hex' && context === 'match' && bytes.length > 0) return { text: '0x' + toHex(bytes), exact: true };
   if (text !== undefined && !text.includes('\\') && !text.includes('\0')) {
-    if (!quoted && isBareWord(text) && classifyAppleValue(bytes, dotOk) === 'simple') return { text, exact: true };
-    return { text: '"' + text.replace(/"/g, '\\"') + '"', exact: true };
+    const bare = !forceQuote && form !== 'quoted' && isBareWord(text) && classifyAppleValue(bytes, dotOk) === 'simple';
+    return { text: bare ? text : '"' + text.replace(/"/g, '\\"') + '"', exact: true };
   }
   if (context === 'match' && bytes.length > 0) return { text: '0x' + toHex(bytes), exact: true };
   // Nothing can spell this: show Apple's escaped form so a reader sees the bytes.

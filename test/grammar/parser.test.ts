@@ -219,3 +219,35 @@ test('large inputs complete (linear time, bounded errors): long chains, many err
   assert.equal(parse('$ '.repeat(50000)).diagnostics.length, 50001);
   assert.equal(parse('designated => anchor apple\n'.repeat(20000)).ok, true);
 });
+
+test('pasted text: a BOM, a no-break space, curly quotes and single quotes get specific messages and fixes', () => {
+  const bom = parse('\ufeffanchor apple');
+  assert.deepEqual(diags(bom), ['error CSR001 1:1-1:2']);
+  assert.equal(bom.diagnostics[0]!.apple, 'line 1:1: unexpected char: 0xEF');
+  assert.equal(bom.diagnostics[0]!.fixes![0]!.newText, '');
+  const nbsp = parse('anchor\u00a0apple');
+  assert.match(nbsp.diagnostics[0]!.message, /only space, TAB and LF are whitespace/);
+  assert.equal(nbsp.diagnostics[0]!.fixes![0]!.newText, ' ');
+  assert.equal(shape(expr(nbsp)), 'anchorApple');
+  const curly = parse('identifier \u201ccom.foo\u201d');
+  assert.deepEqual(diags(curly), ['error CSR001 1:12-1:13', 'error CSR001 1:20-1:21']);
+  assert.match(curly.diagnostics[0]!.message, /straight double quotes/);
+  const single = parse("identifier 'foo'");
+  assert.deepEqual(diags(single), ['error CSR022 1:12-1:17']);
+  assert.equal(single.diagnostics[0]!.message, 'strings use double quotes, not single quotes: write "foo"');
+  assert.equal(single.diagnostics[0]!.fixes![0]!.newText, '"foo"');
+});
+
+test('parseBytes: non-UTF-8 bytes Apple allows in strings (0x80–0xBF, 0xC2–0xF4) keep their exact bytes in Value.bytes', () => {
+  const bytes = new Uint8Array([...Buffer.from('identifier "a'), 0x80, 0xe0, 0x80, ...Buffer.from('b" and anchor apple')]);
+  const r = parseBytes(bytes);
+  assert.equal(r.ok, true, JSON.stringify(r.diagnostics));
+  const e = expr(r);
+  assert.ok(e.kind === 'and' && e.left.kind === 'identifier');
+  assert.equal(toHex(e.left.value.bytes), '6180e08062');
+  assert.equal(e.left.value.text, 'a\ufffd\ufffd\ufffdb');
+  // One character per undecodable byte, so later positions stay exact.
+  assert.equal(rng(e.right.range), '1:24-1:36');
+  const outside = parseBytes(new Uint8Array([...Buffer.from('anchor apple '), 0x80]));
+  assert.equal(outside.diagnostics[0]!.apple, 'line 1:14: unexpected char: 0x80');
+});

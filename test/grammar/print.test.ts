@@ -128,11 +128,12 @@ describe('canonical printer', () => {
     assert.equal(encodeOid('0').bytes.length, 0);
   });
 
-  it('chooses string spellings from the bytes, like Apple where that re-lexes', () => {
-    for (const form of ['bare', 'quoted', 'binary'] as const) {
+  it('keeps quoted and hex spellings, otherwise spells strings as Apple does where that re-lexes', () => {
+    for (const form of ['bare', 'binary'] as const) {
       assert.equal(printCanonical({ kind: 'identifier', value: val('com.example.app', form), range: R }), 'identifier "com.example.app"');
       assert.equal(printCanonical(info(val('CFBundleVersion', form), eq(val('ABCDE12345', form)))), 'info[CFBundleVersion] = ABCDE12345');
     }
+    assert.equal(printCanonical(info(val('CFBundleVersion', 'quoted'), eq(val('ABCDE12345', 'quoted')))), 'info["CFBundleVersion"] = "ABCDE12345"');
     assert.equal(printCanonical(info(val('com.apple.foo'), eq(val('1.0')))), 'info[com.apple.foo] = "1.0"');
     assert.equal(printCanonical({ kind: 'identifier', value: val('legacy', 'bare'), range: R }), 'identifier "legacy"');
     assert.equal(printCanonical({ kind: 'identifier', value: val('9ABC', 'bare'), range: R }), 'identifier "9ABC"');
@@ -141,8 +142,8 @@ describe('canonical printer', () => {
     assert.equal(printCanonical(info(val('K'), eq(val('say "hi"')))), 'info[K] = "say \\"hi\\""');
     assert.equal(printCanonical(info(val('K'), eq(val('caf\u00e9')))), 'info[K] = "caf\u00e9"');
     assert.equal(printCanonical(info(val('K'), eq(val(Uint8Array.of(0xff, 0x00))))), 'info[K] = 0xff00');
-    assert.equal(printCanonical(info(val('K'), eq(val('a\\b')))), 'info[K] = 0x615c62');
-    assert.equal(printCanonical(info(val('K'), eq(val('AB', 'hex')))), 'info[K] = AB');
+    assert.equal(printCanonical(info(val('K'), eq(val('a\\b', 'quoted')))), 'info[K] = 0x615c62');
+    assert.equal(printCanonical(info(val('K'), eq(val('AB', 'hex')))), 'info[K] = 0x4142');
   });
 
   it('slots, platform and hashes', () => {
