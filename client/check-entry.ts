@@ -23,6 +23,7 @@ import { extractRequirements, type EmbeddedRequirement } from '../server/embedde
 import { loadNative, type ProcessInfo } from '../native/index.js';
 
 export type { CheckResult, EmbeddedRequirement, ProcessInfo, Requirement, RequirementDocument };
+export { validatorStatus, type ValidatorStatus } from './native-entry.js';
 export { extractRequirements, parse, printCanonical, renderText };
 
 /** A failure a person can act on (bad path, unsigned code, requirement with errors). */
@@ -108,28 +109,6 @@ export function decompileBytes(bytes: Uint8Array): string {
   const doc = decompile(bytes);
   const text = printCanonical(doc);
   return (doc.kind === 'set' ? '# csrl: set\n' : '') + (text.endsWith('\n') ? text : text + '\n');
-}
-
-export interface ValidatorStatus {
-  name: 'Security.framework' | 'portable checker';
-  why: string;
-  processes: boolean;
-  processReason?: string;
-}
-
-/** Which validator answers, and why: Apple's on macOS with the addon, ours everywhere else. */
-export function validatorStatus(preference: 'auto' | 'portable' | 'security-framework'): ValidatorStatus {
-  const native = loadNative();
-  const processes = native.available && native.processBackend !== 'none';
-  const processReason = native.available ? (processes ? undefined : `the native addon has no process backend on ${process.platform}`) : native.reason;
-  if (preference === 'portable') return { name: 'portable checker', why: 'chosen in settings (csrl.validator)', processes, ...(processReason ? { processReason } : {}) };
-  if (native.available && native.backend === 'security-framework') {
-    return { name: 'Security.framework', why: `native addon loaded from ${native.loadedFrom}`, processes, ...(processReason ? { processReason } : {}) };
-  }
-  const why = native.available
-    ? `Security.framework exists only on macOS (this is ${process.platform}); the native addon lists processes only`
-    : `native addon not loaded: ${native.reason}`;
-  return { name: 'portable checker', why: preference === 'security-framework' ? `Security.framework requested but unavailable: ${why}` : why, processes, ...(processReason ? { processReason } : {}) };
 }
 
 export async function listProcesses(): Promise<ProcessInfo[]> {

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { Middleware } from 'vscode-languageclient/node.js';
 import { Commands, DECOMPILED_SCHEME, decompiledUri, looksLikeBinaryRequirement, type TargetArgs } from './commands.js';
-import { checkModule, setExtensionRoot } from './lazy.js';
+import { checkModule, nativeModule, setExtensionRoot } from './lazy.js';
 import { ResultDecorations, ResultsTree, type ShownResult } from './results.js';
 import { EMBEDDING_LANGUAGES, hasRequirements, ServerHandle } from './server.js';
 
@@ -20,6 +20,8 @@ export interface CsrlApi {
   serverRunning(): boolean;
   lastResult(uri: vscode.Uri): ShownResult | undefined;
   validator(): { name: string; why: string } | undefined;
+  /** The processes the "running process" picker offers (native addon). */
+  processes(): Promise<{ pid: number; name: string; executablePath?: string }[]>;
 }
 
 let handle: ServerHandle | undefined;
@@ -53,7 +55,6 @@ export function activate(context: vscode.ExtensionContext): CsrlApi {
       onDidChangeCodeLenses: lensChanged.event,
       provideCodeLenses: (document) => {
         const shown = decorations.get(document.uri);
-        output.appendLine(`[lens] ${document.uri.toString()} ${shown ? shown.summary : 'none'}`);
         if (!shown) return [];
         const range = new vscode.Range(shown.anchor, shown.anchor);
         return [new vscode.CodeLens(range, { title: shown.summary + (shown.apple ? ` · Apple: ${shown.apple}` : ''), command: 'csrl.results.focus' })];
@@ -98,7 +99,7 @@ export function activate(context: vscode.ExtensionContext): CsrlApi {
   const refreshValidator = () => {
     try {
       const pref = vscode.workspace.getConfiguration('csrl').get<'auto' | 'portable' | 'security-framework'>('validator', 'auto');
-      validator = checkModule().validatorStatus(pref);
+      validator = nativeModule().validatorStatus(pref);
       status.text = `$(shield) ${validator.name}`;
       status.tooltip = `Requirements are tested with the ${validator.name}: ${validator.why}`;
       output.appendLine(`[validator] ${validator.name}: ${validator.why}`);
@@ -148,7 +149,11 @@ export function activate(context: vscode.ExtensionContext): CsrlApi {
     },
     serverRunning: () => server.running !== undefined,
     lastResult: (uri) => decorations.get(uri),
-    validator: () => validator,
+    validator: () => {
+      if (!validator) refreshValidator();
+      return validator;
+    },
+    processes: () => checkModule().listProcesses(),
   };
 }
 

@@ -21,3 +21,13 @@ export function checkModule(): CheckModule {
   cached = load('./dist/check.cjs') as CheckModule;
   return cached;
 }
+
+export type NativeModule = typeof import('./native-entry.js');
+let nativeCached: NativeModule | undefined;
+
+export function nativeModule(): NativeModule {
+  if (nativeCached) return nativeCached;
+  if (!root) throw new Error('csrl: extension root not set');
+  nativeCached = createRequire(path.join(root, 'package.json'))('./dist/native.cjs') as NativeModule;
+  return nativeCached;
+}

@@ -7,14 +7,13 @@
  */
 import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
 import {
-  classifyWord, quoteWord, COMMA, DOTKEY, EQL, EQQL, GE, GT, HEXCONSTANT, INTEGER, isWordChar, KEYWORD_TOKENS, keywordOf,
-  KW, LE, LESS, LPAREN, NEG, PATHNAME, STRING, SUBS, wordSpanAt,
+  classifyWord, quoteWord, COMMA, DOTKEY, EQL, EQQL, GE, GT, INTEGER, isWordChar, KEYWORD_TOKENS, keywordOf,
+  KW, LE, LESS, LPAREN, NEG, STRING, SUBS, wordSpanAt,
 } from './lexer.js';
 import { tokEnd } from './parse-ast.js';
 import type { RawDiag } from './parse-diag.js';
 
 const MATCH_OPS = new Set([EQL, EQQL, LESS, GT, LE, GE, SUBS].map((t) => t.tokenTypeIdx!));
-const VALUE_TOKENS = new Set([DOTKEY, STRING, INTEGER, HEXCONSTANT, PATHNAME].map((t) => t.tokenTypeIdx!));
 
 const HUMAN_TOKEN: Record<string, string> = {
   EOF: 'the end of the requirement',
@@ -126,13 +125,13 @@ export function explain(e: IRecognitionException, ctx: ExplainContext, covered: 
   const glued = isWordChar(ctx.text.charCodeAt(culprit.startOffset)) && (span.end - span.start > culprit.image.length || (before !== undefined && tokEnd(before) === culprit.startOffset && isWordChar(ctx.text.charCodeAt(culprit.startOffset - 1)) && before.tokenType !== NEG));
   const spanStart = Math.min(span.start, culprit.startOffset);
   const spanEnd = Math.max(span.end, tokEnd(culprit));
-  const inValue = VALUE_TOKENS.has(culprit.tokenTypeIdx) || culprit !== t;
   if (glued && spanEnd > spanStart && /[0-9A-Za-z]/.test(ctx.text.slice(spanStart, spanEnd)) && !KEYWORD_TOKENS.has(culprit.tokenType)) {
     const word = ctx.text.slice(spanStart, spanEnd);
     const problem = classifyWord(word, MATCH_OPS.has(t.tokenTypeIdx) ? 'match' : 'value');
     return mk({ code: problem.code, message: problem.message, start: spanStart, end: spanEnd, fixes: quoteFix(spanStart, spanEnd, word) });
   }
-  if (culprit.tokenType === INTEGER && inValue && culprit !== t) {
+  // A number right after a match operator: Apple's decision at the operator fails on it.
+  if (culprit.tokenType === INTEGER && culprit !== t) {
     const problem = classifyWord(culprit.image, 'match');
     return mk({ code: problem.code, message: problem.message, start: culprit.startOffset, end: tokEnd(culprit), fixes: quoteFix(culprit.startOffset, tokEnd(culprit), culprit.image) });
   }

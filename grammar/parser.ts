@@ -219,7 +219,22 @@ function parseCore(text: string, options: ParseOptions, extra: RawDiag[]): Parse
   } else {
     const parser = cstParser();
     parser.input = tokens;
-    const cst = mode === 'set' ? parser.requirementSet() : parser.requirement();
+    let cst: ReturnType<typeof parser.requirement>;
+    try {
+      cst = mode === 'set' ? parser.requirementSet() : parser.requirement();
+    } catch (e) {
+      // A maxDepth beyond what the JavaScript stack holds (about 400 levels from a shallow caller).
+      if (!(e instanceof RangeError)) throw e;
+      parser.input = [];
+      diags.push({
+        code: 'CSR020',
+        severity: 'error',
+        message: 'nesting too deep for the parser\'s stack: the requirement is not parsed (lower maxDepth)',
+        start: 0,
+        end: eofAt,
+      });
+      return finish(text, lines, lr, tokens, diags, undefined, mode);
+    }
     const errors = parser.errors;
     const builder = new AstBuilder(text, lines);
     document = mode === 'set' ? builder.requirementSet(cst, eofAt) : builder.requirement(cst, eofAt);

@@ -6,6 +6,7 @@
  *                          so activation is cheap
  *   dist/lsp.cjs           the language client library, loaded when the server starts
  *   dist/server.cjs        the language server, started over IPC
+ *   dist/native.cjs        the native addon loader, for the status bar's validator
  *   dist/check.cjs         the validator, checker and native loader, loaded by the
  *                          client only when a test/signing command first runs
  *   dist/pages-worker.js   the page-hash worker the validator starts for large files
@@ -81,6 +82,7 @@ const common = {
 const builds = [
   { ...common, format: 'cjs', entryPoints: [path.join(repo, 'client', 'extension.ts')], outfile: path.join(repo, 'dist', 'client.cjs') },
   { ...common, format: 'cjs', entryPoints: [path.join(repo, 'client', 'lsp-entry.ts')], outfile: path.join(repo, 'dist', 'lsp.cjs') },
+  { ...common, format: 'cjs', entryPoints: [path.join(repo, 'client', 'native-entry.ts')], outfile: path.join(repo, 'dist', 'native.cjs') },
   { ...common, format: 'cjs', entryPoints: [path.join(repo, 'client', 'check-entry.ts')], outfile: path.join(repo, 'dist', 'check.cjs') },
   { ...common, format: 'cjs', entryPoints: [path.join(repo, 'server', 'main.ts')], outfile: path.join(repo, 'dist', 'server.cjs'), plugins: [nativeExternal, literalValidatorImports] },
   {
@@ -123,6 +125,7 @@ if (args.has('--package')) {
     'dist/client.cjs',
     'dist/lsp.cjs',
     'dist/check.cjs',
+    'dist/native.cjs',
     'dist/server.cjs',
     'dist/pages-worker.js',
     ...(await import('node:fs')).readdirSync(path.join(repo, 'syntaxes')).filter((f) => f.endsWith('.tmLanguage.json') || f === 'language-configuration.json').map((f) => `syntaxes/${f}`),
@@ -137,6 +140,8 @@ if (args.has('--package')) {
   }
   const { files: _npmFiles, scripts: _scripts, dependencies: _deps, devDependencies: _dev, bin: _bin, allowScripts: _allow, ...manifest } = pkg;
   writeFileSync(path.join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+  // The stage holds only what ships; this keeps vsce from asking for an ignore list.
+  writeFileSync(path.join(stage, '.vscodeignore'), '**/*.map\n');
   const vsce = path.join(repo, 'node_modules', '@vscode', 'vsce', 'vsce');
   const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--target', target, '--out', out], { cwd: stage, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);

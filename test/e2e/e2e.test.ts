@@ -58,7 +58,9 @@ test('end-to-end in a real VS Code (code-server + Chromium)', { skip: off ? 'CSR
           ['extensionTestsPath', cs.remote(path.join(REPO, '.cache', 'e2e', 'suite.cjs'))],
         ];
         await page.goto(`${cs.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-        const code = await Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(-1), 120_000))]);
+        let timer: NodeJS.Timeout | undefined;
+        const code = await Promise.race([exited, new Promise<number>((r) => (timer = setTimeout(() => r(-1), 120_000)))]);
+        clearTimeout(timer);
         await page.screenshot({ path: path.join(shots, '00-integration-end.png') });
         const report = lines.filter((l) => /ok - |# \d|activation took|Error|at /.test(l)).join('\n');
         t.diagnostic(report);

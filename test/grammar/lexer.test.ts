@@ -146,3 +146,9 @@ test('non-ASCII is fine inside strings and comments, an error outside', () => {
   assert.equal(r.errors[0]!.code, 'CSR022');
   assert.equal(r.errors[0]!.appleMessage, 'unexpected char: 0xC3');
 });
+
+test('a `*/` swallowed by the star-pair quirk inside a comment that does end later is warning CSR006', () => {
+  const r = lex('/* a **/ anchor apple /* b */');
+  assert.deepEqual(r.errors.map((e) => [e.code, e.severity, e.start, e.end]), [['CSR006', 'warning', 6, 8]]);
+  assert.deepEqual(r.tokens, []);
+});

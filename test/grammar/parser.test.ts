@@ -81,6 +81,9 @@ test('Apple\'s line: column of TAB stops of 8 and UTF-8 bytes; LFs inside string
   assert.equal(d.apple, 'line 2:9: unexpected char: 0xC3');
   const r2 = parse('anchor apple generic\n\t\tfoo');
   assert.equal(r2.diagnostics[0]!.apple, "line 2:17: expecting EOF, found 'foo'");
+  // Nor do LFs inside block comments; a TAB inside a string still moves to the next stop.
+  assert.equal(parse('/* a\nb */ anchor apple generic foo').diagnostics[0]!.apple, "line 1:32: expecting EOF, found 'foo'");
+  assert.equal(parse('info["a\tb"] = x y').diagnostics[0]!.apple, 'line 1:17: unexpected token: y');
 });
 
 test('Apple-style messages for a few cases (spec §8.1)', () => {
@@ -250,4 +253,13 @@ test('parseBytes: non-UTF-8 bytes Apple allows in strings (0x80–0xBF, 0xC2–0
   assert.equal(rng(e.right.range), '1:24-1:36');
   const outside = parseBytes(new Uint8Array([...Buffer.from('anchor apple '), 0x80]));
   assert.equal(outside.diagnostics[0]!.apple, 'line 1:14: unexpected char: 0x80');
+});
+
+test('a maxDepth larger than the JavaScript stack allows still ends in CSR020, never a thrown RangeError', () => {
+  const r = parse('('.repeat(5000) + 'always' + ')'.repeat(5000), { maxDepth: 1_000_000 });
+  assert.equal(r.ok, false);
+  assert.deepEqual(r.diagnostics.map((d) => d.code), ['CSR020']);
+  assert.equal(r.document, undefined);
+  // The shared parser is usable afterwards.
+  assert.equal(parse('anchor apple').ok, true);
 });

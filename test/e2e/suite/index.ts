@@ -168,6 +168,22 @@ test('a compiled requirement opens as read-only text through csrl/decompile', as
   assert.match(doc.getText(), /certificate leaf\[subject\.OU\] = "?ABCDE12345"?/);
 });
 
+test('the status bar names the portable checker here and why; the native addon lists processes', async () => {
+  const v = api().validator();
+  assert.ok(v);
+  if (process.platform === 'darwin') {
+    assert.equal(v.name, 'Security.framework');
+  } else {
+    assert.equal(v.name, 'portable checker');
+    assert.match(v.why, /only on macOS|native addon not loaded/);
+  }
+  // The native addon ships in the extension and loads inside the extension host.
+  const list = await api().processes();
+  const self = list.find((p) => p.pid === process.pid);
+  assert.ok(self, `the extension host (pid ${process.pid}) is in the process list of ${list.length}`);
+  assert.equal(self.executablePath, process.execPath);
+});
+
 test('an invalid target gives an actionable error, not a crash', async () => {
   await open('developer-id.csreq');
   const shown = await vscode.commands.executeCommand<ShownResult | undefined>('csrl.testAgainstBinary', { path: path.join(workspace, 'insecure.csreq') });
