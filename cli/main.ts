@@ -1,4 +1,6 @@
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { EXIT, processIO, UsageError, type CommandIO, type CommandRun } from './io.js';
 
 /**
@@ -16,9 +18,19 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   lsp: { summary: 'run the language server (--stdio)', load: () => import('./commands/lsp.js') },
 };
 
+/** csrl's version from its package.json, found by walking up (works from out/cli and from a bundle). */
 export function version(): string {
-  const require = createRequire(import.meta.url);
-  return (require('../../package.json') as { version: string }).version;
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'csrl' && pkg.version) return pkg.version;
+    } catch {
+      // not here: keep walking up
+    }
+    dir = path.dirname(dir);
+  }
+  return 'unknown';
 }
 
 function usage(): string {

@@ -14,7 +14,7 @@
  * The native addon (`.node`) is never bundled: native/index.ts finds it at run
  * time under the extension root (build/Release or prebuilds/).
  *
- * Options: --minify; --e2e (also bundles the extension-host test suite to
+ * Options: --outdir DIR (instead of dist/); --minify; --e2e (also bundles the extension-host test suite to
  * .cache/e2e/suite.cjs); --package (`npm run package`: minified bundles, then
  * `vsce package` for this platform, e.g. csrl-0.1.0-linux-x64.vsix, holding the
  * native addon built here; --out FILE to choose the name).
@@ -28,6 +28,9 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
 const argv = process.argv.slice(2);
 const minify = args.has('--minify') || args.has('--package');
+const outDirIdx = argv.indexOf('--outdir');
+// Another output folder (tests bundle into one of their own so parallel runs do not collide).
+const dist = outDirIdx >= 0 ? path.resolve(argv[outDirIdx + 1]) : path.join(repo, 'dist');
 
 /**
  * In a CommonJS bundle import.meta.url is empty. The validator starts its worker
@@ -80,18 +83,18 @@ const common = {
 };
 
 const builds = [
-  { ...common, format: 'cjs', entryPoints: [path.join(repo, 'client', 'extension.ts')], outfile: path.join(repo, 'dist', 'client.cjs') },
-  { ...common, format: 'cjs', entryPoints: [path.join(repo, 'client', 'lsp-entry.ts')], outfile: path.join(repo, 'dist', 'lsp.cjs') },
-  { ...common, format: 'cjs', entryPoints: [path.join(repo, 'client', 'native-entry.ts')], outfile: path.join(repo, 'dist', 'native.cjs') },
-  { ...common, format: 'cjs', entryPoints: [path.join(repo, 'client', 'check-entry.ts')], outfile: path.join(repo, 'dist', 'check.cjs') },
-  { ...common, format: 'cjs', entryPoints: [path.join(repo, 'server', 'main.ts')], outfile: path.join(repo, 'dist', 'server.cjs'), plugins: [nativeExternal, literalValidatorImports] },
+  { ...common, format: 'cjs', entryPoints: [path.join(repo, 'client', 'extension.ts')], outfile: path.join(dist, 'client.cjs') },
+  { ...common, format: 'cjs', entryPoints: [path.join(repo, 'client', 'lsp-entry.ts')], outfile: path.join(dist, 'lsp.cjs') },
+  { ...common, format: 'cjs', entryPoints: [path.join(repo, 'client', 'native-entry.ts')], outfile: path.join(dist, 'native.cjs') },
+  { ...common, format: 'cjs', entryPoints: [path.join(repo, 'client', 'check-entry.ts')], outfile: path.join(dist, 'check.cjs') },
+  { ...common, format: 'cjs', entryPoints: [path.join(repo, 'server', 'main.ts')], outfile: path.join(dist, 'server.cjs'), plugins: [nativeExternal, literalValidatorImports] },
   {
     ...common,
     format: 'esm',
     define: {},
     inject: [],
     entryPoints: [path.join(repo, 'validator', 'signature', 'pages-worker.ts')],
-    outfile: path.join(repo, 'dist', 'pages-worker.js'),
+    outfile: path.join(dist, 'pages-worker.js'),
   },
 ];
 if (args.has('--e2e')) {
@@ -117,7 +120,7 @@ if (args.has('--package')) {
   // combine with ignore rules; so the extension is staged with exactly what it runs:
   // the bundles (holding every JS dependency), grammars, language configuration,
   // the native addon built here, and the docs.
-  const stage = path.join(repo, '.cache', 'vsix-stage');
+  const stage = path.join(repo, '.cache', `vsix-stage-${process.pid}`);
   rmSync(stage, { recursive: true, force: true });
   const files = [
     'README.md',
@@ -134,9 +137,10 @@ if (args.has('--package')) {
   if (existsSync(path.join(repo, addon))) files.push(addon);
   else process.stderr.write('bundle: warning: build/Release/csrl_native.node is missing (run `node native/scripts/install.js`); the .vsix will use the portable checker only\n');
   for (const f of files) {
-    if (!existsSync(path.join(repo, f))) throw new Error(`missing ${f}`);
+    const from = f.startsWith('dist/') ? path.join(dist, f.slice(5)) : path.join(repo, f);
+    if (!existsSync(from)) throw new Error(`missing ${from}`);
     mkdirSync(path.dirname(path.join(stage, f)), { recursive: true });
-    copyFileSync(path.join(repo, f), path.join(stage, f));
+    copyFileSync(from, path.join(stage, f));
   }
   const { files: _npmFiles, scripts: _scripts, dependencies: _deps, devDependencies: _dev, bin: _bin, allowScripts: _allow, ...manifest } = pkg;
   writeFileSync(path.join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
@@ -144,6 +148,7 @@ if (args.has('--package')) {
   writeFileSync(path.join(stage, '.vscodeignore'), '**/*.map\n');
   const vsce = path.join(repo, 'node_modules', '@vscode', 'vsce', 'vsce');
   const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--target', target, '--out', out], { cwd: stage, stdio: 'inherit' });
+  rmSync(stage, { recursive: true, force: true });
   if (r.status !== 0) process.exit(r.status ?? 1);
   process.stdout.write(`packaged ${path.relative(repo, out)} (${(statSync(out).size / 1024).toFixed(0)} KB)\n`);
 }

@@ -150,6 +150,21 @@ test('end-to-end in a real VS Code (code-server + Chromium)', { skip: off ? 'CSR
         await page.keyboard.press('Control+I');
         await page.locator('.monaco-hover').filter({ hasText: /97JCY7859U/ }).first().waitFor({ timeout: 15_000 });
         await shot('hover-on-failing-clause');
+        await page.keyboard.press('Escape');
+
+        // The process picker lists live processes (native addon) and takes a typed PID. The
+        // test runner is a Linux ELF process, so the check ends in an actionable error.
+        await page.keyboard.press('F1');
+        await page.keyboard.type('Test requirement against running process', { delay: 5 });
+        await page.waitForTimeout(400);
+        await page.keyboard.press('Enter');
+        await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: /uid \d+/ }).first().waitFor({ timeout: 15_000 });
+        await page.keyboard.type(String(process.pid), { delay: 5 });
+        await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: `PID ${process.pid}` }).first().waitFor({ timeout: 15_000 });
+        await shot('process-picker');
+        await page.keyboard.press('Enter');
+        await page.locator('.notifications-toasts').filter({ hasText: /cannot be checked/ }).first().waitFor({ timeout: 30_000 });
+        await shot('process-error-message');
       } catch (err) {
         await shot('failure').catch(() => undefined);
         throw new Error(`${(err as Error).message}\n--- extension host log ---\n${extensionHostLog(cs.userData)}`);

@@ -140,6 +140,13 @@ test('"Test requirement against app or binary" on @sentry/cli-darwin@3.8.0: ✘ 
   assert.ok(lenses.some((l) => l.command?.title.startsWith('✘ fails for sentry-cli')), 'the result is in a code lens');
 });
 
+test("the server's csrl.testAgainstPath (its code lens command, bundled validator) answers for a given path", async () => {
+  const editor = await open('developer-id.csreq');
+  const r = await vscode.commands.executeCommand<{ verdict: string; slices: { arch: string; result: { verdict: string } }[] }>('csrl.testAgainstPath', { uri: editor.document.uri.toString(), requirement: 0, path: fixture });
+  assert.equal(r.verdict, 'false');
+  assert.deepEqual(r.slices.map((s) => s.result.verdict), ['false', 'false']);
+});
+
 test('the same requirement embedded in Swift is tested with marks mapped through the escapes', async () => {
   const editor = await open('xpc-helper/HelperListener.swift');
   const offset = editor.document.getText().indexOf('identifier \\"com.example.app\\"') + 3;

