@@ -27,7 +27,10 @@ export { validatorStatus, type ValidatorStatus } from './native-entry.js';
 export { extractRequirements, parse, printCanonical, renderText };
 
 /** A failure a person can act on (bad path, unsigned code, requirement with errors). */
-export class UserError extends Error {}
+export class UserError extends Error {
+  // Set explicitly: class names do not survive minification, and callers in another bundle test `name`.
+  override name = 'UserError';
+}
 
 export interface CheckOptions {
   signal?: AbortSignal;

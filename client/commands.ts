@@ -44,7 +44,7 @@ export class Commands {
         this.log(`${name}: cancelled`);
         return undefined;
       }
-      const known = e instanceof RequirementError || e.constructor?.name === 'UserError' || e.name === 'UserError' || /ResponseError/.test(e.constructor?.name ?? '');
+      const known = e instanceof RequirementError || e.name === 'UserError' || typeof (e as { code?: unknown }).code === 'number' /* an LSP ResponseError from the server */;
       this.log(`${name} failed: ${known ? e.message : e.stack ?? e.message}`);
       // Not awaited: the promise settles only when the person dismisses the message.
       void vscode.window.showErrorMessage(known ? e.message : `${name} failed: ${e.message}`, 'Show Log').then((choice) => {

@@ -129,6 +129,8 @@ export type Match =
       op: 'unknown';
       range: Range;
       code: number;
+      /** The data item Apple's evaluator consumes after an unknown match opcode. */
+      data?: Value;
     };
 
 interface NodeBase {
@@ -206,6 +208,11 @@ export interface UnknownOpExpr extends NodeBase {
   flags: number;
   /** The size-field payload, when it could be read. */
   payload?: Uint8Array;
+  /**
+   * For opGenericSkip (0x40000000): the expression that follows the skipped
+   * payload, whose value Apple's evaluator returns (spec §5.9).
+   */
+  operand?: Expr;
 }
 
 /** Placeholder for a part of the text the parser could not read (error recovery). */
@@ -272,7 +279,11 @@ export interface RequirementSetEntry extends NodeBase {
   requirement: Requirement;
 }
 
-/** A requirement set (`0xfade0c01`): entries in source order; duplicates keep only the last (with a warning). */
+/**
+ * A requirement set (`0xfade0c01`): every entry in source order, duplicates
+ * included (the parser warns on the earlier one); the compiler keeps the last
+ * entry of each type, as Apple's does.
+ */
 export interface RequirementSet extends NodeBase {
   kind: 'set';
   entries: RequirementSetEntry[];

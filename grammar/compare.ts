@@ -10,7 +10,6 @@
  */
 import type { Expr, Match, RequirementDocument, RequirementSetEntry, Value } from './ast.js';
 import { bytesEqual } from './bytes.js';
-import { skipOperand, unknownMatchValue } from './codec/ast-extensions.js';
 
 export interface AstEqualOptions {
   /** Treat `and`/`or` chains as flat lists, so left- and right-nested trees of the same operands are equal. */
@@ -68,8 +67,8 @@ export function astEqual(a: Node, b: Node, options: AstEqualOptions = {}): boole
       case 'unknownOp': {
         const o = y as typeof x;
         if (x.opcode !== o.opcode || x.flags !== o.flags || !optionalBytesEqual(x.payload, o.payload)) return false;
-        const xo = skipOperand(x);
-        const yo = skipOperand(o);
+        const xo = x.operand;
+        const yo = o.operand;
         if (!xo || !yo) {
           if (xo !== yo) return false;
         } else pairs.push([xo, yo]);
@@ -114,8 +113,8 @@ function matchEqual(a: Match, b: Match): boolean {
   if (a.op === 'unknown') {
     const o = b as typeof a;
     if (a.code !== o.code) return false;
-    const av = unknownMatchValue(a);
-    const bv = unknownMatchValue(o);
+    const av = a.data;
+    const bv = o.data;
     return !av || !bv ? av === bv : valueEqual(av, bv);
   }
   if ('value' in a) return valueEqual(a.value, (b as typeof a).value);

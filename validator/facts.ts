@@ -81,7 +81,10 @@ export interface CodeFacts {
   /** From the primary CodeDirectory (slot 0); undefined when unsigned. */
   identifier?: string;
   teamIdentifier?: string;
-  /** cdhash of the primary CodeDirectory truncated to 20 bytes, as `cdhash` compares it. */
+  /**
+   * cdhash truncated to 20 bytes, as `cdhash` compares it: of the CodeDirectory
+   * with the strongest hash type, the one Apple's validation selects.
+   */
   cdhash?: Uint8Array;
   platform?: number;
   codeDirectories: CodeDirectoryFacts[];

@@ -10,7 +10,7 @@
  * (line 1, column offset + 1). Strings get `form: 'binary'` and a lenient
  * UTF-8 `text`.
  */
-import type {
+import type { UnknownOpExpr,
   CertSlot,
   Expr,
   Match,
@@ -27,7 +27,6 @@ import type {
 } from '../ast.js';
 import { utf8Text } from '../bytes.js';
 import { decodeOid } from '../oid.js';
-import type { UnknownMatchWithValue, UnknownOpWithOperand } from './ast-extensions.js';
 import {
   KIND_EXPR,
   KIND_LWCR,
@@ -286,7 +285,7 @@ function readMatch(r: Reader): Match {
   }
   // Apple's Match constructor consumes one data item for an unknown match operation.
   const value = toValue(r.data(`the operand of unknown match operation ${code}`));
-  const m: UnknownMatchWithValue = { op: 'unknown', range: range(start, r.pc), code, value };
+  const m: Extract<Match, { op: 'unknown' }> = { op: 'unknown', range: range(start, r.pc), code, data: value };
   return m;
 }
 
@@ -296,7 +295,7 @@ interface Frame {
   need: number;
   children: Expr[];
   /** For 'skip': the unknown op node waiting for its operand. */
-  skip?: UnknownOpWithOperand;
+  skip?: UnknownOpExpr;
 }
 
 function decodeExpr(r: Reader, maxDepth: number): Expr {
@@ -411,7 +410,7 @@ function decodeExpr(r: Reader, maxDepth: number): Expr {
           throw new BlobError(r.pc - 4, `unknown opcode ${op} claims ${size} payload bytes, but only ${r.end - r.pc} remain`);
         }
         const payload = r.take(size);
-        const unknown: UnknownOpWithOperand = { kind: 'unknownOp', opcode: op, flags: word >>> 24, payload, range: range(start, r.pc) };
+        const unknown: UnknownOpExpr = { kind: 'unknownOp', opcode: op, flags: word >>> 24, payload, range: range(start, r.pc) };
         if ((word & OP_GENERIC_FALSE) === 0) {
           // opGenericSkip: the following expression is evaluated in its place.
           stack.push({ kind: 'skip', start, need: 1, children: [], skip: unknown });

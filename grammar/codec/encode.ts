@@ -8,7 +8,6 @@
 import type { Expr, Match, Range, Requirement, RequirementDocument, RequirementSet } from '../ast.js';
 import { MATCH_OPCODES } from '../ast.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { skipOperand, unknownMatchValue } from './ast-extensions.js';
 import { KIND_EXPR, KIND_LWCR, OP, REQUIREMENT_MAGIC, REQUIREMENT_SET_MAGIC } from './opcodes.js';
 import { sha1 } from './sha1.js';
 import { ByteWriter } from './writer.js';
@@ -195,7 +194,7 @@ function encodeExpr(root: Expr, w: ByteWriter, options: CompileOptions, diagnost
           w.u32(e.payload.length);
           w.raw(e.payload);
         }
-        const operand = skipOperand(e);
+        const operand = e.operand;
         if (operand) stack.push(operand);
         break;
       }
@@ -213,8 +212,7 @@ function encodeExpr(root: Expr, w: ByteWriter, options: CompileOptions, diagnost
 function encodeMatch(m: Match, w: ByteWriter): void {
   if (m.op === 'unknown') {
     w.u32(m.code);
-    const value = unknownMatchValue(m);
-    if (value) w.data(value.bytes);
+    if (m.data) w.data(m.data.bytes);
     return;
   }
   w.u32(MATCH_OPCODES[m.op]);

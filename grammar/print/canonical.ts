@@ -36,7 +36,6 @@
  */
 import type { Comment, Expr, Match, Range, Requirement, RequirementDocument, RequirementSetEntry, CertSlot, Oid, Value } from '../ast.js';
 import { bytesEqual, toHex } from '../bytes.js';
-import { skipOperand } from '../codec/ast-extensions.js';
 import { encodeOid, decodeOid } from '../oid.js';
 import { formatTimestamp, parseTimestamp } from '../timestamp.js';
 import { canonicalValue, type ValueContext } from './values.js';
@@ -212,7 +211,7 @@ class CanonicalPrinter {
           break;
         case 'unknownOp': {
           this.problem(e.range, `unknown opcode ${e.opcode} has no text form`);
-          const operand = skipOperand(e);
+          const operand = e.operand;
           if (e.flags & 0x80 || !operand) this.write(`never /* unknown opcode ${e.opcode}: false */`);
           else {
             this.write(`/* unknown opcode ${e.opcode} skipped */ `);

@@ -67,7 +67,7 @@ test('dist/check.cjs stops when cancelled', async () => {
 test('a file that is not Mach-O is a UserError with the path and the reason', async () => {
   const text = 'anchor apple generic';
   await assert.rejects(m.checkPath(requirement(text), text, path.join(REPO, 'package.json')), (err: Error) => {
-    assert.equal(err.constructor.name, 'UserError');
+    assert.equal(err.name, 'UserError');
     assert.match(err.message, /package\.json cannot be checked: /);
     return true;
   });

@@ -163,7 +163,11 @@ test('end-to-end in a real VS Code (code-server + Chromium)', { skip: off ? 'CSR
         await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: `PID ${process.pid}` }).first().waitFor({ timeout: 15_000 });
         await shot('process-picker');
         await page.keyboard.press('Enter');
-        await page.locator('.notifications-toasts').filter({ hasText: /cannot be checked/ }).first().waitFor({ timeout: 30_000 });
+        const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: /cannot be checked/ });
+        await toast.first().waitFor({ timeout: 30_000 });
+        await page.waitForTimeout(500); // the toast fades in
+        const message = await toast.first().innerText();
+        assert.match(message, /^\/.*node cannot be checked: /m, 'the message starts with the path, not with an internal error prefix');
         await shot('process-error-message');
       } catch (err) {
         await shot('failure').catch(() => undefined);

@@ -114,7 +114,7 @@ function arbMatch(o: ArbOptions): fc.Arbitrary<Match> {
   ];
   if (!o.textual) {
     options.push(
-      fc.tuple(fc.integer({ min: 15, max: 0xffffffff }), fc.uint8Array({ maxLength: 8 })).map(([code, b]) => ({ op: 'unknown' as const, range: R, code, value: bytesValue(b) })),
+      fc.tuple(fc.integer({ min: 15, max: 0xffffffff }), fc.uint8Array({ maxLength: 8 })).map(([code, b]) => ({ op: 'unknown' as const, range: R, code, data: bytesValue(b) })),
     );
   }
   return fc.oneof(...options);

@@ -10,7 +10,6 @@
  */
 import type { Expr, Match, Requirement, Range } from '../../grammar/ast.js';
 import { bytesEqual, toHex, utf8Strict } from '../../grammar/bytes.js';
-import { skipOperand } from '../../grammar/codec/ast-extensions.js';
 import { decodeOid } from '../../grammar/oid.js';
 import { CF_EPOCH_OFFSET } from '../../grammar/timestamp.js';
 import type { CertificateFacts, CodeDirectoryFacts, CodeFacts, PlistDict } from '../facts.js';
@@ -315,7 +314,7 @@ function evalExpr(e: Expr, ctx: Ctx): EvalNode {
     case 'unknownOp': {
       if (e.flags & 0x80) return node(e, 'false', `opcode ${e.opcode} is unknown; its opGenericFalse flag makes it false`);
       if (e.flags & 0x40) {
-        const next = skipOperand(e);
+        const next = e.operand;
         if (next) {
           const n = ev(next, ctx);
           const out = node(e, n.verdict, `opcode ${e.opcode} is unknown; its opGenericSkip flag skips it and takes the result of the expression after it (${n.verdict})`, [n]);
