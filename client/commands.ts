@@ -143,7 +143,12 @@ export class Commands {
         throw new RequirementError(`Cannot find the executable of process ${pid}: ${(err as Error).message}`);
       }
       this.log(`process ${pid} runs ${exe}; checking the code on disk`);
-      return this.runCheck(doc, req, exe, pid);
+      try {
+        return await this.runCheck(doc, req, exe, pid);
+      } catch (err) {
+        if ((err as Error).name === 'UserError') throw new RequirementError(`Process ${pid} runs ${(err as Error).message}`);
+        throw err;
+      }
     });
   }
 

@@ -14,7 +14,7 @@
  * The native addon (`.node`) is never bundled: native/index.ts finds it at run
  * time under the extension root (build/Release or prebuilds/).
  *
- * Options: --outdir DIR (instead of dist/); --minify; --e2e (also bundles the extension-host test suite to
+ * Options: --print-contributes (see below); --outdir DIR (instead of dist/); --minify; --e2e (also bundles the extension-host test suite to
  * .cache/e2e/suite.cjs); --package (`npm run package`: minified bundles, then
  * `vsce package` for this platform, e.g. csrl-0.1.0-linux-x64.vsix, holding the
  * native addon built here; --out FILE to choose the name).
@@ -31,6 +31,86 @@ const minify = args.has('--minify') || args.has('--package');
 const outDirIdx = argv.indexOf('--outdir');
 // Another output folder (tests bundle into one of their own so parallel runs do not collide).
 const dist = outDirIdx >= 0 ? path.resolve(argv[outDirIdx + 1]) : path.join(repo, 'dist');
+
+/**
+ * --print-contributes: prints the manifest's `contributes` (languages and grammars from
+ * syntaxes/contributes.json with paths made relative to the extension root, plus the
+ * commands, menus, results view and settings). Other helpers edit package.json at the
+ * same time, so it is applied with one atomic edit:
+ *   npm pkg set "contributes=$(node scripts/bundle.mjs --print-contributes)" --json
+ */
+if (args.has('--print-contributes')) {
+  const { readFileSync } = await import('node:fs');
+  const syn = JSON.parse(readFileSync(path.join(repo, 'syntaxes', 'contributes.json'), 'utf8')).contributes;
+  const fix = (p) => './syntaxes/' + p.replace(/^\.\//, '');
+  const languages = syn.languages.map((l) => ({ ...l, configuration: fix(l.configuration) }));
+  const grammars = syn.grammars.map((g) => ({ ...g, path: fix(g.path) }));
+  const cmd = (command, title, extra = {}) => ({ command, title, category: 'CSRL', ...extra });
+  const ctx = "editorLangId == csreq || editorLangId == swift || editorLangId == objective-c || editorLangId == objective-cpp || editorLangId == c || editorLangId == cpp || editorLangId == shellscript || editorLangId == plist || editorLangId == xml";
+  const contributes = {
+    languages,
+    grammars,
+    commands: [
+      cmd('csrl.testAgainstBinary', 'Test requirement against app or binary…', { icon: '$(beaker)' }),
+      cmd('csrl.testAgainstProcess', 'Test requirement against running process…'),
+      cmd('csrl.showSigningInfo', 'Show signing information of…'),
+      cmd('csrl.insertDesignated', 'Insert designated requirement of…'),
+      cmd('csrl.compileToBinary', 'Compile requirement to binary'),
+      cmd('csrl.openCompiledAsText', 'Open compiled requirement as text'),
+      cmd('csrl.saveDecompiledText', 'Save decompiled text as…'),
+      cmd('csrl.clearResults', 'Clear requirement test results', { icon: '$(clear-all)' }),
+      cmd('csrl.showOutput', 'Show log'),
+    ],
+    menus: {
+      commandPalette: [
+        { command: 'csrl.saveDecompiledText', when: 'resourceScheme == csreq-decompiled' },
+      ],
+      'editor/context': [
+        { command: 'csrl.testAgainstBinary', when: ctx, group: 'csrl@1' },
+        { command: 'csrl.testAgainstProcess', when: ctx, group: 'csrl@2' },
+        { command: 'csrl.insertDesignated', when: ctx, group: 'csrl@3' },
+        { command: 'csrl.compileToBinary', when: ctx, group: 'csrl@4' },
+      ],
+      'explorer/context': [
+        { command: 'csrl.openCompiledAsText', when: '!explorerResourceIsFolder', group: 'csrl@1' },
+        { command: 'csrl.showSigningInfo', group: 'csrl@2' },
+      ],
+      'view/title': [{ command: 'csrl.clearResults', when: 'view == csrl.results', group: 'navigation' }],
+    },
+    views: {
+      explorer: [{ id: 'csrl.results', name: 'Requirement Test Results', icon: '$(shield)' }],
+    },
+    viewsWelcome: [{ view: 'csrl.results', contents: 'Test a requirement against an app, a binary or a running process to see, clause by clause, why it holds or not.\n[Test against app or binary…](command:csrl.testAgainstBinary)' }],
+    configuration: {
+      title: 'Code Signing Requirements',
+      properties: {
+        'csrl.rules': {
+          type: 'object',
+          scope: 'resource',
+          default: {},
+          markdownDescription: 'Severity per lint rule, by code or name, e.g. `{ "CSR101": "off", "no-minimum-version": "warning" }`. See docs/lint-rules.md.',
+          additionalProperties: { type: 'string', enum: ['off', 'hint', 'information', 'warning', 'error'] },
+        },
+        'csrl.context': {
+          type: 'string', scope: 'resource', enum: ['default', 'privileged-helper'], default: 'default',
+          enumDescriptions: ['Ordinary requirements.', 'Requirements guarding a privileged helper or XPC service: the team and anti-injection rules become errors.'],
+          description: 'What the requirements protect; tightens the lint rules for privileged helpers.',
+        },
+        'csrl.mode': { type: 'string', scope: 'resource', enum: ['auto', 'single', 'set'], default: 'auto', description: 'Whether .csreq files hold a single requirement or a requirement set (auto: sensed from the text).' },
+        'csrl.validator': {
+          type: 'string', enum: ['auto', 'portable', 'security-framework'], default: 'auto',
+          enumDescriptions: ['Security.framework beside the portable checker on macOS when the native addon loads; the portable checker elsewhere.', 'Only the portable checker (same answer on every OS).', "Ask for Apple's Security.framework (macOS only)."],
+          description: 'Which validator tests requirements against code.',
+        },
+        'csrl.verificationTime': { type: 'string', default: 'signing-time', markdownDescription: 'When certificates must be valid: `signing-time` (the secure timestamp, else the CMS signing time), `now`, or an ISO-8601 date such as `2024-01-31T12:00:00Z`.' },
+        'csrl.verifyPages': { type: 'boolean', default: true, description: 'Hash every code page when testing against a binary (slower for large apps; cancellable).' },
+        'csrl.defaultTargets': { type: 'array', items: { type: 'string' }, default: [], scope: 'resource', description: 'Apps and binaries offered first when testing a requirement (absolute paths).' },
+      },
+    },
+  };
+  process.stdout.write(JSON.stringify(contributes) + '\n');
+  process.exit(0);
+}
 
 /**
  * In a CommonJS bundle import.meta.url is empty. The validator starts its worker

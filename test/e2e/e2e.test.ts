@@ -167,8 +167,40 @@ test('end-to-end in a real VS Code (code-server + Chromium)', { skip: off ? 'CSR
         await toast.first().waitFor({ timeout: 30_000 });
         await page.waitForTimeout(500); // the toast fades in
         const message = await toast.first().innerText();
-        assert.match(message, /^\/.*node cannot be checked: /m, 'the message starts with the path, not with an internal error prefix');
+        assert.match(message, /^Process \d+ runs \/.*node cannot be checked: /m, 'the message names the process and the path, without an internal error prefix');
         await shot('process-error-message');
+      } catch (err) {
+        await shot('failure').catch(() => undefined);
+        throw new Error(`${(err as Error).message}\n--- extension host log ---\n${extensionHostLog(cs.userData)}`);
+      } finally {
+        await cs.stop();
+      }
+    });
+
+    await t.test('UI in Restricted Mode: editing features work, binaries are not read', async () => {
+      const cs = await startCodeServer(tools, runDir, 'rm', { workspace, vsix, trust: true });
+      const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+      let step = 0;
+      const shot = async (name: string) => page.screenshot({ path: path.join(shots, `rm-${String(++step).padStart(2, '0')}-${name}.png`) });
+      try {
+        const payload = [['openFile', cs.remote(path.join(workspace, 'insecure.csreq'))]];
+        await page.goto(`${cs.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+        const distrust = page.locator('.monaco-dialog-box .monaco-button').filter({ hasText: /No, I don.t trust/ });
+        await distrust.first().waitFor({ timeout: 60_000 });
+        await shot('trust-prompt');
+        await distrust.first().click();
+        await page.waitForSelector('.monaco-editor .squiggly-error', { timeout: 60_000 });
+        await shot('restricted-squiggle');
+        await page.keyboard.press('F1');
+        await page.keyboard.type('Test requirement against app or binary', { delay: 5 });
+        await page.waitForTimeout(400);
+        await page.keyboard.press('Enter');
+        const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: /Restricted Mode/ });
+        await toast.first().waitFor({ timeout: 15_000 });
+        await page.waitForTimeout(500);
+        await shot('restricted-message');
+        // No file dialog was opened for the command.
+        assert.equal(await page.locator('.quick-input-widget').filter({ hasText: 'Test requirement against app or binary' }).first().isVisible(), false);
       } catch (err) {
         await shot('failure').catch(() => undefined);
         throw new Error(`${(err as Error).message}\n--- extension host log ---\n${extensionHostLog(cs.userData)}`);

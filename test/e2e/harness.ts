@@ -37,6 +37,7 @@ export interface Locator {
   filter(options: { hasText: string | RegExp }): Locator;
   count(): Promise<number>;
   hover(options?: { timeout?: number }): Promise<void>;
+  isVisible(): Promise<boolean>;
 }
 interface Browser {
   newContext(options?: unknown): Promise<{ newPage(): Promise<Page> }>;
@@ -94,7 +95,7 @@ export interface CodeServer {
 }
 
 /** A fresh, isolated code-server on 127.0.0.1 (own home, user data and extensions folders). */
-export async function startCodeServer(tools: string, runDir: string, name: string, options: { workspace: string; vsix?: string; env?: Record<string, string> }): Promise<CodeServer> {
+export async function startCodeServer(tools: string, runDir: string, name: string, options: { workspace: string; vsix?: string; env?: Record<string, string>; trust?: boolean }): Promise<CodeServer> {
   const home = path.join(runDir, name);
   const userData = path.join(home, 'ud');
   const extensions = path.join(home, 'ext');
@@ -103,7 +104,7 @@ export async function startCodeServer(tools: string, runDir: string, name: strin
   writeFileSync(
     path.join(userData, 'User', 'settings.json'),
     JSON.stringify({
-      'security.workspace.trust.enabled': false,
+      'security.workspace.trust.enabled': options.trust === true,
       'telemetry.telemetryLevel': 'off',
       'workbench.startupEditor': 'none',
       'extensions.autoUpdate': false,
@@ -124,7 +125,7 @@ export async function startCodeServer(tools: string, runDir: string, name: strin
   let log = '';
   const child: ChildProcess = spawn(
     process.execPath,
-    [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', userData, '--extensions-dir', extensions, options.workspace],
+    [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', ...(options.trust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', '--user-data-dir', userData, '--extensions-dir', extensions, options.workspace],
     { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout!.on('data', (d: Buffer) => (log += d.toString()));

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// Runs every compiled `*.test.js` under out/test with Node's test runner.
+// Node 20 takes no globs, and given a folder it would also run every helper
+// module under test/ as if it were a test file, so the list is made here.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const only = process.argv.slice(2);
+
+function collect(dir) {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...collect(full));
+    else if (entry.isFile() && entry.name.endsWith('.test.js')) out.push(full);
+  }
+  return out;
+}
+
+let files = collect(path.join(root, 'out', 'test')).sort();
+if (only.length > 0) files = files.filter((f) => only.some((o) => path.relative(root, f).includes(o)));
+if (files.length === 0) {
+  console.error('no test files found under out/test (run `npm run build` first)');
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ['--test', ...files.map((f) => path.relative(root, f))], { cwd: root, stdio: 'inherit' });
+process.exit(r.status ?? 1);
