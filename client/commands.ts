@@ -10,6 +10,7 @@ import { checkModule } from './lazy.js';
 import { RequirementError, requirementAt } from './requirement.js';
 import { buildShown, type ResultDecorations, type ShownResult } from './results.js';
 import type { ServerHandle } from './server.js';
+import { generateXpcValidationCode, XPC_APIS, xpcDocumentLanguage, type XpcApi, type XpcLanguage } from './xpc-codegen.js';
 
 export const DECOMPILED_SCHEME = 'csreq-decompiled';
 
@@ -341,6 +342,46 @@ export class Commands {
       if (!dest) return undefined;
       await vscode.workspace.fs.writeFile(dest, Buffer.from(doc.getText(), 'utf8'));
       return dest.fsPath;
+    });
+  }
+
+  /**
+   * Generate XPC validation code for the requirement under the cursor, in a new
+   * untitled document. Editing-only (no binary is read), so it works in Restricted Mode.
+   */
+  async generateXpcCode(args: TargetArgs & { language?: XpcLanguage; api?: XpcApi } = {}): Promise<vscode.TextDocument | undefined> {
+    return this.guarded('Generate XPC validation code', async () => {
+      const { doc, cursor } = this.editorFor(args);
+      const req = requirementAt(doc, cursor, args.requirement, args.entry);
+      // The requirement as written (set entry or literal value), comments included;
+      // the generator escapes it, newlines too, so a `#` comment cannot swallow the rest.
+      const text = req.text.slice(req.requirement.range.start.offset, req.requirement.range.end.offset);
+      const language =
+        args.language ??
+        (
+          await vscode.window.showQuickPick(
+            [
+              { label: 'Swift', language: 'swift' as const },
+              { label: 'Objective-C', description: 'C for the libxpc API', language: 'objc' as const },
+            ],
+            { title: 'Generate XPC validation code: language' },
+          )
+        )?.language;
+      if (!language) return undefined;
+      const api =
+        args.api ??
+        (
+          await vscode.window.showQuickPick(
+            XPC_APIS.map((a) => ({ label: a.label, description: a.minimum, detail: a.detail, api: a.api })),
+            { title: 'Generate XPC validation code: API', matchOnDescription: true },
+          )
+        )?.api;
+      if (!api) return undefined;
+      const content = generateXpcValidationCode(text, { language, api });
+      const out = await vscode.workspace.openTextDocument({ content, language: xpcDocumentLanguage(language) });
+      await vscode.window.showTextDocument(out, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+      this.log(`generated ${language} XPC validation code (${api}) for the ${req.label}`);
+      return out;
     });
   }
 

@@ -73,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): CsrlApi {
   reg('csrl.compileToBinary', (a?: TargetArgs & { saveTo?: string }) => cmds.compileToBinary(a instanceof vscode.Uri ? {} : a));
   reg('csrl.openCompiledAsText', (u?: vscode.Uri) => cmds.openCompiledAsText(u));
   reg('csrl.saveDecompiledText', () => cmds.saveDecompiledText());
+  reg('csrl.generateXpcCode', (a?: Parameters<Commands['generateXpcCode']>[0] | vscode.Uri) => cmds.generateXpcCode(a instanceof vscode.Uri ? {} : a));
   reg('csrl.clearResults', () => decorations.clear());
   reg('csrl.showOutput', () => output.show());
 

@@ -57,6 +57,7 @@ if (args.has('--print-contributes')) {
       cmd('csrl.insertDesignated', 'Insert designated requirement of…'),
       cmd('csrl.compileToBinary', 'Compile requirement to binary'),
       cmd('csrl.openCompiledAsText', 'Open compiled requirement as text'),
+      cmd('csrl.generateXpcCode', 'Generate XPC validation code'),
       cmd('csrl.saveDecompiledText', 'Save decompiled text as…'),
       cmd('csrl.clearResults', 'Clear requirement test results', { icon: '$(clear-all)' }),
       cmd('csrl.showOutput', 'Show log'),
@@ -70,6 +71,7 @@ if (args.has('--print-contributes')) {
         { command: 'csrl.testAgainstProcess', when: ctx, group: 'csrl@2' },
         { command: 'csrl.insertDesignated', when: ctx, group: 'csrl@3' },
         { command: 'csrl.compileToBinary', when: ctx, group: 'csrl@4' },
+        { command: 'csrl.generateXpcCode', when: ctx, group: 'csrl@5' },
       ],
       'explorer/context': [
         { command: 'csrl.openCompiledAsText', when: '!explorerResourceIsFolder', group: 'csrl@1' },

@@ -103,3 +103,13 @@ export interface CodeFacts {
   adhoc: boolean;
   linkerSigned: boolean;
 }
+
+/** Apple's CodeDirectory::hashPriorities: the strongest hash type is "the" CodeDirectory of the code. */
+const HASH_PRIORITY: Record<HashType, number> = { sha384: 4, sha256: 3, sha256Truncated: 2, sha1: 1 };
+
+/** The CodeDirectory Apple's validation selects: the one with the strongest hash type (the first of equals). */
+export function strongestCodeDirectory<T extends { hashType: HashType }>(cds: readonly T[]): T | undefined {
+  let best: T | undefined;
+  for (const cd of cds) if (!best || HASH_PRIORITY[cd.hashType] > HASH_PRIORITY[best.hashType]) best = cd;
+  return best;
+}

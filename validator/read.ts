@@ -5,7 +5,7 @@
  * signature is a Problem on that slice (the code is there, its signature is
  * invalid). Nothing here loads or runs the inspected code.
  */
-import type { CodeDirectoryFacts, CodeFacts, PlistDict } from './facts.js';
+import { strongestCodeDirectory, type CodeDirectoryFacts, type CodeFacts, type HashType, type PlistDict } from './facts.js';
 import type { Problem } from './problems.js';
 import { MAX_INFO_PLIST_BYTES, resolveCode, type ResolvedCode } from './bundle.js';
 import { readContainer, type SliceLocation } from './macho/container.js';
@@ -296,7 +296,9 @@ async function readSlice(ctx: SliceContext, header: MachHeader): Promise<SliceRe
     facts.identifier = primary.identifier;
     if (primary.teamIdentifier !== undefined) facts.teamIdentifier = primary.teamIdentifier;
     facts.platform = primary.platform;
-    if (primary.cdhash) facts.cdhash = primary.cdhash.slice(0, 20);
+    // Like codesign's CDHash: of the CodeDirectory Apple's validation selects, not necessarily slot 0.
+    const strongest = strongestCodeDirectory(directories.filter((d) => d.hashType && d.cdhash) as { hashType: HashType; cdhash: Uint8Array }[]);
+    if (strongest) facts.cdhash = strongest.cdhash.slice(0, 20);
     facts.adhoc = (primary.flags & CS_ADHOC) !== 0;
     facts.linkerSigned = (primary.flags & CS_LINKER_SIGNED) !== 0;
     if (facts.adhoc) report.status = 'adhoc';

@@ -9,13 +9,15 @@ import { evaluate, type EvalNode, type Verdict } from '../../validator/evaluate/
 import { postureReport, type PostureItem } from '../../validator/posture.js';
 import type { Problem } from '../../validator/problems.js';
 import { CodeReadError, readCode, type CodeReport, type ReadOptions } from '../../validator/read.js';
+import { ProcessChangedError, ProcessNotFoundError, type AppleCheck, type AppleStatus } from '../../native/index.js';
 import { parseArgs } from '../args.js';
 import { formatDiagnostic } from '../diagnostic-format.js';
 import { MAX_INPUT_BYTES } from '../input.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { toJson } from '../json.js';
+import { checkPidFile, defaultNative, pidLabel, pidOption, readOutcome, type PidNative, type PidTarget } from './info.js';
 
-const HELP = `usage: csrl check (-e TEXT | -r FILE) PATH [--json] [--at signing-time|now|ISO-8601]
+const HELP = `usage: csrl check (-e TEXT | -r FILE) (PATH | --pid PID) [--json] [--at signing-time|now|ISO-8601]
                   [--no-verify-pages] [--arch ARCH]
 
 Tests a requirement against the code signature of PATH (a Mach-O file or an
@@ -25,6 +27,11 @@ slice passes.
 
   -e, --expr TEXT          the requirement text (a single requirement)
   -r, --requirement FILE   read the requirement from FILE (text, or a 0xfade0c00 blob); - for stdin
+  --pid PID                check the executable file that process PID runs (via the
+                           native addon): a point-in-time static check of the file
+                           on disk, labelled so. On macOS Apple's own verdict
+                           (Security.framework) is shown beside ours; if they
+                           disagree the exit status is 3
   --json                   print the result as JSON (schema: docs/check-json.md)
   --at WHEN                when certificates must be valid: signing-time (default:
                            the secure timestamp, else the CMS signing time), now, or
@@ -40,7 +47,9 @@ Exit status:
   2  undetermined (only a Mac can decide a clause: trust settings, notarization,
      the kernel trust cache, the legacy list or a named requirement)
   3  cannot be checked: not Mach-O, unsigned slice, invalid signature, or the
-     requirement text has errors
+     requirement text has errors; --pid: no such process, the process changed
+     during the check, the native addon is not available, or csrl and Apple
+     disagree
   64 usage error
 
 Examples:
@@ -51,6 +60,8 @@ Examples:
 /** What the command needs from the outside world; tests replace these. */
 export interface CheckDeps {
   readCode: (path: string, options: ReadOptions) => Promise<CodeReport>;
+  /** For --pid; the real addon (loaded on first use) when absent. */
+  native?: PidNative;
 }
 
 export type OverallVerdict = 'satisfied' | 'unsatisfied' | 'undetermined' | 'invalid';
@@ -72,6 +83,24 @@ export interface CheckResult {
   path: string;
   slices: SliceResult[];
   error?: { code: string; message: string };
+  /** --pid: the process and the file that was checked. */
+  target?: PidTarget | { kind: 'static-file-check'; pid: number };
+  /** --pid on macOS: Apple's verdict on the same process and requirement. */
+  apple?: AppleSide;
+}
+
+/** Apple's verdict beside ours (macOS, --pid). */
+export interface AppleSide {
+  /** Apple's dynamic verdict on the live process; null when Apple did not check. */
+  satisfied: boolean | null;
+  result?: AppleStatus;
+  /** The same requirement against the code on disk: what our static check is compared with. */
+  staticResult?: AppleStatus;
+  requirementError?: AppleStatus;
+  /** Why Apple's verdict is missing. */
+  error?: string;
+  /** Set when csrl and Apple contradict each other: a bug in one of them. */
+  disagreement?: string;
 }
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
@@ -80,7 +109,7 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
 
 export async function runCheck(args: string[], io: CommandIO, deps: CheckDeps): Promise<number> {
   const opts = parseArgs(args, {
-    values: { expr: ['-e', '--expr'], file: ['-r', '--requirement'], at: ['--at'], arch: ['--arch'] },
+    values: { expr: ['-e', '--expr'], file: ['-r', '--requirement'], at: ['--at'], arch: ['--arch'], pid: ['--pid'] },
     flags: { json: ['--json'], noVerifyPages: ['--no-verify-pages'], help: ['-h', '--help'] },
   });
   if (opts.flags.help) {
@@ -89,8 +118,9 @@ export async function runCheck(args: string[], io: CommandIO, deps: CheckDeps): 
   }
   if (opts.values.expr !== undefined && opts.values.file !== undefined) throw new UsageError('give either -e TEXT or -r FILE, not both');
   if (opts.values.expr === undefined && opts.values.file === undefined) throw new UsageError('a requirement is needed: -e TEXT or -r FILE');
-  if (opts.positionals.length !== 1) throw new UsageError(opts.positionals.length === 0 ? 'the code to check is needed: PATH' : `one PATH at a time (got ${opts.positionals.length})`);
-  const target = opts.positionals[0]!;
+  const pid = pidOption(opts);
+  if (pid === undefined && opts.positionals.length !== 1) throw new UsageError(opts.positionals.length === 0 ? 'the code to check is needed: PATH or --pid PID' : `one PATH at a time (got ${opts.positionals.length})`);
+  const target = pid === undefined ? opts.positionals[0]! : `process ${pid}`;
   const at = parseAt(opts.values.at);
   const json = opts.flags.json === true;
 
@@ -103,10 +133,12 @@ export async function runCheck(args: string[], io: CommandIO, deps: CheckDeps): 
     return EXIT.cannotCheck;
   }
 
+  const readOptions: ReadOptions = { verifyPages: !opts.flags.noVerifyPages, at };
+  if (opts.values.arch !== undefined) readOptions.arch = opts.values.arch;
+  if (pid !== undefined) return checkPid(pid, { ...loaded, requirement: loaded.requirement }, readOptions, at, json, io, deps);
+
   let report: CodeReport;
   try {
-    const readOptions: ReadOptions = { verifyPages: !opts.flags.noVerifyPages, at };
-    if (opts.values.arch !== undefined) readOptions.arch = opts.values.arch;
     report = await deps.readCode(path.resolve(io.cwd, target), readOptions);
   } catch (err) {
     if (!(err instanceof CodeReadError)) throw err;
@@ -120,6 +152,112 @@ export async function runCheck(args: string[], io: CommandIO, deps: CheckDeps): 
   if (json) io.stdout(toJson(result) + '\n');
   else io.stdout(renderText(result));
   return exitCode(result.verdict);
+}
+
+/**
+ * `--pid`: the same portable check on the process's executable file, inside
+ * the PID-reuse guard, labelled a static file check. Where Security.framework
+ * exists, Apple checks the same process and requirement inside the same
+ * guard, and a contradiction is reported loudly (it is a bug in one of them).
+ */
+async function checkPid(
+  pid: number,
+  loaded: LoadedRequirement & { requirement: Requirement },
+  readOptions: ReadOptions,
+  at: 'signing-time' | 'now' | Date,
+  json: boolean,
+  io: CommandIO,
+  deps: CheckDeps,
+): Promise<number> {
+  const native = deps.native ?? defaultNative();
+  const canonical = printCanonical(loaded.requirement);
+  const checked = await checkPidFile(pid, native, async (exe) => {
+    const [read, apple] = await Promise.all([
+      readOutcome(deps.readCode(exe, readOptions)),
+      native.backend === 'security-framework' ? appleVerdict(native, pid, canonical) : undefined,
+    ]);
+    return { read, apple };
+  });
+  if (!checked.ok) {
+    if (json) io.stdout(toJson({ verdict: 'invalid', requirement: loaded.text, path: `process ${pid}`, slices: [], error: checked.failure, target: { kind: 'static-file-check', pid } } satisfies CheckResult) + '\n');
+    io.stderr(`csrl check: ${checked.failure.message}\n`);
+    return EXIT.cannotCheck;
+  }
+  const { target } = checked;
+  const { read, apple } = checked.result;
+  if ('error' in read) {
+    const err = read.error;
+    if (!(err instanceof CodeReadError)) throw err;
+    const message = `${target.executablePath} (process ${pid}): cannot be checked: ${err.code === 'not-macho' ? 'not Mach-O: ' : ''}${err.message}`;
+    if (json) io.stdout(toJson({ verdict: 'invalid', requirement: loaded.text, path: target.executablePath, slices: [], error: { code: err.code, message: err.message }, target, ...(apple ? { apple } : {}) } satisfies CheckResult) + '\n');
+    else io.stderr(pidLabel(target) + `csrl check: ${message}\n`);
+    return EXIT.cannotCheck;
+  }
+
+  const result: CheckResult = { ...checkReport(read.report, loaded.requirement, loaded.text, target.executablePath, at), target };
+  if (apple) {
+    const disagreement = compareWithApple(result.verdict, apple);
+    result.apple = disagreement ? { ...apple, disagreement } : apple;
+  }
+  if (json) io.stdout(toJson(result) + '\n');
+  else io.stdout(pidLabel(target) + '\n' + renderText(result) + (result.apple ? renderApple(result.apple) : ''));
+  if (result.apple?.disagreement) {
+    io.stderr(`csrl check: DISAGREEMENT WITH APPLE for process ${pid}: ${result.apple.disagreement}\n`);
+    return EXIT.cannotCheck;
+  }
+  return exitCode(result.verdict);
+}
+
+/** Apple's verdict; the guard's own errors propagate so the whole result is discarded, anything else is shown as missing. */
+async function appleVerdict(native: PidNative, pid: number, requirement: string): Promise<AppleSide> {
+  try {
+    const r = await native.checkProcess(pid, requirement);
+    if (!r.supported) return { satisfied: null, error: r.reason };
+    return appleSide(r);
+  } catch (err) {
+    if (err instanceof ProcessChangedError || err instanceof ProcessNotFoundError) throw err;
+    return { satisfied: null, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function appleSide(r: AppleCheck): AppleSide {
+  const side: AppleSide = { satisfied: r.requirementError ? null : r.satisfied };
+  if (r.result) side.result = r.result;
+  if (r.staticResult) side.staticResult = r.staticResult;
+  if (r.requirementError) side.requirementError = r.requirementError;
+  return side;
+}
+
+function statusText(s: AppleStatus | undefined): string {
+  if (!s) return 'no status';
+  return `${s.name || 'OSStatus'} ${s.status}${s.errorText ? `: ${s.errorText}` : s.message ? `: ${s.message}` : ''}`;
+}
+
+/**
+ * Ours is a static check of the file, so it is compared with Apple's static
+ * result when there is one (Apple's dynamic verdict may legitimately differ,
+ * e.g. for a process whose file was replaced). `undetermined` contradicts
+ * nothing: only Apple can decide those clauses.
+ */
+export function compareWithApple(ours: OverallVerdict, apple: AppleSide): string | undefined {
+  if (apple.requirementError) return `csrl accepted the requirement but Apple's compiler rejected it (${statusText(apple.requirementError)})`;
+  if (apple.satisfied === null) return undefined;
+  const appleSays = apple.staticResult ? apple.staticResult.status === 0 : apple.satisfied;
+  const which = apple.staticResult ? 'static check of the file' : 'check of the process';
+  if (ours === 'satisfied' && !appleSays) return `csrl says satisfied, Apple's ${which} says not satisfied (${statusText(apple.staticResult ?? apple.result)})`;
+  if ((ours === 'unsatisfied' || ours === 'invalid') && appleSays) return `csrl says ${WORD[ours]}, Apple's ${which} says satisfied`;
+  return undefined;
+}
+
+function renderApple(a: AppleSide): string {
+  const out: string[] = [];
+  if (a.satisfied === null) out.push(`Apple (Security.framework): ${a.requirementError ? `requirement rejected (${statusText(a.requirementError)})` : `no verdict (${a.error ?? 'unknown reason'})`}`);
+  else {
+    out.push(`Apple (Security.framework), live process: ${a.satisfied ? 'satisfied' : 'not satisfied'} (${statusText(a.result)})`);
+    if (a.staticResult) out.push(`Apple (Security.framework), file on disk: ${a.staticResult.status === 0 ? 'satisfied' : 'not satisfied'} (${statusText(a.staticResult)})`);
+  }
+  if (a.disagreement) out.push(`!!! DISAGREEMENT: ${a.disagreement}. This is a bug in csrl or in Apple's check; do not rely on either verdict.`);
+  return out.join('\n') + '\n';
 }
 
 function parseAt(value: string | undefined): 'signing-time' | 'now' | Date {

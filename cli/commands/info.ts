@@ -1,4 +1,5 @@
 import { toHex } from '../../grammar/bytes.js';
+import { checkProcessFile, loadNative, NativeError, ProcessChangedError, ProcessNotFoundError, type NativeValidator, type ProcessIdentity } from '../../native/index.js';
 import type { CertificateFacts, CodeDirectoryFacts, PlistDict, PlistValue } from '../../validator/facts.js';
 import type { Problem } from '../../validator/problems.js';
 import { CodeReadError, readCode, type CodeReport, type ReadOptions, type SliceReport } from '../../validator/read.js';
@@ -8,7 +9,7 @@ import { parseArgs, type ParsedArgs } from '../args.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { toJson } from '../json.js';
 
-const HELP = `usage: csrl info PATH [--json] [--arch ARCH] [--no-verify-pages] [--at signing-time|now|ISO-8601]
+const HELP = `usage: csrl info (PATH | --pid PID) [--json] [--arch ARCH] [--no-verify-pages] [--at signing-time|now|ISO-8601]
 
 Shows the code signature of PATH (a Mach-O file, or an .app/.framework/.xpc/
 .appex bundle) for every architecture slice, on any OS: identifier, team,
@@ -17,6 +18,9 @@ chain, signing time, the designated requirement (prefixed "# " when it is
 implicit, as codesign -d -r- prints it), posture warnings, and whether the
 signature verifies (every code page is hashed unless --no-verify-pages).
 
+  --pid PID            inspect the executable file that process PID runs (via
+                       the native addon): a point-in-time static check of the
+                       file on disk, not of the live process
   --json               print everything as JSON
   --arch ARCH          only this slice (x86_64, arm64, arm64e, i386, ...)
   --no-verify-pages    check the signature only, not the code pages (faster)
@@ -24,8 +28,9 @@ signature verifies (every code page is hashed unless --no-verify-pages).
                        now, or an ISO-8601 date
 
 Exit status: 0 every slice is signed and its signature verifies; 3 not
-Mach-O, an unsigned slice, or an invalid signature (the message says which);
-64 usage error.
+Mach-O, an unsigned slice, or an invalid signature (the message says which),
+or (--pid) no such process, the process changed during the check, or the
+native addon is not available; 64 usage error.
 `;
 
 /** What `info` prints for one slice, beside the reader's own report. */
@@ -38,13 +43,99 @@ export interface SliceInfo {
 }
 
 /**
- * Where the code to inspect comes from. Today only a path; `--pid PID` (the
- * native helper) plugs in here by resolving the process to its executable
- * path or bundle, after which everything below is shared.
+ * Where the code to inspect comes from when it is a path. `--pid` goes
+ * through checkPidFile instead, because its result must stay inside the
+ * PID-reuse guard.
  */
 export async function resolveTarget(opts: ParsedArgs): Promise<string> {
-  if (opts.positionals.length !== 1) throw new UsageError(opts.positionals.length === 0 ? 'missing PATH' : 'give exactly one PATH');
+  if (opts.positionals.length !== 1) throw new UsageError(opts.positionals.length === 0 ? 'missing PATH (or --pid PID)' : 'give exactly one PATH');
   return opts.positionals[0]!;
+}
+
+/** The part of the native validator `--pid` needs; tests pass a loader result of their own. */
+export type PidNative = Pick<NativeValidator, 'available' | 'reason' | 'backend' | 'processIdentity' | 'executablePath' | 'checkProcess'>;
+
+/** What a `--pid` result is about; in `--json` output as `target`. */
+export interface PidTarget {
+  kind: 'static-file-check';
+  pid: number;
+  executablePath: string;
+  identity: ProcessIdentity;
+  /** When the process was checked (the result holds for that moment only). */
+  checkedAt: string;
+  note: string;
+}
+
+export interface PidFailure {
+  code: 'process-not-found' | 'process-changed' | 'native-unavailable' | 'access-denied' | 'native-error';
+  message: string;
+}
+
+const MAX_PID = 2 ** 31 - 1;
+
+/** `--pid` takes a positive decimal integer that fits a pid_t; anything else is a usage error, never a guess. */
+export function parsePid(value: string): number {
+  if (!/^[1-9][0-9]{0,9}$/.test(value) || Number(value) > MAX_PID) throw new UsageError(`--pid takes a positive integer process id, not '${value}'`);
+  return Number(value);
+}
+
+/** PATH and --pid name the code to inspect in two different ways: exactly one of them. */
+export function pidOption(opts: ParsedArgs): number | undefined {
+  if (opts.values.pid === undefined) return undefined;
+  const pid = parsePid(opts.values.pid);
+  if (opts.positionals.length > 0) throw new UsageError('give either PATH or --pid PID, not both');
+  return pid;
+}
+
+/**
+ * Resolves process `pid` to its executable and runs `check` on that file
+ * inside the PID-reuse guard, so a result is only returned if the same
+ * process incarnation existed before and after. `check` must not throw for
+ * problems with the file (return them as values), or the guard is skipped.
+ */
+export async function checkPidFile<T>(
+  pid: number,
+  native: PidNative,
+  check: (executablePath: string, identity: ProcessIdentity) => Promise<T>,
+): Promise<{ ok: true; target: PidTarget; result: T } | { ok: false; failure: PidFailure }> {
+  if (!native.available) {
+    return { ok: false, failure: { code: 'native-unavailable', message: `cannot check process ${pid}: native addon not available: ${native.reason ?? 'unknown reason'}` } };
+  }
+  try {
+    const checkedAt = new Date().toISOString();
+    const r = await checkProcessFile(pid, check, native);
+    return { ok: true, result: r.result, target: { kind: r.kind, pid, executablePath: r.executablePath, identity: r.identity, checkedAt, note: r.note } };
+  } catch (err) {
+    if (err instanceof ProcessChangedError) return { ok: false, failure: { code: 'process-changed', message: `process ${pid} changed during the check (PID reused); result discarded` } };
+    if (err instanceof ProcessNotFoundError) return { ok: false, failure: { code: 'process-not-found', message: `process ${pid} not found (no such process; it may have exited)` } };
+    if (err instanceof NativeError) {
+      return { ok: false, failure: { code: err.code === 'ERR_CSRL_ACCESS_DENIED' ? 'access-denied' : 'native-error', message: `cannot check process ${pid}: ${err.message}` } };
+    }
+    throw err;
+  }
+}
+
+/** The label printed with every `--pid` result, so nobody mistakes it for a check of the live process. */
+export function pidLabel(t: PidTarget): string {
+  return [
+    `Process ${t.pid}: STATIC CHECK OF THE FILE ON DISK (static-file-check), point-in-time at ${t.checkedAt}`,
+    `  executable: ${t.executablePath}`,
+    `  identity: ${t.identity.startTime}${t.identity.uniqueId !== undefined ? ` unique id ${t.identity.uniqueId}` : ''}`,
+    `  note: ${t.note}`,
+  ].join('\n') + '\n';
+}
+
+/** A read as a value, so a file problem does not skip the PID-reuse guard's second look at the process. */
+export function readOutcome(read: Promise<CodeReport>): Promise<{ report: CodeReport } | { error: unknown }> {
+  return read.then(
+    (report) => ({ report }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+/** The loader is only touched when --pid is given, so path checks never pay for (or depend on) the addon. */
+export function defaultNative(): PidNative {
+  return loadNative();
 }
 
 export function parseAt(value: string | undefined): ReadOptions['at'] {
@@ -55,27 +146,47 @@ export function parseAt(value: string | undefined): ReadOptions['at'] {
   return date;
 }
 
-export async function run(args: string[], io: CommandIO): Promise<number> {
+export interface InfoDeps {
+  native?: PidNative;
+}
+
+export async function run(args: string[], io: CommandIO, deps: InfoDeps = {}): Promise<number> {
   const opts = parseArgs(args, {
-    values: { arch: ['--arch'], at: ['--at'] },
+    values: { arch: ['--arch'], at: ['--at'], pid: ['--pid'] },
     flags: { json: ['--json'], noVerifyPages: ['--no-verify-pages'], help: ['-h', '--help'] },
   });
   if (opts.flags.help) {
     io.stdout(HELP);
     return EXIT.ok;
   }
-  const target = await resolveTarget(opts);
+  const pid = pidOption(opts);
+  const target = pid === undefined ? await resolveTarget(opts) : undefined;
   const options: ReadOptions = { verifyPages: !opts.flags.noVerifyPages, at: parseAt(opts.values.at) };
   if (opts.values.arch !== undefined) options.arch = opts.values.arch;
 
   // Loaded while the pages are hashed; awaited (and failures reported) per slice below.
   const modules = loadOptionalModules();
   let report: CodeReport;
+  let pidTarget: PidTarget | undefined;
   try {
-    report = await readCode(target, options);
+    if (pid === undefined) report = await readCode(target!, options);
+    else {
+      // A file problem is returned, not thrown, so the guard still confirms the process did not change.
+      const checked = await checkPidFile(pid, deps.native ?? defaultNative(), (exe) => readOutcome(readCode(exe, options)));
+      if (!checked.ok) {
+        if (opts.flags.json) io.stdout(toJson({ target: { kind: 'static-file-check', pid }, verdict: 'unreadable', error: checked.failure }) + '\n');
+        io.stderr(`csrl info: ${checked.failure.message}\n`);
+        return EXIT.cannotCheck;
+      }
+      pidTarget = checked.target;
+      if ('error' in checked.result) throw checked.result.error;
+      report = checked.result.report;
+    }
   } catch (err) {
     if (!(err instanceof CodeReadError)) throw err;
-    if (opts.flags.json) io.stdout(toJson({ path: target, verdict: 'unreadable', error: { code: err.code, message: err.message } }) + '\n');
+    const shownPath = pidTarget?.executablePath ?? target!;
+    if (opts.flags.json) io.stdout(toJson({ ...(pidTarget ? { target: pidTarget } : {}), path: shownPath, verdict: 'unreadable', error: { code: err.code, message: err.message } }) + '\n');
+    if (pidTarget) io.stderr(pidLabel(pidTarget));
     io.stderr(`csrl info: ${err.code === 'not-macho' ? 'not Mach-O: ' : ''}${err.message}\n`);
     return err.code === 'arch-not-found' ? EXIT.usage : EXIT.cannotCheck;
   }
@@ -83,8 +194,8 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   const extras = report.slices.map((s) => sliceInfo(s, loaded));
   const verdict = overallVerdict(report);
 
-  if (opts.flags.json) io.stdout(toJson(jsonReport(report, extras, verdict)) + '\n');
-  else io.stdout(textReport(report, extras));
+  if (opts.flags.json) io.stdout(toJson({ ...(pidTarget ? { target: pidTarget } : {}), ...jsonReport(report, extras, verdict) }) + '\n');
+  else io.stdout((pidTarget ? pidLabel(pidTarget) + '\n' : '') + textReport(report, extras));
 
   if (verdict === 'valid') return EXIT.ok;
   for (const s of report.slices) {

@@ -12,7 +12,7 @@ import type { Expr, Match, Requirement, Range } from '../../grammar/ast.js';
 import { bytesEqual, toHex, utf8Strict } from '../../grammar/bytes.js';
 import { decodeOid } from '../../grammar/oid.js';
 import { CF_EPOCH_OFFSET } from '../../grammar/timestamp.js';
-import type { CertificateFacts, CodeDirectoryFacts, CodeFacts, PlistDict } from '../facts.js';
+import { strongestCodeDirectory, type CertificateFacts, type CodeFacts, type PlistDict } from '../facts.js';
 import { appleRootBySha256 } from './apple-roots.js';
 import { certAt, certLabel, extensionDate, findExtension, hasPolicy, slotName, subjectAttribute, SUBJECT_FIELDS } from './certs.js';
 import { clauseText } from './clause.js';
@@ -62,9 +62,6 @@ const OID_CN = '2.5.4.3';
 const OID_O = '2.5.4.10';
 const APPLE_CODE_SIGNING_CA = 'Apple Code Signing Certification Authority';
 
-/** Apple picks the CodeDirectory with the strongest hash type as "the" directory (CodeDirectory::hashPriorities). */
-const HASH_PRIORITY: Record<CodeDirectoryFacts['hashType'], number> = { sha384: 4, sha256: 3, sha256Truncated: 2, sha1: 1 };
-
 interface Directory {
   identifier?: string;
   cdhash?: Uint8Array;
@@ -81,9 +78,8 @@ interface Ctx {
 
 function directoryOf(facts: CodeFacts): Directory | undefined {
   const cds = facts.codeDirectories;
-  if (cds.length > 0) {
-    let best = cds[0]!;
-    for (const cd of cds) if (HASH_PRIORITY[cd.hashType] > HASH_PRIORITY[best.hashType]) best = cd;
+  const best = strongestCodeDirectory(cds);
+  if (best) {
     return {
       identifier: best.identifier ?? facts.identifier,
       cdhash: best.cdhash.subarray(0, 20),
