@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { CheckResult, SliceResult } from '../cli/commands/check.js';
 import type { EvalNode, Verdict } from '../validator/evaluate/evaluate.js';
 import type { TargetRequirement } from './requirement.js';
+import { flatChildren } from '../validator/evaluate/tree.js';
 
 export const MARK: Record<Verdict, string> = { true: '✔', false: '✘', undetermined: '?' };
 const WORD = { satisfied: 'satisfied', unsatisfied: 'not satisfied', undetermined: 'undetermined', invalid: 'cannot be checked' } as const;
@@ -36,18 +37,6 @@ export interface ClauseMark {
   perSlice: { arch: string; verdict: Verdict; explanation: string; reason?: string }[];
 }
 
-/** Splices nested and-in-and / or-in-or children into one list, as `csrl check` prints them. */
-export function flatChildren(n: EvalNode): EvalNode[] {
-  if (n.kind !== 'and' && n.kind !== 'or') return n.children;
-  const out: EvalNode[] = [];
-  const stack = [...n.children].reverse();
-  while (stack.length > 0) {
-    const c = stack.pop()!;
-    if (c.kind === n.kind) stack.push(...[...c.children].reverse());
-    else out.push(c);
-  }
-  return out;
-}
 
 function leaves(n: EvalNode, out: EvalNode[]): EvalNode[] {
   const kids = flatChildren(n);

@@ -16,6 +16,7 @@ import { MAX_INPUT_BYTES } from '../input.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { toJson } from '../json.js';
 import { checkPidFile, defaultNative, pidLabel, pidOption, readOutcome, type PidNative, type PidTarget } from './info.js';
+import { flatChildren } from '../../validator/evaluate/tree.js';
 
 const HELP = `usage: csrl check (-e TEXT | -r FILE) (PATH | --pid PID) [--json] [--at signing-time|now|ISO-8601]
                   [--no-verify-pages] [--arch ARCH]
@@ -399,18 +400,6 @@ export function exitCode(v: OverallVerdict): number {
 const MARK: Record<Verdict, string> = { true: '✔', false: '✘', undetermined: '?' };
 const WORD: Record<OverallVerdict, string> = { satisfied: 'satisfied', unsatisfied: 'not satisfied', undetermined: 'undetermined', invalid: 'cannot be checked' };
 
-/** Splices nested and-in-and / or-in-or children into one list, so `a and b and c` reads as three siblings. */
-function flatChildren(n: EvalNode): EvalNode[] {
-  if (n.kind !== 'and' && n.kind !== 'or') return n.children;
-  const out: EvalNode[] = [];
-  const stack = [...n.children].reverse();
-  while (stack.length > 0) {
-    const c = stack.pop()!;
-    if (c.kind === n.kind) stack.push(...[...c.children].reverse());
-    else out.push(c);
-  }
-  return out;
-}
 
 function renderTree(n: EvalNode, indent: string, out: string[]): void {
   const mark = MARK[n.verdict];
