@@ -5,6 +5,8 @@
  * signature is a Problem on that slice (the code is there, its signature is
  * invalid). Nothing here loads or runs the inspected code.
  */
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { strongestCodeDirectory, type CodeDirectoryFacts, type CodeFacts, type HashType, type PlistDict } from './facts.js';
 import type { Problem } from './problems.js';
 import { MAX_INFO_PLIST_BYTES, resolveCode, type ResolvedCode } from './bundle.js';
@@ -377,25 +379,37 @@ async function readSlice(ctx: SliceContext, header: MachHeader): Promise<SliceRe
       const expected = specialSlotHash(cd, n);
       const empty = expected.every((x) => x === 0);
       check.expected = expected.toString('hex');
+      let slotContent = content;
       if (n === SLOT_RESOURCEDIR) {
-        if (!empty) {
+        if (empty) continue;
+        // The resource seal: the file itself is hashed here; the files it lists are not checked yet.
+        const seal = resolved.bundle ? await readResourceSeal(resolved.bundle.infoPlistPath) : undefined;
+        if (!seal) {
           check.status = 'not-checked';
           layout.specialSlots.push(check);
+          continue;
         }
-        continue;
+        slotContent = seal.bytes;
+        if (slotContent === undefined) {
+          check.status = 'missing';
+          problems.push(error('resources-missing', `${where} has hash ${check.expected}, but the bundle has no ${seal.path}`));
+          layout.specialSlots.push(check);
+          continue;
+        }
       }
-      if (content === undefined) {
+      if (slotContent === undefined) {
         if (empty) continue;
         check.status = 'missing';
         problems.push(error(n === SLOT_INFO ? 'info-plist-missing' : 'special-slot-missing', `${where} has hash ${check.expected}, but there is no ${n === SLOT_INFO ? 'Info.plist' : 'blob'} for it`));
         layout.specialSlots.push(check);
         continue;
       }
-      const actual = digest(cd.algorithm, content).subarray(0, cd.hashSize);
+      const actual = digest(cd.algorithm, slotContent).subarray(0, cd.hashSize);
       check.actual = actual.toString('hex');
       if (!actual.equals(expected)) {
         check.status = 'mismatch';
-        problems.push(error(n === SLOT_INFO ? 'info-plist-mismatch' : 'special-slot-mismatch', `${where}: hash ${check.actual} of the ${n === SLOT_INFO ? 'Info.plist' : 'blob'}, but the CodeDirectory says ${check.expected}`));
+        const [code, what] = n === SLOT_INFO ? ['info-plist-mismatch', 'Info.plist'] : n === SLOT_RESOURCEDIR ? ['resources-mismatch', 'resource seal (_CodeSignature/CodeResources)'] : ['special-slot-mismatch', 'blob'];
+        problems.push(error(code, `${where}: hash ${check.actual} of the ${what}, but the CodeDirectory says ${check.expected}`));
       }
       layout.specialSlots.push(check);
     }
@@ -543,4 +557,25 @@ function verificationTime(at: ReadOptions['at'], cms: CmsFacts | undefined): Dat
   if (at instanceof Date) return at;
   if (at === 'now') return new Date();
   return cms?.timestamp?.time ?? cms?.signingTime ?? new Date();
+}
+
+/** Far above real resource seals (a few MB for the largest apps). */
+const MAX_RESOURCE_SEAL_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The bundle's resource seal, `_CodeSignature/CodeResources` beside the folder
+ * holding Info.plist's parent (`Contents/` for apps, the root for shallow and
+ * framework bundles). `bytes` is undefined when the file does not exist.
+ */
+async function readResourceSeal(infoPlistPath: string): Promise<{ path: string; bytes: Uint8Array | undefined }> {
+  const plistDir = dirname(infoPlistPath);
+  const sealDir = basename(plistDir) === 'Resources' ? dirname(plistDir) : plistDir;
+  const path = join(sealDir, '_CodeSignature', 'CodeResources');
+  try {
+    const st = await stat(path);
+    if (!st.isFile() || st.size > MAX_RESOURCE_SEAL_BYTES) return { path, bytes: undefined };
+    return { path, bytes: await readFile(path) };
+  } catch {
+    return { path, bytes: undefined };
+  }
 }

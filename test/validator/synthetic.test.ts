@@ -8,7 +8,7 @@
  * signer's own inputs and from an independent hash of the bytes it wrote.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -225,9 +225,28 @@ describe('an .app bundle with Info.plist', () => {
     assert.equal(slice.facts.infoPlist?.['CFBundleVersion'], '3.4');
     const slots = slice.signature!.specialSlots.map((s) => [s.slot, s.status]);
     assert.deepEqual(slots.filter(([n]) => n === 1), [[1, 'match']]);
-    // CodeResources (slot 3) is hashed by the signer but not checked by the reader.
-    assert.deepEqual(slots.filter(([n]) => n === 3), [[3, 'not-checked']]);
+    // The resource seal (slot 3) is the hash of Contents/_CodeSignature/CodeResources.
+    assert.deepEqual(slots.filter(([n]) => n === 3), [[3, 'match']]);
     assert.equal(check(`identifier "${IDENTIFIER}" and info[CFBundleVersion] = "3.4"`, slice.facts).verdict, 'true');
+  });
+
+  it('a resource seal changed or removed after signing is reported (slot 3)', async () => {
+    const bundle = await makeBundle(await mkdtemp(join(dir, 'bundle-')), {
+      name: 'Synth',
+      identifier: IDENTIFIER,
+      info: { CFBundleVersion: '3.4' },
+      sign: { teamId: TEAM, ca, signingTime: SIGNED_AT },
+    });
+    const seal = join(bundle.path, 'Contents', '_CodeSignature', 'CodeResources');
+    await writeFile(seal, Buffer.concat([await readFile(seal), Buffer.from('\n')]));
+    const changed = (await readCode(bundle.path)).slices[0]!;
+    assert.equal(changed.verification.ok, false);
+    assert.deepEqual(codes(changed.verification.problems), ['resources-mismatch']);
+    assert.match(changed.verification.problems[0]!.message, /special slot 3 \(.*\): hash [0-9a-f]+ of the resource seal/);
+    await rm(seal);
+    const removed = (await readCode(bundle.path)).slices[0]!;
+    assert.deepEqual(codes(removed.verification.problems), ['resources-missing']);
+    assert.match(removed.verification.problems[0]!.message, /_CodeSignature\/CodeResources/);
   });
 
   it('an Info.plist changed after signing is a special-slot mismatch', async () => {
