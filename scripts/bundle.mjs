@@ -220,7 +220,6 @@ if (args.has('--package')) {
   const stage = path.join(repo, '.cache', `vsix-stage-${process.pid}`);
   rmSync(stage, { recursive: true, force: true });
   const files = [
-    'README.md',
     'docs/extension.md',
     'dist/client.cjs',
     'dist/lsp.cjs',
@@ -239,6 +238,9 @@ if (args.has('--package')) {
     mkdirSync(path.dirname(path.join(stage, f)), { recursive: true });
     copyFileSync(from, path.join(stage, f));
   }
+  // The extension's own guide is its marketplace README (the repository README
+  // links into the source tree, which vsce rejects without a repository URL).
+  copyFileSync(path.join(repo, 'docs', 'extension.md'), path.join(stage, 'README.md'));
   const { files: _npmFiles, scripts: _scripts, dependencies: _deps, devDependencies: _dev, bin: _bin, allowScripts: _allow, ...manifest } = pkg;
   writeFileSync(path.join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
   // The stage holds only what ships; this keeps vsce from asking for an ignore list.

@@ -158,6 +158,20 @@ test('the same requirement embedded in Swift is tested with marks mapped through
   assert.equal(editor.document.getText(ident!.range), 'identifier \\"com.example.app\\"');
 });
 
+test('"Generate XPC validation code" for the Swift literal under the cursor opens Objective-C with the escaped requirement', async () => {
+  const editor = await open('xpc-helper/HelperListener.swift');
+  const offset = editor.document.getText().indexOf('anchor apple generic and certificate');
+  editor.selection = new vscode.Selection(editor.document.positionAt(offset), editor.document.positionAt(offset));
+  for (const [language, id, decl] of [['objc', 'objective-c', 'static NSString *const kClientRequirement = @"'], ['swift', 'swift', 'let clientRequirement = "']] as const) {
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument | undefined>('csrl.generateXpcCode', { uri: editor.document.uri.toString(), language, api: 'audit-token' });
+    assert.ok(doc, 'a document');
+    assert.equal(doc.languageId, id);
+    assert.equal(doc.isUntitled, true);
+    assert.ok(doc.getText().includes(decl + 'identifier \\"com.example.app\\" and anchor apple generic and certificate leaf[subject.OU] = \\"ABCDE12345\\""'), doc.getText().slice(0, 800));
+    assert.ok(doc.getText().includes('SecCodeCheckValidityWithErrors'));
+  }
+});
+
 test('a compiled requirement opens as read-only text through csrl/decompile', async () => {
   const editor = await open('developer-id.csreq');
   const dest = path.join(scratch, 'developer-id.bin');
