@@ -17,7 +17,10 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   if (!transport) throw new UsageError('choose a transport: --stdio');
   const unknown = args.filter((a) => a !== transport && !a.startsWith('--clientProcessId'));
   if (unknown.length > 0) throw new UsageError(`unknown option ${unknown[0]}`);
-  const { createConnection, ProposedFeatures } = await import('vscode-languageserver/node.js');
+  type Lsp = typeof import('vscode-languageserver/node.js');
+  const imported = (await import('vscode-languageserver/node.js')) as Lsp & { default?: Lsp };
+  // A CommonJS package imported from an ESM bundle arrives under `default`; from plain Node, as named exports.
+  const { createConnection, ProposedFeatures } = imported.ProposedFeatures ? imported : imported.default!;
   const { startServer } = await import('../../server/server.js');
   const connection = transport === '--stdio'
     ? createConnection(ProposedFeatures.all, process.stdin, process.stdout)
