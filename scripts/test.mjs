@@ -2,6 +2,7 @@
 // Runs every compiled `*.test.js` under out/test with Node's test runner.
 // Node 20 takes no globs, and given a folder it would also run every helper
 // module under test/ as if it were a test file, so the list is made here.
+// A hung test fails after 15 minutes instead of holding CI until its limit.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
@@ -26,5 +27,5 @@ if (files.length === 0) {
   console.error('no test files found under out/test (run `npm run build` first)');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--test', ...files.map((f) => path.relative(root, f))], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--test', '--test-timeout=900000', ...files.map((f) => path.relative(root, f))], { cwd: root, stdio: 'inherit' });
 process.exit(r.status ?? 1);
