@@ -23,6 +23,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { lintPaths } from '../cli/lint/lint.js';
+import { median, rng } from './stats.js';
 
 const exec = promisify(execFile);
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -30,21 +31,7 @@ const FILES = 10_000;
 const FOLDERS = 100;
 const PATTERN = 'SecRequirementCreateWithString|setCodeSigningRequirement|SMAuthorizedClients';
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
-/** Deterministic pseudo-random numbers, so every run builds the same tree. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x100000000;
-  };
-}
 
 const FILLER: Record<string, (n: number) => string> = {
   swift: (n) => `import Foundation\n\nstruct Model${n}: Codable {\n    var id: Int\n    var name: String\n    var tags: [String] = []\n}\n\nfinal class Service${n} {\n    private var cache: [Int: Model${n}] = [:]\n    func load(_ id: Int) -> Model${n}? {\n        if let hit = cache[id] { return hit }\n        let m = Model${n}(id: id, name: "item \\(id)")\n        cache[id] = m\n        return m\n    }\n}\n`,

@@ -23,14 +23,11 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { readCode } from '../validator/read.js';
 import { fixture } from '../test/support/fixtures.js';
+import { median } from './stats.js';
 
 const run = promisify(execFile);
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 async function timeIt(runs: number, fn: () => Promise<unknown>): Promise<{ median: number; min: number }> {
   const times: number[] = [];
