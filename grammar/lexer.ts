@@ -515,15 +515,8 @@ export function classifyWord(word: string, context: 'value' | 'match'): WordProb
 
 // ------------------------------------------------------------ lex()
 
-export interface LexDiagnostic {
-  code: DiagnosticCode;
-  severity?: 'warning';
-  inWord?: boolean;
-  start: number;
-  end: number;
-  message: string;
-  appleOffset: number;
-  appleMessage: string;
+/** A lexical error as lex() reports it: the token's error, plus a fix where one is obvious. */
+export interface LexDiagnostic extends TokenLexError {
   fix?: { title: string; start: number; end: number; newText: string };
 }
 
