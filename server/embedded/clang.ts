@@ -5,7 +5,7 @@
  * character literals. Linear in the input.
  */
 import { PieceList } from './mapping.js';
-import { codePointText, isDigit, isHex, isIdentPart, isIdentStart, scanNumber, TWO_CHAR_PUNCT, type HostToken } from './tokens.js';
+import { codePointText, isDigit, isHex, isIdentPart, isIdentStart, pushNumberOrPunct, type HostToken } from './tokens.js';
 
 const STRING_PREFIXES = new Set(['L', 'u', 'U', 'u8']);
 const RAW_PREFIXES = new Set(['R', 'LR', 'uR', 'UR', 'u8R']);
@@ -104,18 +104,8 @@ export function lexC(src: string): HostToken[] {
       nl = false;
       continue;
     }
-    if (isDigit(c) || (c === 46 && isDigit(src.charCodeAt(i + 1)))) {
-      const len = scanNumber(src, i);
-      tokens.push({ kind: 'number', start, end: i + len, value: src.slice(i, i + len), nl });
-      nl = false;
-      i += len;
-      continue;
-    }
-    const two = src.slice(i, i + 2);
-    const len = TWO_CHAR_PUNCT.has(two) ? 2 : 1;
-    tokens.push({ kind: 'punct', start, end: i + len, value: src.slice(i, i + len), nl });
+    i = pushNumberOrPunct(src, i, isDigit(c) || (c === 46 && isDigit(src.charCodeAt(i + 1))), nl, tokens);
     nl = false;
-    i += len;
   }
   return tokens;
 }

@@ -5,7 +5,7 @@
  * and comments skipped (block comments nest). Linear in the input.
  */
 import { PieceList } from './mapping.js';
-import { codePointText, isDigit, isHex, isIdentPart, isIdentStart, scanNumber, TWO_CHAR_PUNCT, type HostToken } from './tokens.js';
+import { codePointText, isDigit, isHex, isIdentPart, isIdentStart, pushNumberOrPunct, type HostToken } from './tokens.js';
 
 /** Beyond this nesting of interpolations inside strings, inner strings are not told apart (input is hostile). */
 const MAX_INTERPOLATION_DEPTH = 32;
@@ -79,18 +79,8 @@ export function lexSwift(src: string): HostToken[] {
         continue;
       }
     }
-    if (isDigit(c)) {
-      const len = scanNumber(src, i);
-      tokens.push({ kind: 'number', start, end: i + len, value: src.slice(i, i + len), nl });
-      nl = false;
-      i += len;
-      continue;
-    }
-    const two = src.slice(i, i + 2);
-    const len = TWO_CHAR_PUNCT.has(two) ? 2 : 1;
-    tokens.push({ kind: 'punct', start, end: i + len, value: src.slice(i, i + len), nl });
+    i = pushNumberOrPunct(src, i, isDigit(c), nl, tokens);
     nl = false;
-    i += len;
   }
   return tokens;
 }

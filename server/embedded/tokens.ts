@@ -73,3 +73,10 @@ export function scanNumber(src: string, i: number): number {
   }
   return j - i;
 }
+
+/** Pushes the number (when `number`) or punctuation token at `i`; returns the offset after it. */
+export function pushNumberOrPunct(src: string, i: number, number: boolean, nl: boolean, tokens: HostToken[]): number {
+  const len = number ? scanNumber(src, i) : TWO_CHAR_PUNCT.has(src.slice(i, i + 2)) ? 2 : 1;
+  tokens.push({ kind: number ? 'number' : 'punct', start: i, end: i + len, value: src.slice(i, i + len), nl });
+  return i + len;
+}
