@@ -271,6 +271,19 @@ Value SigningInformation(SecStaticCodeRef code, bool dynamic) {
   return v;
 }
 
+// A check starts by compiling the requirement with Apple's compiler; when it
+// rejects the text, the result says so and nothing is checked.
+bool CompileInto(Value& v, const std::string& requirement, CFRef<SecRequirementRef>& req) {
+  Value failure;
+  if (!CompileRequirement(requirement, req, failure)) {
+    v.set("satisfied", Value::Bool(false));
+    v.set("requirementError", std::move(failure));
+    return false;
+  }
+  v.set("requirement", RequirementText(req.get()));
+  return true;
+}
+
 }  // namespace
 
 const char* SecurityBackendName() { return "security-framework"; }
@@ -302,13 +315,7 @@ Outcome CheckPath(const std::string& path, const std::string& requirement) {
   v.set("path", Value::String(path));
   v.set("flags", Value::String("kSecCSCheckAllArchitectures | kSecCSStrictValidate"));
   CFRef<SecRequirementRef> req;
-  Value failure;
-  if (!CompileRequirement(requirement, req, failure)) {
-    v.set("satisfied", Value::Bool(false));
-    v.set("requirementError", std::move(failure));
-    return Outcome::Ok(std::move(v));
-  }
-  v.set("requirement", RequirementText(req.get()));
+  if (!CompileInto(v, requirement, req)) return Outcome::Ok(std::move(v));
   CFRef<CFURLRef> url(mac::CreateFileURL(path));
   CFRef<SecStaticCodeRef> code;
   OSStatus status = url ? SecStaticCodeCreateWithPath(url.get(), kSecCSDefaultFlags, code.out()) : errSecParam;
@@ -340,13 +347,7 @@ Outcome CheckProcess(const ProcessTarget& target, const std::string& requirement
   v.set("identity", mac::IdentityToValue(before));
   v.set("note", Value::String(kPointInTimeNote));
   CFRef<SecRequirementRef> req;
-  Value failure;
-  if (!CompileRequirement(requirement, req, failure)) {
-    v.set("satisfied", Value::Bool(false));
-    v.set("requirementError", std::move(failure));
-    return Outcome::Ok(std::move(v));
-  }
-  v.set("requirement", RequirementText(req.get()));
+  if (!CompileInto(v, requirement, req)) return Outcome::Ok(std::move(v));
 
   CFRef<SecCodeRef> code;
   bool usedAuditToken = false;
