@@ -21,10 +21,12 @@ import { designatedRequirement } from '../validator/designated.js';
 import { CodeReadError, readCode } from '../validator/read.js';
 import { extractRequirements, type EmbeddedRequirement } from '../server/embedded/extract.js';
 import { loadNative, type ProcessInfo } from '../native/index.js';
+import { processRows, signingCell, type PsRow } from '../native/process-rows.js';
+import { appleSideOf, appleSideOfError, whyAppleUnavailable, withComparison, type AppleSide, type CompareOptions } from '../native/apple-verdict.js';
 
-export type { CheckResult, EmbeddedRequirement, ProcessInfo, Requirement, RequirementDocument };
+export type { AppleSide, CheckResult, CompareOptions, EmbeddedRequirement, ProcessInfo, PsRow, Requirement, RequirementDocument };
 export { validatorStatus, type ValidatorStatus } from './native-entry.js';
-export { extractRequirements, parse, printCanonical, renderText };
+export { extractRequirements, parse, printCanonical, renderText, signingCell };
 
 /** A failure a person can act on (bad path, unsigned code, requirement with errors). */
 export class UserError extends Error {
@@ -114,20 +116,38 @@ export function decompileBytes(bytes: Uint8Array): string {
   return (doc.kind === 'set' ? '# csrl: set\n' : '') + (text.endsWith('\n') ? text : text + '\n');
 }
 
-export async function listProcesses(): Promise<ProcessInfo[]> {
-  return loadNative().listProcesses();
+/** Processes as `csrl ps` shows them (user names; with `signing`, Security.framework's summary on macOS). */
+export async function listProcesses(options: { signing?: boolean } = {}): Promise<PsRow[]> {
+  return processRows(loadNative(), options);
+}
+
+/** Whether signing summaries of processes can be had (Security.framework through the addon). */
+export function processSigningAvailable(): boolean {
+  const native = loadNative();
+  return native.available && native.backend === 'security-framework';
 }
 
 export async function executableOf(pid: number): Promise<string> {
   return loadNative().executablePath(pid);
 }
 
-/** Apple's own verdict (Security.framework through the native addon), on macOS only; undefined elsewhere. */
-export async function appleVerdict(target: { pid: number } | { path: string }, requirementText: string): Promise<string | undefined> {
+/** Apple's answer beside ours: its side (compared with ours), or why it was not asked. */
+export type AppleAnswer = { side: AppleSide } | { notAsked: string };
+
+/**
+ * Asks Apple (Security.framework through the native addon, macOS only) about
+ * the same code and requirement, and compares its verdict with ours. Never
+ * throws: a failed check is a side without a verdict, saying why.
+ */
+export async function askApple(target: { pid: number } | { path: string }, requirementText: string, ours: CheckResult['verdict'], options: CompareOptions = {}): Promise<AppleAnswer> {
   const native = loadNative();
-  if (!native.available || native.backend !== 'security-framework') return undefined;
-  const check = 'pid' in target ? await native.checkProcess(target.pid, requirementText) : await native.checkPath(target.path, requirementText);
-  if (!check.supported) return undefined;
-  if (check.requirementError) return `requirement rejected: ${check.requirementError.message}`;
-  return check.satisfied ? 'satisfied' : `not satisfied (${check.result?.name || check.result?.status}: ${check.result?.message ?? ''})`;
+  const why = whyAppleUnavailable(native);
+  if (why) return { notAsked: why };
+  let side: AppleSide;
+  try {
+    side = appleSideOf('pid' in target ? await native.checkProcess(target.pid, requirementText) : await native.checkPath(target.path, requirementText));
+  } catch (err) {
+    side = appleSideOfError(err);
+  }
+  return { side: withComparison(ours, side, options) };
 }

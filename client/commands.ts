@@ -6,6 +6,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckResult } from '../cli/commands/check.js';
+import type { PsRow } from '../native/process-rows.js';
+import { appleShort, disagreementLine } from '../native/apple-verdict.js';
 import { checkModule } from './lazy.js';
 import { RequirementError, requirementAt } from './requirement.js';
 import { buildShown, type ResultDecorations, type ShownResult } from './results.js';
@@ -24,6 +26,9 @@ export interface TargetArgs {
 }
 
 export class Commands {
+  /** Told once per session that the requested Security.framework is unavailable. */
+  private toldAppleUnavailable = false;
+
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly output: vscode.OutputChannel,
@@ -75,15 +80,26 @@ export class Commands {
     return { doc: editor.document, cursor: editor.document.offsetAt(editor.selection.active) };
   }
 
-  /** A file or folder (.app bundles included): recent targets and csrl.defaultTargets first, then the file dialog. */
-  async pickTarget(title: string): Promise<string | undefined> {
+  /**
+   * A file or folder (.app bundles included): recent targets and csrl.defaultTargets first, then the file dialog.
+   * With `orProcess`, a running process may be chosen instead; its executable on disk is the target.
+   */
+  async pickTarget(title: string, orProcess = false): Promise<string | undefined> {
     const recent = this.context.workspaceState.get<string[]>('csrl.recentTargets', []);
     const defaults = vscode.workspace.getConfiguration('csrl').get<string[]>('defaultTargets', []);
     const known = [...new Set([...recent, ...defaults])];
-    if (known.length > 0) {
+    if (known.length > 0 || orProcess) {
       const browse = '$(folder-opened) Browse…';
-      const pick = await vscode.window.showQuickPick<vscode.QuickPickItem>([{ label: browse }, ...known.map((p) => ({ label: path.basename(p), description: p }))], { title, placeHolder: 'An app bundle, a Mach-O binary or a framework' });
+      const running = '$(pulse) Running process…';
+      const pick = await vscode.window.showQuickPick<vscode.QuickPickItem>(
+        [{ label: browse }, ...(orProcess ? [{ label: running, description: 'the executable of a process' }] : []), ...known.map((p) => ({ label: path.basename(p), description: p }))],
+        { title, placeHolder: orProcess ? 'An app bundle, a Mach-O binary, a framework or a running process' : 'An app bundle, a Mach-O binary or a framework' },
+      );
       if (!pick) return undefined;
+      if (pick.label === running) {
+        const pid = await this.pickProcess(title);
+        return pid === undefined ? undefined : this.executableOfProcess(pid);
+      }
       if (pick.label !== browse) return pick.description;
     }
     const last = recent[0];
@@ -137,12 +153,7 @@ export class Commands {
       const req = requirementAt(doc, cursor, args.requirement, args.entry);
       const pid = args.pid ?? (await this.pickProcess());
       if (pid === undefined) return undefined;
-      let exe: string;
-      try {
-        exe = await checkModule().executableOf(pid);
-      } catch (err) {
-        throw new RequirementError(`Cannot find the executable of process ${pid}: ${(err as Error).message}`);
-      }
+      const exe = await this.executableOfProcess(pid);
       this.log(`process ${pid} runs ${exe}; checking the code on disk`);
       try {
         return await this.runCheck(doc, req, exe, pid);
@@ -151,6 +162,21 @@ export class Commands {
         throw err;
       }
     });
+  }
+
+  private async executableOfProcess(pid: number): Promise<string> {
+    try {
+      return await checkModule().executableOf(pid);
+    } catch (err) {
+      throw new RequirementError(`Cannot find the executable of process ${pid}: ${(err as Error).message}`);
+    }
+  }
+
+  /** The target of a command that reads one: a given path, a given process's executable, or the picker's choice. */
+  private async targetOf(args: TargetArgs, title: string): Promise<string | undefined> {
+    if (args.path) return args.path;
+    if (args.pid !== undefined) return this.executableOfProcess(args.pid);
+    return this.pickTarget(title, true);
   }
 
   private async runCheck(doc: vscode.TextDocument, req: ReturnType<typeof requirementAt>, target: string, pid: number | undefined): Promise<ShownResult> {
@@ -180,27 +206,55 @@ export class Commands {
     this.log(`tested ${req.label} of ${doc.uri.fsPath || doc.uri.toString()} against ${target}${pid ? ` (pid ${pid})` : ''} in ${Date.now() - t0} ms: ${result.verdict}\n${m.renderText(result)}`);
     const shown = buildShown(doc, req, target, result);
     if (pid !== undefined) shown.summary = shown.summary.replace(name, `${name} (pid ${pid})`);
-    if (vscode.workspace.getConfiguration('csrl').get<string>('validator', 'auto') !== 'portable') {
-      try {
-        const apple = await m.appleVerdict(pid !== undefined ? { pid } : { path: target }, m.printCanonical(req.requirement));
-        if (apple) shown.apple = apple;
-      } catch (err) {
-        this.log(`Apple's check failed: ${(err as Error).message}`);
-      }
-    }
+    await this.addApple(shown, m, pid !== undefined ? { pid } : { path: target }, req.requirement, !settings.verifyPages);
     this.decorations.show(shown);
     void vscode.commands.executeCommand('csrl.results.focus').then(undefined, () => undefined);
+    const disagreement = shown.appleSide?.disagreement;
+    if (disagreement) {
+      // Loud: one of the two validators is wrong about this code.
+      void vscode.window.showWarningMessage(`csrl and Apple disagree about ${name}: ${disagreement}. This is a bug in csrl or in Apple's check; do not rely on either verdict.`, 'Show Log').then((c) => {
+        if (c) this.output.show(true);
+      });
+      return shown;
+    }
     const msg = `${shown.summary}${shown.apple ? ` · Apple: ${shown.apple}` : ''}`;
     if (result.verdict === 'satisfied') void vscode.window.showInformationMessage(msg);
     else void vscode.window.showWarningMessage(msg);
     return shown;
   }
 
+  /**
+   * Apple's verdict beside ours (macOS, Security.framework), unless the
+   * settings ask for the portable checker only. Where Apple cannot be asked,
+   * the result says why only when Security.framework was asked for explicitly
+   * (and a message says so once), so nobody elsewhere is told about a missing Mac.
+   */
+  private async addApple(shown: ShownResult, m: ReturnType<typeof checkModule>, target: { pid: number } | { path: string }, requirement: ReturnType<typeof requirementAt>['requirement'], pagesSkipped: boolean): Promise<void> {
+    const pref = vscode.workspace.getConfiguration('csrl').get<string>('validator', 'auto');
+    if (pref === 'portable') return;
+    const answer = await m.askApple(target, m.printCanonical(requirement), shown.result.verdict, { pagesSkipped });
+    if ('notAsked' in answer) {
+      if (pref !== 'security-framework') return;
+      shown.appleNotAsked = answer.notAsked;
+      this.log(`Apple's verdict not asked: ${answer.notAsked}`);
+      if (!this.toldAppleUnavailable) {
+        this.toldAppleUnavailable = true;
+        void vscode.window.showInformationMessage(`csrl.validator asks for Security.framework, but it cannot be used: ${answer.notAsked}. Results come from the portable checker only.`);
+      }
+      return;
+    }
+    const side = answer.side;
+    shown.appleSide = side;
+    shown.apple = side.disagreement ? `⚠ disagrees with csrl: ${appleShort(side)}` : appleShort(side);
+    this.log(`Apple (Security.framework): ${appleShort(side)}${side.comparison ? ` — ${side.comparison.sentence}` : ''}`);
+    if (side.disagreement) this.log(disagreementLine(side.disagreement));
+  }
+
   /** A searchable list of processes (name, PID, user, executable), or a typed PID. */
-  async pickProcess(): Promise<number | undefined> {
+  async pickProcess(title = 'Test requirement against running process'): Promise<number | undefined> {
     const m = checkModule();
     const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { pid?: number }>();
-    qp.title = 'Test requirement against running process';
+    qp.title = title;
     qp.placeholder = 'Type to filter by name, PID or path, or type a PID';
     qp.matchOnDescription = true;
     qp.matchOnDetail = true;
@@ -208,10 +262,24 @@ export class Commands {
     let items: (vscode.QuickPickItem & { pid?: number })[] = [];
     const typed = (value: string) => (/^\d+$/.test(value.trim()) ? [{ label: `$(terminal) PID ${value.trim()}`, description: 'use this process id', pid: Number(value.trim()), alwaysShow: true }] : []);
     qp.onDidChangeValue((v) => (qp.items = [...typed(v), ...items]));
+    const show = (rows: PsRow[]) => {
+      items = rows.map((p) => ({
+        label: p.name,
+        description: `${p.pid}  ${p.user}${p.signing ? `  ${m.signingCell(p.signing)}` : ''}`,
+        detail: p.executablePath ?? '(executable path not readable)',
+        pid: p.pid,
+      }));
+      qp.items = [...typed(qp.value), ...items];
+    };
     m.listProcesses().then(
-      (list) => {
-        items = list.map((p) => ({ label: p.name, description: `${p.pid}  uid ${p.uid}`, detail: p.executablePath ?? '(executable path not readable)', pid: p.pid }));
-        qp.items = [...typed(qp.value), ...items];
+      async (rows) => {
+        show(rows);
+        // Signing summaries take a Security.framework call per process: the plain list comes first.
+        if (m.processSigningAvailable()) {
+          qp.busy = true;
+          qp.placeholder = 'Type to filter by name, PID, user, signing identifier or path, or type a PID';
+          show(await m.listProcesses({ signing: true }).catch(() => rows));
+        }
         qp.busy = false;
       },
       (err: Error) => {
@@ -241,7 +309,7 @@ export class Commands {
   async showSigningInfo(args: TargetArgs = {}): Promise<string | undefined> {
     return this.guarded('Show signing information', async () => {
       this.requireTrust('reading signing information');
-      const target = args.path ?? (await this.pickTarget('Show signing information of'));
+      const target = await this.targetOf(args, 'Show signing information of');
       if (!target) return undefined;
       await this.remember(target);
       const info = await checkModule().signingInformation(target);
@@ -257,7 +325,7 @@ export class Commands {
       this.requireTrust('reading a designated requirement');
       const editor = vscode.window.activeTextEditor;
       if (!editor) throw new RequirementError('Open the file to insert the requirement into first.');
-      const target = args.path ?? (await this.pickTarget('Insert designated requirement of'));
+      const target = await this.targetOf(args, 'Insert designated requirement of');
       if (!target) return undefined;
       await this.remember(target);
       const drs = await checkModule().designatedOf(target);

@@ -21,7 +21,7 @@ export interface CsrlApi {
   lastResult(uri: vscode.Uri): ShownResult | undefined;
   validator(): { name: string; why: string } | undefined;
   /** The processes the "running process" picker offers (native addon). */
-  processes(): Promise<{ pid: number; name: string; executablePath?: string }[]>;
+  processes(): Promise<{ pid: number; name: string; user: string; executablePath?: string }[]>;
 }
 
 let handle: ServerHandle | undefined;

@@ -11,6 +11,7 @@ import type { CheckResult, SliceResult } from '../cli/commands/check.js';
 import type { EvalNode, Verdict } from '../validator/evaluate/evaluate.js';
 import type { TargetRequirement } from './requirement.js';
 import { flatChildren } from '../validator/evaluate/tree.js';
+import { appleRows, type AppleRow, type AppleSide } from '../native/apple-verdict.js';
 
 export const MARK: Record<Verdict, string> = { true: '✔', false: '✘', undetermined: '?' };
 const WORD = { satisfied: 'satisfied', unsatisfied: 'not satisfied', undetermined: 'undetermined', invalid: 'cannot be checked' } as const;
@@ -24,8 +25,16 @@ export interface ShownResult {
   clauses: ClauseMark[];
   summary: string;
   anchor: vscode.Position;
-  /** Apple's verdict (macOS with the native addon), shown beside ours. */
+  /**
+   * Apple's verdict in short (macOS with the native addon), shown beside ours
+   * in the results view and the code lens; starts with "⚠ disagrees with csrl"
+   * when the two contradict each other.
+   */
   apple?: string;
+  /** Apple's side in full: its verdict, Apple's statuses, and the comparison with ours. */
+  appleSide?: AppleSide;
+  /** Why Apple was not asked; set only when csrl.validator explicitly asks for Security.framework. */
+  appleNotAsked?: string;
   /** Document range of any node of the evaluation tree. */
   rangeOf: (n: EvalNode) => vscode.Range;
 }
@@ -174,6 +183,9 @@ function escapeMd(s: string): string {
 
 type Node =
   | { kind: 'run'; r: ShownResult }
+  | { kind: 'apple'; r: ShownResult; row: AppleRow; a: AppleSide }
+  | { kind: 'disagreement'; r: ShownResult; sentence: string }
+  | { kind: 'ours'; r: ShownResult }
   | { kind: 'slice'; r: ShownResult; s: SliceResult }
   | { kind: 'eval'; r: ShownResult; s: SliceResult; n: EvalNode }
   | { kind: 'group'; label: string; items: { severity: string; message: string; code: string }[] }
@@ -191,8 +203,13 @@ export class ResultsTree implements vscode.TreeDataProvider<Node> {
   getChildren(node?: Node): Node[] {
     if (!node) return this.decorations.all().map((r) => ({ kind: 'run', r }));
     switch (node.kind) {
-      case 'run':
-        return node.r.result.slices.map((s) => ({ kind: 'slice', r: node.r, s }));
+      case 'run': {
+        // Apple's verdict first, beside ours; a contradiction above everything.
+        const a = node.r.appleSide;
+        const apple: Node[] = a ? [{ kind: 'ours', r: node.r }, ...appleRows(a).map((row): Node => ({ kind: 'apple', r: node.r, row, a }))] : [];
+        if (a?.disagreement) apple.unshift({ kind: 'disagreement', r: node.r, sentence: a.disagreement });
+        return [...apple, ...node.r.result.slices.map((s): Node => ({ kind: 'slice', r: node.r, s }))];
+      }
       case 'slice': {
         const out: Node[] = [];
         if (node.s.tree) out.push({ kind: 'eval', r: node.r, s: node.s, n: node.s.tree });
@@ -216,8 +233,34 @@ export class ResultsTree implements vscode.TreeDataProvider<Node> {
       case 'run': {
         const item = new vscode.TreeItem(`${node.r.summary.split(':')[0]} — ${node.r.label}`, expanded);
         item.description = `${WORD[node.r.result.verdict]}${node.r.apple ? ` · Apple: ${node.r.apple}` : ''}`;
-        item.tooltip = `${node.r.target}\n${node.r.summary}`;
+        const notAsked = node.r.appleNotAsked ? `\nApple's verdict (Security.framework) was not asked: ${node.r.appleNotAsked}` : '';
+        item.tooltip = `${node.r.target}\n${node.r.summary}${notAsked}`;
+        if (node.r.appleSide?.disagreement) item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
         item.contextValue = 'csrl.run';
+        return item;
+      }
+      case 'disagreement': {
+        const item = new vscode.TreeItem(`⚠ csrl and Apple disagree`, vscode.TreeItemCollapsibleState.None);
+        item.description = node.sentence;
+        item.tooltip = `csrl and Apple disagree: ${node.sentence}.\nThis is a bug in csrl or in Apple's check; do not rely on either verdict.`;
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+        return item;
+      }
+      case 'ours': {
+        const v = node.r.result.verdict;
+        const item = new vscode.TreeItem(`csrl (portable checker): ${WORD[v]}`, vscode.TreeItemCollapsibleState.None);
+        item.tooltip = `${node.r.summary}\n(the architectures below explain it clause by clause)`;
+        item.iconPath = new vscode.ThemeIcon(v === 'satisfied' ? 'pass' : v === 'undetermined' ? 'question' : 'error');
+        return item;
+      }
+      case 'apple': {
+        const item = new vscode.TreeItem(node.row.text, vscode.TreeItemCollapsibleState.None);
+        const c = node.a.comparison;
+        item.tooltip = `${node.row.text}${c ? `\n${c.outcome === 'disagree' ? 'csrl and Apple disagree: ' : c.outcome === 'not-comparable' ? 'Not compared: ' : ''}${c.sentence}` : ''}`;
+        const v = node.row.verdict;
+        const icon = v === 'satisfied' ? 'pass' : v === 'not-satisfied' ? 'error' : v === 'requirement-rejected' ? 'warning' : 'question';
+        item.iconPath = new vscode.ThemeIcon(icon);
+        item.contextValue = 'csrl.apple';
         return item;
       }
       case 'slice': {

@@ -9,7 +9,8 @@ import { evaluate, type EvalNode, type Verdict } from '../../validator/evaluate/
 import { postureReport, type PostureItem } from '../../validator/posture.js';
 import type { Problem } from '../../validator/problems.js';
 import { CodeReadError, readCode, type CodeReport, type ReadOptions } from '../../validator/read.js';
-import { ProcessChangedError, ProcessNotFoundError, type AppleCheck, type AppleStatus } from '../../native/index.js';
+import { loadNative, ProcessChangedError, ProcessNotFoundError, type NativeValidator } from '../../native/index.js';
+import { appleLines, appleSideOf, appleSideOfError, disagreementLine, notChecked, whyAppleUnavailable, withComparison, type AppleSide, type CompareOptions } from '../../native/apple-verdict.js';
 import { parseArgs } from '../args.js';
 import { formatDiagnostic } from '../diagnostic-format.js';
 import { MAX_INPUT_BYTES } from '../input.js';
@@ -30,17 +31,20 @@ slice passes.
   -r, --requirement FILE   read the requirement from FILE (text, or a 0xfade0c00 blob); - for stdin
   --pid PID                check the executable file that process PID runs (via the
                            native addon): a point-in-time static check of the file
-                           on disk, labelled so. On macOS Apple's own verdict
-                           (Security.framework) is shown beside ours; if they
-                           disagree the exit status is 3
+                           on disk, labelled so
   --json                   print the result as JSON (schema: docs/check-json.md)
   --at WHEN                when certificates must be valid: signing-time (default:
                            the secure timestamp, else the CMS signing time), now, or
                            an ISO-8601 date such as 2024-01-31T12:00:00Z
-  --no-verify-pages        check the signature only, not every code page (faster)
+  --no-verify-pages        check the signature only, not every code page or sealed bundle resource (faster)
   --arch ARCH              check only this slice (x86_64, arm64, arm64e, i386, ...)
 
 Marks: ✔ holds, ✘ does not hold, ? cannot be decided off the Mac (the reason is given).
+
+On macOS, Apple's own verdict (Security.framework, through the native addon)
+is shown beside ours, for PATH and for --pid; if csrl and Apple contradict each
+other, that is printed loudly and the exit status is 3. Elsewhere only csrl's
+portable checker answers.
 
 Exit status:
   0  satisfied by every slice
@@ -49,8 +53,8 @@ Exit status:
      the kernel trust cache, the legacy list or a named requirement)
   3  cannot be checked: not Mach-O, unsigned slice, invalid signature, or the
      requirement text has errors; --pid: no such process, the process changed
-     during the check, the native addon is not available, or csrl and Apple
-     disagree
+     during the check, the native addon is not available; macOS: csrl and
+     Apple disagree
   64 usage error
 
 Examples:
@@ -63,7 +67,17 @@ export interface CheckDeps {
   readCode: (path: string, options: ReadOptions) => Promise<CodeReport>;
   /** For --pid; the real addon (loaded on first use) when absent. */
   native?: PidNative;
+  /**
+   * For PATH: who asks Apple beside ours. `run` passes the real addon on macOS
+   * only, so elsewhere a path check never loads (or mentions) it; absent means ours only.
+   */
+  pathNative?: () => PathNative;
 }
+
+/** The part of the native validator a PATH check needs to ask Apple. */
+export type PathNative = Pick<NativeValidator, 'available' | 'reason' | 'backend' | 'platform' | 'checkPath'>;
+
+export type { AppleSide };
 
 export type OverallVerdict = 'satisfied' | 'unsatisfied' | 'undetermined' | 'invalid';
 
@@ -86,26 +100,12 @@ export interface CheckResult {
   error?: { code: string; message: string };
   /** --pid: the process and the file that was checked. */
   target?: PidTarget | { kind: 'static-file-check'; pid: number };
-  /** --pid on macOS: Apple's verdict on the same process and requirement. */
+  /** macOS: Apple's verdict on the same code and requirement, compared with ours. */
   apple?: AppleSide;
 }
 
-/** Apple's verdict beside ours (macOS, --pid). */
-export interface AppleSide {
-  /** Apple's dynamic verdict on the live process; null when Apple did not check. */
-  satisfied: boolean | null;
-  result?: AppleStatus;
-  /** The same requirement against the code on disk: what our static check is compared with. */
-  staticResult?: AppleStatus;
-  requirementError?: AppleStatus;
-  /** Why Apple's verdict is missing. */
-  error?: string;
-  /** Set when csrl and Apple contradict each other: a bug in one of them. */
-  disagreement?: string;
-}
-
 export async function run(args: string[], io: CommandIO): Promise<number> {
-  return runCheck(args, io, { readCode });
+  return runCheck(args, io, { readCode, ...(process.platform === 'darwin' ? { pathNative: loadNative } : {}) });
 }
 
 export async function runCheck(args: string[], io: CommandIO, deps: CheckDeps): Promise<number> {
@@ -138,21 +138,61 @@ export async function runCheck(args: string[], io: CommandIO, deps: CheckDeps): 
   if (opts.values.arch !== undefined) readOptions.arch = opts.values.arch;
   if (pid !== undefined) return checkPid(pid, { ...loaded, requirement: loaded.requirement }, readOptions, at, json, io, deps);
 
+  const full = path.resolve(io.cwd, target);
+  const compare: CompareOptions = { someArchitectures: opts.values.arch !== undefined, pagesSkipped: opts.flags.noVerifyPages === true };
+  const pathNative = deps.pathNative?.();
+  // Apple checks while we read: both look at the same file.
+  const asking = pathNative ? askApplePath(pathNative, full, printCanonical(loaded.requirement)) : undefined;
   let report: CodeReport;
   try {
-    report = await deps.readCode(path.resolve(io.cwd, target), readOptions);
+    report = await deps.readCode(full, readOptions);
   } catch (err) {
     if (!(err instanceof CodeReadError)) throw err;
+    const apple = asking ? withComparison('invalid', await asking, compare) : undefined;
     const message = `${target}: cannot be checked: ${err.message}`;
-    if (json) io.stdout(toJson({ verdict: 'invalid', requirement: loaded.text, path: target, slices: [], error: { code: err.code, message: err.message } } satisfies CheckResult) + '\n');
-    else io.stderr(`csrl check: ${message}\n`);
+    if (json) io.stdout(toJson({ verdict: 'invalid', requirement: loaded.text, path: target, slices: [], error: { code: err.code, message: err.message }, ...(apple ? { apple } : {}) } satisfies CheckResult) + '\n');
+    else io.stderr(`csrl check: ${message}\n` + (apple ? renderApple(apple) : ''));
+    if (apple?.disagreement) io.stderr(`csrl check: DISAGREEMENT WITH APPLE for ${target}: ${apple.disagreement}\n`);
     return EXIT.cannotCheck;
   }
 
   const result = checkReport(report, loaded.requirement, loaded.text, target, at);
+  if (asking) result.apple = withComparison(result.verdict, await asking, compare);
   if (json) io.stdout(toJson(result) + '\n');
-  else io.stdout(renderText(result));
+  else io.stdout(renderText(result) + (result.apple ? renderApple(result.apple) : ''));
+  if (result.apple?.disagreement) {
+    io.stderr(`csrl check: DISAGREEMENT WITH APPLE for ${target}: ${result.apple.disagreement}\n`);
+    return EXIT.cannotCheck;
+  }
   return exitCode(result.verdict);
+}
+
+/** Apple's static check of the file (macOS); never throws: a failure is a missing verdict, with why. */
+async function askApplePath(native: PathNative, file: string, requirement: string): Promise<AppleSide> {
+  const why = whyAppleUnavailable(native);
+  if (why) return notChecked(why);
+  try {
+    return appleSideOf(await native.checkPath(file, requirement));
+  } catch (err) {
+    return appleSideOfError(err);
+  }
+}
+
+/** Apple's verdict on the process; the guard's own errors propagate so the whole result is discarded, anything else is shown as missing. */
+async function askAppleProcess(native: PidNative, pid: number, requirement: string): Promise<AppleSide> {
+  try {
+    return appleSideOf(await native.checkProcess(pid, requirement));
+  } catch (err) {
+    if (err instanceof ProcessChangedError || err instanceof ProcessNotFoundError) throw err;
+    return appleSideOfError(err);
+  }
+}
+
+function renderApple(a: AppleSide): string {
+  const out = appleLines(a);
+  if (a.comparison?.outcome === 'not-comparable' && a.verdict !== 'not-checked') out.push(`  not compared: ${a.comparison.sentence}`);
+  if (a.disagreement) out.push(disagreementLine(a.disagreement));
+  return out.join('\n') + '\n';
 }
 
 /**
@@ -175,7 +215,7 @@ async function checkPid(
   const checked = await checkPidFile(pid, native, async (exe) => {
     const [read, apple] = await Promise.all([
       readOutcome(deps.readCode(exe, readOptions)),
-      native.backend === 'security-framework' ? appleVerdict(native, pid, canonical) : undefined,
+      native.backend === 'security-framework' ? askAppleProcess(native, pid, canonical) : undefined,
     ]);
     return { read, apple };
   });
@@ -189,17 +229,15 @@ async function checkPid(
   if ('error' in read) {
     const err = read.error;
     if (!(err instanceof CodeReadError)) throw err;
+    const compared = apple ? withComparison('invalid', apple) : undefined;
     const message = `${target.executablePath} (process ${pid}): cannot be checked: ${err.code === 'not-macho' ? 'not Mach-O: ' : ''}${err.message}`;
-    if (json) io.stdout(toJson({ verdict: 'invalid', requirement: loaded.text, path: target.executablePath, slices: [], error: { code: err.code, message: err.message }, target, ...(apple ? { apple } : {}) } satisfies CheckResult) + '\n');
-    else io.stderr(pidLabel(target) + `csrl check: ${message}\n`);
+    if (json) io.stdout(toJson({ verdict: 'invalid', requirement: loaded.text, path: target.executablePath, slices: [], error: { code: err.code, message: err.message }, target, ...(compared ? { apple: compared } : {}) } satisfies CheckResult) + '\n');
+    else io.stderr(pidLabel(target) + `csrl check: ${message}\n` + (compared ? renderApple(compared) : ''));
     return EXIT.cannotCheck;
   }
 
   const result: CheckResult = { ...checkReport(read.report, loaded.requirement, loaded.text, target.executablePath, at), target };
-  if (apple) {
-    const disagreement = compareWithApple(result.verdict, apple);
-    result.apple = disagreement ? { ...apple, disagreement } : apple;
-  }
+  if (apple) result.apple = withComparison(result.verdict, apple, { someArchitectures: readOptions.arch !== undefined, pagesSkipped: readOptions.verifyPages === false });
   if (json) io.stdout(toJson(result) + '\n');
   else io.stdout(pidLabel(target) + '\n' + renderText(result) + (result.apple ? renderApple(result.apple) : ''));
   if (result.apple?.disagreement) {
@@ -207,58 +245,6 @@ async function checkPid(
     return EXIT.cannotCheck;
   }
   return exitCode(result.verdict);
-}
-
-/** Apple's verdict; the guard's own errors propagate so the whole result is discarded, anything else is shown as missing. */
-async function appleVerdict(native: PidNative, pid: number, requirement: string): Promise<AppleSide> {
-  try {
-    const r = await native.checkProcess(pid, requirement);
-    if (!r.supported) return { satisfied: null, error: r.reason };
-    return appleSide(r);
-  } catch (err) {
-    if (err instanceof ProcessChangedError || err instanceof ProcessNotFoundError) throw err;
-    return { satisfied: null, error: err instanceof Error ? err.message : String(err) };
-  }
-}
-
-function appleSide(r: AppleCheck): AppleSide {
-  const side: AppleSide = { satisfied: r.requirementError ? null : r.satisfied };
-  if (r.result) side.result = r.result;
-  if (r.staticResult) side.staticResult = r.staticResult;
-  if (r.requirementError) side.requirementError = r.requirementError;
-  return side;
-}
-
-function statusText(s: AppleStatus | undefined): string {
-  if (!s) return 'no status';
-  return `${s.name || 'OSStatus'} ${s.status}${s.errorText ? `: ${s.errorText}` : s.message ? `: ${s.message}` : ''}`;
-}
-
-/**
- * Ours is a static check of the file, so it is compared with Apple's static
- * result when there is one (Apple's dynamic verdict may legitimately differ,
- * e.g. for a process whose file was replaced). `undetermined` contradicts
- * nothing: only Apple can decide those clauses.
- */
-export function compareWithApple(ours: OverallVerdict, apple: AppleSide): string | undefined {
-  if (apple.requirementError) return `csrl accepted the requirement but Apple's compiler rejected it (${statusText(apple.requirementError)})`;
-  if (apple.satisfied === null) return undefined;
-  const appleSays = apple.staticResult ? apple.staticResult.status === 0 : apple.satisfied;
-  const which = apple.staticResult ? 'static check of the file' : 'check of the process';
-  if (ours === 'satisfied' && !appleSays) return `csrl says satisfied, Apple's ${which} says not satisfied (${statusText(apple.staticResult ?? apple.result)})`;
-  if ((ours === 'unsatisfied' || ours === 'invalid') && appleSays) return `csrl says ${WORD[ours]}, Apple's ${which} says satisfied`;
-  return undefined;
-}
-
-function renderApple(a: AppleSide): string {
-  const out: string[] = [];
-  if (a.satisfied === null) out.push(`Apple (Security.framework): ${a.requirementError ? `requirement rejected (${statusText(a.requirementError)})` : `no verdict (${a.error ?? 'unknown reason'})`}`);
-  else {
-    out.push(`Apple (Security.framework), live process: ${a.satisfied ? 'satisfied' : 'not satisfied'} (${statusText(a.result)})`);
-    if (a.staticResult) out.push(`Apple (Security.framework), file on disk: ${a.staticResult.status === 0 ? 'satisfied' : 'not satisfied'} (${statusText(a.staticResult)})`);
-  }
-  if (a.disagreement) out.push(`!!! DISAGREEMENT: ${a.disagreement}. This is a bug in csrl or in Apple's check; do not rely on either verdict.`);
-  return out.join('\n') + '\n';
 }
 
 function parseAt(value: string | undefined): 'signing-time' | 'now' | Date {

@@ -11,6 +11,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CsrlApi } from '../../../client/extension.js';
@@ -203,12 +204,66 @@ test('the status bar names the portable checker here and why; the native addon l
   const self = list.find((p) => p.pid === process.pid);
   assert.ok(self, `the extension host (pid ${process.pid}) is in the process list of ${list.length}`);
   assert.equal(self.executablePath, process.execPath);
+  // The picker shows user names as `csrl ps` does.
+  assert.equal(self.user, os.userInfo().username);
 });
 
 test('an invalid target gives an actionable error, not a crash', async () => {
   await open('developer-id.csreq');
   const shown = await vscode.commands.executeCommand<ShownResult | undefined>('csrl.testAgainstBinary', { path: path.join(workspace, 'insecure.csreq') });
   assert.equal(shown, undefined);
+});
+
+test("Apple's verdict beside ours: with Security.framework (macOS) it agrees on the fixture; elsewhere there is no Apple side and the status says why", async () => {
+  const editor = await open('developer-id.csreq');
+  const v = api().validator();
+  assert.ok(v);
+  const shown = await vscode.commands.executeCommand<ShownResult | undefined>('csrl.testAgainstBinary', { uri: editor.document.uri.toString(), path: fixture });
+  assert.ok(shown, 'a result');
+  assert.equal(shown.result.verdict, 'unsatisfied');
+  if (v.name === 'Security.framework') {
+    // The real Security.framework (macOS, @vscode/test-electron): the requirement names another identifier and team.
+    assert.ok(shown.appleSide, 'an Apple side');
+    assert.equal(shown.appleSide.kind, 'path');
+    assert.equal(shown.appleSide.verdict, 'not-satisfied', JSON.stringify(shown.appleSide));
+    assert.equal(shown.appleSide.result?.name, 'errSecCSReqFailed');
+    assert.equal(shown.appleSide.comparison?.outcome, 'agree', shown.appleSide.comparison?.sentence);
+    assert.equal(shown.appleSide.disagreement, undefined);
+    assert.match(shown.apple ?? '', /^not satisfied \(errSecCSReqFailed -67050/);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+    assert.ok(lenses.some((l) => /✘ fails for sentry-cli.* · Apple: not satisfied \(errSecCSReqFailed/.test(l.command?.title ?? '')), 'Apple in the code lens');
+  } else {
+    assert.equal(v.name, 'portable checker');
+    assert.match(v.why, /Security\.framework exists only on macOS|native addon not loaded/);
+    assert.equal(shown.appleSide, undefined);
+    assert.equal(shown.apple, undefined);
+    // csrl.validator is "auto": nobody asked for Apple, so nothing is said about it.
+    assert.equal(shown.appleNotAsked, undefined);
+  }
+});
+
+test('csrl.validator "security-framework": Apple is asked where it exists; elsewhere the result says why it was not', async () => {
+  const cfg = vscode.workspace.getConfiguration('csrl');
+  await cfg.update('validator', 'security-framework', vscode.ConfigurationTarget.Global);
+  try {
+    const editor = await open('developer-id.csreq');
+    const v = await until('the validator status for the new setting', () => {
+      const s = api().validator();
+      return s && (s.name === 'Security.framework' || /requested but unavailable/.test(s.why)) ? s : undefined;
+    });
+    const shown = await vscode.commands.executeCommand<ShownResult | undefined>('csrl.testAgainstBinary', { uri: editor.document.uri.toString(), path: fixture });
+    assert.ok(shown);
+    if (v.name === 'Security.framework') {
+      assert.equal(shown.appleSide?.comparison?.outcome, 'agree');
+      assert.equal(shown.appleNotAsked, undefined);
+    } else {
+      assert.match(v.why, /^Security\.framework requested but unavailable: /);
+      assert.equal(shown.appleSide, undefined);
+      assert.match(shown.appleNotAsked ?? '', /Security\.framework exists only on macOS|native addon/);
+    }
+  } finally {
+    await cfg.update('validator', undefined, vscode.ConfigurationTarget.Global);
+  }
 });
 
 export async function run(): Promise<void> {
