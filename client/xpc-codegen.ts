@@ -65,6 +65,12 @@ export function swiftStringLiteral(text: string): string {
   return out + '"';
 }
 
+function utf8OctalEscapes(ch: string): string {
+  let out = '';
+  for (const byte of new TextEncoder().encode(ch)) out += '\\' + byte.toString(8).padStart(3, '0');
+  return out;
+}
+
 /**
  * A C `"…"` literal (prefix `@` for an Objective-C NSString) whose value is
  * the UTF-8 of `text`. Octal escapes take at most three digits, unlike `\x`,
@@ -83,8 +89,10 @@ export function cStringLiteral(text: string, prefix: '' | '@' = ''): string {
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
     else if (ch === '?' && prev === '?') out += '\\?';
-    else if (cp < 0x80 && INVISIBLE.test(ch)) out += '\\' + cp.toString(8).padStart(3, '0');
-    // Universal character names: C99 allows them in literals for anything outside the basic set.
+    // C forbids universal character names below U+00A0 (C11 6.4.3; clang: "universal
+    // character name refers to a control character"), so ASCII and C1 controls are
+    // written as the octal escapes of their UTF-8 bytes, which is the same string.
+    else if (cp < 0xa0 && INVISIBLE.test(ch)) out += utf8OctalEscapes(ch);
     else if (INVISIBLE.test(ch)) out += cp > 0xffff ? `\\U${cp.toString(16).toUpperCase().padStart(8, '0')}` : `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`;
     else out += ch;
     prev = ch;
@@ -223,8 +231,8 @@ func startListener(machServiceName: String) -> xpc_connection_t {
     xpc_connection_set_event_handler(listener) { peer in
         guard xpc_get_type(peer) == XPC_TYPE_CONNECTION else { return }
         // The system checks the requirement for every message of this peer; a
-        // failing client's messages never arrive (the handler gets
-        // XPC_ERROR_PEER_CODE_SIGNING_REQUIREMENT instead).
+        // failing client's messages are dropped without calling the handler
+        // (XPC_ERROR_PEER_CODE_SIGNING_REQUIREMENT only replaces a reply).
         guard xpc_connection_set_peer_code_signing_requirement(peer, clientRequirement) == 0 else {
             xpc_connection_cancel(peer)
             return
@@ -359,8 +367,8 @@ xpc_connection_t csrl_start_listener(const char *mach_service_name) {
     xpc_connection_set_event_handler(listener, ^(xpc_object_t peer) {
         if (xpc_get_type(peer) != XPC_TYPE_CONNECTION) return;
         // The system checks the requirement for every message of this peer; a
-        // failing client's messages never arrive (the handler gets
-        // XPC_ERROR_PEER_CODE_SIGNING_REQUIREMENT instead).
+        // failing client's messages are dropped without calling the handler
+        // (XPC_ERROR_PEER_CODE_SIGNING_REQUIREMENT only replaces a reply).
         if (xpc_connection_set_peer_code_signing_requirement(peer, kClientRequirement) != 0) {
             xpc_connection_cancel(peer);
             return;

@@ -1,0 +1,27 @@
+// Stub of <objc/objc.h> and <objc/NSObject.h>: the root class and the
+// NSObject protocol, with BOOL as the SDK defines it per architecture
+// (clang predefines __OBJC_BOOL_IS_BOOL for Apple targets).
+#pragma once
+#ifndef CSRL_XPC_STUBS
+#error "test/client/xpc-stubs is only for the Linux compile check of generated XPC code"
+#endif
+
+#include <stdbool.h>
+
+#if defined(__OBJC_BOOL_IS_BOOL) && __OBJC_BOOL_IS_BOOL
+typedef bool BOOL;
+#else
+typedef signed char BOOL;
+#endif
+#define YES __objc_yes
+#define NO __objc_no
+
+@protocol NSObject
+- (BOOL)isEqual:(id)object;
+@end
+
+__attribute__((objc_root_class))
+@interface NSObject <NSObject> {
+  Class isa;
+}
+@end
