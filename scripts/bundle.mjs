@@ -20,7 +20,7 @@
  * native addon built here; --out FILE to choose the name).
  */
 import * as esbuild from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -121,7 +121,26 @@ if (args.has('--print-contributes')) {
  */
 mkdirSync(path.join(repo, '.cache', 'bundle'), { recursive: true });
 const importMetaShim = path.join(repo, '.cache', 'bundle', 'import-meta-url.js');
-writeFileSync(importMetaShim, "export const importMetaUrl = require('node:url').pathToFileURL(__filename).href;\n");
+
+/**
+ * Bundles are rebuilt while tests and a running VS Code may be reading them:
+ * a file is replaced by a rename (never seen half-written) and only when its
+ * bytes change.
+ */
+function writeIfChanged(file, contents) {
+  const bytes = typeof contents === 'string' ? Buffer.from(contents) : contents;
+  try {
+    if (Buffer.compare(readFileSync(file), bytes) === 0) return;
+  } catch {
+    // not there yet
+  }
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, file);
+}
+
+writeIfChanged(importMetaShim, "export const importMetaUrl = require('node:url').pathToFileURL(__filename).href;\n");
 
 /** `.node` files stay outside the bundle (the loader requires them by path at run time). */
 const nativeExternal = {
@@ -200,7 +219,8 @@ if (args.has('--e2e')) {
 }
 
 const t0 = performance.now();
-const results = await Promise.all(builds.map((b) => esbuild.build({ ...b, metafile: true })));
+const results = await Promise.all(builds.map((b) => esbuild.build({ ...b, metafile: true, write: false })));
+for (const r of results) for (const o of r.outputFiles) writeIfChanged(o.path, o.contents);
 const sizes = results.map((r) => Object.entries(r.metafile.outputs).filter(([f]) => !f.endsWith('.map')).map(([f, o]) => `${path.relative(repo, f)} ${(o.bytes / 1024).toFixed(0)} KB`)).flat();
 process.stdout.write(`bundled in ${Math.round(performance.now() - t0)} ms: ${sizes.join(', ')}\n`);
 

@@ -5,7 +5,7 @@
  * for why this combination and its pitfalls.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -74,7 +74,8 @@ export async function launchBrowser(tools: string): Promise<Browser> {
   });
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.listen(0, '127.0.0.1', () => {
@@ -188,4 +189,58 @@ export function extensionHostLog(userData: string): string {
 
 function require_readdir(dir: string): string[] {
   return existsSync(dir) ? (createRequire(import.meta.url)('node:fs') as typeof import('node:fs')).readdirSync(dir) : [];
+}
+
+interface ProcInfo {
+  pid: number;
+  pgrp: number;
+}
+
+/** Live processes from /proc (zombies left out: where PID 1 does not reap orphans they linger but hold nothing). */
+function liveProcs(): ProcInfo[] {
+  const out: ProcInfo[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses.
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state !== 'Z') out.push({ pid: Number(name), pgrp: Number(pgrp) });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+/** PIDs of the live members of a process group. */
+export function liveGroupMembers(pgid: number): number[] {
+  return liveProcs()
+    .filter((p) => p.pgrp === pgid)
+    .map((p) => p.pid);
+}
+
+/** PIDs of live processes (other than this one) whose command line or environment contains `text`. */
+export function processesMentioning(text: string): number[] {
+  const found: number[] = [];
+  for (const { pid } of liveProcs()) {
+    if (pid === process.pid) continue;
+    for (const file of ['cmdline', 'environ']) {
+      try {
+        if (readFileSync(`/proc/${pid}/${file}`, 'latin1').includes(text)) {
+          found.push(pid);
+          break;
+        }
+      } catch {
+        // exited, or not ours to read
+      }
+    }
+  }
+  return found;
+}
+
+/** The cache folder of the test-only tools, as scripts/e2e-install.mjs computes it for this environment. */
+export async function toolsCacheRoot(): Promise<string> {
+  const mod = (await import(path.join(REPO, 'scripts', 'e2e-install.mjs'))) as { cacheRoot(): string };
+  return mod.cacheRoot();
 }

@@ -1,0 +1,193 @@
+/**
+ * The README's main-job command, `npm start` (scripts/e2e-open.mjs), end to end:
+ * it must open a real VS Code (code-server) with the extension on examples/,
+ * print a URL that works in Chromium as a person would use it, and on Ctrl+C
+ * leave no process and no run folder behind. Screenshots: test/artifacts/e2e-open/.
+ *
+ * The code-server run needs Chromium and the cached test-only VS Code (.ci/run
+ * installs both first); without them it fails and says what to install.
+ * CSRL_E2E=off skips it explicitly. The other tests need neither.
+ */
+import * as assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { ARTIFACTS, freePort, launchBrowser, liveGroupMembers, missingPrerequisites, processesMentioning, REPO, toolsCacheRoot, toolsDir } from './harness.js';
+
+const off = process.env['CSRL_E2E'] === 'off';
+const shots = path.join(ARTIFACTS, 'e2e-open');
+const script = path.join(REPO, 'scripts', 'e2e-open.mjs');
+
+interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** Runs e2e-open in its own process group, collecting its output. */
+function start(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; finished: Promise<Finished> } {
+  let output = '';
+  const child = spawn(process.execPath, [script, ...args], { cwd: REPO, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const finished = new Promise<Finished>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, output: () => output, finished };
+}
+
+async function waitFor<T>(what: string, ms: number, probe: () => T | undefined, finished: Promise<Finished>, output: () => string): Promise<T> {
+  let done: Finished | undefined;
+  void finished.then((f) => (done = f));
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (done) throw new Error(`e2e-open ended (${done.signal ?? `exit ${done.code}`}) before ${what}:\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`no ${what} within ${ms / 1000} s:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function isolatedEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_DATA_HOME: path.join(home, '.local', 'share'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    ...extra,
+  };
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+test('npm start on code-server: the printed URL opens examples/insecure.csreq with squiggles; Ctrl+C stops every process and removes the run folder', { skip: off ? 'CSRL_E2E=off is set' : false, timeout: 400_000 }, async (t) => {
+  const missing = await missingPrerequisites();
+  assert.deepEqual(missing, [], `The end-to-end tests need:\n  - ${missing.join('\n  - ')}\n(or set CSRL_E2E=off to skip them explicitly)`);
+  const tools = (await toolsDir()).dir;
+  rmSync(shots, { recursive: true, force: true });
+  mkdirSync(shots, { recursive: true });
+  const home = mkdtempSync(path.join(tmpdir(), 'csrl-open-test-'));
+  const port = await freePort();
+  const t0 = Date.now();
+  // The same tools cache as the other e2e tests (HOME is moved, so it is named explicitly).
+  const run = start(['--code-server', '--port', String(port)], isolatedEnv(home, { CSRL_E2E_CACHE: await toolsCacheRoot() }));
+  let serverGroup: number | undefined;
+  let runFolder: string | undefined;
+  const browser = await launchBrowser(tools);
+  try {
+    const url = await waitFor('printed URL', 180_000, () => /^ {2}(http:\/\/127\.0\.0\.1:\d+\/\?\S+)$/m.exec(run.output())?.[1], run.finished, run.output);
+    const info = /code-server pid (\d+) \(process group (\d+)\), run folder (\S+), log /.exec(run.output());
+    assert.ok(info, `e2e-open names code-server's process group and run folder:\n${run.output()}`);
+    serverGroup = Number(info[2]);
+    runFolder = info[3]!;
+    t.diagnostic(`URL printed after ${Date.now() - t0} ms`);
+    assert.ok(url.startsWith(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(path.join(REPO, 'examples'))}`), url);
+    assert.match(run.output(), /ready after/);
+    assert.ok(existsSync(runFolder), 'the run folder exists while it runs');
+
+    const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    let step = 0;
+    const shot = async (name: string) => page.screenshot({ path: path.join(shots, `${String(++step).padStart(2, '0')}-${name}.png`) });
+    try {
+      await page.goto(url);
+      // Workspace trust is on, as for any user: the first thing shown is VS Code's trust prompt.
+      const trust = page.locator('.monaco-dialog-box .monaco-button').filter({ hasText: /Yes, I trust the authors/ });
+      await trust.first().waitFor({ timeout: 60_000 });
+      await shot('trust-prompt');
+      const restricted = page.locator('.statusbar-item').filter({ hasText: 'Restricted Mode' });
+      assert.ok((await restricted.count()) > 0, 'untrusted until the user answers: Restricted Mode in the status bar');
+      await trust.first().click();
+      // Trusted: the status bar's Restricted Mode item goes away (full features).
+      await restricted.first().waitFor({ state: 'detached', timeout: 15_000 });
+      await page.waitForSelector('.monaco-editor .squiggly-error', { timeout: 60_000 });
+      await shot('insecure-squiggle');
+      assert.ok((await page.locator('.tab').filter({ hasText: 'insecure.csreq' }).count()) > 0, 'insecure.csreq is the open editor');
+      await page.keyboard.press('Control+Shift+M');
+      await page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'CSR101' }).first().waitFor({ timeout: 15_000 });
+      await shot('problems-panel');
+    } catch (err) {
+      await shot('failure').catch(() => undefined);
+      throw err;
+    }
+
+    // Ctrl+C with the page still open, as a person would.
+    process.kill(run.child.pid!, 'SIGINT');
+    let timer: NodeJS.Timeout | undefined;
+    const end = await Promise.race([run.finished, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), 30_000)))]);
+    clearTimeout(timer);
+    assert.ok(end, `e2e-open still running 30 s after SIGINT:\n${run.output()}`);
+    assert.equal(end.code, 0, `exit code after Ctrl+C:\n${run.output()}`);
+    assert.match(run.output(), /removed the run folder/);
+    assert.deepEqual(liveGroupMembers(serverGroup), [], `code-server's process group ${serverGroup} is gone`);
+    assert.deepEqual(liveGroupMembers(run.child.pid!), [], "the script's own process group is gone");
+    assert.deepEqual(processesMentioning(runFolder), [], `no process refers to the run folder ${runFolder}`);
+    assert.equal(existsSync(runFolder), false, 'the run folder is removed');
+    t.diagnostic(`whole cycle ${Math.round((Date.now() - t0) / 1000)} s; screenshots in ${path.relative(REPO, shots)}`);
+  } finally {
+    await browser.close();
+    killGroup(run.child.exitCode === null ? run.child.pid : undefined);
+    killGroup(serverGroup);
+    if (runFolder) rmSync(runFolder, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('npm start with desktop VS Code: bundles, then runs `code --extensionDevelopmentPath=<repo> <repo>/examples` (a fake `code`: a test double of the desktop CLI that records its arguments)', { timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'csrl-open-code-'));
+  try {
+    const bin = path.join(dir, 'bin');
+    mkdirSync(bin);
+    const fake = path.join(bin, 'code');
+    writeFileSync(fake, '#!/bin/sh\n: > "$FAKE_CODE_ARGV"\nfor a in "$@"; do printf \'%s\\n\' "$a" >> "$FAKE_CODE_ARGV"; done\nexit "${FAKE_CODE_EXIT:-0}"\n');
+    chmodSync(fake, 0o755);
+    const argvFile = path.join(dir, 'argv');
+    const env = isolatedEnv(path.join(dir, 'home'), { PATH: `${bin}${path.delimiter}${process.env['PATH'] ?? ''}`, FAKE_CODE_ARGV: argvFile });
+
+    const ok = start([], env);
+    const r = await ok.finished;
+    assert.equal(r.code, 0, ok.output());
+    assert.deepEqual(readFileSync(argvFile, 'utf8').split('\n').filter(Boolean), [`--extensionDevelopmentPath=${REPO}`, path.join(REPO, 'examples')]);
+    // The extension `code` loads is bundled from the current sources (bundle.mjs rewrites only changed files).
+    assert.match(ok.output(), /bundled the extension into dist\//);
+    const fresh = path.join(dir, 'fresh');
+    execFileSync(process.execPath, [path.join(REPO, 'scripts', 'bundle.mjs'), '--outdir', fresh], { cwd: REPO, stdio: 'ignore' });
+    assert.ok(readFileSync(path.join(REPO, 'dist', 'client.cjs')).equals(readFileSync(path.join(fresh, 'client.cjs'))), 'dist/client.cjs is the bundle of the current sources');
+    assert.doesNotMatch(ok.output(), /code-server/, 'the desktop branch does not start code-server');
+
+    // The desktop CLI's exit status is the command's.
+    const failing = start([], { ...env, FAKE_CODE_EXIT: '3' });
+    assert.equal((await failing.finished).code, 3, failing.output());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('npm start: a port that is already taken is a clear error before anything is installed', { timeout: 60_000 }, async () => {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', () => resolve()));
+  const port = (srv.address() as { port: number }).port;
+  try {
+    const run = start(['--code-server', '--port', String(port)], process.env);
+    const r = await run.finished;
+    assert.equal(r.code, 1, run.output());
+    assert.match(run.output(), new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use.*--port N`));
+    assert.doesNotMatch(run.output(), /\[1\/5\]/, 'it stops before the first step');
+  } finally {
+    srv.close();
+  }
+});
+
+test('npm start: a malformed --port is a usage error (exit 64)', async () => {
+  const run = start(['--code-server', '--port', 'eighty'], process.env);
+  assert.equal((await run.finished).code, 64);
+  assert.match(run.output(), /--port needs a port number 1-65535 \(got "eighty"\)/);
+});
