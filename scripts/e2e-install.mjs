@@ -86,6 +86,15 @@ function seedRipgrep(versions) {
   rmSync(staging, { recursive: true, force: true });
 }
 
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
 export function install() {
   const dir = toolsDir();
   if (isInstalled(dir)) return dir;
@@ -111,9 +120,13 @@ export function install() {
   writeFileSync(path.join(work, '.complete'), new Date().toISOString() + '\n');
   rmSync(dir, { recursive: true, force: true });
   renameSync(work, dir);
-  // Old tool folders of earlier manifests are dead weight.
+  // Old tool folders of earlier manifests are dead weight, and so are partial
+  // installs whose installer is gone (interrupted); a live one is left alone.
   for (const name of readdirSync(cacheRoot())) {
-    if (name.startsWith('tools-') && path.join(cacheRoot(), name) !== dir && !name.includes('.partial-')) rmSync(path.join(cacheRoot(), name), { recursive: true, force: true });
+    if (!name.startsWith('tools-') || path.join(cacheRoot(), name) === dir) continue;
+    const partial = /\.partial-(\d+)$/.exec(name);
+    if (partial && processAlive(Number(partial[1]))) continue;
+    rmSync(path.join(cacheRoot(), name), { recursive: true, force: true });
   }
   log(`done in ${Math.round((Date.now() - t0) / 1000)} s`);
   return dir;
