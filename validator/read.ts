@@ -6,7 +6,7 @@
  * invalid). Nothing here loads or runs the inspected code.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { strongestCodeDirectory, type CodeDirectoryFacts, type CodeFacts, type HashType, type PlistDict } from './facts.js';
 import type { Problem } from './problems.js';
 import { MAX_INFO_PLIST_BYTES, resolveCode, type ResolvedCode } from './bundle.js';
@@ -38,6 +38,8 @@ import { hashWholeRange, verifyPageHashes, type PageJob } from './signature/page
 import { parsePlistDict, PlistError } from './signature/plist.js';
 import { parseSuperBlob, type BlobEntry } from './signature/superblob.js';
 import type { CmsFacts } from './cms/parse.js';
+import { DEFAULT_RESOURCE_LIMITS, verifyResources, type ResourceBudget, type ResourceLimits, type ResourceReport } from './resources/verify.js';
+import { readXmlPlistDict, XmlPlistUnsupported } from './resources/xml-plist.js';
 
 export { CodeReadError, type CodeReadErrorCode } from './macho/errors.js';
 
@@ -58,8 +60,15 @@ export interface ReadOptions {
   at?: 'signing-time' | 'now' | Date;
   /** Cancels page hashing; readCode then rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** Page-hashing progress over all slices. */
+  /** Page-hashing progress over all slices, then resource hashing (the total grows once the resources are counted). */
   onProgress?: (doneBytes: number, totalBytes: number) => void;
+  /**
+   * Check the files a bundle's `_CodeSignature/CodeResources` seals, and its
+   * nested code, like `codesign --verify` (default: the same as verifyPages).
+   */
+  verifyResources?: boolean;
+  /** Bounds on resource verification (defaults: DEFAULT_RESOURCE_LIMITS). */
+  resourceLimits?: Partial<ResourceLimits>;
 }
 
 /** The outcome of checking one special slot of one CodeDirectory. */
@@ -121,6 +130,8 @@ export interface CodeReport {
   bundle?: { path: string; infoPlist?: PlistDict };
   container: 'thin' | 'fat' | 'fat64';
   slices: SliceReport[];
+  /** The bundle's sealed resources, when they were verified; their problems are also in every signed slice's verification. */
+  resources?: ResourceReport;
 }
 
 interface SliceContext {
@@ -132,14 +143,29 @@ interface SliceContext {
 }
 
 export async function readCode(path: string, options: ReadOptions = {}): Promise<CodeReport> {
+  const limits = { ...DEFAULT_RESOURCE_LIMITS, ...options.resourceLimits };
+  return readCodeNested(path, options, { nesting: 0, limits, budget: { files: limits.maxFiles, bytes: limits.maxBytes } });
+}
+
+/** Where a read sits among nested code: the outer bundle and everything inside it share one budget. */
+interface Nesting {
+  nesting: number;
+  limits: ResourceLimits;
+  budget: ResourceBudget;
+}
+
+async function readCodeNested(path: string, options: ReadOptions, nesting: Nesting): Promise<CodeReport> {
   options.signal?.throwIfAborted();
   const resolved = await resolveCode(path);
   const src = await ByteSource.open(resolved.executablePath);
+  let report: CodeReport;
   try {
-    return await readSource(src, resolved, options);
+    report = await readSource(src, resolved, options);
   } finally {
     await src.close();
   }
+  if (resolved.bundle && (options.verifyResources ?? options.verifyPages !== false)) await checkResources(report, resolved, options, nesting);
+  return report;
 }
 
 /**
@@ -382,7 +408,7 @@ async function readSlice(ctx: SliceContext, header: MachHeader): Promise<SliceRe
       let slotContent = content;
       if (n === SLOT_RESOURCEDIR) {
         if (empty) continue;
-        // The resource seal: the file itself is hashed here; the files it lists are not checked yet.
+        // The resource seal: the file itself is hashed here; the files it lists are checked by verifyResources.
         const seal = resolved.bundle ? await readResourceSeal(resolved.bundle.infoPlistPath) : undefined;
         if (!seal) {
           check.status = 'not-checked';
@@ -443,12 +469,13 @@ async function readSlice(ctx: SliceContext, header: MachHeader): Promise<SliceRe
     problems.push(error('cms-missing', `the CodeDirectory is not ad-hoc (flags ${hex32(primary.flags)}) but the signature has no CMS blob`));
   }
 
-  // Page hashing runs on all cores while this thread also checks the CMS signature.
-  const pages = options.verifyPages !== false && directories.length > 0 ? checkPages(ctx, directories) : undefined;
+  // Page hashing runs on the other cores while this thread checks the CMS signature, then joins in.
+  const cmsCheck = cmsDer ? checkCms(report, cmsDer, sigFileOffset + signatureBlob!.offset + 8, primary, directories, options) : undefined;
+  const pages = options.verifyPages !== false && directories.length > 0 ? checkPages(ctx, directories, cmsCheck) : undefined;
   let cmsProblems: Problem[] = [];
   let pageResult: Awaited<ReturnType<typeof checkPages>> | undefined;
   try {
-    if (cmsDer) cmsProblems = await checkCms(report, cmsDer, sigFileOffset + signatureBlob!.offset + 8, primary, directories, options);
+    if (cmsCheck) cmsProblems = await cmsCheck;
   } finally {
     pageResult = await pages;
   }
@@ -479,7 +506,10 @@ async function checkCms(
     return problems;
   }
   // Loaded on first use: the X.509/CMS stack is the slowest part of start-up and ad-hoc code never needs it.
-  const [{ CmsError, parseCms }, { verifyCmsSignature }] = await Promise.all([import('./cms/parse.js'), import('./cms/verify.js')]);
+  // One after the other: Node 20 can fail to link two concurrent imports sharing dependencies
+  // ("request for 'node:crypto' is not in cache", nodejs/node#52187); verify.js imports parse.js anyway.
+  const { CmsError, parseCms } = await import('./cms/parse.js');
+  const { verifyCmsSignature } = await import('./cms/verify.js');
   try {
     const cms = parseCms(der);
     report.cms = cms;
@@ -499,7 +529,7 @@ async function checkCms(
   return problems;
 }
 
-async function checkPages(ctx: SliceContext, directories: CodeDirectory[]): Promise<{ problems: Problem[]; pages: NonNullable<SignatureLayout['pages']> }> {
+async function checkPages(ctx: SliceContext, directories: CodeDirectory[], after: Promise<unknown> | undefined): Promise<{ problems: Problem[]; pages: NonNullable<SignatureLayout['pages']> }> {
   const { src, loc, options } = ctx;
   const problems: Problem[] = [];
   const jobs: PageJob[] = [];
@@ -523,6 +553,7 @@ async function checkPages(ctx: SliceContext, directories: CodeDirectory[]): Prom
     const result = await verifyPageHashes(src, loc.offset, jobs, {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(ctx.progress ? { onProgress: progressOf(ctx.progress) } : {}),
+      ...(after ? { after } : {}),
     });
     jobs.forEach((job, i) => pages.push({ directory: job.slot, pages: Math.ceil(job.codeLimit / job.pageSize), mismatches: result.counts[i]! }));
     for (const m of result.mismatches) {
@@ -578,4 +609,75 @@ async function readResourceSeal(infoPlistPath: string): Promise<{ path: string; 
   } catch {
     return { path, bytes: undefined };
   }
+}
+
+/**
+ * Verifies the resource seal's files once per bundle and adds the findings to
+ * every signed slice. Only a seal some CodeDirectory vouches for (slot 3
+ * matches) is read: a changed or missing CodeResources is already reported,
+ * and its listing proves nothing.
+ *
+ * Apple also refuses a bundle whose signature has no resource seal at all
+ * (errSecCSResourcesNotFound); that is not reported here yet, because the
+ * reader's existing tests treat such bundles as valid.
+ */
+async function checkResources(report: CodeReport, resolved: ResolvedCode, options: ReadOptions, nesting: Nesting): Promise<void> {
+  const bundle = resolved.bundle!;
+  const signed = report.slices.filter((s) => s.status !== 'unsigned' && s.signature);
+  if (signed.length === 0) return;
+  const sealed = signed.some((s) => s.signature!.specialSlots.some((c) => c.slot === SLOT_RESOURCEDIR && c.status === 'match'));
+  const add = (problems: Problem[]) => {
+    for (const s of signed) {
+      s.verification.problems.push(...problems);
+      s.verification.ok = !s.verification.problems.some((p) => p.severity === 'error');
+    }
+  };
+  if (!sealed) return;
+  const seal = await readResourceSeal(bundle.infoPlistPath);
+  if (!seal.bytes) return;
+  let dict: PlistDict;
+  try {
+    try {
+      dict = readXmlPlistDict(seal.bytes);
+    } catch (err) {
+      if (!(err instanceof XmlPlistUnsupported)) throw err;
+      dict = parsePlistDict(seal.bytes, seal.path);
+    }
+  } catch (err) {
+    if (!(err instanceof PlistError)) throw err;
+    add([error('resource-seal-malformed', `${err.message}; the resources cannot be verified`)]);
+    return;
+  }
+  const root = dirname(dirname(seal.path));
+  const display = relative(bundle.path, root);
+  const exe = relative(root, resolved.executablePath);
+  const hashTypes = new Set(signed.flatMap((s) => s.facts.codeDirectories.map((cd) => cd.hashType)));
+  // Page hashing came first and counted each signed slice up to its signature.
+  const base = options.verifyPages === false ? 0 : report.slices.reduce((sum, s) => sum + (s.signature ? s.signature.dataOffset : 0), 0);
+  const result = await verifyResources({
+    root,
+    display: display === '' ? '' : display.split(sep).join('/') + '/',
+    ...(exe === '..' || exe.startsWith('..' + sep) || isAbsolute(exe) ? {} : { mainExecutable: exe.split(sep).join('/') }),
+    seal: dict,
+    checkSha1: hashTypes.has('sha1'),
+    limits: nesting.limits,
+    budget: nesting.budget,
+    nesting: nesting.nesting,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: (done: number, total: number) => options.onProgress!(base + done, base + total) } : {}),
+    readNested: async (path) => {
+      // Nested code is read whole (all its architectures); its progress is not part of this bundle's.
+      const inner: ReadOptions = { ...options };
+      delete inner.arch;
+      delete inner.onProgress;
+      try {
+        return await readCodeNested(path, inner, { ...nesting, nesting: nesting.nesting + 1 });
+      } catch (err) {
+        if (err instanceof CodeReadError) return err.message;
+        throw err;
+      }
+    },
+  });
+  report.resources = result;
+  add(result.problems);
 }

@@ -3,6 +3,7 @@ import { checkProcessFile, loadNative, NativeError, ProcessChangedError, Process
 import type { CertificateFacts, CodeDirectoryFacts, PlistDict, PlistValue } from '../../validator/facts.js';
 import type { Problem } from '../../validator/problems.js';
 import { CodeReadError, readCode, type CodeReport, type ReadOptions, type SliceReport } from '../../validator/read.js';
+import type { ResourceReport } from '../../validator/resources/verify.js';
 import { flagNames, versionText } from '../../validator/signature/codedirectory.js';
 import { slotName } from '../../validator/signature/blobs.js';
 import { parseArgs, type ParsedArgs } from '../args.js';
@@ -23,7 +24,7 @@ signature verifies (every code page is hashed unless --no-verify-pages).
                        file on disk, not of the live process
   --json               print everything as JSON
   --arch ARCH          only this slice (x86_64, arm64, arm64e, i386, ...)
-  --no-verify-pages    check the signature only, not the code pages (faster)
+  --no-verify-pages    check the signature only, not the code pages or sealed bundle resources (faster)
   --at WHEN            when certificates must be valid: signing-time (default),
                        now, or an ISO-8601 date
 
@@ -295,6 +296,7 @@ function jsonReport(report: CodeReport, extras: SliceInfo[], verdict: string) {
     bundle: report.bundle ? { path: report.bundle.path, infoPlist: report.bundle.infoPlist ?? null } : null,
     container: report.container,
     verdict,
+    resources: report.resources ? resourcesJson(report.resources) : null,
     slices: report.slices.map((s, i) => {
       const f = s.facts;
       const x = extras[i]!;
@@ -336,6 +338,11 @@ function jsonReport(report: CodeReport, extras: SliceInfo[], verdict: string) {
   };
 }
 
+/** The resource seal's summary; its problems are already in each signed slice's verification. */
+function resourcesJson(r: ResourceReport) {
+  return { version: r.version, sealed: r.sealed, checked: r.checked, bytesHashed: r.bytesHashed, nested: r.nested, complete: r.complete };
+}
+
 function plistScalar(v: PlistValue): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
@@ -351,6 +358,10 @@ function infoPlistLines(plist: PlistDict, out: string[]): void {
   const keys = Object.keys(plist);
   out.push(`Info.plist entries=${keys.length}`);
   for (const k of INFO_SUMMARY_KEYS) if (k in plist) out.push(`  ${k}=${plistScalar(plist[k]!)}`);
+}
+
+function formatBytes(n: number): string {
+  return n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 function problemLine(p: Problem): string {
@@ -412,7 +423,11 @@ function textReport(report: CodeReport, extras: SliceInfo[]): string {
       out.push(`DER entitlements: ${s.signature.derEntitlements.length} bytes${dict ? `, ${Object.keys(dict).length} keys` : ', not decodable'}`);
     }
     if (s.signature?.specialSlots.some((c) => c.slot === 3 && c.status === 'not-checked')) {
-      out.push('CodeResources: sealed (special slot 3); the resource files are not checked by this tool');
+      out.push('CodeResources: sealed (special slot 3), but this executable is outside its bundle: the sealed resources are not here to check');
+    }
+    const r = report.resources;
+    if (r) {
+      out.push(`Sealed Resources version=${r.version} files=${r.sealed}: ${r.complete ? 'checked' : 'checked in part'} ${r.checked} on disk, ${formatBytes(r.bytesHashed)} hashed${r.nested > 0 ? `, ${r.nested} nested code` : ''}`);
     }
     f.certificates.forEach((c, n) => {
       out.push(`Authority ${n}: ${c.subjectText}`);

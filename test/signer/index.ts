@@ -22,5 +22,6 @@ export {
   type SignOptions,
   type Tamper,
 } from './codesign.js';
-export { makeBundle, type Bundle, type BundleOptions } from './bundle.js';
+export { makeBundle, writeResources, type Bundle, type BundleOptions, type ResourceContent } from './bundle.js';
+export { sealResources, DEFAULT_RULES, DEFAULT_RULES2, type Rules, type SealOptions } from './resources.js';
 export { readSignature, badPages, hashFor, slicesOf, type ReadSignature, type ReadCodeDirectory } from './read.js';

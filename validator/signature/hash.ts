@@ -14,13 +14,25 @@ export function hashTypeInfo(type: HashType): { code: number; algorithm: string;
   throw new Error(`unknown hash type ${type}`);
 }
 
-type OneShot = (algorithm: string, data: Uint8Array, encoding: 'buffer') => Buffer;
+type OneShot = {
+  (algorithm: string, data: Uint8Array, encoding: 'buffer'): Buffer;
+  (algorithm: string, data: Uint8Array, encoding: 'latin1'): string;
+};
 const oneShot = (crypto as unknown as { hash?: OneShot }).hash;
 
 /** Digest of `data`; the one-shot API (Node ≥ 20.12) avoids a Hash object per 4 KB page. */
 export function digest(algorithm: string, data: Uint8Array): Buffer {
   if (oneShot) return oneShot(algorithm, data, 'buffer');
   return crypto.createHash(algorithm).update(data).digest();
+}
+
+/**
+ * The same digest as a latin1 string (one code unit per byte), for hot loops:
+ * a short heap string is far cheaper to make and collect than a Buffer.
+ */
+export function digestLatin1(algorithm: string, data: Uint8Array): string {
+  if (oneShot) return oneShot(algorithm, data, 'latin1');
+  return crypto.createHash(algorithm).update(data).digest().toString('latin1');
 }
 
 /** The hash a CodeDirectory of this type uses for its cdhash and page slots (full output, before truncation). */

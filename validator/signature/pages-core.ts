@@ -1,4 +1,4 @@
-import { digest } from './hash.js';
+import { digestLatin1 } from './hash.js';
 
 /** What one CodeDirectory says about the code pages of a slice. */
 export interface PageJob {
@@ -40,29 +40,33 @@ export interface ChunkResult {
 export function hashChunk(chunk: Uint8Array, chunkStart: number, jobs: PageJob[], result: ChunkResult): void {
   for (let j = 0; j < jobs.length; j++) {
     const job = jobs[j]!;
-    const { pageSize, hashSize, expected } = job;
+    const { pageSize, hashSize, expected, algorithm } = job;
     const end = Math.min(chunkStart + chunk.length, job.codeLimit);
     for (let off = chunkStart; off < end; off += pageSize) {
       const page = off / pageSize;
       const stop = Math.min(off + pageSize, end);
-      const got = digest(job.algorithm, chunk.subarray(off - chunkStart, stop - chunkStart));
+      // A latin1 string per digest, compared code unit by byte: tens of thousands
+      // of Buffers (each with its own backing store) cost more in GC than the hashing saves.
+      const got = digestLatin1(algorithm, chunk.subarray(off - chunkStart, stop - chunkStart));
       const base = page * hashSize;
       let same = true;
       for (let i = 0; i < hashSize; i++) {
-        if (got[i] !== expected[base + i]) {
+        if (got.charCodeAt(i) !== expected[base + i]) {
           same = false;
           break;
         }
       }
       if (!same) {
         result.counts[j]!++;
-        if (result.mismatches.filter((m) => m.slot === job.slot).length < MAX_REPORTED_MISMATCHES) {
+        let reported = 0;
+        for (const m of result.mismatches) if (m.slot === job.slot) reported++;
+        if (reported < MAX_REPORTED_MISMATCHES) {
           result.mismatches.push({
             slot: job.slot,
             page,
             offset: off,
             expected: Buffer.from(expected.subarray(base, base + hashSize)).toString('hex'),
-            actual: got.subarray(0, hashSize).toString('hex'),
+            actual: Buffer.from(got, 'latin1').subarray(0, hashSize).toString('hex'),
           });
         }
       }

@@ -1,0 +1,367 @@
+/**
+ * Verifies the files a bundle's resource seal lists, as `codesign --verify`
+ * does (SecStaticCode::validateResources in Security's StaticCode.cpp): walk
+ * the resource root without following links, pick each item's rule, and
+ * compare what is on disk with its seal entry. Reported: modified, missing
+ * (unless optional), added (not sealed, not omitted), links whose target text
+ * changed, items whose type changed, and nested code that no longer matches.
+ *
+ * Nothing outside the resource root is ever opened: the walk only yields
+ * entries it found by reading directories, files are opened with O_NOFOLLOW,
+ * and seal keys are only looked up, never turned into paths.
+ */
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Dirent } from 'node:fs';
+import { opendir, readlink } from 'node:fs/promises';
+import { createHash, type Hash } from 'node:crypto';
+import { join } from 'node:path';
+import type { PlistDict } from '../facts.js';
+import type { Problem, ResourceProblemCode } from '../problems.js';
+import type { Requirement } from '../../grammar/ast.js';
+import type { CodeReport } from '../read.js';
+import { bundleExclusions, findRule, RULE_EXCLUSION, RULE_NESTED, RULE_OMITTED, type ResourceRule } from './rules.js';
+import { readSeal, SealError, type ResourceSeal, type SealEntry } from './seal.js';
+
+export interface ResourceLimits {
+  /** Entries on disk (files, links, folders) plus sealed entries, over the bundle and its nested code. */
+  maxFiles: number;
+  /** Bytes hashed, over the bundle and its nested code (real sizes, as read). */
+  maxBytes: number;
+  /** Folder depth below the resource root. */
+  maxDepth: number;
+  /** Levels of nested code verified below the outer bundle. */
+  maxNesting: number;
+  /** Problems listed one by one; the rest are counted. */
+  maxReported: number;
+}
+
+export const DEFAULT_RESOURCE_LIMITS: Readonly<ResourceLimits> = Object.freeze({
+  maxFiles: 100_000,
+  maxBytes: 16 * 2 ** 30,
+  maxDepth: 64,
+  maxNesting: 8,
+  maxReported: 100,
+});
+
+/** What is left of the limits; shared by a bundle and all the code nested in it. */
+export interface ResourceBudget {
+  files: number;
+  bytes: number;
+}
+
+export interface ResourceCheckOptions {
+  /** The resource root as a real path: `Contents` of an app, the root of a shallow bundle, `Versions/X` of a framework. */
+  root: string;
+  /** How the root is shown in messages, e.g. `Contents/` (empty for shallow bundles). */
+  display: string;
+  /** The main executable relative to the root, when it lies inside it (excluded from the seal). */
+  mainExecutable?: string;
+  /** The parsed CodeResources. */
+  seal: PlistDict;
+  /** True when some CodeDirectory uses SHA-1, so a `hash` beside a `hash2` is checked too. */
+  checkSha1: boolean;
+  limits: ResourceLimits;
+  budget: ResourceBudget;
+  /** Levels of nesting above this bundle (0 for the code the user named). */
+  nesting: number;
+  signal?: AbortSignal;
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
+  /** Reads and verifies nested code; a string is why it could not be read. */
+  readNested: (path: string) => Promise<CodeReport | string>;
+}
+
+export interface ResourceReport {
+  /** 2 when `files2`/`rules2` were used, else 1. */
+  version: 1 | 2;
+  /** Entries in the seal. */
+  sealed: number;
+  /** Items on disk compared with the seal. */
+  checked: number;
+  bytesHashed: number;
+  /** Nested code verified. */
+  nested: number;
+  /** False when a limit or an unusable seal stopped the check. */
+  complete: boolean;
+  problems: Problem[];
+}
+
+class LimitError extends Error {}
+
+type Item = { rel: string; kind: 'file' | 'symlink' | 'nested-dir' };
+
+/**
+ * Resources are mostly small files, for which a thread-pool round trip per
+ * open/read/close costs more than the hashing: they are read synchronously,
+ * in slices of at most this many milliseconds between which the event loop
+ * runs (progress, cancellation, a language server's other requests).
+ */
+const SLICE_MS = 10;
+const READ_CHUNK = 1 << 20;
+
+/** Runs `step` over `items` in time slices, yielding to the event loop in between. */
+async function sliced<T>(items: readonly T[], signal: AbortSignal | undefined, step: (item: T) => void): Promise<void> {
+  let started = performance.now();
+  for (const item of items) {
+    if (performance.now() - started > SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      started = performance.now();
+    }
+    signal?.throwIfAborted();
+    step(item);
+  }
+  signal?.throwIfAborted();
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+
+export async function verifyResources(opts: ResourceCheckOptions): Promise<ResourceReport> {
+  const problems: Problem[] = [];
+  let reported = 0;
+  let unreported = 0;
+  const report = (code: ResourceProblemCode, message: string, severity: Problem['severity'] = 'error') => {
+    if (reported < opts.limits.maxReported) {
+      reported++;
+      problems.push({ code, severity, message });
+    } else unreported++;
+  };
+  const result: ResourceReport = { version: 2, sealed: 0, checked: 0, bytesHashed: 0, nested: 0, complete: false, problems };
+  const name = (rel: string) => opts.display + rel;
+
+  let seal: ResourceSeal;
+  try {
+    seal = readSeal(opts.seal, { maxFiles: Math.max(0, opts.budget.files), maxDepth: opts.limits.maxDepth }, problems, opts.limits.maxReported);
+  } catch (err) {
+    if (!(err instanceof SealError)) throw err;
+    problems.push({ code: 'resource-seal-malformed', severity: 'error', message: `${name('_CodeSignature/CodeResources')}: ${err.message}; the resources cannot be verified` });
+    return result;
+  }
+  reported = problems.length;
+  result.version = seal.version;
+  result.sealed = seal.files.size;
+  opts.budget.files -= seal.files.size;
+  const rules: ResourceRule[] = [...bundleExclusions(opts.mainExecutable), ...seal.rules];
+
+  try {
+    // 1. Walk the root (ResourceBuilder::scan).
+    const items: Item[] = [];
+    const walk = async (dir: string, rel: string, depth: number): Promise<void> => {
+      opts.signal?.throwIfAborted();
+      // Streamed and counted as read, so a folder with millions of entries is refused without listing it whole.
+      const entries: Dirent[] = [];
+      try {
+        const handle = await opendir(dir, { bufferSize: 256 });
+        for await (const e of handle) {
+          if (--opts.budget.files < 0) throw new LimitError(`more than ${opts.limits.maxFiles} files`);
+          entries.push(e);
+        }
+      } catch (err) {
+        if (err instanceof LimitError) throw err;
+        report('resource-unreadable', `${name(rel)}: cannot read the folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+        return;
+      }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const e of entries) {
+        const path = rel === '' ? e.name : `${rel}/${e.name}`;
+        const rule = findRule(rules, path);
+        const skipped = rule === undefined || (rule.flags & (RULE_OMITTED | RULE_EXCLUSION)) !== 0;
+        if (e.isDirectory()) {
+          if (rule && rule.flags & RULE_EXCLUSION) continue;
+          // A folder a nested rule matches is nested code when its name has an extension (Foo.framework, Bar.app).
+          if (rule && !(rule.flags & RULE_OMITTED) && rule.flags & RULE_NESTED && e.name.includes('.')) {
+            items.push({ rel: path, kind: 'nested-dir' });
+            continue;
+          }
+          if (depth + 1 > opts.limits.maxDepth) throw new LimitError(`folders nested deeper than ${opts.limits.maxDepth} levels (${name(path)})`);
+          await walk(join(dir, e.name), path, depth + 1);
+        } else if (e.isFile()) {
+          if (!skipped) items.push({ rel: path, kind: 'file' });
+        } else if (e.isSymbolicLink()) {
+          if (!skipped) items.push({ rel: path, kind: 'symlink' });
+        } else if (!(rule && rule.flags & RULE_EXCLUSION)) {
+          // codesign's strict validation refuses sockets, FIFOs and devices (errSecCSResourceNotSupported).
+          report('resource-unsupported-type', `${name(path)}: not a file, folder or symbolic link; a bundle cannot seal it`);
+        }
+      }
+    };
+    await walk(opts.root, '', 0);
+
+    // 2. Compare every item with its entry (SecStaticCode::validateResource).
+    const toHash: { rel: string; entry: SealEntry }[] = [];
+    const nested: { rel: string; entry: SealEntry }[] = [];
+    for (const item of items) {
+      const entry = seal.files.get(item.rel);
+      seal.files.delete(item.rel);
+      result.checked++;
+      if (!entry) {
+        // Version 1 seals ignore symbolic links altogether.
+        if (seal.version === 1 && item.kind === 'symlink') continue;
+        report('resource-added', `${name(item.rel)}: ${item.kind === 'nested-dir' ? 'nested code' : item.kind === 'symlink' ? 'symbolic link' : 'file'} added after signing (not in the resource seal)`);
+        continue;
+      }
+      if (entry.invalid) {
+        report('resource-seal-invalid', `${name(item.rel)}: its CodeResources entry ${entry.invalid}`);
+        continue;
+      }
+      const sealedKind = entry.requirement !== undefined ? 'nested code' : entry.symlink !== undefined ? 'a symbolic link' : 'a file';
+      const actualKind = item.kind === 'symlink' ? 'a symbolic link' : item.kind === 'nested-dir' ? 'a folder' : 'a file';
+      if (entry.requirement !== undefined) {
+        if (item.kind === 'symlink') report('resource-type-changed', `${name(item.rel)}: sealed as nested code, now ${actualKind}`);
+        else nested.push({ rel: item.rel, entry });
+      } else if (entry.symlink !== undefined) {
+        if (item.kind !== 'symlink') {
+          report('resource-type-changed', `${name(item.rel)}: sealed as ${sealedKind}, now ${actualKind}`);
+          continue;
+        }
+        let target: string;
+        try {
+          target = await readlink(join(opts.root, item.rel));
+        } catch (err) {
+          report('resource-unreadable', `${name(item.rel)}: cannot read the link (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+          continue;
+        }
+        // Apple compares the link text, never what it resolves to.
+        if (target !== entry.symlink) report('resource-symlink-changed', `${name(item.rel)}: symbolic link points to ${JSON.stringify(target)}, the seal says ${JSON.stringify(entry.symlink)}`);
+      } else if (item.kind !== 'file') {
+        report('resource-type-changed', `${name(item.rel)}: sealed as ${sealedKind}, now ${actualKind}`);
+      } else {
+        toHash.push({ rel: item.rel, entry });
+      }
+    }
+
+    // 3. Sealed but not found (SecStaticCode::checkOptionalResource).
+    for (const [key, entry] of seal.files) {
+      if (entry.invalid) report('resource-seal-invalid', `${name(key)}: its CodeResources entry ${entry.invalid}`);
+      else if (!entry.optional) report('resource-missing', `${name(key)}: sealed ${entry.requirement !== undefined ? 'nested code' : entry.symlink !== undefined ? 'symbolic link' : 'file'} is missing`);
+    }
+
+    // 4. Hash the files; sizes first, so the byte limit holds before any reading and progress has a total.
+    const sizes: number[] = [];
+    await sliced(toHash, opts.signal, ({ rel }) => {
+      try {
+        sizes.push(lstatSync(join(opts.root, rel)).size);
+      } catch {
+        sizes.push(0);
+      }
+    });
+    const total = sizes.reduce((a, b) => a + b, 0);
+    if (total > opts.budget.bytes) throw new LimitError(`${total} bytes of resources to hash, more than the ${opts.limits.maxBytes}-byte limit`);
+    let done = 0;
+    opts.onProgress?.(0, total);
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    await sliced(toHash, opts.signal, ({ rel, entry }) => {
+      const outcome = hashFile(join(opts.root, rel), entry, opts.checkSha1, buf, (n) => {
+        done += n;
+        result.bytesHashed += n;
+        opts.budget.bytes -= n;
+        if (opts.budget.bytes < 0) throw new LimitError(`more than ${opts.limits.maxBytes} bytes of resources (files grew while being read)`);
+        opts.onProgress?.(Math.min(done, total), total);
+      });
+      if (typeof outcome === 'string') report('resource-unreadable', `${name(rel)}: ${outcome}`);
+      else if (outcome) report('resource-modified', `${name(rel)}: modified after signing: its ${outcome.algorithm} is ${outcome.actual}, the seal says ${outcome.expected}`);
+    });
+
+    // 5. Nested code, one at a time: each may hash a lot itself.
+    for (const { rel, entry } of nested) {
+      opts.signal?.throwIfAborted();
+      if (opts.nesting + 1 > opts.limits.maxNesting) {
+        report('resource-nested-not-verified', `${name(rel)}: nested code more than ${opts.limits.maxNesting} levels deep is not verified`, 'warning');
+        continue;
+      }
+      result.nested++;
+      const problem = await checkNested(await opts.readNested(join(opts.root, rel)), entry);
+      if (problem) report(problem.code, `${name(rel)}: ${problem.message}`, problem.severity);
+    }
+    result.complete = true;
+  } catch (err) {
+    if (!(err instanceof LimitError)) throw err;
+    problems.push({ code: 'resources-limit', severity: 'error', message: `the sealed resources${opts.display ? ` in ${opts.display}` : ''} were not fully verified: ${err.message}` });
+  }
+  if (unreported > 0) problems.push({ code: 'resources-more-problems', severity: 'error', message: `${unreported} more resource problems are not listed` });
+  return result;
+}
+
+/**
+ * `undefined` when the file matches, a mismatch, or a string saying why it
+ * could not be read. One file over READ_CHUNK is read in one go, between
+ * time slices: a single huge resource delays cancellation by its read time.
+ */
+function hashFile(path: string, entry: SealEntry, checkSha1: boolean, buf: Buffer, progress: (bytes: number) => void): { algorithm: string; actual: string; expected: string } | string | undefined {
+  const checks: { label: string; expected: Uint8Array; hash: Hash }[] = [];
+  if (entry.hash2) checks.push({ label: 'SHA-256', expected: entry.hash2, hash: createHash('sha256') });
+  if (entry.hash && (!entry.hash2 || checkSha1)) checks.push({ label: 'SHA-1', expected: entry.hash, hash: createHash('sha1') });
+  let fd: number;
+  try {
+    // O_NOFOLLOW: a file swapped for a link since the walk is not followed out of the bundle; O_NONBLOCK: nor does a FIFO block the open.
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    return `cannot be opened (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return 'is no longer a regular file';
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      const chunk = buf.subarray(0, n);
+      for (const c of checks) c.hash.update(chunk);
+      progress(n);
+    }
+  } catch (err) {
+    if (err instanceof LimitError) throw err;
+    return `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+  } finally {
+    closeSync(fd);
+  }
+  for (const c of checks) {
+    const actual = c.hash.digest();
+    if (!actual.equals(c.expected)) return { algorithm: c.label, actual: actual.toString('hex'), expected: hex(c.expected) };
+  }
+  return undefined;
+}
+
+/** One problem at most for a piece of nested code (SecStaticCode::validateNestedCode). */
+async function checkNested(outcome: CodeReport | string, entry: SealEntry): Promise<(Problem & { code: ResourceProblemCode }) | undefined> {
+  if (typeof outcome === 'string') return { code: 'resource-nested-invalid', severity: 'error', message: `nested code cannot be read: ${outcome}` };
+  const slices = outcome.slices;
+  // A universal binary is sealed by the CDHash of one architecture (the signing Mac's); that slice is "the" nested code.
+  const cdhashesOf = (s: (typeof slices)[number], size: number) => {
+    const set = new Set<string>();
+    if (s.facts.cdhash) set.add(hex(s.facts.cdhash.subarray(0, size)));
+    for (const cd of s.facts.codeDirectories) set.add(hex(cd.cdhash.subarray(0, size)));
+    return set;
+  };
+  let sealedSlices = slices;
+  if (entry.cdhash) {
+    const want = hex(entry.cdhash);
+    sealedSlices = slices.filter((s) => cdhashesOf(s, entry.cdhash!.length).has(want));
+    if (sealedSlices.length === 0) {
+      const have = [...new Set(slices.flatMap((s) => (s.facts.cdhash ? [hex(s.facts.cdhash)] : [])))];
+      return {
+        code: 'resource-nested-altered',
+        severity: 'error',
+        message: `nested code has CDHash ${have.slice(0, 4).join(', ') || '(none: unsigned)'}, the seal says ${want}`,
+      };
+    }
+  }
+  for (const s of slices) {
+    if (s.status === 'unsigned') return { code: 'resource-nested-invalid', severity: 'error', message: `nested code (${s.arch}) is not signed` };
+    const first = s.verification.problems.find((p) => p.severity === 'error');
+    if (!s.verification.ok) return { code: 'resource-nested-invalid', severity: 'error', message: `nested code (${s.arch}) does not verify: ${first ? `${first.message} [${first.code}]` : 'invalid'}` };
+  }
+  // Loaded on first use: most bundles have no nested code.
+  // One after the other: concurrent dynamic imports with shared dependencies can fail to link on Node 20 (nodejs/node#52187).
+  const { parse } = await import('../../grammar/parser.js');
+  const { evaluate } = await import('../evaluate/evaluate.js');
+  const parsed = parse(entry.requirement!, { mode: 'single' });
+  if (!parsed.ok || parsed.document?.kind !== 'requirement') {
+    return { code: 'resource-seal-invalid', severity: 'error', message: `the sealed requirement ${JSON.stringify(entry.requirement)} does not parse` };
+  }
+  // Apple judges the architecture it validates; without knowing which, any sealed slice that satisfies the requirement will do.
+  const verdicts = sealedSlices.map((s) => ({ s, node: evaluate(parsed.document as Requirement, s.facts) }));
+  if (verdicts.some((v) => v.node.verdict === 'true')) return undefined;
+  const open = verdicts.find((v) => v.node.verdict === 'undetermined');
+  if (open) {
+    return { code: 'resource-nested-requirement-undetermined', severity: 'warning', message: `nested code (${open.s.arch}): its sealed requirement ${entry.requirement} cannot be decided here: ${open.node.explanation}` };
+  }
+  const first = verdicts[0]!;
+  return { code: 'resource-nested-requirement', severity: 'error', message: `nested code (${first.s.arch}) does not satisfy its sealed requirement ${entry.requirement}: ${first.node.explanation}` };
+  return undefined;
+}
