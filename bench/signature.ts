@@ -9,19 +9,28 @@
  *    ad-hoc one does not have (decoding the certificates is most of the
  *    time), so like is also compared with like: 47 MB vs 28 MB per slice
  *    (both Developer ID) and 1.9 MB vs 160 KB (both ad hoc).
- * 2. Full verification of the 47 MB fixture (every page of its SHA-1 and
- *    SHA-256 CodeDirectories, the CMS, the chain) as a whole process,
- *    `node bin/csrl.js info --json FILE`, against `openssl dgst -sha256 FILE`
- *    (one SHA-256 pass, hardware-accelerated) and `node -e 0` (bare start-up).
+ * 2. Page hashing of the 47 MB fixture in process (SHA-1 and SHA-256 of all
+ *    11,442 pages), on every core and on one, against one SHA-256 pass over
+ *    the file.
+ * 3. Whole processes on the 47 MB fixture: `csrl info` and `csrl check`, with
+ *    and without page hashing, against `openssl dgst -sha256 FILE` (one
+ *    hardware-accelerated pass) and `node -e 0` (bare start-up), with the time
+ *    of `csrl info FILE` broken down by differences: start-up, loading the
+ *    CLI, reading the signature and checking the CMS, and what page hashing
+ *    adds beyond what it overlaps.
  *
  * Run: npm run build && node out/bench/signature.js [--runs N]
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { readCode } from '../validator/read.js';
+import { readCode, type CodeReport } from '../validator/read.js';
+import { codeHashes, parseCodeDirectory } from '../validator/signature/codedirectory.js';
+import { verifyPageHashes, type PageJob } from '../validator/signature/pages.js';
 import { fixture } from '../test/support/fixtures.js';
 import { median } from './stats.js';
 
@@ -53,12 +62,42 @@ async function childrenCpu(): Promise<number | undefined> {
   }
 }
 
-/** Wall time per run, and CPU time per run summed over all cores (less sensitive to a busy machine). */
-async function timeProcess(runs: number, fn: () => Promise<unknown>): Promise<{ median: number; min: number; cpu?: number }> {
-  const before = await childrenCpu();
-  const wall = await timeIt(runs, fn);
-  const after = await childrenCpu();
-  return before === undefined || after === undefined ? wall : { ...wall, cpu: (after - before) / runs };
+interface Timing {
+  median: number;
+  min: number;
+  max: number;
+  /** CPU time per run (user + system, all threads), when known. */
+  cpu?: number;
+}
+
+/**
+ * Runs every contender once per round, `rounds` times, so load from other
+ * processes falls on all of them alike; wall times, and CPU time per run
+ * summed over all cores (less sensitive to a busy machine).
+ */
+async function timeRounds<K extends string>(rounds: number, contenders: Record<K, () => Promise<unknown>>): Promise<Record<K, Timing>> {
+  const names = Object.keys(contenders) as K[];
+  const wall = new Map<K, number[]>(names.map((n) => [n, []]));
+  const cpu = new Map<K, number | undefined>(names.map((n) => [n, 0]));
+  for (const n of names) await contenders[n](); // warm-up: page cache, the CLI's files
+  for (let r = 0; r < rounds; r++) {
+    for (const n of names) {
+      const before = await childrenCpu();
+      const t = performance.now();
+      await contenders[n]();
+      wall.get(n)!.push(performance.now() - t);
+      const after = await childrenCpu();
+      const sum = cpu.get(n);
+      cpu.set(n, before === undefined || after === undefined || sum === undefined ? undefined : sum + after - before);
+    }
+  }
+  const out = {} as Record<K, Timing>;
+  for (const n of names) {
+    const w = wall.get(n)!;
+    const c = cpu.get(n);
+    out[n] = { median: median(w), min: Math.min(...w), max: Math.max(...w), ...(c === undefined ? {} : { cpu: c / rounds }) };
+  }
+  return out;
 }
 
 const cpuText = (t: { cpu?: number }) => (t.cpu === undefined ? '' : `, CPU ${ms(t.cpu)}`);
@@ -89,29 +128,78 @@ export async function benchSignature(runs = 15): Promise<void> {
   console.log(`  ratio 1.9 MB / 160 KB (both ad hoc)        ${(r.median / s.median).toFixed(2)}`);
   console.log(`  ratio 47 MB / 28 MB per slice (both CMS)   ${(b.median / (se.median / 2)).toFixed(2)}`);
 
-  // Page hashing in process (warm): SHA-1 and SHA-256 over 47 MB, on every core.
+  // 2. Page hashing in process (warm), against one SHA-256 pass over the file in this process.
   for (let i = 0; i < 2; i++) await readCode(big);
   const pages = await timeIt(runs, () => readCode(big));
-  console.log(`  node 47 MB with every page (2 CodeDirectories) ${ms(pages.median)} (page hashing ≈ ${ms(pages.median - b.median)})`);
+  const bigBytes = await readFile(big);
+  const jobs = pageJobs(await readCode(big, { verifyPages: false }), bigBytes);
+  const hashAll = await timeIt(runs, () => verifyPageHashes({ path: big }, 0, jobs));
+  const hashOne = await timeIt(runs, () => verifyPageHashes({ path: big }, 0, jobs, { threads: 1 }));
+  const sha256 = await timeIt(runs, async () => createHash('sha256').update(bigBytes).digest());
+  console.log('');
+  console.log(`Page hashing of the 47 MB fixture in process (warm), median of ${runs}`);
+  console.log(`  readCode with every page (2 CodeDirectories)    ${ms(pages.median)} (page hashing beside the signature check ≈ ${ms(pages.median - b.median)})`);
+  console.log(`  verifyPageHashes, SHA-1 + SHA-256, ${String(availableParallelism()).padStart(2)} threads    ${ms(hashAll.median)}`);
+  console.log(`  verifyPageHashes, SHA-1 + SHA-256, 1 thread      ${ms(hashOne.median)}`);
+  console.log(`  one SHA-256 pass over the file (createHash)      ${ms(sha256.median)}`);
 
-  // 2. Whole processes on the 47 MB file.
+  // 3. Whole processes on the 47 MB file, in rounds (every contender once per round, so load from elsewhere hits all alike).
   const csrl = join(REPO, 'bin', 'csrl.js');
   const check = await run(process.execPath, [csrl, 'info', '--json', big], { maxBuffer: 64 << 20 });
   const parsed = JSON.parse(check.stdout) as { verdict: string; slices: { verification: { pagesVerified: boolean } }[] };
   if (parsed.verdict !== 'valid' || !parsed.slices[0]!.verification.pagesVerified) throw new Error('csrl info did not verify the fixture');
-  const procRuns = runs;
-  const bare = await timeProcess(procRuns, () => run(process.execPath, ['-e', '0']));
-  const full = await timeProcess(procRuns, () => run(process.execPath, [csrl, 'info', '--json', big], { maxBuffer: 64 << 20 }));
-  const sigOnly = await timeProcess(procRuns, () => run(process.execPath, [csrl, 'info', '--json', '--no-verify-pages', big], { maxBuffer: 64 << 20 }));
-  const openssl = await timeProcess(procRuns, () => run('openssl', ['dgst', '-sha256', big]));
+  const node = (...args: string[]) => () => run(process.execPath, args, { maxBuffer: 64 << 20 });
+  const req = 'anchor apple generic';
+  const t = await timeRounds(runs, {
+    openssl: () => run('openssl', ['dgst', '-sha256', big]),
+    bare: node('-e', '0'),
+    help: node(csrl, 'info', '--help'),
+    sigOnly: node(csrl, 'info', '--json', '--no-verify-pages', big),
+    full: node(csrl, 'info', '--json', big),
+    checkSig: node(csrl, 'check', '-e', req, '--no-verify-pages', big),
+    checkFull: node(csrl, 'check', '-e', req, big),
+  });
+  const row = (label: string, x: Timing) => console.log(`  ${label.padEnd(60)} ${ms(x.median).padStart(9)} [${ms(x.min)} – ${ms(x.max)}]${cpuText(x)}`);
   console.log('');
-  console.log(`Whole process on the 47 MB fixture, wall median of ${procRuns} [min]`);
-  console.log(`  openssl dgst -sha256 FILE                      ${ms(openssl.median)} [${ms(openssl.min)}]${cpuText(openssl)}`);
-  console.log(`  node -e 0 (start-up alone)                     ${ms(bare.median)} [${ms(bare.min)}]${cpuText(bare)}`);
-  console.log(`  csrl info --json --no-verify-pages FILE        ${ms(sigOnly.median)} [${ms(sigOnly.min)}]${cpuText(sigOnly)}`);
-  console.log(`  csrl info --json FILE (SHA-1 + SHA-256 pages)  ${ms(full.median)} [${ms(full.min)}]${cpuText(full)}`);
-  console.log(`  ratio csrl / openssl, wall median             ${(full.median / openssl.median).toFixed(2)}`);
-  console.log(`  ratio csrl / openssl, wall min                ${(full.min / openssl.min).toFixed(2)}`);
+  console.log(`Whole process on the 47 MB fixture, wall median of ${runs} [min – max]`);
+  row('openssl dgst -sha256 FILE', t.openssl);
+  row('node -e 0 (start-up alone)', t.bare);
+  row('csrl info --help (start-up + CLI modules)', t.help);
+  row('csrl info --json --no-verify-pages FILE', t.sigOnly);
+  row('csrl info --json FILE (SHA-1 + SHA-256 pages)', t.full);
+  row(`csrl check -e '${req}' --no-verify-pages FILE`, t.checkSig);
+  row(`csrl check -e '${req}' FILE`, t.checkFull);
+  console.log('');
+  console.log('Where the time of `csrl info FILE` goes (differences of medians)');
+  console.log(`  node start-up                                    ${ms(t.bare.median)}`);
+  console.log(`  loading the CLI and the reader                   ${ms(t.help.median - t.bare.median)}`);
+  console.log(`  Mach-O + signature parse, CMS load/parse/verify  ${ms(t.sigOnly.median - t.help.median)}`);
+  console.log(`  page hashing, beyond what overlaps the CMS       ${ms(t.full.median - t.sigOnly.median)}`);
+  console.log('');
+  console.log('Ratios to openssl dgst -sha256 (wall median; min in brackets)');
+  const ratio = (label: string, x: Timing) => console.log(`  ${label.padEnd(60)} ${(x.median / t.openssl.median).toFixed(2)} [${(x.min / t.openssl.min).toFixed(2)}]`);
+  ratio('csrl info FILE', t.full);
+  ratio('csrl info --no-verify-pages FILE', t.sigOnly);
+  ratio('csrl check FILE', t.checkFull);
+  ratio('csrl check --no-verify-pages FILE', t.checkSig);
+  ratio('node -e 0 (the floor for any node CLI)', t.bare);
+}
+
+/** The page jobs readCode builds for the first slice (same fields as validator/read.ts's). */
+function pageJobs(report: CodeReport, file: Buffer): PageJob[] {
+  const jobs: PageJob[] = [];
+  const slice = report.slices[0]!;
+  const sig = slice.signature!;
+  const superBlob = file.subarray(slice.offset + sig.dataOffset, slice.offset + sig.dataOffset + sig.dataSize);
+  for (const blob of slice.blobs) {
+    const cdFacts = slice.facts.codeDirectories.find((d) => d.slot === blob.slot);
+    if (!cdFacts) continue;
+    const cd = parseCodeDirectory(superBlob.subarray(blob.offset, blob.offset + blob.length), blob.slot, 0, []);
+    if (!cd?.algorithm) throw new Error('unreadable CodeDirectory');
+    jobs.push({ slot: cd.slot, algorithm: cd.algorithm, hashSize: cd.hashSize, pageSize: cd.pageSize, codeLimit: Number(cd.codeLimit), expected: new Uint8Array(codeHashes(cd)) });
+  }
+  if (jobs.length !== 2) throw new Error(`expected 2 CodeDirectories, found ${jobs.length}`);
+  return jobs;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
