@@ -1,19 +1,28 @@
 /**
  * Language-server benchmark over a real stdio connection.
  *
- * Measures, for csrl's server and, in the same run, for
- * vscode-json-language-server (npm vscode-langservers-extracted) on JSON
- * documents of the same size:
+ * Measures, for csrl's server as it ships (the esbuild bundle VS Code runs,
+ * dist/server.cjs) and, in the same run, for vscode-json-language-server
+ * (npm vscode-langservers-extracted) on JSON documents of the same size:
  *   - cold start: spawn → initialize → didOpen → first diagnostics;
  *   - keystroke → diagnostics latency, p50 and p99, for a 2 KB document and a
  *     1 MB document (5,000 requirements / 5,000 JSON objects);
- *   - resident memory of the server after the large document.
+ *   - resident memory of the server after the large document;
+ *   - server CPU time per 2 KB keystroke (Linux /proc; steadier than
+ *     latency when other processes share the machine).
+ * Cold start is also shown, labelled, for `csrl lsp --stdio` (the CLI bundle)
+ * and for the unbundled out/server/main.js the tests start (for reference: it
+ * loads hundreds of modules, which the bundle does not).
  * The JSON server debounces pushed diagnostics by a fixed 500 ms, so it is
  * measured in pull mode (textDocument/diagnostic right after the change),
  * which is its processing time; csrl is measured as editors see it (push).
  *
- * Run: npm run build && node out/bench/lsp.js [--quick]
+ * Run: npx tsc -p . && node scripts/bundle.mjs && node out/bench/lsp.js
+ * Options: --quick (fewer samples); --rounds N (repeat everything N times and
+ * print the range of each figure: the numbers are noisy on a shared machine);
+ * --server FILE (another csrl server script, e.g. a minified bundle).
  */
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient, REPO } from '../test/server/lsp-client.js';
@@ -73,25 +82,28 @@ function editParams(d: Doc, version: number, insert: boolean) {
   };
 }
 
-const CSRL: Server = {
-  name: 'csrl',
-  start: () => LspClient.start(),
-  async open(c, d) {
-    c.open(d.uri, d.languageId, d.text, 1);
-    await c.waitForDiagnostics(d.uri, (p) => p.version === 1, 120000);
-  },
-  async change(c, d, version, insert) {
-    const wait = c.nextDiagnostics(d.uri, (p) => p.version === version, 120000);
-    c.connection.sendNotification('textDocument/didChange', editParams(d, version, insert));
-    await wait;
-  },
-};
+function csrlServer(name: string, command: string[] | undefined, via?: 'cli'): Server {
+  return {
+    name,
+    start: () => LspClient.start({ ...(command ? { command } : {}), ...(via ? { via } : {}), timeouts: { startMs: 60_000, requestMs: 120_000 } }),
+    async open(c, d) {
+      c.open(d.uri, d.languageId, d.text, 1);
+      await c.waitForDiagnostics(d.uri, (p) => p.version === 1, 120000);
+    },
+    async change(c, d, version, insert) {
+      const wait = c.nextDiagnostics(d.uri, (p) => p.version === version, 120000);
+      c.connection.sendNotification('textDocument/didChange', editParams(d, version, insert));
+      await wait;
+    },
+  };
+}
 
 const JSON_SERVER: Server = {
   name: 'vscode-json-language-server',
   start: () => LspClient.start({
     command: [process.execPath, resolve(REPO, 'node_modules/vscode-langservers-extracted/bin/vscode-json-language-server'), '--stdio'],
     capabilities: { textDocument: { diagnostic: { dynamicRegistration: false } } },
+    timeouts: { startMs: 60_000, requestMs: 120_000 },
   }),
   async open(c, d) {
     c.open(d.uri, d.languageId, d.text, 1);
@@ -115,7 +127,7 @@ async function coldStart(server: Server, doc: Doc, runs: number): Promise<number
   return percentile(times, 50);
 }
 
-async function keystrokes(server: Server, doc: Doc, warmup: number, count: number): Promise<{ p50: number; p99: number; rss?: number; openMs: number }> {
+async function keystrokes(server: Server, doc: Doc, warmup: number, count: number): Promise<{ p50: number; p99: number; rss?: number; openMs: number; cpuPerKey?: number }> {
   const c = await server.start();
   try {
     const t0 = performance.now();
@@ -123,14 +135,21 @@ async function keystrokes(server: Server, doc: Doc, warmup: number, count: numbe
     const openMs = performance.now() - t0;
     let version = 1;
     const lat: number[] = [];
+    let cpu0: number | undefined;
     for (let i = 0; i < warmup + count; i++) {
+      if (i === warmup) cpu0 = c.cpuMs();
       const insert = i % 2 === 0;
       const t = performance.now();
       await server.change(c, doc, ++version, insert);
       if (i >= warmup) lat.push(performance.now() - t);
     }
+    const cpu1 = c.cpuMs();
     const rss = c.rss();
-    return { p50: percentile(lat, 50), p99: percentile(lat, 99), openMs, ...(rss !== undefined ? { rss } : {}) };
+    return {
+      p50: percentile(lat, 50), p99: percentile(lat, 99), openMs,
+      ...(rss !== undefined ? { rss } : {}),
+      ...(cpu0 !== undefined && cpu1 !== undefined ? { cpuPerKey: (cpu1 - cpu0) / count } : {}),
+    };
   } finally {
     await c.stop();
   }
@@ -139,33 +158,97 @@ async function keystrokes(server: Server, doc: Doc, warmup: number, count: numbe
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 const mb = (b?: number) => (b === undefined ? 'n/a' : `${(b / 1048576).toFixed(1)} MB`);
 
-export async function run(quick = false): Promise<void> {
+/** Newest modification time of the TypeScript sources the server bundle is built from. */
+function newestSource(): number {
+  let newest = 0;
+  for (const dir of ['server', 'grammar']) {
+    for (const f of readdirSync(resolve(REPO, dir), { recursive: true }) as string[]) {
+      if (f.endsWith('.ts')) newest = Math.max(newest, statSync(resolve(REPO, dir, f)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/** The bundle VS Code starts; a stale one (older than the sources) would measure old code. */
+function bundlePath(argv: string[]): string {
+  const i = argv.indexOf('--server');
+  const file = i >= 0 ? resolve(argv[i + 1]!) : resolve(REPO, 'dist/server.cjs');
+  if (!existsSync(file)) throw new Error(`${file} is missing: run node scripts/bundle.mjs first`);
+  if (i < 0 && newestSource() > statSync(file).mtimeMs) {
+    console.warn(`warning: ${file} is older than the sources in server/ or grammar/; run node scripts/bundle.mjs to measure the current code`);
+  }
+  return file;
+}
+
+interface Round {
+  cold: Record<string, number>;
+  servers: Record<string, { cold: number; small: Awaited<ReturnType<typeof keystrokes>>; large: Awaited<ReturnType<typeof keystrokes>> }>;
+}
+
+async function round(csrl: Server, extraCold: Server[], quick: boolean): Promise<Round> {
   const small = csreqDoc(1, 2048);
   const large = csreqDoc(5000, 0);
   const smallJson = jsonDoc(small.text.length);
   const largeJson = jsonDoc(large.text.length);
-  console.log(`documents: csreq ${small.text.length} B / ${large.text.length} B (${large.text.split('\n').length - 3} requirements); json ${smallJson.text.length} B / ${largeJson.text.length} B`);
   const n = quick ? { cold: 2, sw: 10, sc: 50, lw: 2, lc: 10 } : { cold: 5, sw: 30, sc: 300, lw: 5, lc: 40 };
-  const results: Record<string, { cold: number; small: Awaited<ReturnType<typeof keystrokes>>; large: Awaited<ReturnType<typeof keystrokes>> }> = {};
-  for (const [server, s, l] of [[CSRL, small, large], [JSON_SERVER, smallJson, largeJson]] as const) {
+  const out: Round = { cold: {}, servers: {} };
+  for (const [server, s, l] of [[csrl, small, large], [JSON_SERVER, smallJson, largeJson]] as const) {
     const cold = await coldStart(server, s, n.cold);
     const sm = await keystrokes(server, s, n.sw, n.sc);
     const lg = await keystrokes(server, l, n.lw, n.lc);
-    results[server.name] = { cold, small: sm, large: lg };
-    console.log(`${server.name}: cold start ${fmt(cold)}; 2 KB p50 ${fmt(sm.p50)} p99 ${fmt(sm.p99)}; 1 MB open ${fmt(lg.openMs)} p50 ${fmt(lg.p50)} p99 ${fmt(lg.p99)}; RSS after 1 MB ${mb(lg.rss)}`);
+    out.servers[server.name] = { cold, small: sm, large: lg };
+    const cpu = sm.cpuPerKey === undefined ? '' : ` (server CPU ${fmt(sm.cpuPerKey)}/key)`;
+    console.log(`${server.name}: cold start ${fmt(cold)}; 2 KB p50 ${fmt(sm.p50)} p99 ${fmt(sm.p99)}${cpu}; 1 MB open ${fmt(lg.openMs)} p50 ${fmt(lg.p50)} p99 ${fmt(lg.p99)}; RSS after 1 MB ${mb(lg.rss)}`);
   }
-  const a = results[CSRL.name]!;
-  const b = results[JSON_SERVER.name]!;
+  for (const server of extraCold) {
+    out.cold[server.name] = await coldStart(server, small, n.cold);
+    console.log(`${server.name}: cold start ${fmt(out.cold[server.name]!)}`);
+  }
+  const a = out.servers[csrl.name]!;
+  const b = out.servers[JSON_SERVER.name]!;
   const ratio = (x: number, y: number) => `${(x / y).toFixed(2)}×`;
   console.log('ratios csrl / json (below 1 = csrl faster):');
   console.log(`  cold start        ${ratio(a.cold, b.cold)}`);
   console.log(`  2 KB keystroke    p50 ${ratio(a.small.p50, b.small.p50)}  p99 ${ratio(a.small.p99, b.small.p99)}`);
   console.log(`  1 MB keystroke    p50 ${ratio(a.large.p50, b.large.p50)}  p99 ${ratio(a.large.p99, b.large.p99)}`);
   if (a.large.rss && b.large.rss) console.log(`  RSS after 1 MB    ${ratio(a.large.rss, b.large.rss)}`);
+  return out;
+}
+
+export async function run(argv: string[] = []): Promise<void> {
+  const quick = argv.includes('--quick');
+  const ri = argv.indexOf('--rounds');
+  const rounds = ri >= 0 ? Math.max(1, Number(argv[ri + 1]) || 1) : 1;
+  const bundle = bundlePath(argv);
+  const csrl = csrlServer(`csrl (${bundle.startsWith(REPO) ? bundle.slice(REPO.length + 1) : bundle})`, [process.execPath, bundle, '--stdio']);
+  const extraCold: Server[] = [];
+  if (existsSync(resolve(REPO, 'dist/cli/main.js'))) extraCold.push(csrlServer('csrl lsp --stdio (CLI bundle)', undefined, 'cli'));
+  if (existsSync(resolve(REPO, 'out/server/main.js'))) extraCold.push(csrlServer('csrl unbundled out/server/main.js (tests only, not shipped)', [process.execPath, resolve(REPO, 'out/server/main.js'), '--stdio']));
+  const small = csreqDoc(1, 2048);
+  const large = csreqDoc(5000, 0);
+  console.log(`documents: csreq ${small.text.length} B / ${large.text.length} B (${large.text.split('\n').length - 3} requirements); json ${jsonDoc(small.text.length).text.length} B / ${jsonDoc(large.text.length).text.length} B`);
+  const all: Round[] = [];
+  for (let r = 0; r < rounds; r++) {
+    if (rounds > 1) console.log(`--- round ${r + 1} of ${rounds}`);
+    all.push(await round(csrl, extraCold, quick));
+  }
+  if (rounds < 2) return;
+  const range = (xs: number[], f: (x: number) => string) => `${f(Math.min(...xs))} – ${f(Math.max(...xs))}`;
+  console.log(`--- ranges over ${rounds} rounds (min – max)`);
+  for (const name of Object.keys(all[0]!.servers)) {
+    const get = (f: (x: Round['servers'][string]) => number) => all.map((r) => f(r.servers[name]!));
+    console.log(`${name}:`);
+    console.log(`  cold start        ${range(get((x) => x.cold), fmt)}`);
+    console.log(`  2 KB keystroke    p50 ${range(get((x) => x.small.p50), fmt)}  p99 ${range(get((x) => x.small.p99), fmt)}  server CPU/key ${range(get((x) => x.small.cpuPerKey ?? NaN), fmt)}`);
+    console.log(`  1 MB open         ${range(get((x) => x.large.openMs), fmt)}`);
+    console.log(`  1 MB keystroke    p50 ${range(get((x) => x.large.p50), fmt)}  p99 ${range(get((x) => x.large.p99), fmt)}`);
+    console.log(`  RSS after 1 MB    ${range(get((x) => x.large.rss ?? NaN), (b) => mb(b))}`);
+  }
+  for (const name of Object.keys(all[0]!.cold)) console.log(`${name}: cold start ${range(all.map((r) => r.cold[name]!), fmt)}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run(process.argv.includes('--quick')).catch((err) => {
+  run(process.argv.slice(2)).catch((err) => {
     console.error(err);
     process.exitCode = 1;
   });

@@ -2,6 +2,7 @@ import type { Range } from '../grammar/ast.js';
 import type { Diagnostic } from '../grammar/diagnostics.js';
 import type { EmbeddedRequirement } from './embedded/extract.js';
 import { analyzeHostDocument, analyzeRequirement, MAX_ANALYSIS_CHARS, modeFromText, resolveSeverity, sortDiagnostics, type Analysis, type AnalysisOptions } from './analysis/analyze.js';
+import { analyzeSetByPieces, type PieceCache } from './analysis/pieces.js';
 import { LineIndex } from './analysis/text.js';
 
 export const REQUIREMENT_LANGUAGE = 'csreq';
@@ -45,6 +46,8 @@ export interface DocState {
   diagnostics: Diagnostic[];
   /** Large requirement sets are analysed entry by entry; analyses of unchanged entries are reused on the next edit. */
   chunkCache?: Map<string, Analysis>;
+  /** Sets up to CHUNK_THRESHOLD: analyses of their entries, joined into the one analysis of the document (analysis/pieces.ts). */
+  pieceCache?: PieceCache;
 }
 
 /** Requirement sets larger than this are analysed entry by entry. */
@@ -74,16 +77,19 @@ export function analyzeDocument(uri: string, version: number, languageId: string
     if (starts) return analyzeChunked(uri, version, lang, text, index, starts, options, previous?.chunkCache);
   }
   if (lang === REQUIREMENT_LANGUAGE) {
-    const analysis = analyzeRequirement(text, options);
+    // Smaller sets written one entry per line: only the edited entry is analysed again.
+    const pieces = text.length <= CHUNK_THRESHOLD ? analyzeSetByPieces(text, options, previous?.pieceCache) : undefined;
+    const analysis = pieces?.analysis ?? analyzeRequirement(text, options);
     const view: RequirementView = {
       text, analysis, index,
       toHost: (o) => o,
       fromHost: (o) => o,
       hostStart: 0,
       hostEnd: text.length,
-      mode: analysis.parse.mode,
+      // A joined set is known to be one without building its parse, which only features need.
+      mode: pieces?.analysis ? 'set' : analysis.parse.mode,
     };
-    return { uri, version, languageId: lang, text, index, kind: 'csreq', views: [view], diagnostics: analysis.diagnostics };
+    return { uri, version, languageId: lang, text, index, kind: 'csreq', views: [view], diagnostics: analysis.diagnostics, ...(pieces ? { pieceCache: pieces.cache } : {}) };
   }
   if (HOST_LANGUAGES.has(lang)) {
     if (text.length > MAX_ANALYSIS_CHARS) {

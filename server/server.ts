@@ -15,7 +15,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParseMode } from '../grammar/parser.js';
-import { escapeForHost, type AnalysisOptions } from './analysis/analyze.js';
+import { analyzeRequirement, escapeForHost, type AnalysisOptions } from './analysis/analyze.js';
 import type { RuleSeverity } from './analysis/rules.js';
 import {
   CommandError,
@@ -224,6 +224,16 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(() => {
     if (pullConfiguration) void refreshConfiguration();
+    // Build the parser (Chevrotain's grammar analysis, tens of ms) once the handshake is answered,
+    // so an editor that opens its first document a moment later gets diagnostics without that wait.
+    setImmediate(() => {
+      if (states.size > 0) return;
+      try {
+        analyzeRequirement('designated => anchor apple generic and identifier "com.example.app"\n', { mode: 'set' });
+      } catch {
+        // A failure here shows again, with its document, on the first real analysis.
+      }
+    });
   });
 
   connection.onDidChangeConfiguration((change) => {
