@@ -112,8 +112,14 @@ class RequirementCstParser extends CstParser {
   private alts(site: number, make: () => IOrAlt<unknown>[]): IOrAlt<unknown>[] {
     return (this.altCache[site] ??= make());
   }
-  constructor() {
+  /**
+   * Chevrotain's grammar validations cost start-up time in every process and
+   * can only fail on a change to this file, so they run in the grammar tests
+   * (`validate: true`) rather than in the shipped parser.
+   */
+  constructor(options: { validate?: boolean } = {}) {
     super([...ALL_TOKEN_TYPES, COMMA], {
+      skipValidations: !options.validate,
       recoveryEnabled: true,
       maxLookahead: 2,
       errorMessageProvider: appleMessages,
@@ -434,3 +440,8 @@ export function cstParser(): RequirementCstParser {
 }
 
 export type { RequirementCstParser, CstNode };
+
+/** A parser built with Chevrotain's grammar validations on (they throw on an ambiguous or broken grammar): for the grammar tests. */
+export function validatedCstParser(): RequirementCstParser {
+  return new RequirementCstParser({ validate: true });
+}

@@ -22,9 +22,16 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   // A CommonJS package imported from an ESM bundle arrives under `default`; from plain Node, as named exports.
   const { createConnection, ProposedFeatures } = imported.ProposedFeatures ? imported : imported.default!;
   const { startServer } = await import('../../server/server.js');
-  const connection = transport === '--stdio'
-    ? createConnection(ProposedFeatures.all, process.stdin, process.stdout)
-    : createConnection(ProposedFeatures.all);
+  let connection;
+  if (transport === '--stdio') {
+    // Standard output carries the protocol: a stray console.log (ours or a dependency's) would corrupt it.
+    // vscode-languageserver redirects the console only when it picks stdio from argv itself.
+    const toStderr = (...a: unknown[]): void => console.error(...a);
+    Object.assign(console, { log: toStderr, info: toStderr, debug: toStderr, warn: toStderr, trace: toStderr, dir: toStderr });
+    connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+  } else {
+    connection = createConnection(ProposedFeatures.all);
+  }
   startServer(connection);
   // The connection ends the process on `exit`; until then keep running.
   await new Promise<never>(() => {});
