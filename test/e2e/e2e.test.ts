@@ -12,6 +12,7 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
@@ -152,13 +153,13 @@ test('end-to-end in a real VS Code (code-server + Chromium)', { skip: off ? 'CSR
         await shot('hover-on-failing-clause');
         await page.keyboard.press('Escape');
 
-        // The process picker lists live processes (native addon) and takes a typed PID. The
+        // The process picker lists live processes (native addon) with their user, as `csrl ps`, and takes a typed PID. The
         // test runner is a Linux ELF process, so the check ends in an actionable error.
         await page.keyboard.press('F1');
         await page.keyboard.type('Test requirement against running process', { delay: 5 });
         await page.waitForTimeout(400);
         await page.keyboard.press('Enter');
-        await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: /uid \d+/ }).first().waitFor({ timeout: 15_000 });
+        await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: new RegExp(`\\d+  ${userInfo().username}`) }).first().waitFor({ timeout: 15_000 });
         await page.keyboard.type(String(process.pid), { delay: 5 });
         await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: `PID ${process.pid}` }).first().waitFor({ timeout: 15_000 });
         await shot('process-picker');
