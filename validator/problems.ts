@@ -25,6 +25,7 @@ export const RESOURCE_PROBLEM_CODES = Object.freeze({
   'resource-nested-not-verified': 'warning: nested code beyond the nesting limit',
   'resource-seal-invalid': 'an unusable seal entry (bad key such as "../x", wrong value type, unparsable requirement)',
   'resource-seal-malformed': 'a CodeResources that cannot be used at all (not a plist, bad rules, too many entries)',
+  'resources-not-sealed': 'a signed bundle whose signature seals no resources (Apple: errSecCSResourcesNotFound)',
   'resource-unreadable': 'a file or folder that could not be read',
   'resource-unsupported-type': 'a socket, FIFO or device inside the bundle',
   'resources-limit': 'verification stopped at a limit (files, bytes, folder depth)',

@@ -617,9 +617,9 @@ async function readResourceSeal(infoPlistPath: string): Promise<{ path: string; 
  * matches) is read: a changed or missing CodeResources is already reported,
  * and its listing proves nothing.
  *
- * Apple also refuses a bundle whose signature has no resource seal at all
- * (errSecCSResourcesNotFound); that is not reported here yet, because the
- * reader's existing tests treat such bundles as valid.
+ * A bundle always has a resource folder (its support-files directory), so
+ * Apple refuses a bundle whose signature seals no resources at all
+ * (SecStaticCode::validateResources: errSecCSResourcesNotFound).
  */
 async function checkResources(report: CodeReport, resolved: ResolvedCode, options: ReadOptions, nesting: Nesting): Promise<void> {
   const bundle = resolved.bundle!;
@@ -632,6 +632,10 @@ async function checkResources(report: CodeReport, resolved: ResolvedCode, option
       s.verification.ok = !s.verification.problems.some((p) => p.severity === 'error');
     }
   };
+  if (!signed.some((s) => s.signature!.specialSlots.some((c) => c.slot === SLOT_RESOURCEDIR))) {
+    add([error('resources-not-sealed', `the signature seals no resources (special slot 3 is empty), but ${basename(bundle.path)} is a bundle: Apple refuses it (errSecCSResourcesNotFound)`)]);
+    return;
+  }
   if (!sealed) return;
   const seal = await readResourceSeal(bundle.infoPlistPath);
   if (!seal.bytes) return;

@@ -236,11 +236,12 @@ describe('reader: Info.plist sealed in special slot 1 (synthetic)', () => {
     await mkdir(join(root, 'Contents', 'MacOS'), { recursive: true });
     await writeFile(join(root, 'Contents', 'Info.plist'), info);
     await writeFile(join(root, 'Contents', 'MacOS', 'tool'), signedMachO({ infoSlot: info }));
+    // The synthetic signature seals no resources, which Apple refuses for any bundle (checked after the slots).
     let report = await readCode(root);
-    assert.deepEqual(report.slices[0]!.verification.problems, []);
+    assert.deepEqual(codes(report.slices[0]!), ['resources-not-sealed']);
     await writeFile(join(root, 'Contents', 'Info.plist'), Buffer.concat([info, Buffer.from('\n')]));
     report = await readCode(root);
-    assert.deepEqual(codes(report.slices[0]!), ['info-plist-mismatch']);
+    assert.deepEqual(codes(report.slices[0]!), ['info-plist-mismatch', 'resources-not-sealed']);
     // The same executable read on its own has no Info.plist for its slot-1 hash.
     report = await readCodeBytes(signedMachO({ infoSlot: info }));
     assert.deepEqual(codes(report.slices[0]!), ['info-plist-missing']);
@@ -611,8 +612,10 @@ describe('hostile: bundles', () => {
     const report = await readCode(root);
     assert.equal(report.bundle?.infoPlist?.['CFBundleExecutable'], 'good');
     assert.equal(report.slices[0]!.facts.infoPlist?.['CFBundleExecutable'], 'good');
-    // The synthetic signature does not seal the Info.plist: reported, not fatal.
-    assert.deepEqual(codes(report.slices[0]!), ['info-plist-unbound']);
+    // The synthetic signature seals neither the Info.plist (reported, not fatal) nor resources (fatal, as for Apple).
+    assert.deepEqual(codes(report.slices[0]!), ['info-plist-unbound', 'resources-not-sealed']);
+    assert.equal(report.slices[0]!.verification.ok, false);
+    assert.deepEqual(codes((await readCode(root, { verifyPages: false })).slices[0]!), ['info-plist-unbound'], 'resources are not checked without page verification, as kSecCSDoNotValidateResources');
   });
 
   it('a versioned framework is read through its Versions/Current links', async () => {
