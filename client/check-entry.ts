@@ -58,7 +58,10 @@ export async function checkPath(requirement: Requirement, text: string, target: 
   }
 }
 
-/** The text `csrl info` prints for the code at `target`. */
+/**
+ * The text `csrl info` prints for the code at `target`. It runs with the
+ * default deps, so on macOS Apple's reading and any disagreement come with it.
+ */
 export async function signingInformation(target: string): Promise<{ text: string; exitCode: number }> {
   let out = '';
   let err = '';

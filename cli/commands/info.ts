@@ -1,5 +1,18 @@
+import * as path from 'node:path';
 import { toHex } from '../../grammar/bytes.js';
 import { checkProcessFile, loadNative, NativeError, ProcessChangedError, ProcessNotFoundError, type NativeValidator, type ProcessIdentity } from '../../native/index.js';
+import { whyAppleUnavailable } from '../../native/apple-verdict.js';
+import {
+  appleReadingOf,
+  appleReadingOfError,
+  appleSigningLines,
+  notRead,
+  ourSliceOf,
+  preferredArchitectures,
+  withoutComparison,
+  withSigningComparison,
+  type AppleReading,
+} from '../../native/apple-signing.js';
 import type { CertificateFacts, CodeDirectoryFacts, PlistDict, PlistValue } from '../../validator/facts.js';
 import type { Problem } from '../../validator/problems.js';
 import { CodeReadError, readCode, type CodeReport, type ReadOptions, type SliceReport } from '../../validator/read.js';
@@ -31,7 +44,14 @@ signature verifies (every code page is hashed unless --no-verify-pages).
 Exit status: 0 every slice is signed and its signature verifies; 3 not
 Mach-O, an unsigned slice, or an invalid signature (the message says which),
 or (--pid) no such process, the process changed during the check, or the
-native addon is not available; 64 usage error.
+native addon is not available; on macOS also when csrl and Apple read the
+signature differently; 64 usage error.
+
+On macOS, Apple's own reading (Security.framework, through the native addon)
+is shown beside ours, for PATH and for --pid: identifier, team, cdhash, flags,
+signing time and format. Identifier, team, cdhash of the strongest
+CodeDirectory, flags and entitlement keys are compared with the slice Apple
+read; any difference is printed loudly. Elsewhere only csrl's reader answers.
 `;
 
 /** What `info` prints for one slice, beside the reader's own report. */
@@ -134,7 +154,7 @@ export function readOutcome(read: Promise<CodeReport>): Promise<{ report: CodeRe
   );
 }
 
-/** The loader is only touched when --pid is given, so path checks never pay for (or depend on) the addon. */
+/** Loaded only for --pid (and, on macOS, for Apple's reading), so path checks elsewhere never pay for (or depend on) the addon. */
 export function defaultNative(): PidNative {
   return loadNative();
 }
@@ -147,11 +167,51 @@ export function parseAt(value: string | undefined): ReadOptions['at'] {
   return date;
 }
 
+/** The part of the native validator that reads Apple's signing information. */
+export type SigningNative = Pick<NativeValidator, 'available' | 'reason' | 'backend' | 'platform' | 'signingInformation'>;
+
 export interface InfoDeps {
+  /** For --pid; the real addon (loaded on first use) when absent. */
   native?: PidNative;
+  /**
+   * Who reads Apple's signing information beside ours (PATH and --pid);
+   * absent means ours only. The default deps set it on macOS only, so
+   * elsewhere `info` never loads (or mentions) Security.framework.
+   */
+  appleNative?: () => SigningNative;
+  /** Architectures in the order Apple prefers them here; from process.arch when absent. */
+  preferredArchs?: readonly string[];
 }
 
-export async function run(args: string[], io: CommandIO, deps: InfoDeps = {}): Promise<number> {
+/** What `run` uses when called without deps (the CLI and the extension): Apple's reading on macOS only. */
+export function defaultInfoDeps(platform: NodeJS.Platform = process.platform): InfoDeps {
+  return platform === 'darwin' ? { appleNative: loadNative } : {};
+}
+
+/** Apple's reading of the file at `file`; never throws: a failure is a missing reading, with why. */
+async function askApplePath(native: SigningNative, file: string): Promise<AppleReading> {
+  const why = whyAppleUnavailable(native);
+  if (why) return notRead(why);
+  try {
+    return appleReadingOf(await native.signingInformation({ path: file }));
+  } catch (err) {
+    return appleReadingOfError(err);
+  }
+}
+
+/** Apple's reading of process `pid`; the guard's own errors propagate so the whole result is discarded. */
+async function askAppleProcess(native: SigningNative, pid: number): Promise<AppleReading> {
+  const why = whyAppleUnavailable(native);
+  if (why) return notRead(why);
+  try {
+    return appleReadingOf(await native.signingInformation({ pid }));
+  } catch (err) {
+    if (err instanceof ProcessChangedError || err instanceof ProcessNotFoundError) throw err;
+    return appleReadingOfError(err);
+  }
+}
+
+export async function run(args: string[], io: CommandIO, deps: InfoDeps = defaultInfoDeps()): Promise<number> {
   const opts = parseArgs(args, {
     values: { arch: ['--arch'], at: ['--at'], pid: ['--pid'] },
     flags: { json: ['--json'], noVerifyPages: ['--no-verify-pages'], help: ['-h', '--help'] },
@@ -167,38 +227,56 @@ export async function run(args: string[], io: CommandIO, deps: InfoDeps = {}): P
 
   // Loaded while the pages are hashed; awaited (and failures reported) per slice below.
   const modules = loadOptionalModules();
+  const appleNative = deps.appleNative?.();
   let report: CodeReport;
   let pidTarget: PidTarget | undefined;
+  let asking: Promise<AppleReading> | undefined;
   try {
-    if (pid === undefined) report = await readCode(target!, options);
-    else {
+    if (pid === undefined) {
+      // Apple reads while we read: both look at the same file.
+      asking = appleNative ? askApplePath(appleNative, path.resolve(target!)) : undefined;
+      report = await readCode(target!, options);
+    } else {
       // A file problem is returned, not thrown, so the guard still confirms the process did not change.
-      const checked = await checkPidFile(pid, deps.native ?? defaultNative(), (exe) => readOutcome(readCode(exe, options)));
+      const checked = await checkPidFile(pid, deps.native ?? defaultNative(), async (exe) => {
+        const [read, apple] = await Promise.all([readOutcome(readCode(exe, options)), appleNative ? askAppleProcess(appleNative, pid) : undefined]);
+        return { read, apple };
+      });
       if (!checked.ok) {
         if (opts.flags.json) io.stdout(toJson({ target: { kind: 'static-file-check', pid }, verdict: 'unreadable', error: checked.failure }) + '\n');
         io.stderr(`csrl info: ${checked.failure.message}\n`);
         return EXIT.cannotCheck;
       }
       pidTarget = checked.target;
-      if ('error' in checked.result) throw checked.result.error;
-      report = checked.result.report;
+      if (checked.result.apple) asking = Promise.resolve(checked.result.apple);
+      if ('error' in checked.result.read) throw checked.result.read.error;
+      report = checked.result.read.report;
     }
   } catch (err) {
     if (!(err instanceof CodeReadError)) throw err;
     const shownPath = pidTarget?.executablePath ?? target!;
-    if (opts.flags.json) io.stdout(toJson({ ...(pidTarget ? { target: pidTarget } : {}), path: shownPath, verdict: 'unreadable', error: { code: err.code, message: err.message } }) + '\n');
+    const apple = asking ? withoutComparison(await asking, err.message) : undefined;
+    if (opts.flags.json) io.stdout(toJson({ ...(pidTarget ? { target: pidTarget } : {}), path: shownPath, verdict: 'unreadable', error: { code: err.code, message: err.message }, ...(apple ? { apple } : {}) }) + '\n');
     if (pidTarget) io.stderr(pidLabel(pidTarget));
     io.stderr(`csrl info: ${err.code === 'not-macho' ? 'not Mach-O: ' : ''}${err.message}\n`);
+    if (apple && !opts.flags.json) io.stderr(appleSigningLines(apple).join('\n') + '\n');
     return err.code === 'arch-not-found' ? EXIT.usage : EXIT.cannotCheck;
   }
   const loaded = await modules;
   const extras = report.slices.map((s) => sliceInfo(s, loaded));
   const verdict = overallVerdict(report);
+  const apple = asking
+    ? withSigningComparison(
+        report.slices.map((s) => ourSliceOf(s.facts)),
+        await asking,
+        { someArchitectures: options.arch !== undefined, preferredArchs: deps.preferredArchs ?? preferredArchitectures(process.arch) },
+      )
+    : undefined;
 
-  if (opts.flags.json) io.stdout(toJson({ ...(pidTarget ? { target: pidTarget } : {}), ...jsonReport(report, extras, verdict) }) + '\n');
-  else io.stdout((pidTarget ? pidLabel(pidTarget) + '\n' : '') + textReport(report, extras));
+  if (opts.flags.json) io.stdout(toJson({ ...(pidTarget ? { target: pidTarget } : {}), ...jsonReport(report, extras, verdict), ...(apple ? { apple } : {}) }) + '\n');
+  else io.stdout((pidTarget ? pidLabel(pidTarget) + '\n' : '') + textReport(report, extras) + (apple ? '\n' + appleSigningLines(apple).join('\n') + '\n' : ''));
 
-  if (verdict === 'valid') return EXIT.ok;
+  let code: number = verdict === 'valid' ? EXIT.ok : EXIT.cannotCheck;
   for (const s of report.slices) {
     if (s.status === 'unsigned') io.stderr(`csrl info: ${s.arch}: unsigned (no code signature)\n`);
     else if (!s.verification.ok) {
@@ -206,7 +284,11 @@ export async function run(args: string[], io: CommandIO, deps: InfoDeps = {}): P
       io.stderr(`csrl info: ${s.arch}: invalid signature: ${first?.message ?? 'unknown problem'}\n`);
     }
   }
-  return EXIT.cannotCheck;
+  if (apple?.disagreement) {
+    io.stderr(`csrl info: DISAGREEMENT WITH APPLE for ${pidTarget ? `process ${pidTarget.pid}` : target!}: ${apple.disagreement.join('; ')}\n`);
+    code = EXIT.cannotCheck;
+  }
+  return code;
 }
 
 export function overallVerdict(report: CodeReport): 'valid' | 'unsigned' | 'invalid' {
