@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Requirement, RequirementDocument } from '../grammar/ast.js';
+import type { RequirementDocument } from '../grammar/ast.js';
 import { toHex } from '../grammar/bytes.js';
 import { compile } from '../grammar/codec/encode.js';
 import { decompile } from '../grammar/codec/decode.js';
@@ -108,24 +108,18 @@ export function decompileRequest(params: DecompileParams): { text: string; kind:
 }
 
 /**
- * The validator is written separately and may be missing in a build; it is
- * loaded only when a test command runs, so the server starts without it.
+ * The validator (Mach-O reader, CMS, ASN.1: most of the server's code) is
+ * loaded when a test command first runs, so the server starts without it.
+ * This import is the one way it is loaded: unbundled it is the module
+ * beside this one, in the CLI's ESM bundle a chunk of its own, and in the
+ * extension's server bundle the file dist/server-validator.cjs
+ * (scripts/bundle.mjs points the import there).
  */
-interface ValidatorModules {
-  readCode: (path: string) => unknown;
-  evaluate: (req: Requirement | RequirementDocument, facts: CodeFacts) => unknown;
-}
-
-async function loadValidator(): Promise<ValidatorModules> {
-  const readSpec = '../validator/read.js';
-  const evalSpec = '../validator/evaluate/evaluate.js';
+async function loadValidator(): Promise<typeof import('./validator-entry.js')> {
   try {
-    const read = (await import(readSpec)) as { readCode?: ValidatorModules['readCode'] };
-    const ev = (await import(evalSpec)) as { evaluate?: ValidatorModules['evaluate'] };
-    if (typeof read.readCode !== 'function' || typeof ev.evaluate !== 'function') throw new Error('unexpected module shape');
-    return { readCode: read.readCode, evaluate: ev.evaluate };
+    return await import('./validator-entry.js');
   } catch (err) {
-    throw new CommandError(`the validator is not available in this build (${(err as Error).message})`);
+    throw new CommandError(`the validator could not be loaded (${(err as Error).message})`);
   }
 }
 

@@ -3,15 +3,21 @@
  * the first test command (dist/check.cjs) must check a real binary with
  * progress, stop when cancelled, and find the native addon relative to the
  * extension root; dist/client.cjs must not contain the validator or the
- * language client (activation cost).
+ * language client (activation cost). The language server's bundle
+ * (dist/server.cjs) leaves the validator to dist/server-validator.cjs, which
+ * it loads on the first test command: both the bundle and `csrl lsp --stdio`
+ * (the CLI's chunks) must still answer csrl.testAgainstPath.
  */
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { LspClient } from '../server/lsp-client.js';
 import { fixture } from '../support/fixtures.js';
 import { REPO } from './harness.js';
 
@@ -87,4 +93,66 @@ test('dist/native.cjs finds the native addon from the extension root and names t
   if (built) assert.doesNotMatch(s.why, /not loaded/);
   assert.equal(native.validatorStatus('portable').name, 'portable checker');
   assert.match(native.validatorStatus('portable').why, /csrl\.validator/);
+});
+
+interface TestResult { path: string; verdict: string; slices: { arch: string; result: { verdict: string } }[] }
+
+/** Opens a requirement in `c`, waits for its diagnostics, and tests it against the universal sentry-cli binary. */
+async function testAgainstSentry(c: LspClient): Promise<TestResult> {
+  const u = 'file:///w/bundle-test.csreq';
+  c.open(u, 'csreq', 'identifier "sentry-cli-Darwin-universal"');
+  await c.waitForDiagnostics(u);
+  const target = await fixture('@sentry/cli-darwin@3.8.0');
+  return c.request<TestResult>('workspace/executeCommand', { command: 'csrl.testAgainstPath', arguments: [{ uri: u, path: target }] });
+}
+
+/** As test/server/commands.test.ts finds for the unbundled server: the identifier is that of the x86_64 slice only. */
+function assertSentryResult(r: TestResult): void {
+  assert.deepEqual(Object.fromEntries(r.slices.map((s) => [s.arch, s.result.verdict])), { x86_64: 'true', arm64: 'false' });
+  assert.equal(r.verdict, 'false');
+}
+
+test('dist/server.cjs leaves the validator to dist/server-validator.cjs', () => {
+  const server = readFileSync(path.join(out, 'server.cjs'), 'utf8');
+  assert.doesNotMatch(server, /pkijs|asn1js|function readCode\b/);
+  assert.match(readFileSync(path.join(out, 'server-validator.cjs'), 'utf8'), /pkijs[\s\S]*function readCode\b/);
+});
+
+test('the bundled server answers csrl.testAgainstPath with the validator from dist/server-validator.cjs', async () => {
+  const c = await LspClient.start({ command: [process.execPath, path.join(out, 'server.cjs'), '--stdio'] });
+  try {
+    assertSentryResult(await testAgainstSentry(c));
+  } finally {
+    await c.stop();
+  }
+});
+
+test('the bundled server starts and lints without dist/server-validator.cjs; a test command then says the validator is missing', async () => {
+  const alone = mkdtempSync(path.join(tmpdir(), 'csrl-server-alone-'));
+  try {
+    copyFileSync(path.join(out, 'server.cjs'), path.join(alone, 'server.cjs'));
+    const c = await LspClient.start({ command: [process.execPath, path.join(alone, 'server.cjs'), '--stdio'] });
+    try {
+      const u = 'file:///w/alone.csreq';
+      c.open(u, 'csreq', 'identifier "com.example.app"');
+      const d = await c.waitForDiagnostics(u);
+      assert.ok(d.diagnostics.some((x) => x.code === 'CSR101'), JSON.stringify(d.diagnostics));
+      await assert.rejects(testAgainstSentry(c), /validator could not be loaded.*server-validator\.cjs/);
+    } finally {
+      await c.stop();
+    }
+  } finally {
+    rmSync(alone, { recursive: true, force: true });
+  }
+});
+
+test('`csrl lsp --stdio` from the CLI bundle answers csrl.testAgainstPath', async () => {
+  // bin/csrl.js runs dist/cli/main.js, which the e2e test may be rebuilding: this runs the same chunks from the test's own folder.
+  const main = pathToFileURL(path.join(out, 'cli', 'main.js')).href;
+  const c = await LspClient.start({ command: [process.execPath, '--input-type=module', '-e', `import { main } from ${JSON.stringify(main)}; process.exitCode = await main(['lsp', '--stdio']);`] });
+  try {
+    assertSentryResult(await testAgainstSentry(c));
+  } finally {
+    await c.stop();
+  }
 });
