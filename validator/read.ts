@@ -472,13 +472,13 @@ async function readSlice(ctx: SliceContext, header: MachHeader): Promise<SliceRe
   // Page hashing runs on the other cores while this thread checks the CMS signature, then joins in.
   const cmsCheck = cmsDer ? checkCms(report, cmsDer, sigFileOffset + signatureBlob!.offset + 8, primary, directories, options) : undefined;
   const pages = options.verifyPages !== false && directories.length > 0 ? checkPages(ctx, directories, cmsCheck) : undefined;
-  let cmsProblems: Problem[] = [];
-  let pageResult: Awaited<ReturnType<typeof checkPages>> | undefined;
-  try {
-    if (cmsCheck) cmsProblems = await cmsCheck;
-  } finally {
-    pageResult = await pages;
-  }
+  // Both are awaited together: a page check cancelled while the CMS check runs must not be an unhandled rejection.
+  const [cmsOutcome, pageOutcome] = await Promise.allSettled([cmsCheck ?? Promise.resolve([]), pages]);
+  if (pageOutcome.status === 'rejected') throw pageOutcome.reason;
+  if (cmsOutcome.status === 'rejected') throw cmsOutcome.reason;
+  options.signal?.throwIfAborted();
+  const cmsProblems = cmsOutcome.value;
+  const pageResult = pageOutcome.value;
   if (pageResult) {
     problems.push(...pageResult.problems);
     layout.pages = pageResult.pages;
