@@ -12,7 +12,11 @@
  *     3. code-server itself (the cached test-only tools, scripts/e2e-install.mjs),
  *     4. the extension bundled and packaged as a .vsix, installed into a fresh run
  *        folder (user data, extensions, HOME) under the OS temp dir,
- *     5. code-server on 127.0.0.1, polled until it answers; then the URL is printed.
+ *     5. code-server on 127.0.0.1 behind its login page, with a fresh random
+ *        password, polled until it answers; then the URL and the password are
+ *        printed. A password, not `--auth none`: any local user (or a web page
+ *        through DNS rebinding) reaching the port would otherwise get this user's
+ *        shell through VS Code's terminal.
  *   It runs until Ctrl+C (SIGINT/SIGTERM/SIGHUP), then stops code-server with every
  *   process it started and removes the run folder.
  *   Workspace trust stays on, as for any user: VS Code asks whether to trust
@@ -22,7 +26,8 @@
  * used), --code-server (even when desktop `code` is installed).
  */
 import { spawn } from 'node:child_process';
-import { accessSync, closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -59,7 +64,8 @@ function parseArgs(argv) {
 const HELP = `usage: npm start [-- [--port N] [--code-server]]
        node scripts/e2e-open.mjs [--port N] [--code-server]
 Opens a real VS Code with the csrl extension on examples/: the desktop \`code\`
-when it is on PATH, otherwise code-server on 127.0.0.1 (URL printed; Ctrl+C stops it).
+when it is on PATH, otherwise code-server on 127.0.0.1 (URL and password printed;
+Ctrl+C stops it).
   --port N        code-server's port (default ${DEFAULT_PORT}; a taken default moves to the next free port)
   --code-server   use code-server even when desktop \`code\` is installed
 `;
@@ -133,67 +139,100 @@ async function openDesktop(code) {
 // ---------------------------------------------------------------- processes
 
 /**
- * Live (non-zombie) processes of a process group and descendants of a PID, from
- * /proc. Zombies are skipped: where PID 1 does not reap orphans they stay listed
- * forever though they hold nothing. Without /proc, a signal 0 probe of the group.
+ * A process's state, parent, group and start time (clock ticks after boot) from
+ * /proc/PID/stat; undefined when it is gone or there is no /proc. The start time
+ * tells a process from a later one that got the same PID.
  */
-function liveProcesses({ pgid, root }) {
-  let entries;
+function procStat(pid) {
+  let stat;
   try {
-    entries = readdirSync('/proc');
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
+    return undefined;
+  }
+  // "pid (comm) state ppid pgrp … starttime(22) …": comm may hold spaces and parentheses.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { pid, state: f[0], ppid: Number(f[1]), pgrp: Number(f[2]), start: f[19] };
+}
+
+const haveProc = () => existsSync('/proc/self/stat');
+
+/** The start time of a PID now (undefined when gone or without /proc). */
+const startTime = (pid) => procStat(pid)?.start;
+
+/**
+ * Live (non-zombie) processes of a process group and descendants of a PID, from
+ * /proc, as a Map PID → start time. Zombies are skipped: where PID 1 does not reap
+ * orphans they stay listed forever though they hold nothing. `rootStart` (the
+ * root's start time when it was spawned) keeps a later process that reused the
+ * root's PID out, and with it the group (PID = group ID): the kernel gives no new
+ * process a PID still used as a group ID, so a stranger holding it means our
+ * group is empty and any group of that ID is someone else's. Without /proc, a signal 0 probe of the group
+ * and the root (start times unknown: undefined).
+ */
+function liveProcesses({ pgid, root, rootStart }) {
+  if (!haveProc()) {
     // No /proc (macOS, BSD): the group and the root as far as a signal-0 probe tells.
-    const out = new Set();
+    const out = new Map();
     for (const [id, target] of [[pgid, -pgid], [root, root]]) {
       if (!(id > 1)) continue;
       try {
         process.kill(target, 0);
-        out.add(id);
+        out.set(id, undefined);
       } catch {
         // gone
       }
     }
-    return [...out];
+    return out;
   }
   const procs = [];
-  for (const name of entries) {
+  for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses.
-      const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (state !== 'Z') procs.push({ pid: Number(name), ppid: Number(ppid), pgrp: Number(pgrp) });
-    } catch {
-      // exited meanwhile
-    }
+    const p = procStat(Number(name));
+    if (p && p.state !== 'Z') procs.push(p);
   }
-  const found = new Set(procs.filter((p) => p.pgrp === pgid).map((p) => p.pid));
+  const byPid = new Map(procs.map((p) => [p.pid, p]));
+  const rootProc = root === undefined ? undefined : byPid.get(root);
+  const rootIsOurs = rootProc !== undefined && (rootStart === undefined || rootProc.start === rootStart);
+  const strangerLeadsGroup = pgid === root && rootProc !== undefined && !rootIsOurs;
+  const found = new Map();
+  if (pgid > 1 && !strangerLeadsGroup) for (const p of procs) if (p.pgrp === pgid) found.set(p.pid, p.start);
   // Descendants too: a terminal opened in VS Code runs in a session of its own.
   if (root !== undefined) {
-    const alive = new Set(procs.map((p) => p.pid));
-    if (alive.has(root)) found.add(root);
+    if (rootIsOurs) found.set(root, rootProc.start);
     for (let grew = true; grew; ) {
       grew = false;
       for (const p of procs) {
         if (!found.has(p.pid) && found.has(p.ppid)) {
-          found.add(p.pid);
+          found.set(p.pid, p.start);
           grew = true;
         }
       }
     }
   }
-  return [...found];
+  return found;
 }
 
-function signalAll(pids, signal, pgid) {
-  if (pgid > 1) {
+/**
+ * Signals each PID whose start time is still the one recorded when it was first
+ * seen (a PID that exited may have been given to an unrelated process since),
+ * and the group while a verified member of it still lives (then the group ID
+ * cannot have been reused).
+ */
+function signalAll(procs, signal, pgid) {
+  const verified = [];
+  for (const [pid, start] of procs) {
+    const now = procStat(pid);
+    if (haveProc() ? now !== undefined && now.state !== 'Z' && now.start === start : true) verified.push({ pid, pgrp: now?.pgrp });
+  }
+  if (pgid > 1 && (haveProc() ? verified.some((p) => p.pgrp === pgid) : verified.some((p) => p.pid === pgid))) {
     try {
       process.kill(-pgid, signal);
     } catch {
       // group already empty
     }
   }
-  for (const pid of pids) {
+  for (const { pid } of verified) {
     try {
       process.kill(pid, signal);
     } catch {
@@ -204,12 +243,11 @@ function signalAll(pids, signal, pgid) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function alive(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch (err) {
-    if (err.code !== 'ENOENT' || existsSync('/proc/self')) return false;
+/** Whether the process first seen with start time `start` still runs (not a zombie, PID not reused). */
+function alive(pid, start) {
+  if (haveProc()) {
+    const now = procStat(pid);
+    return now !== undefined && now.state !== 'Z' && now.start === start;
   }
   try {
     process.kill(pid, 0);
@@ -230,14 +268,16 @@ async function waitGone(left, ms) {
 
 /**
  * Stops code-server's process group and everything it started: SIGTERM, then
- * SIGKILL after 5 s. Every process seen is remembered, so orphans of a parent
- * that died first are still waited for.
+ * SIGKILL after 5 s. Every process seen is remembered with its start time, so
+ * orphans of a parent that died first are still waited for, and a PID that is
+ * reused meanwhile is neither signalled nor waited for.
  */
-async function stopTree(pgid) {
-  const known = new Set();
+async function stopTree(pgid, pgidStart) {
+  // Keyed by PID and start time: a reused PID is another process.
+  const known = new Map();
   const left = () => {
-    for (const p of liveProcesses({ pgid, root: pgid })) known.add(p);
-    return [...known].filter(alive);
+    for (const [pid, start] of liveProcesses({ pgid, root: pgid, rootStart: pgidStart })) known.set(`${pid}/${start}`, [pid, start]);
+    return [...known.values()].filter(([pid, start]) => alive(pid, start));
   };
   signalAll(left(), 'SIGTERM', pgid);
   if (await waitGone(left, 5000)) return true;
@@ -318,7 +358,7 @@ async function installTools(logFile) {
   }
 }
 
-const state = { run: undefined, server: undefined, stopping: false };
+const state = { run: undefined, server: undefined, serverStart: undefined, stopping: false };
 
 async function shutdown(exitCode, reason) {
   if (state.stopping) return;
@@ -328,7 +368,7 @@ async function shutdown(exitCode, reason) {
   if (current && current.exitCode === null) signalAll(liveProcesses({ root: current.pid }), 'SIGTERM');
   if (state.server) {
     say(`stopping code-server (process group ${state.server.pid})…`);
-    const ok = await stopTree(state.server.pid);
+    const ok = await stopTree(state.server.pid, state.serverStart);
     if (!ok) say(`warning: some processes of group ${state.server.pid} did not stop`);
   }
   if (state.run) {
@@ -394,7 +434,9 @@ async function openCodeServer(opts) {
     ),
   );
   // code-server, its VS Code server and the extension host write under HOME: keep it all in the run folder.
-  const env = { ...process.env, HOME: run, XDG_CONFIG_HOME: path.join(run, '.config'), XDG_DATA_HOME: path.join(run, '.local', 'share'), XDG_CACHE_HOME: path.join(run, '.cache') };
+  // Without the caller's PASSWORD/HASHED_PASSWORD: code-server would take them (the hash over the password).
+  const { PASSWORD: _p, HASHED_PASSWORD: _h, ...inherited } = process.env;
+  const env = { ...inherited, HOME: run, XDG_CONFIG_HOME: path.join(run, '.config'), XDG_DATA_HOME: path.join(run, '.local', 'share'), XDG_CACHE_HOME: path.join(run, '.cache') };
   const entry = codeServerBin(tools);
   await runCapture(process.execPath, [entry, '--user-data-dir', ud, '--extensions-dir', ext, '--install-extension', vsix, '--force'], { env });
   say('      extension installed');
@@ -406,14 +448,19 @@ async function openCodeServer(opts) {
   say(`[5/5] starting code-server on 127.0.0.1:${port}…`);
   const logFile = path.join(run, 'code-server.log');
   const logFd = openSync(logFile, 'a');
+  // 144 random bits as 24 base64url characters. In the environment, which code-server
+  // reads and then deletes before starting anything; never in argv, which `ps` shows everyone.
+  const password = randomBytes(18).toString('base64url');
   const server = spawn(
     process.execPath,
-    [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--user-data-dir', ud, '--extensions-dir', ext, examples],
+    [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'password', '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--user-data-dir', ud, '--extensions-dir', ext, examples],
     // Own process group: Ctrl+C reaches this script only, which then stops the whole group.
-    { env, detached: true, stdio: ['ignore', logFd, logFd] },
+    { env: { ...env, PASSWORD: password }, detached: true, stdio: ['ignore', logFd, logFd] },
   );
   closeSync(logFd);
   state.server = server;
+  // Read before the exit handler can run: until Node reaps it, the PID stays this process's (a zombie at worst).
+  state.serverStart = startTime(server.pid);
   let exited;
   server.on('exit', (code, signal) => {
     exited = signal ?? `exit ${code}`;
@@ -429,13 +476,16 @@ async function openCodeServer(opts) {
   let last = 'no answer';
   for (;;) {
     if (exited) return; // reported by the exit handler
+    let r;
     try {
-      const r = await fetch(url, { signal: AbortSignal.timeout(5000) });
-      if (r.status === 200) break;
+      // Ready when VS Code is loaded (code-server loads it before checking the login) and sends us to the login page.
+      r = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(5000) });
       last = `HTTP ${r.status}`;
     } catch (err) {
       last = err.cause?.code ?? err.message;
     }
+    if (r?.status === 200) throw new Error(`code-server answered ${url.slice(0, url.indexOf('/?'))} without asking for the password: refusing to leave it open`);
+    if (r && r.status >= 300 && r.status < 400 && /(^|\/)login(\?|$)/.test(r.headers.get('location') ?? '')) break;
     if (Date.now() > deadline) {
       throw new Error(`code-server did not answer on ${url.slice(0, url.indexOf('/?'))} within ${READY_TIMEOUT_MS / 1000} s (last: ${last}); last lines of ${logFile}:\n${tail(logFile)}`);
     }
@@ -448,9 +498,12 @@ async function openCodeServer(opts) {
       '',
       rule,
       `csrl: ready after ${((Date.now() - t0) / 1000).toFixed(1)} s: VS Code (code-server) with the csrl extension on examples/.`,
-      'Open this URL in a browser on this machine (it opens examples/insecure.csreq):',
+      'Open this URL in a browser on this machine (it opens examples/insecure.csreq)',
+      "and log in with the password (new for each run; keep it to yourself: VS Code's",
+      'terminal gives whoever has it your shell):',
       '',
       `  ${url}`,
+      `  password: ${password}`,
       '',
       `From another machine: ssh -L ${port}:127.0.0.1:${port} <this host>, then the same URL.`,
       'VS Code first asks whether you trust the authors of examples/: "Yes" enables',
@@ -492,4 +545,7 @@ async function main() {
   }
 }
 
-await main();
+// The process-stopping part is exported for test/e2e/open.test.ts; run as a script, it opens VS Code.
+export { liveProcesses, procStat, stopTree };
+
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

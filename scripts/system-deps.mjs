@@ -46,7 +46,8 @@ export const PURPOSES = {
 
 /** The packages of a purpose, each with the reasons of every group that wants it, in first-seen order. */
 export function packagesFor(purpose) {
-  const groups = PURPOSES[purpose];
+  // Own keys only: `purpose in PURPOSES` or PURPOSES[purpose] would accept inherited names such as "toString".
+  const groups = Object.hasOwn(PURPOSES, purpose) ? PURPOSES[purpose] : undefined;
   if (!groups) throw new Error(`unknown purpose "${purpose}" (expected one of: ${Object.keys(PURPOSES).join(', ')})`);
   const out = new Map();
   for (const g of groups) {
@@ -164,7 +165,7 @@ export async function ensureSystemPackages(purpose, deps = {}) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const purpose = args.find((a) => !a.startsWith('-'));
-  if (args.includes('--help') || !purpose || !(purpose in PURPOSES)) {
+  if (args.includes('--help') || !purpose || !Object.hasOwn(PURPOSES, purpose)) {
     process.stderr.write(`usage: node scripts/system-deps.mjs (${Object.keys(PURPOSES).join('|')}) [--check]\n`);
     process.exit(args.includes('--help') ? 0 : 64);
   }

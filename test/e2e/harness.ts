@@ -26,6 +26,7 @@ export interface Page {
   locator(selector: string): Locator;
   keyboard: { press(key: string): Promise<void>; type(text: string, options?: { delay?: number }): Promise<void> };
   evaluate<T>(fn: () => T): Promise<T>;
+  url(): string;
   waitForTimeout(ms: number): Promise<void>;
   on(event: string, fn: (arg: { text(): string }) => void): void;
 }
@@ -38,6 +39,7 @@ export interface Locator {
   count(): Promise<number>;
   hover(options?: { timeout?: number }): Promise<void>;
   isVisible(): Promise<boolean>;
+  fill(value: string, options?: { timeout?: number }): Promise<void>;
 }
 interface Browser {
   newContext(options?: unknown): Promise<{ newPage(): Promise<Page> }>;
@@ -243,4 +245,18 @@ export function processesMentioning(text: string): number[] {
 export async function toolsCacheRoot(): Promise<string> {
   const mod = (await import(path.join(REPO, 'scripts', 'e2e-install.mjs'))) as { cacheRoot(): string };
   return mod.cacheRoot();
+}
+
+/** PIDs of live processes (other than this one) whose command line contains `text` (what `ps` shows every user). */
+export function commandLinesMentioning(text: string): number[] {
+  const found: number[] = [];
+  for (const { pid } of liveProcs()) {
+    if (pid === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(text)) found.push(pid);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found;
 }

@@ -1,8 +1,10 @@
 /**
  * The README's main-job command, `npm start` (scripts/e2e-open.mjs), end to end:
  * it must open a real VS Code (code-server) with the extension on examples/,
- * print a URL that works in Chromium as a person would use it, and on Ctrl+C
- * leave no process and no run folder behind. Screenshots: test/artifacts/e2e-open/.
+ * print a URL and a password that work in Chromium as a person would use them
+ * (through code-server's login page: without the password there is no VS Code,
+ * so no terminal, for other local users), and on Ctrl+C leave no process and no
+ * run folder behind. Screenshots: test/artifacts/e2e-open/.
  *
  * The code-server run needs Chromium and the cached test-only VS Code (.ci/run
  * installs both first); without them it fails and says what to install.
@@ -15,7 +17,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { ARTIFACTS, freePort, launchBrowser, liveGroupMembers, missingPrerequisites, processesMentioning, REPO, toolsCacheRoot, toolsDir } from './harness.js';
+import { ARTIFACTS, commandLinesMentioning, freePort, launchBrowser, liveGroupMembers, missingPrerequisites, processesMentioning, REPO, toolsCacheRoot, toolsDir } from './harness.js';
 
 const off = process.env['CSRL_E2E'] === 'off';
 const shots = path.join(ARTIFACTS, 'e2e-open');
@@ -60,8 +62,12 @@ function isolatedEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Proces
   };
 }
 
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
+/**
+ * SIGKILLs a process group left over by a failure, only while it still has live
+ * members: once it is empty its ID may be reused by an unrelated group.
+ */
+function killGroupIfLive(pid: number | undefined): void {
+  if (pid === undefined || liveGroupMembers(pid).length === 0) return;
   try {
     process.kill(-pid, 'SIGKILL');
   } catch {
@@ -69,7 +75,7 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
-test('npm start on code-server: the printed URL opens examples/insecure.csreq with squiggles; Ctrl+C stops every process and removes the run folder', { skip: off ? 'CSRL_E2E=off is set' : false, timeout: 400_000 }, async (t) => {
+test('npm start on code-server: behind its login page, the printed URL and password open examples/insecure.csreq with squiggles; Ctrl+C stops every process and removes the run folder', { skip: off ? 'CSRL_E2E=off is set' : false, timeout: 400_000 }, async (t) => {
   const missing = await missingPrerequisites();
   assert.deepEqual(missing, [], `The end-to-end tests need:\n  - ${missing.join('\n  - ')}\n(or set CSRL_E2E=off to skip them explicitly)`);
   const tools = (await toolsDir()).dir;
@@ -94,11 +100,37 @@ test('npm start on code-server: the printed URL opens examples/insecure.csreq wi
     assert.match(run.output(), /ready after/);
     assert.ok(existsSync(runFolder), 'the run folder exists while it runs');
 
+    // Auth is really on: without the password, / and the printed URL lead to the login page only.
+    const password = /^ {2}password: (\S+)$/m.exec(run.output())?.[1];
+    assert.ok(password, `a password is printed with the URL:\n${run.output()}`);
+    assert.match(password, /^[A-Za-z0-9_-]{24}$/, '144 random bits as base64url');
+    const root = await fetch(`http://127.0.0.1:${port}/`, { redirect: 'manual' });
+    assert.equal(root.status, 302, 'a request to / without the session cookie is redirected');
+    assert.match(root.headers.get('location') ?? '', /^(\.\/|\/)?login(\?|$)/, 'to the login page');
+    const viaUrl = await fetch(url);
+    assert.equal(new URL(viaUrl.url).pathname, '/login', 'the URL alone ends on the login page');
+    assert.match(await viaUrl.text(), /<input[^>]*type="password"[^>]*name="password"/);
+    const wrong = await fetch(`http://127.0.0.1:${port}/login`, { method: 'POST', body: new URLSearchParams({ password: `${password}x` }), redirect: 'manual' });
+    assert.equal(wrong.status, 200, 'a wrong password gets the login page again');
+    assert.match(await wrong.text(), /Incorrect password/);
+    assert.equal(wrong.headers.get('set-cookie'), null, 'and no session cookie');
+    // The password is never on a command line (`ps` shows those to every user), and code-server
+    // removes it from the environment before starting anything, so VS Code's terminal cannot read it.
+    assert.deepEqual(commandLinesMentioning(password), [], 'no command line holds the password');
+    assert.deepEqual(processesMentioning(password), [serverGroup], "only code-server's first process got it, in its environment");
+
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
     let step = 0;
     const shot = async (name: string) => page.screenshot({ path: path.join(shots, `${String(++step).padStart(2, '0')}-${name}.png`) });
     try {
       await page.goto(url);
+      // As a person would: the login page first, then the printed password.
+      const field = page.locator('input[type="password"][name="password"]');
+      await field.waitFor({ timeout: 30_000 });
+      assert.equal(new URL(page.url()).pathname, '/login');
+      await field.fill(password);
+      await shot('login');
+      await page.locator('input.submit[type="submit"]').click();
       // Workspace trust is on, as for any user: the first thing shown is VS Code's trust prompt.
       const trust = page.locator('.monaco-dialog-box .monaco-button').filter({ hasText: /Yes, I trust the authors/ });
       await trust.first().waitFor({ timeout: 60_000 });
@@ -134,8 +166,8 @@ test('npm start on code-server: the printed URL opens examples/insecure.csreq wi
     t.diagnostic(`whole cycle ${Math.round((Date.now() - t0) / 1000)} s; screenshots in ${path.relative(REPO, shots)}`);
   } finally {
     await browser.close();
-    killGroup(run.child.exitCode === null ? run.child.pid : undefined);
-    killGroup(serverGroup);
+    killGroupIfLive(run.child.exitCode === null ? run.child.pid : undefined);
+    killGroupIfLive(serverGroup);
     if (runFolder) rmSync(runFolder, { recursive: true, force: true });
     rmSync(home, { recursive: true, force: true });
   }
@@ -190,4 +222,55 @@ test('npm start: a malformed --port is a usage error (exit 64)', async () => {
   const run = start(['--code-server', '--port', 'eighty'], process.env);
   assert.equal((await run.finished).code, 64);
   assert.match(run.output(), /--port needs a port number 1-65535 \(got "eighty"\)/);
+});
+
+interface OpenScript {
+  procStat(pid: number): { pid: number; state: string; ppid: number; pgrp: number; start: string } | undefined;
+  stopTree(pgid: number, pgidStart: string | undefined): Promise<boolean>;
+}
+
+/** A detached `sh -c SCRIPT` (its own process group) that has started `members` processes in that group. */
+async function detachedGroup(script: string, members: number): Promise<{ child: ChildProcess; pgid: number }> {
+  const child = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
+  const pgid = child.pid!;
+  const deadline = Date.now() + 10_000;
+  while (liveGroupMembers(pgid).length < members) {
+    if (Date.now() > deadline) throw new Error(`group ${pgid} never had ${members} live members`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { child, pgid };
+}
+
+test('stopping code-server checks start times: a PID whose start time is not the recorded one (a reused PID) is left alone; the real group is stopped, orphans included', { skip: existsSync('/proc/self/stat') ? false : 'needs /proc (Linux)', timeout: 60_000 }, async () => {
+  const open = (await import(script)) as OpenScript;
+  const groups: number[] = [];
+  try {
+    // A stand-in for "code-server's PID now belongs to a stranger": the same PID and group, another start time.
+    const stranger = await detachedGroup('sleep 300 & wait', 2);
+    groups.push(stranger.pgid);
+    const start = open.procStat(stranger.pgid)!.start;
+    assert.match(start, /^\d+$/, 'field 22 of /proc/PID/stat');
+    const members = liveGroupMembers(stranger.pgid).sort();
+    assert.equal(await open.stopTree(stranger.pgid, String(Number(start) + 1)), true, 'nothing of ours is left');
+    assert.deepEqual(liveGroupMembers(stranger.pgid).sort(), members, 'the stranger and its group were not signalled');
+
+    // With the right start time the same group is stopped.
+    const exited = new Promise((r) => stranger.child.once('exit', r));
+    assert.equal(await open.stopTree(stranger.pgid, start), true);
+    await exited;
+    assert.deepEqual(liveGroupMembers(stranger.pgid), []);
+
+    // The leader gone first (as when code-server dies by itself): its orphan keeps the group ID and is still stopped.
+    const orphaned = await detachedGroup('sleep 300 & exit 0', 1);
+    groups.push(orphaned.pgid);
+    const leaderStart = open.procStat(orphaned.pgid)?.start;
+    if (orphaned.child.exitCode === null) await new Promise((r) => orphaned.child.once('exit', r));
+    const orphans = liveGroupMembers(orphaned.pgid);
+    assert.equal(orphans.length, 1, 'the background sleep outlives the leader');
+    assert.notEqual(orphans[0], orphaned.pgid);
+    assert.equal(await open.stopTree(orphaned.pgid, leaderStart), true);
+    assert.deepEqual(liveGroupMembers(orphaned.pgid), []);
+  } finally {
+    for (const g of groups) killGroupIfLive(g);
+  }
 });

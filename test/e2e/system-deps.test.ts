@@ -55,6 +55,10 @@ describe('system-deps: the packages and why', () => {
   test('an unknown purpose is an error naming the known ones', async () => {
     const m = await load();
     assert.throws(() => m.packagesFor('deploy'), /unknown purpose "deploy".*ci, open/);
+    // Names every object inherits are not purposes either.
+    for (const inherited of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      assert.throws(() => m.packagesFor(inherited), new RegExp(`unknown purpose "${inherited}"`));
+    }
   });
 });
 
@@ -227,6 +231,15 @@ describe('system-deps: the real system and the CLI', () => {
       const bad = await cli(['everything'], tools.env);
       assert.equal(bad.code, 64);
       assert.match(bad.stderr, /usage: node scripts\/system-deps\.mjs \(ci\|open\)/);
+      // An inherited property name is no purpose: a usage error, not a crash (exit 1) or an install.
+      for (const inherited of ['toString', 'constructor']) {
+        const r2 = await cli([inherited], tools.env);
+        assert.equal(r2.code, 64, `${inherited}: ${r2.stderr}`);
+        assert.match(r2.stderr, /usage: node scripts\/system-deps\.mjs \(ci\|open\)/);
+        const check = await cli([inherited, '--check'], tools.env);
+        assert.equal(check.code, 64, `${inherited} --check: ${check.stderr}`);
+      }
+      assert.equal(readFileSync(tools.log, 'utf8'), '', 'no apt-get ran for them');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
