@@ -232,7 +232,7 @@ export class Commands {
   private async addApple(shown: ShownResult, m: ReturnType<typeof checkModule>, target: { pid: number } | { path: string }, requirement: ReturnType<typeof requirementAt>['requirement'], pagesSkipped: boolean): Promise<void> {
     const pref = vscode.workspace.getConfiguration('csrl').get<string>('validator', 'auto');
     if (pref === 'portable') return;
-    const answer = await m.askApple(target, m.printCanonical(requirement), shown.result.verdict, { pagesSkipped });
+    const answer = await m.askApple(target, m.printCanonical(requirement), shown.result.verdict, { pagesSkipped, slices: shown.result.slices });
     if ('notAsked' in answer) {
       if (pref !== 'security-framework') return;
       shown.appleNotAsked = answer.notAsked;

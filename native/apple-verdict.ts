@@ -47,15 +47,78 @@ export interface AppleSide {
   disagreement?: string;
 }
 
+/** A finding of our check, as in validator/problems.ts (only what the comparison reads). */
+export interface OurProblem {
+  code: string;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+/** One slice of our result (CheckResult.slices of cli/commands/check.ts has this shape). */
+export interface OurSlice {
+  verdict: OurVerdict;
+  problems: readonly OurProblem[];
+}
+
 /** How much of the code our verdict covers, which limits what a difference means. */
 export interface CompareOptions {
   /** Ours checked only some architecture slices (`--arch`); Apple checks every one. */
   someArchitectures?: boolean;
-  /** Ours did not hash the code pages (`--no-verify-pages`); Apple always does. */
+  /** Ours did not hash the code pages nor the sealed resources (`--no-verify-pages`); Apple always does. */
   pagesSkipped?: boolean;
+  /**
+   * Our slices with their problems: a check that stopped at one of our limits
+   * (resources-limit, nested code past the nesting limit, …) says nothing
+   * about validity where it stopped, so it is not compared on validity.
+   */
+  slices?: readonly OurSlice[];
+  /** Why ours could not read the code at all (CodeReadError's code and message), when it could not. */
+  readError?: { code: string; message: string };
 }
 
 const REQ_FAILED = -67050; // errSecCSReqFailed: the code is valid but does not satisfy the requirement
+
+// Problems that mean "our check stopped at one of its own limits", not "the code is bad".
+const LIMIT_CODES: ReadonlySet<string> = new Set(['resources-limit', 'resource-nested-not-verified', 'signature-too-large', 'info-plist-too-large']);
+// Read errors that are our limits (too-large) or that leave nothing checked that Apple checked (arch-not-found: only with --arch).
+const LIMIT_READ_ERRORS: ReadonlySet<string> = new Set(['too-large', 'arch-not-found']);
+// Some limits surface under other codes: a seal with more entries than the file budget (shared
+// with nested code) is "malformed", a seal key deeper than the folder limit "invalid", and nested
+// code's own first error is quoted as "… [code]" (nested twice, quotes nest). Their messages say so.
+const LIMIT_MESSAGE = /\[(resources-limit|signature-too-large|info-plist-too-large)\]|more than the limit of \d+|\(the limit of files to verify\)|is nested deeper than \d+ folders/;
+const MAY_HIDE_A_LIMIT: ReadonlySet<string> = new Set(['resource-seal-malformed', 'resource-seal-invalid', 'resource-nested-invalid']);
+
+function isLimitProblem(p: OurProblem): boolean {
+  return LIMIT_CODES.has(p.code) || (MAY_HIDE_A_LIMIT.has(p.code) && LIMIT_MESSAGE.test(p.message));
+}
+
+/**
+ * The message of the limit our check stopped at, when that leaves our verdict
+ * short of Apple's on validity: for `invalid`, when every invalid slice is
+ * invalid only because of a limit (a real error beside it still stands); for
+ * a valid verdict, any limit (nested code left unverified).
+ */
+export function stoppedAtLimit(ours: OurVerdict, options: CompareOptions = {}): string | undefined {
+  if (options.readError) return LIMIT_READ_ERRORS.has(options.readError.code) ? options.readError.message : undefined;
+  const slices = options.slices ?? [];
+  if (ours === 'invalid') {
+    const invalid = slices.filter((s) => s.verdict === 'invalid');
+    let first: string | undefined;
+    for (const s of invalid) {
+      const limits = s.problems.filter(isLimitProblem);
+      // resources-more-problems only counts problems not listed; the listed ones decide.
+      const real = s.problems.some((p) => p.severity === 'error' && !isLimitProblem(p) && p.code !== 'resources-more-problems');
+      if (limits.length === 0 || real) return undefined;
+      first ??= (limits.find((p) => LIMIT_CODES.has(p.code)) ?? limits[0]!).message;
+    }
+    return first;
+  }
+  for (const s of slices) {
+    const limit = s.problems.find((p) => LIMIT_CODES.has(p.code)) ?? s.problems.find(isLimitProblem);
+    if (limit) return limit.message;
+  }
+  return undefined;
+}
 
 /** The Apple side of a check the addon answered (or said it cannot answer on this platform). */
 export function appleSideOf(check: AppleCheck | Unsupported): AppleSide {
@@ -106,34 +169,71 @@ const OURS: Record<OurVerdict, string> = { satisfied: 'satisfied', unsatisfied: 
 /**
  * Compares csrl's verdict with Apple's. Ours is a static check of the file,
  * so it meets Apple's static result. `undetermined` contradicts nothing (only
- * a Mac can decide those clauses), and neither does a missing verdict. Our
- * `invalid` (unsigned, broken signature) agrees with any refusal by Apple.
+ * a Mac can decide those clauses), and neither does a missing verdict.
+ *
+ * "Not satisfied" is two different claims: the code is not valid (ours
+ * `invalid`; Apple any failure but errSecCSReqFailed) or the code is valid
+ * and a clause fails (ours `unsatisfied`; Apple errSecCSReqFailed). Where
+ * csrl and Apple make different claims, that is a contradiction, unless ours
+ * looked at less than Apple did (one architecture, no page or resource
+ * hashes, stopped at a limit) or Apple judged the live process rather than
+ * the file.
  */
 export function compareVerdicts(ours: OurVerdict, apple: AppleSide, options: CompareOptions = {}): Comparison {
-  const which = apple.kind === 'process' && !apple.staticResult ? 'check of the process' : 'static check of the file';
-  const appleStatus = statusText(apple.staticResult ?? apple.result);
+  const live = apple.kind === 'process' && !apple.staticResult;
+  const which = live ? 'check of the process' : 'static check of the file';
+  const status = apple.staticResult ?? apple.result;
+  const appleStatus = statusText(status);
   if (apple.verdict === 'requirement-rejected') {
     return { outcome: 'disagree', sentence: `csrl accepted the requirement but Apple's compiler rejected it (${statusText(apple.requirementError)})` };
   }
   if (apple.verdict === 'not-checked') return { outcome: 'not-comparable', sentence: `Apple did not check: ${apple.error ?? 'unknown reason'}` };
   const appleSays = apple.verdict === 'satisfied';
-  if (ours === 'undetermined') {
-    return { outcome: 'not-comparable', sentence: `csrl cannot decide some clauses off the Mac (undetermined); Apple's ${which} says ${appleSays ? 'satisfied' : `not satisfied (${appleStatus})`}` };
-  }
-  const oursSays = ours === 'satisfied';
-  if (oursSays === appleSays) return { outcome: 'agree', sentence: `csrl and Apple agree: csrl says ${OURS[ours]}, Apple's ${which} says ${appleSays ? 'satisfied' : `not satisfied (${appleStatus})`}` };
-  if (oursSays) {
-    // Apple checks every slice and every page; ours may have looked at less.
+  const appleWords = appleSays ? 'satisfied' : `not satisfied (${appleStatus})`;
+  const notComparable = (why: string): Comparison => ({ outcome: 'not-comparable', sentence: `${why}; Apple's ${which} says ${appleWords}` });
+  if (ours === 'undetermined') return notComparable('csrl cannot decide some clauses off the Mac (undetermined)');
+  const limit = stoppedAtLimit(ours, options);
+  if (ours === 'invalid' && limit) return notComparable(`csrl stopped at one of its limits (${limit}), so it has no verdict on the code's validity`);
+
+  const agree = (): Comparison => ({ outcome: 'agree', sentence: `csrl and Apple agree: csrl says ${OURS[ours]}, Apple's ${which} says ${appleWords}` });
+  const disagree = (sentence: string): Comparison => ({ outcome: 'disagree', sentence });
+  if (appleSays) return ours === 'satisfied' ? agree() : disagree(`csrl says ${OURS[ours]}, Apple's ${which} says satisfied`);
+
+  // Apple says not satisfied; is that "valid code, the requirement fails" or "not valid"?
+  const appleFoundValid = status?.status === REQ_FAILED;
+  const appleFoundInvalid = status !== undefined && !appleFoundValid;
+  // What Apple found invalid may lie where ours did not look.
+  const lookedLess = options.someArchitectures
+    ? 'csrl checked only the chosen architecture'
+    : options.pagesSkipped
+      ? 'csrl did not hash the code pages or sealed resources'
+      : limit
+        ? `csrl stopped at one of its limits (${limit})`
+        : live
+          ? 'Apple checked the live process, not the file csrl checked'
+          : undefined;
+  const notCompared = (why: string): Comparison => ({ outcome: 'not-comparable', sentence: `${why}: csrl says ${OURS[ours]}, Apple's ${which} says ${appleWords}` });
+
+  if (ours === 'satisfied') {
+    // Apple checks every slice; ours may have looked at one.
     if (options.someArchitectures) {
       return { outcome: 'not-comparable', sentence: `csrl checked only the chosen architecture and says satisfied; Apple's ${which} covers every architecture and says not satisfied (${appleStatus})` };
     }
-    const status = apple.staticResult ?? apple.result;
-    if (options.pagesSkipped && status && status.status !== REQ_FAILED) {
-      return { outcome: 'not-comparable', sentence: `csrl did not hash the code pages and says satisfied; Apple's ${which} hashed them and says not satisfied (${appleStatus})` };
-    }
-    return { outcome: 'disagree', sentence: `csrl says satisfied, Apple's ${which} says not satisfied (${appleStatus})` };
+    if (appleFoundInvalid && lookedLess) return notCompared(lookedLess);
+    return disagree(`csrl says satisfied, Apple's ${which} says not satisfied (${appleStatus})`);
   }
-  return { outcome: 'disagree', sentence: `csrl says ${OURS[ours]}, Apple's ${which} says satisfied` };
+  if (!status) return notComparable(`csrl says ${OURS[ours]}; Apple gave no status, so whether it found the code valid is unknown`);
+
+  if (ours === 'invalid') {
+    if (appleFoundInvalid) return agree();
+    // Ours found the file's signature bad; the live process can be valid code from before the file changed.
+    if (live) return notComparable('csrl says the file cannot be checked (invalid signature or not code); Apple checked the live process, not the file');
+    return disagree(`csrl says the code cannot be checked (it is not validly signed), Apple's ${which} found it validly signed and says only that the requirement is not satisfied (${appleStatus})`);
+  }
+  // ours unsatisfied: valid code, a clause fails.
+  if (appleFoundValid) return agree();
+  if (lookedLess) return notCompared(lookedLess);
+  return disagree(`csrl says not satisfied because a clause fails on validly signed code, Apple's ${which} says the code is not valid (${appleStatus})`);
 }
 
 /** The side with its comparison attached (and `disagreement` set when they contradict each other). */

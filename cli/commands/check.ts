@@ -148,7 +148,7 @@ export async function runCheck(args: string[], io: CommandIO, deps: CheckDeps): 
     report = await deps.readCode(full, readOptions);
   } catch (err) {
     if (!(err instanceof CodeReadError)) throw err;
-    const apple = asking ? withComparison('invalid', await asking, compare) : undefined;
+    const apple = asking ? withComparison('invalid', await asking, { ...compare, readError: err }) : undefined;
     const message = `${target}: cannot be checked: ${err.message}`;
     if (json) io.stdout(toJson({ verdict: 'invalid', requirement: loaded.text, path: target, slices: [], error: { code: err.code, message: err.message }, ...(apple ? { apple } : {}) } satisfies CheckResult) + '\n');
     else io.stderr(`csrl check: ${message}\n` + (apple ? renderApple(apple) : ''));
@@ -157,7 +157,7 @@ export async function runCheck(args: string[], io: CommandIO, deps: CheckDeps): 
   }
 
   const result = checkReport(report, loaded.requirement, loaded.text, target, at);
-  if (asking) result.apple = withComparison(result.verdict, await asking, compare);
+  if (asking) result.apple = withComparison(result.verdict, await asking, { ...compare, slices: result.slices });
   if (json) io.stdout(toJson(result) + '\n');
   else io.stdout(renderText(result) + (result.apple ? renderApple(result.apple) : ''));
   if (result.apple?.disagreement) {
@@ -229,7 +229,7 @@ async function checkPid(
   if ('error' in read) {
     const err = read.error;
     if (!(err instanceof CodeReadError)) throw err;
-    const compared = apple ? withComparison('invalid', apple) : undefined;
+    const compared = apple ? withComparison('invalid', apple, { someArchitectures: readOptions.arch !== undefined, pagesSkipped: readOptions.verifyPages === false, readError: err }) : undefined;
     const message = `${target.executablePath} (process ${pid}): cannot be checked: ${err.code === 'not-macho' ? 'not Mach-O: ' : ''}${err.message}`;
     if (json) io.stdout(toJson({ verdict: 'invalid', requirement: loaded.text, path: target.executablePath, slices: [], error: { code: err.code, message: err.message }, target, ...(compared ? { apple: compared } : {}) } satisfies CheckResult) + '\n');
     else io.stderr(pidLabel(target) + `csrl check: ${message}\n` + (compared ? renderApple(compared) : ''));
@@ -237,7 +237,7 @@ async function checkPid(
   }
 
   const result: CheckResult = { ...checkReport(read.report, loaded.requirement, loaded.text, target.executablePath, at), target };
-  if (apple) result.apple = withComparison(result.verdict, apple, { someArchitectures: readOptions.arch !== undefined, pagesSkipped: readOptions.verifyPages === false });
+  if (apple) result.apple = withComparison(result.verdict, apple, { someArchitectures: readOptions.arch !== undefined, pagesSkipped: readOptions.verifyPages === false, slices: result.slices });
   if (json) io.stdout(toJson(result) + '\n');
   else io.stdout(pidLabel(target) + '\n' + renderText(result) + (result.apple ? renderApple(result.apple) : ''));
   if (result.apple?.disagreement) {

@@ -211,7 +211,9 @@ Outcome ProcessChanged(const mac::Identity& before, const Outcome& afterRead) {
                                                    " while it was being checked; the result was discarded");
 }
 
-constexpr SecCSFlags kStaticCheckFlags = kSecCSCheckAllArchitectures | kSecCSStrictValidate;
+// `codesign --verify --deep --strict`: without kSecCSCheckNestedCode Apple only does a basic
+// check of nested code, while the portable checker verifies it fully (pages, resources, recursively).
+constexpr SecCSFlags kStaticCheckFlags = kSecCSCheckAllArchitectures | kSecCSCheckNestedCode | kSecCSStrictValidate;
 
 Value SigningInformation(SecStaticCodeRef code, bool dynamic) {
   Value v = Value::Object();
@@ -313,7 +315,7 @@ Outcome CheckPath(const std::string& path, const std::string& requirement) {
   v.set("supported", Value::Bool(true));
   v.set("kind", Value::String("path"));
   v.set("path", Value::String(path));
-  v.set("flags", Value::String("kSecCSCheckAllArchitectures | kSecCSStrictValidate"));
+  v.set("flags", Value::String("kSecCSCheckAllArchitectures | kSecCSCheckNestedCode | kSecCSStrictValidate"));
   CFRef<SecRequirementRef> req;
   if (!CompileInto(v, requirement, req)) return Outcome::Ok(std::move(v));
   CFRef<CFURLRef> url(mac::CreateFileURL(path));

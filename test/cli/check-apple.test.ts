@@ -11,7 +11,7 @@
  * failing or missing addon, and what Apple is asked.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -21,6 +21,7 @@ import type { AppleCheck, AppleStatus } from '../../native/index.js';
 import { readCode } from '../../validator/read.js';
 import { runCli } from '../support/cli.js';
 import { fixture } from '../support/fixtures.js';
+import { filler, makeBundle, makeMachO, signMachO, type Bundle } from '../signer/index.js';
 
 const SENTRY_TEAM = 'anchor apple generic and certificate 1[field.1.2.840.113635.100.6.2.6] and certificate leaf[field.1.2.840.113635.100.6.1.13] and certificate leaf[subject.OU] = "97JCY7859U"';
 const SENTRY_X64_DR = 'identifier "sentry-cli-Darwin-universal" and anchor apple generic and certificate 1[field.1.2.840.113635.100.6.2.6] /* exists */ and certificate leaf[field.1.2.840.113635.100.6.1.13] /* exists */ and certificate leaf[subject.OU] = "97JCY7859U"';
@@ -28,6 +29,8 @@ const OTHER_TEAM = SENTRY_TEAM.replace('97JCY7859U', 'ABCDE12345');
 
 const OK: AppleStatus = { status: 0, name: 'errSecSuccess', message: 'No error.' };
 const REQ_FAILED: AppleStatus = { status: -67050, name: 'errSecCSReqFailed', message: 'code failed to satisfy specified code requirement(s)' };
+const SIG_FAILED: AppleStatus = { status: -67061, name: 'errSecCSSignatureFailed', message: 'invalid signature (code or signature have been modified)' };
+const BAD_NESTED: AppleStatus = { status: -67021, name: 'errSecCSBadNestedCode', message: 'nested code is modified or invalid' };
 
 interface Out {
   code: number;
@@ -66,7 +69,7 @@ function scriptedMac(answer: AppleCheck | Error): PathNative & { calls: { path: 
 }
 
 function pathAnswer(result: AppleStatus): AppleCheck {
-  return { supported: true, kind: 'path', satisfied: result.status === 0, result, flags: 'kSecCSCheckAllArchitectures | kSecCSStrictValidate' };
+  return { supported: true, kind: 'path', satisfied: result.status === 0, result, flags: 'kSecCSCheckAllArchitectures | kSecCSCheckNestedCode | kSecCSStrictValidate' };
 }
 
 describe('csrl check PATH with the real addon loader', () => {
@@ -208,5 +211,87 @@ describe('csrl check PATH with a scripted Security.framework (inputs per the doc
     const linux: PathNative = { available: true, backend: 'linux-proc', platform: 'linux', checkPath: async () => assert.fail('not called') };
     const j = await check(['--json', '--no-verify-pages', '-e', SENTRY_TEAM, file], linux);
     assert.deepEqual((JSON.parse(j.stdout) as CheckResult).apple?.error, 'Security.framework exists only on macOS (this is linux)');
+  });
+});
+
+/**
+ * "Not satisfied" is two claims: invalid code, or valid code failing a clause
+ * (Apple: errSecCSReqFailed). A bundle from the test signer, read by the real
+ * portable checker; Apple's answers are scripted inputs.
+ */
+describe('csrl check PATH: Apple and csrl making different claims about validity', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'csrl-check-apple-validity-'));
+
+  async function app(): Promise<Bundle> {
+    return makeBundle(mkdtempSync(path.join(dir, 'app-')), {
+      name: 'Demo',
+      identifier: 'com.example.demo',
+      sign: { adhoc: true },
+      resources: { 'Resources/a.txt': 'a' },
+      populate: async (root) => writeFileSync(path.join(root, 'MacOS', 'helper'), signMachO(makeMachO({ code: filler(6000, 7) }), { identifier: 'com.example.helper', adhoc: true })),
+    });
+  }
+
+  /** The review's case: a bundle whose nested helper was changed after signing. */
+  async function tamperedHelper(): Promise<Bundle> {
+    const bundle = await app();
+    const helper = path.join(bundle.resourceRoot, 'MacOS', 'helper');
+    const bytes = readFileSync(helper);
+    bytes[5000]! ^= 0xff;
+    writeFileSync(helper, bytes);
+    return bundle;
+  }
+
+  it('a tampered nested helper: ours invalid; Apple checking nested code (--deep) refuses it too: agreement, exit 3', async () => {
+    const bundle = await tamperedHelper();
+    const r = await check(['-e', 'identifier "com.example.demo"', bundle.path], scriptedMac(pathAnswer(BAD_NESTED)));
+    assert.equal(r.code, 3);
+    assert.match(r.stdout, /cannot be checked: invalid signature: .*helper: nested code/);
+    assert.match(r.stdout, /^Apple \(Security\.framework\): not satisfied \(errSecCSBadNestedCode -67021/m);
+    assert.doesNotMatch(r.stdout + r.stderr, /DISAGREEMENT/);
+  });
+
+  it('ours invalid, Apple errSecCSReqFailed (Apple found the code valid): disagreement, exit 3', async () => {
+    const bundle = await tamperedHelper();
+    const j = await check(['--json', '-e', 'identifier "com.example.demo"', bundle.path], scriptedMac(pathAnswer(REQ_FAILED)));
+    assert.equal(j.code, 3);
+    const parsed = JSON.parse(j.stdout) as CheckResult;
+    assert.equal(parsed.verdict, 'invalid');
+    assert.equal(parsed.apple?.comparison?.outcome, 'disagree');
+    assert.equal(
+      parsed.apple?.disagreement,
+      "csrl says the code cannot be checked (it is not validly signed), Apple's static check of the file found it validly signed and says only that the requirement is not satisfied (errSecCSReqFailed -67050: code failed to satisfy specified code requirement(s))",
+    );
+    assert.match(j.stderr, /^csrl check: DISAGREEMENT WITH APPLE for .*Demo\.app: csrl says the code cannot be checked/m);
+  });
+
+  it('a file that is not Mach-O, Apple errSecCSReqFailed (Apple read a valid signature): disagreement', async () => {
+    const d = mkdtempSync(path.join(dir, 'notes-'));
+    writeFileSync(path.join(d, 'notes.txt'), 'not a binary\n');
+    const r = await check(['-e', 'anchor apple generic', 'notes.txt'], scriptedMac(pathAnswer(REQ_FAILED)), d);
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /!!! DISAGREEMENT: csrl says the code cannot be checked .*found it validly signed/);
+  });
+
+  it('ours unsatisfied (valid code, a clause fails), Apple a signature failure: disagreement, exit 3', async () => {
+    const bundle = await app();
+    const r = await check(['-e', 'identifier "com.example.other"', bundle.path], scriptedMac(pathAnswer(SIG_FAILED)));
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stdout, /result: not satisfied/);
+    assert.match(r.stdout, /^!!! DISAGREEMENT: csrl says not satisfied because a clause fails on validly signed code, Apple's static check of the file says the code is not valid \(errSecCSSignatureFailed -67061/m);
+    const agree = await check(['-e', 'identifier "com.example.other"', bundle.path], scriptedMac(pathAnswer(REQ_FAILED)));
+    assert.equal(agree.code, 1, agree.stdout + agree.stderr);
+    assert.doesNotMatch(agree.stdout + agree.stderr, /DISAGREEMENT/);
+  });
+
+  it('ours unsatisfied with --no-verify-pages or --arch, Apple a signature failure: not compared, our exit status stands', async () => {
+    const bundle = await app();
+    const skipped = await check(['--no-verify-pages', '-e', 'identifier "com.example.other"', bundle.path], scriptedMac(pathAnswer(SIG_FAILED)));
+    assert.equal(skipped.code, 1, skipped.stdout + skipped.stderr);
+    assert.match(skipped.stdout, /^ {2}not compared: csrl did not hash the code pages or sealed resources: csrl says not satisfied, Apple's static check of the file says not satisfied \(errSecCSSignatureFailed -67061/m);
+    const arch = await check(['--arch', 'x86_64', '-e', 'identifier "com.example.other"', bundle.path], scriptedMac(pathAnswer(SIG_FAILED)));
+    assert.equal(arch.code, 1, arch.stdout + arch.stderr);
+    assert.match(arch.stdout, /^ {2}not compared: csrl checked only the chosen architecture: csrl says not satisfied, Apple's static check of the file says not satisfied \(errSecCSSignatureFailed/m);
+    assert.doesNotMatch(skipped.stdout + skipped.stderr + arch.stdout + arch.stderr, /DISAGREEMENT/);
   });
 });

@@ -6,10 +6,14 @@
  * compared with ours through the same shared code as `csrl check`.
  */
 import { strict as assert } from 'node:assert';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { askApple, checkPath, parse } from '../../client/check-entry.js';
 import { loadNative } from '../../native/index.js';
 import { fixture } from '../support/fixtures.js';
+import { filler, makeBundle, makeMachO, signMachO } from '../signer/index.js';
 
 const SENTRY_TEAM = 'anchor apple generic and certificate 1[field.1.2.840.113635.100.6.2.6] and certificate leaf[field.1.2.840.113635.100.6.1.13] and certificate leaf[subject.OU] = "97JCY7859U"';
 
@@ -49,6 +53,41 @@ describe("the extension's Apple side (askApple) with this machine's addon", () =
       assert.equal(answer.side.comparison?.outcome, 'agree');
     } else {
       assert.ok('notAsked' in answer);
+    }
+  });
+
+  // The review's case for kSecCSCheckNestedCode: without it Apple only does a basic check of nested
+  // code and would call this bundle valid (status 0 or errSecCSReqFailed), contradicting ours.
+  it(macos ? 'macOS: a bundle whose nested helper changed after signing: Apple (--deep) refuses it as ours does' : `${process.platform}: a tampered nested helper is invalid to ours; Apple is not asked`, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'csrl-ask-apple-'));
+    try {
+      const bundle = await makeBundle(dir, {
+        name: 'Demo',
+        identifier: 'com.example.demo',
+        sign: { adhoc: true },
+        resources: { 'Resources/a.txt': 'a' },
+        populate: async (root) => writeFile(join(root, 'MacOS', 'helper'), signMachO(makeMachO({ code: filler(6000, 7) }), { identifier: 'com.example.helper', adhoc: true })),
+      });
+      const helper = join(bundle.resourceRoot, 'MacOS', 'helper');
+      const bytes = await readFile(helper);
+      bytes[5000] ^= 0xff;
+      await writeFile(helper, bytes);
+      const text = 'identifier "com.example.demo"';
+      const ours = await checkPath(requirement(text), text, bundle.path);
+      assert.equal(ours.verdict, 'invalid');
+      assert.deepEqual(ours.slices.flatMap((s) => s.problems.map((p) => p.code)), ['resource-nested-invalid']);
+      const answer = await askApple({ path: bundle.path }, text, ours.verdict, { slices: ours.slices });
+      if (macos) {
+        assert.ok('side' in answer, JSON.stringify(answer));
+        assert.equal(answer.side.verdict, 'not-satisfied', JSON.stringify(answer.side));
+        const status = answer.side.result?.status;
+        assert.ok(status !== undefined && status !== 0 && status !== -67050, `Apple must find the code invalid, not only the requirement failing: ${JSON.stringify(answer.side.result)}`);
+        assert.equal(answer.side.comparison?.outcome, 'agree', answer.side.comparison?.sentence);
+      } else {
+        assert.ok('notAsked' in answer, JSON.stringify(answer));
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
