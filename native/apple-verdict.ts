@@ -82,14 +82,8 @@ const REQ_FAILED = -67050; // errSecCSReqFailed: the code is valid but does not 
 const LIMIT_CODES: ReadonlySet<string> = new Set(['resources-limit', 'resource-nested-not-verified', 'signature-too-large', 'info-plist-too-large']);
 // Read errors that are our limits (too-large) or that leave nothing checked that Apple checked (arch-not-found: only with --arch).
 const LIMIT_READ_ERRORS: ReadonlySet<string> = new Set(['too-large', 'arch-not-found']);
-// Some limits surface under other codes: a seal with more entries than the file budget (shared
-// with nested code) is "malformed", a seal key deeper than the folder limit "invalid", and nested
-// code's own first error is quoted as "… [code]" (nested twice, quotes nest). Their messages say so.
-const LIMIT_MESSAGE = /\[(resources-limit|signature-too-large|info-plist-too-large)\]|more than the limit of \d+|\(the limit of files to verify\)|is nested deeper than \d+ folders/;
-const MAY_HIDE_A_LIMIT: ReadonlySet<string> = new Set(['resource-seal-malformed', 'resource-seal-invalid', 'resource-nested-invalid']);
-
 function isLimitProblem(p: OurProblem): boolean {
-  return LIMIT_CODES.has(p.code) || (MAY_HIDE_A_LIMIT.has(p.code) && LIMIT_MESSAGE.test(p.message));
+  return LIMIT_CODES.has(p.code);
 }
 
 /**
@@ -109,12 +103,12 @@ export function stoppedAtLimit(ours: OurVerdict, options: CompareOptions = {}): 
       // resources-more-problems only counts problems not listed; the listed ones decide.
       const real = s.problems.some((p) => p.severity === 'error' && !isLimitProblem(p) && p.code !== 'resources-more-problems');
       if (limits.length === 0 || real) return undefined;
-      first ??= (limits.find((p) => LIMIT_CODES.has(p.code)) ?? limits[0]!).message;
+      first ??= limits[0]!.message;
     }
     return first;
   }
   for (const s of slices) {
-    const limit = s.problems.find((p) => LIMIT_CODES.has(p.code)) ?? s.problems.find(isLimitProblem);
+    const limit = s.problems.find(isLimitProblem);
     if (limit) return limit.message;
   }
   return undefined;

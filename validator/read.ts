@@ -39,7 +39,8 @@ import { parsePlistDict, PlistError } from './signature/plist.js';
 import { parseSuperBlob, type BlobEntry } from './signature/superblob.js';
 import type { CmsFacts } from './cms/parse.js';
 import { DEFAULT_RESOURCE_LIMITS, verifyResources, type ResourceBudget, type ResourceLimits, type ResourceReport } from './resources/verify.js';
-import { readXmlPlistDict, XmlPlistUnsupported } from './resources/xml-plist.js';
+import { readXmlPlistDict, XmlPlistTooLarge, XmlPlistUnsupported } from './resources/xml-plist.js';
+import { printable } from './resources/printable.js';
 
 export { CodeReadError, type CodeReadErrorCode } from './macho/errors.js';
 
@@ -592,6 +593,12 @@ function verificationTime(at: ReadOptions['at'], cms: CmsFacts | undefined): Dat
 
 /** Far above real resource seals (a few MB for the largest apps). */
 const MAX_RESOURCE_SEAL_BYTES = 64 * 1024 * 1024;
+/**
+ * The general (DOM-based) property list reader needs many times a document's
+ * size in memory (a 60 MB seal exhausted the heap); only seals up to this size
+ * that the fast reader declines are handed to it.
+ */
+const MAX_GENERAL_SEAL_BYTES = 8 * 1024 * 1024;
 
 /**
  * The bundle's resource seal, `_CodeSignature/CodeResources` beside the folder
@@ -639,21 +646,31 @@ async function checkResources(report: CodeReport, resolved: ResolvedCode, option
   if (!sealed) return;
   const seal = await readResourceSeal(bundle.infoPlistPath);
   if (!seal.bytes) return;
+  const root = dirname(dirname(seal.path));
+  const display = relative(bundle.path, root);
+  const sealName = printable(relative(bundle.path, seal.path).split(sep).join('/'));
   let dict: PlistDict;
   try {
     try {
-      dict = readXmlPlistDict(seal.bytes);
+      // Counted while reading: a seal listing more than the file budget is refused before it is built whole.
+      // Never below a handful, so that the top-level dictionary itself fits; readSeal applies the exact limit.
+      dict = readXmlPlistDict(seal.bytes, { maxEntries: Math.max(16, nesting.budget.files) });
     } catch (err) {
       if (!(err instanceof XmlPlistUnsupported)) throw err;
+      if (seal.bytes.length > MAX_GENERAL_SEAL_BYTES) {
+        throw new PlistError(`${sealName}: ${seal.bytes.length} bytes that are not the plain XML that codesign writes (${err.message}); only seals up to ${MAX_GENERAL_SEAL_BYTES} bytes are read otherwise`);
+      }
       dict = parsePlistDict(seal.bytes, seal.path);
     }
   } catch (err) {
+    if (err instanceof XmlPlistTooLarge) {
+      add([error('resources-limit', `${sealName}: ${err.message} (the limit of files to verify); the resources cannot be verified`)]);
+      return;
+    }
     if (!(err instanceof PlistError)) throw err;
     add([error('resource-seal-malformed', `${err.message}; the resources cannot be verified`)]);
     return;
   }
-  const root = dirname(dirname(seal.path));
-  const display = relative(bundle.path, root);
   const exe = relative(root, resolved.executablePath);
   const hashTypes = new Set(signed.flatMap((s) => s.facts.codeDirectories.map((cd) => cd.hashType)));
   // Page hashing came first and counted each signed slice up to its signature.

@@ -128,6 +128,66 @@ describe('hostile rules', () => {
     assert.deepEqual(codes(await problemsOf(bundle.path)), ['resource-modified']);
   });
 
+  // Each costs ~1,800 automaton states × the path's length per match: 13 ms per 210-character path before the limits.
+  const SLOW = '(.?.?.?.?.?.?.?.?.?.?){90}x';
+  const slowSeal = (rules: number) => (s: Seal) => {
+    for (let i = 0; i < rules; i++) s.rules2[`${SLOW}${i}`] = { weight: 5 };
+  };
+  const slowFiles = (count: number) => {
+    const resources: Record<string, string> = {};
+    for (let i = 0; i < count; i++) resources[`Resources/${String(i).padStart(200, 'n')}`] = String(i);
+    return resources;
+  };
+
+  it('rules that are slow on every path: matching stops at the step budget and the bundle is invalid', { timeout: 20_000 }, async () => {
+    // Added after sealing: the signer's backtracking RegExp would take far longer.
+    const bundle = await app(slowSeal(480), { resources: slowFiles(200) });
+    // Without a budget: some 20 minutes. The default budget (5·10⁸ steps) takes seconds; a tenth of it keeps the test short.
+    const report = await readCode(bundle.path, { resourceLimits: { maxMatchSteps: 50_000_000 } });
+    const problems = report.slices[0]!.verification.problems;
+    assert.deepEqual(codes(problems), ['resources-limit']);
+    assert.match(problems[0]!.message, /^the sealed resources in Contents\/ were not fully verified: choosing resource rules took more than 50000000 automaton steps \(at Contents\/Resources\/n+\d+\)$/);
+    assert.equal(report.slices[0]!.verification.ok, false);
+    assert.equal(report.resources?.complete, false);
+  });
+
+  it('the step budget is ample for ordinary rules', async () => {
+    const bundle = await app(undefined, { resources: slowFiles(200) });
+    // About 20 steps per character of a path: 200 files of 210 characters need about a million.
+    assert.deepEqual(await problemsOf(bundle.path, { resourceLimits: { maxMatchSteps: 5_000_000 } }), []);
+    assert.deepEqual(codes(await problemsOf(bundle.path, { resourceLimits: { maxMatchSteps: 100_000 } })), ['resources-limit']);
+  });
+
+  it('slow rule matching runs in time slices: timers run and cancellation is honoured', { timeout: 20_000 }, async () => {
+    const bundle = await app(slowSeal(480), { resources: slowFiles(200) });
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    let turns = 0;
+    const timer = setInterval(() => {
+      if (++turns === 5) controller.abort(reason);
+    }, 20);
+    try {
+      // A budget this large would take hours to use up; only the abort can end the check.
+      await assert.rejects(readCode(bundle.path, { signal: controller.signal, resourceLimits: { maxMatchSteps: Number.MAX_SAFE_INTEGER } }), (err) => err === reason);
+    } finally {
+      clearInterval(timer);
+    }
+    assert.ok(turns >= 5);
+  });
+
+  it('a CodeResources over 8 MB that is not the plain XML codesign writes is refused, not parsed by the general reader', async () => {
+    // A <real> makes the fast reader decline; below 8 MB the general reader still takes such a seal.
+    const small = await app((s) => void ((s as unknown as Record<string, unknown>)['x'] = 1.5));
+    assert.deepEqual(await problemsOf(small.path), []);
+    const big = await app((s) => {
+      (s as unknown as Record<string, unknown>)['x'] = 1.5;
+      (s as unknown as Record<string, unknown>)['padding'] = 'p'.repeat(9 * 1024 * 1024);
+    });
+    const problems = await problemsOf(big.path);
+    assert.deepEqual(codes(problems), ['resource-seal-malformed']);
+    assert.match(problems[0]!.message, /^Contents\/_CodeSignature\/CodeResources: \d+ bytes that are not the plain XML that codesign writes \(<real>\); only seals up to 8388608 bytes are read otherwise; the resources cannot be verified$/);
+  });
+
   it('files2 or rules2 of the wrong type', async () => {
     for (const edit of [(s: Seal) => void (s.files2 = 'x' as never), (s: Seal) => void delete (s as Partial<Seal>).rules2]) {
       const bundle = await app(edit);
@@ -177,7 +237,7 @@ describe('hostile entries', () => {
 
 describe('limits', () => {
   it('the defaults', () => {
-    assert.deepEqual({ ...DEFAULT_RESOURCE_LIMITS }, { maxFiles: 100_000, maxBytes: 16 * 2 ** 30, maxDepth: 64, maxNesting: 8, maxReported: 100 });
+    assert.deepEqual({ ...DEFAULT_RESOURCE_LIMITS }, { maxFiles: 100_000, maxBytes: 16 * 2 ** 30, maxDepth: 64, maxNesting: 8, maxReported: 100, maxMatchSteps: 500_000_000 });
   });
 
   it('a seal listing more entries than the file limit', async () => {
@@ -185,8 +245,10 @@ describe('limits', () => {
       for (let i = 0; i < 3000; i++) s.files2[`Resources/bogus-${i}`] = { hash2: sha256(String(i)), optional: true };
     });
     const problems = await problemsOf(bundle.path, { resourceLimits: { maxFiles: 1000 } });
-    assert.deepEqual(codes(problems), ['resource-seal-malformed']);
-    assert.match(problems[0]!.message, /"files2" lists 3002 files, more than the limit of 1000/);
+    // Our limit, not a fault of the bundle: reported as resources-limit (still fails closed).
+    assert.deepEqual(codes(problems), ['resources-limit']);
+    // Counted while the XML is read: refused at the 1001st entry, before the rest is built.
+    assert.match(problems[0]!.message, /^Contents\/_CodeSignature\/CodeResources: "files2" has more than 1000 entries/);
     // Within the limit the optional entries are simply absent.
     assert.deepEqual(await problemsOf(bundle.path), []);
   });
@@ -211,19 +273,25 @@ describe('limits', () => {
     const bundle = await app(undefined, { resources: { 'Resources/1/2/3/4/5/6/f': 'deep' } });
     assert.deepEqual(await problemsOf(bundle.path), []);
     const problems = await problemsOf(bundle.path, { resourceLimits: { maxDepth: 4 } });
-    assert.deepEqual(codes(problems), ['resource-seal-invalid', 'resources-limit']);
-    assert.match(problems[0]!.message, /"Resources\/1\/2\/3\/4\/5\/6\/f" is nested deeper than 4 folders/);
-    assert.match(problems[1]!.message, /folders nested deeper than 4 levels \(Contents\/Resources\/1\/2\/3\/4\)/);
+    // A seal key deeper than the limit stops the check at once, as our limit (nothing past it is looked at).
+    assert.deepEqual(codes(problems), ['resources-limit']);
+    assert.match(problems[0]!.message, /a files2 key is nested deeper than 4 folders/);
   });
 
-  it('nested code deeper than the nesting limit is a warning, not verified', async () => {
+  it('nested code deeper than the nesting limit fails verification: unverified code could be anything', async () => {
     const bundle = await app(undefined, { populate: async (root) => writeFile(join(root, 'MacOS', 'helper'), signMachO(makeMachO(), { identifier: 'h', adhoc: true })) });
+    let report = await readCode(bundle.path, { resourceLimits: { maxNesting: 0 } });
+    let problems = report.slices[0]!.verification.problems;
+    assert.deepEqual(codes(problems), ['resources-limit']);
+    assert.equal(problems[0]!.severity, 'error');
+    assert.match(problems[0]!.message, /^the sealed resources in Contents\/ were not fully verified: nested code more than 0 levels deep \(Contents\/MacOS\/helper\)$/);
+    assert.equal(report.slices[0]!.verification.ok, false);
+    assert.equal(report.resources?.complete, false);
+    assert.deepEqual(await problemsOf(bundle.path, { resourceLimits: { maxNesting: 1 } }), []);
     await writeFile(join(bundle.resourceRoot, 'MacOS', 'helper'), 'no longer code');
-    const report = await readCode(bundle.path, { resourceLimits: { maxNesting: 0 } });
-    const problems = report.slices[0]!.verification.problems;
-    assert.deepEqual(codes(problems), ['resource-nested-not-verified']);
-    assert.equal(problems[0]!.severity, 'warning');
-    assert.equal(report.slices[0]!.verification.ok, true);
+    report = await readCode(bundle.path, { resourceLimits: { maxNesting: 0 } });
+    problems = report.slices[0]!.verification.problems;
+    assert.deepEqual(codes(problems), ['resources-limit']);
     assert.deepEqual(codes(await problemsOf(bundle.path)), ['resource-nested-invalid']);
   });
 

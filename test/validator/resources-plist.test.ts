@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { build as buildPlist } from 'plist';
 import { parsePlistDict } from '../../validator/signature/plist.js';
-import { readXmlPlistDict, XmlPlistUnsupported } from '../../validator/resources/xml-plist.js';
+import { readXmlPlistDict, XmlPlistTooLarge, XmlPlistUnsupported } from '../../validator/resources/xml-plist.js';
 import { filler, makeBundle } from '../signer/index.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -49,6 +49,16 @@ describe('readXmlPlistDict', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('counts entries as it reads: a collection past the limit is refused before the rest is read', () => {
+    const entries = (n: number) => Array.from({ length: n }, (_, i) => `<key>f${i}</key><data>AAAA</data>`).join('');
+    const doc = (n: number, tail = '') => enc(`<plist><dict><key>files2</key><dict>${entries(n)}${tail}</dict></dict></plist>`);
+    assert.equal(Object.keys(readXmlPlistDict(doc(5), { maxEntries: 5 })['files2'] as object).length, 5);
+    assert.throws(() => readXmlPlistDict(doc(6), { maxEntries: 5 }), (e: Error) => e instanceof XmlPlistTooLarge && e.message === '"files2" has more than 5 entries');
+    // Malformed content after the sixth entry is never reached.
+    assert.throws(() => readXmlPlistDict(doc(6, '<real>1</real><bogus>'), { maxEntries: 5 }), XmlPlistTooLarge);
+    assert.throws(() => readXmlPlistDict(enc(`<plist><dict><key>a</key><array>${'<true/>'.repeat(6)}</array></dict></plist>`), { maxEntries: 5 }), /"a" has more than 5 entries/);
   });
 
   it('a key named __proto__ is an ordinary key', () => {

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { PosixRegex, RegexError, MAX_PATTERN_LENGTH } from '../../validator/resources/regex.js';
+import { PosixRegex, RegexError, MAX_PATTERN_LENGTH, MAX_NFA_STATES, MatchBudgetExceeded } from '../../validator/resources/regex.js';
+import { printable, quoted } from '../../validator/resources/printable.js';
 import { bundleExclusions, escapeRegex, findRule, parseRules, RULE_EXCLUSION, RULE_NESTED, RULE_OMITTED, RULE_OPTIONAL, RuleError } from '../../validator/resources/rules.js';
 import { DEFAULT_RULES, DEFAULT_RULES2 } from '../signer/index.js';
 import type { PlistValue } from '../../validator/facts.js';
@@ -81,6 +82,33 @@ describe('PosixRegex refuses what cannot be matched in bounded time or is not PO
     });
   }
 
+  it("a rule needing thousands of states per character is refused; Apple's defaults need a few dozen", () => {
+    assert.equal(MAX_NFA_STATES, 2000);
+    assert.throws(() => new PosixRegex('(.?.?.?.?.?.?.?.?.?.?){255}x'), (err: Error) => err instanceof RegexError && /more than 2000 automaton states/.test(err.message));
+    for (const pattern of [...Object.keys(DEFAULT_RULES2), ...Object.keys(DEFAULT_RULES)]) assert.ok(new PosixRegex(pattern).states < 200, pattern);
+  });
+
+  it('matching charges a step budget and stops when it runs out', () => {
+    const slow = new PosixRegex('(.?.?.?.?.?.?.?.?.?.?){90}x');
+    const path = 'Resources/' + 'n'.repeat(200);
+    const budget = { steps: Number.MAX_SAFE_INTEGER };
+    assert.equal(slow.test(path, budget), false);
+    const cost = Number.MAX_SAFE_INTEGER - budget.steps;
+    // Hundreds of thousands of steps for one path, where an ordinary rule needs a few per character.
+    assert.ok(cost > 100_000, String(cost));
+    const cheap = { steps: Number.MAX_SAFE_INTEGER };
+    new PosixRegex('.*\\.dSYM($|/)').test(path, cheap);
+    assert.ok(Number.MAX_SAFE_INTEGER - cheap.steps < 20 * path.length);
+    assert.throws(() => slow.test(path, { steps: cost - 1 }), MatchBudgetExceeded);
+    assert.equal(slow.test(path, { steps: cost }), false);
+    const rules = parseRules({ [slow.source]: true, '^.*': true }, 'rules2');
+    const once = { steps: Number.MAX_SAFE_INTEGER };
+    findRule(rules, path, once);
+    const shared = { steps: (Number.MAX_SAFE_INTEGER - once.steps) * 3 };
+    for (let i = 0; i < 3; i++) findRule(rules, path, shared);
+    assert.throws(() => findRule(rules, path, shared), MatchBudgetExceeded);
+  });
+
   it('patterns that are exponential for a backtracking engine run in linear time', () => {
     const text = 'a'.repeat(5000) + '!';
     for (const p of ['^(a*)*$', '^(a|a)*$', '^(a+)+b', '(.*a){20}$']) assert.equal(new PosixRegex(p).test(text), false, p);
@@ -128,5 +156,15 @@ describe("rule choice (ResourceBuilder::findRule) on Apple's default v2 rules", 
     const many: Record<string, PlistValue> = {};
     for (let i = 0; i < 600; i++) many[`^${i}$`] = true;
     assert.throws(() => parseRules(many, 'rules2'), /600 rules, more than the limit of 512/);
+  });
+});
+
+describe('names in messages', () => {
+  it('controls, DEL, C1, reordering characters and the backslash are escaped; everything else is kept', () => {
+    assert.equal(printable('Resources/é 😀 a.png'), 'Resources/é 😀 a.png');
+    assert.equal(printable('a\x1b[2Kb\rc\nd\x00\x7f\x9b\u202e\u2028\\e'), 'a\\x1b[2Kb\\x0dc\\x0ad\\x00\\x7f\\x9b\\u{202e}\\u{2028}\\\\e');
+    assert.equal(printable('\ud800x'), '\\u{d800}x');
+    assert.equal(quoted('say "hi"\x07'), '"say \\"hi\\"\\x07"');
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => !/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/.test(printable(s))));
   });
 });

@@ -5,7 +5,7 @@
  * omitted, links sealed by target text, nested code by CDHash and requirement.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -165,10 +165,24 @@ describe('each tamper is one problem naming the file', () => {
     await expectOne(bundle, 'resource-nested-invalid', /^Contents\/MacOS\/helper: nested code \(x86_64\) does not verify: .*page-hash-mismatch/);
   });
 
-  it('a nested helper replaced by other validly signed code', async () => {
+  it('a nested helper replaced by other validly signed code that satisfies its requirement: a warning only, as Apple never checks the CDHash', async () => {
     const bundle = await app();
     await writeFile(join(bundle.resourceRoot, 'MacOS', 'helper'), helper('com.example.helper', 99));
-    await expectOne(bundle, 'resource-nested-altered', /^Contents\/MacOS\/helper: nested code has CDHash [0-9a-f]{40}, the seal says [0-9a-f]{40}$/);
+    const { report, problems } = await verify(bundle.path);
+    assert.deepEqual(codes(problems), ['resource-nested-altered']);
+    assert.equal(problems[0]!.severity, 'warning');
+    assert.match(problems[0]!.message, /^Contents\/MacOS\/helper: nested code has CDHash [0-9a-f]{40}, the seal says [0-9a-f]{40} \(.*Apple does not check this/);
+    assert.equal(report.slices[0]!.verification.ok, true);
+  });
+
+  it('a nested helper replaced by validly signed code that fails its requirement: the requirement is the error', async () => {
+    const bundle = await app();
+    await writeFile(join(bundle.resourceRoot, 'MacOS', 'helper'), helper('com.example.intruder', 99));
+    const { report, problems } = await verify(bundle.path);
+    assert.deepEqual(codes(problems), ['resource-nested-altered', 'resource-nested-requirement']);
+    assert.deepEqual(problems.map((p) => p.severity), ['warning', 'error']);
+    assert.match(problems[1]!.message, /^Contents\/MacOS\/helper: nested code \(x86_64\) does not satisfy its sealed requirement identifier "com\.example\.helper"/);
+    assert.equal(report.slices[0]!.verification.ok, false);
   });
 
   it("a nested framework's own resource changed", async () => {
@@ -309,6 +323,86 @@ describe('options, progress and cancellation', () => {
       }),
       (err) => err === reason,
     );
+  });
+});
+
+describe('large resources', () => {
+  const BIG = 64 * 1024 * 1024;
+  // Sparse: 64 MB on disk costs nothing, and is sealed once for all the tests here.
+  let bundle: Bundle;
+  before(async () => {
+    bundle = await app({
+      resources: { 'Resources/a.txt': 'a' },
+      populate: async (root) => {
+        const file = join(root, 'Resources', 'huge.bin');
+        await writeFile(file, '');
+        await truncate(file, BIG);
+      },
+    });
+  });
+
+  it('are hashed whole', async () => {
+    const { report, problems } = await verify(bundle.path);
+    assert.deepEqual(problems, []);
+    assert.equal(report.resources?.bytesHashed, BIG + 1);
+  });
+
+  it('are read in chunks the event loop runs between, and cancellation stops them within a chunk', async () => {
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const pages = (await readCode(bundle.path, { verifyResources: false })).slices[0]!.signature!.dataOffset;
+    let abortedAt = -1;
+    let last = 0;
+    let turns = 0;
+    let turnsAtStart = -1;
+    let turnsAtAbort = -1;
+    const timer = setInterval(() => turns++, 1);
+    try {
+      await assert.rejects(
+        readCode(bundle.path, {
+          signal: controller.signal,
+          onProgress: (done) => {
+            last = done;
+            // a.txt (1 byte) is hashed first, then huge.bin.
+            const inBig = done - pages - 1;
+            if (inBig > 0 && turnsAtStart < 0) turnsAtStart = turns;
+            if (inBig > 16 * 1024 * 1024 && abortedAt < 0) {
+              abortedAt = done;
+              turnsAtAbort = turns;
+              controller.abort(reason);
+            }
+          },
+        }),
+        (err) => err === reason,
+      );
+    } finally {
+      clearInterval(timer);
+    }
+    assert.ok(abortedAt > 0, 'the big file was being hashed');
+    // Synchronous reading would hash all 64 MB after the abort; chunked reading stops after the current chunk.
+    assert.ok(last - abortedAt <= 1024 * 1024, `read ${last - abortedAt} bytes after the abort`);
+    assert.ok(turnsAtAbort > turnsAtStart, 'timers ran while the big file was read');
+  });
+});
+
+describe('hostile names', () => {
+  it('control characters in file names are escaped in messages, never printed raw', async () => {
+    const bundle = await app();
+    const evil = 'x\x1b[2K\rcodesign: valid on disk\x07\x9b31m\x7f\u202e\\.txt';
+    await writeFile(join(bundle.resourceRoot, 'Resources', evil), 'added');
+    const { problems } = await verify(bundle.path);
+    assert.deepEqual(codes(problems), ['resource-added']);
+    const message = problems[0]!.message;
+    assert.equal(message, 'Contents/Resources/x\\x1b[2K\\x0dcodesign: valid on disk\\x07\\x9b31m\\x7f\\u{202e}\\\\.txt: file added after signing (not in the resource seal)');
+    assert.doesNotMatch(message, /[\x00-\x1f\x7f-\x9f\u202e]/);
+  });
+
+  it('link targets are escaped too', async () => {
+    const bundle = await app();
+    const link = join(bundle.resourceRoot, 'Resources', 'current.png');
+    await unlink(link);
+    await symlink('\x1b]0;owned\x07', link);
+    await expectOne(bundle, 'resource-symlink-changed', /^Contents\/Resources\/current\.png: symbolic link points to "\\x1b\]0;owned\\x07", the seal says "icon\.png"$/);
   });
 });
 

@@ -15,8 +15,22 @@ export class RegexError extends Error {}
 export const MAX_PATTERN_LENGTH = 1024;
 /** RE_DUP_MAX on macOS. */
 const MAX_REPEAT = 255;
-/** Bounds memory and the per-character cost of matching. */
-export const MAX_NFA_STATES = 20_000;
+/**
+ * Bounds memory and the per-character cost of matching. Apple's default rules
+ * need at most 112 states; a rule near this limit costs up to this many
+ * steps per character of every path it is tried on, which the caller's step
+ * budget (MatchBudget) bounds over a whole verification.
+ */
+export const MAX_NFA_STATES = 2_000;
+
+/** Automaton steps left for matching; shared by every expression a verification runs. */
+export interface MatchBudget {
+  steps: number;
+}
+
+/** Thrown by PosixRegex.test when the MatchBudget runs out. */
+export class MatchBudgetExceeded extends Error {}
+const BUDGET_MESSAGE = 'regular expression matching used up its budget of steps';
 
 type CharTest = (c: number) => boolean;
 type Node =
@@ -279,6 +293,8 @@ export class PosixRegex {
   /** Entries filled in the list `closure` writes to. */
   private count = 0;
   private generation = 0;
+  /** States visited by closure since the last charge to the budget. */
+  private visited = 0;
 
   constructor(readonly source: string) {
     if (source.length > MAX_PATTERN_LENGTH) throw new RegexError(`longer than ${MAX_PATTERN_LENGTH} characters`);
@@ -306,9 +322,30 @@ export class PosixRegex {
     this.listB = new Int32Array(b.kind.length);
   }
 
-  /** True if the expression matches anywhere in `text` (it is unanchored unless it says `^`/`$`). */
-  test(text: string): boolean {
+  /** Automaton states: the per-character cost of matching, at worst. */
+  get states(): number {
+    return this.kind.length;
+  }
+
+  /**
+   * True if the expression matches anywhere in `text` (it is unanchored unless
+   * it says `^`/`$`). Each state visited costs one step of `budget`; when it
+   * runs out, MatchBudgetExceeded is thrown.
+   */
+  test(text: string, budget?: MatchBudget): boolean {
     if (this.prefix !== undefined && !text.startsWith(this.prefix)) return false;
+    this.visited = 0;
+    let matched: boolean;
+    try {
+      matched = this.run(text, budget);
+    } finally {
+      if (budget) budget.steps -= this.visited;
+    }
+    if (budget && budget.steps < 0) throw new MatchBudgetExceeded(BUDGET_MESSAGE);
+    return matched;
+  }
+
+  private run(text: string, budget: MatchBudget | undefined): boolean {
     const n = text.length;
     // Two preallocated lists: closure writes the character states waiting for the next character into
     // one; stepping writes their successors into the other, which the next closure pass reads.
@@ -332,6 +369,8 @@ export class PosixRegex {
       const c = text.charCodeAt(i);
       steppedCount = 0;
       const count = this.count;
+      this.visited += count;
+      if (budget && budget.steps - this.visited < 0) throw new MatchBudgetExceeded(BUDGET_MESSAGE);
       for (let k = 0; k < count; k++) {
         const st = waiting[k]!;
         if (this.tests[st]!(c)) stepped[steppedCount++] = this.out1[st]!;
@@ -349,6 +388,7 @@ export class PosixRegex {
       const q = stack[--top]!;
       if (q < 0 || this.mark[q] === gen) continue;
       this.mark[q] = gen;
+      this.visited++;
       switch (this.kind[q]) {
         case MATCH:
           return true;

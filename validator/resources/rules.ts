@@ -8,7 +8,8 @@
  * order the XML plist lists them), so the choice is at least deterministic.
  */
 import type { PlistValue } from '../facts.js';
-import { PosixRegex, RegexError } from './regex.js';
+import { PosixRegex, RegexError, type MatchBudget } from './regex.js';
+import { quoted } from './printable.js';
 
 /** ResourceBuilder flags (resources.h). */
 export const RULE_OPTIONAL = 0x01;
@@ -49,20 +50,20 @@ export function parseRules(dict: PlistValue | undefined, name: string): Resource
       if (w !== undefined) {
         const n = typeof w === 'bigint' ? Number(w) : w;
         // cfNumber<unsigned int>: anything else is not a weight Apple could have written.
-        if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RuleError(`rule ${JSON.stringify(pattern)} in "${name}" has weight ${String(w)}, not an unsigned 32-bit integer`);
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RuleError(`rule ${quoted(pattern)} in "${name}" has weight ${String(w)}, not an unsigned 32-bit integer`);
         weight = n;
       }
       if (value['omit'] === true) flags |= RULE_OMITTED;
       if (value['optional'] === true) flags |= RULE_OPTIONAL;
       if (value['nested'] === true) flags |= RULE_NESTED;
     } else {
-      throw new RuleError(`rule ${JSON.stringify(pattern)} in "${name}" is neither a boolean nor a dictionary`);
+      throw new RuleError(`rule ${quoted(pattern)} in "${name}" is neither a boolean nor a dictionary`);
     }
     let regex: PosixRegex;
     try {
       regex = new PosixRegex(pattern);
     } catch (err) {
-      if (err instanceof RegexError) throw new RuleError(`rule ${JSON.stringify(pattern.length > 80 ? pattern.slice(0, 80) + '…' : pattern)} in "${name}": ${err.message}`);
+      if (err instanceof RegexError) throw new RuleError(`rule ${quoted(pattern.length > 80 ? pattern.slice(0, 80) + '…' : pattern)} in "${name}": ${err.message}`);
       throw err;
     }
     rules.push({ pattern, weight, flags, regex });
@@ -82,13 +83,20 @@ export function escapeRegex(s: string): string {
   return s.replace(/[\\[\]{}().+*?^$|]/g, (c) => '\\' + c);
 }
 
-/** ResourceBuilder::findRule. */
-export function findRule(rules: readonly ResourceRule[], path: string): ResourceRule | undefined {
+/** ResourceBuilder::findRule; matching charges `budget` (MatchBudgetExceeded when it runs out). */
+export function findRule(rules: readonly ResourceRule[], path: string, budget?: MatchBudget): ResourceRule | undefined {
   let best: ResourceRule | undefined;
   for (const rule of rules) {
-    if (!rule.regex.test(path)) continue;
-    if (rule.flags & RULE_EXCLUSION) return rule;
-    if (!best || rule.weight > best.weight) best = rule;
+    if (!rule.regex.test(path, budget)) continue;
+    const chosen = chooseRule(best, rule);
+    if (chosen.final) return chosen.rule;
+    best = chosen.rule;
   }
   return best;
+}
+
+/** One step of findRule: the better of the best so far and another matching rule; `final` when no later rule can win (an exclusion). */
+export function chooseRule(best: ResourceRule | undefined, rule: ResourceRule): { rule: ResourceRule; final: boolean } {
+  if (rule.flags & RULE_EXCLUSION) return { rule, final: true };
+  return { rule: !best || rule.weight > best.weight ? rule : best, final: false };
 }

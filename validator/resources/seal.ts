@@ -9,6 +9,7 @@
 import type { PlistDict, PlistValue } from '../facts.js';
 import type { Problem } from '../problems.js';
 import { parseRules, RuleError, type ResourceRule } from './rules.js';
+import { quoted } from './printable.js';
 
 export interface SealEntry {
   optional: boolean;
@@ -47,6 +48,8 @@ function isDict(v: PlistValue | undefined): v is PlistDict {
 }
 
 export class SealError extends Error {}
+/** A seal over one of our limits: it says nothing about the bundle's validity (reported as resources-limit). */
+export class SealLimitError extends SealError {}
 
 /** Why a key cannot name a file inside the bundle, or undefined when it can. */
 export function badKey(key: string, maxDepth: number): string | undefined {
@@ -113,10 +116,11 @@ export function readSeal(dict: PlistDict, limits: SealLimits, problems: Problem[
     throw err;
   }
   const keys = Object.keys(files);
-  if (keys.length > limits.maxFiles) throw new SealError(`"${filesKey}" lists ${keys.length} files, more than the limit of ${limits.maxFiles}`);
+  if (keys.length > limits.maxFiles) throw new SealLimitError(`"${filesKey}" lists ${keys.length} files, more than the limit of ${limits.maxFiles}`);
   const map = new Map<string, SealEntry>();
   let bad = 0;
   for (const key of keys) {
+    if (key.split('/').length > limits.maxDepth) throw new SealLimitError(`a ${filesKey} key is nested deeper than ${limits.maxDepth} folders`);
     const why = badKey(key, limits.maxDepth);
     if (why !== undefined) {
       // Never looked up: the walk only produces normalised paths inside the bundle, so nothing outside is read.
@@ -124,7 +128,7 @@ export function readSeal(dict: PlistDict, limits: SealLimits, problems: Problem[
         problems.push({
           code: 'resource-seal-invalid',
           severity: 'error',
-          message: `CodeResources: the ${filesKey} key ${JSON.stringify(key.length > 200 ? key.slice(0, 200) + '…' : key)} ${why}; it is ignored`,
+          message: `CodeResources: the ${filesKey} key ${quoted(key.length > 200 ? key.slice(0, 200) + '…' : key)} ${why}; it is ignored`,
         });
       }
       continue;

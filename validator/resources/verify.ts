@@ -10,7 +10,7 @@
  * entries it found by reading directories, files are opened with O_NOFOLLOW,
  * and seal keys are only looked up, never turned into paths.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Dirent } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, read, readSync, type Dirent } from 'node:fs';
 import { opendir, readlink } from 'node:fs/promises';
 import { createHash, type Hash } from 'node:crypto';
 import { join } from 'node:path';
@@ -18,8 +18,10 @@ import type { PlistDict } from '../facts.js';
 import type { Problem, ResourceProblemCode } from '../problems.js';
 import type { Requirement } from '../../grammar/ast.js';
 import type { CodeReport } from '../read.js';
-import { bundleExclusions, findRule, RULE_EXCLUSION, RULE_NESTED, RULE_OMITTED, type ResourceRule } from './rules.js';
-import { readSeal, SealError, type ResourceSeal, type SealEntry } from './seal.js';
+import { MatchBudgetExceeded } from './regex.js';
+import { bundleExclusions, chooseRule, RULE_EXCLUSION, RULE_NESTED, RULE_OMITTED, type ResourceRule } from './rules.js';
+import { readSeal, SealError, SealLimitError, type ResourceSeal, type SealEntry } from './seal.js';
+import { printable, quoted } from './printable.js';
 
 export interface ResourceLimits {
   /** Entries on disk (files, links, folders) plus sealed entries, over the bundle and its nested code. */
@@ -28,10 +30,18 @@ export interface ResourceLimits {
   maxBytes: number;
   /** Folder depth below the resource root. */
   maxDepth: number;
-  /** Levels of nested code verified below the outer bundle. */
+  /** Levels of nested code verified below the outer bundle; deeper nested code makes verification fail. */
   maxNesting: number;
   /** Problems listed one by one; the rest are counted. */
   maxReported: number;
+  /**
+   * Regular-expression automaton steps spent choosing rules, over the bundle
+   * and its nested code. Apple's default rules take about 20 steps per
+   * character of a path (2·10⁸ for 100,000 files of 100 characters); a hostile
+   * seal can ask for millions per path, and spends the default budget in
+   * seconds (about 10⁸ steps a second).
+   */
+  maxMatchSteps: number;
 }
 
 export const DEFAULT_RESOURCE_LIMITS: Readonly<ResourceLimits> = Object.freeze({
@@ -40,12 +50,15 @@ export const DEFAULT_RESOURCE_LIMITS: Readonly<ResourceLimits> = Object.freeze({
   maxDepth: 64,
   maxNesting: 8,
   maxReported: 100,
+  maxMatchSteps: 500_000_000,
 });
 
 /** What is left of the limits; shared by a bundle and all the code nested in it. */
 export interface ResourceBudget {
   files: number;
   bytes: number;
+  /** Matching steps; set from `maxMatchSteps` by the first (outermost) verification when absent. */
+  steps?: number;
 }
 
 export interface ResourceCheckOptions {
@@ -97,18 +110,35 @@ type Item = { rel: string; kind: 'file' | 'symlink' | 'nested-dir' };
 const SLICE_MS = 10;
 const READ_CHUNK = 1 << 20;
 
-/** Runs `step` over `items` in time slices, yielding to the event loop in between. */
-async function sliced<T>(items: readonly T[], signal: AbortSignal | undefined, step: (item: T) => void): Promise<void> {
-  let started = performance.now();
-  for (const item of items) {
-    if (performance.now() - started > SLICE_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      started = performance.now();
-    }
-    signal?.throwIfAborted();
-    step(item);
+/** Files up to this size are read synchronously in one slice; larger ones asynchronously, chunk by chunk. */
+const SYNC_READ_MAX = READ_CHUNK;
+
+/** Time slices: synchronous work between which the event loop runs and cancellation is noticed. */
+class Slicer {
+  private started = performance.now();
+  constructor(private readonly signal: AbortSignal | undefined) {}
+
+  /** A promise to await when the slice is used up; undefined (nothing to await) otherwise. Throws when cancelled. */
+  tick(): Promise<void> | undefined {
+    this.signal?.throwIfAborted();
+    if (performance.now() - this.started <= SLICE_MS) return undefined;
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.started = performance.now();
+      this.signal?.throwIfAborted();
+    });
   }
-  signal?.throwIfAborted();
+}
+
+/** Runs `step` over `items` in time slices. */
+async function sliced<T>(items: readonly T[], slicer: Slicer, step: (item: T) => void | Promise<void>): Promise<void> {
+  for (const item of items) {
+    const pause = slicer.tick();
+    if (pause) await pause;
+    const pending = step(item);
+    if (pending) await pending;
+  }
+  const pause = slicer.tick();
+  if (pause) await pause;
 }
 
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
@@ -124,14 +154,15 @@ export async function verifyResources(opts: ResourceCheckOptions): Promise<Resou
     } else unreported++;
   };
   const result: ResourceReport = { version: 2, sealed: 0, checked: 0, bytesHashed: 0, nested: 0, complete: false, problems };
-  const name = (rel: string) => opts.display + rel;
-
+  const name = (rel: string) => printable(opts.display + rel);
+  opts.budget.steps ??= opts.limits.maxMatchSteps;
+  const slicer = new Slicer(opts.signal);
   let seal: ResourceSeal;
   try {
     seal = readSeal(opts.seal, { maxFiles: Math.max(0, opts.budget.files), maxDepth: opts.limits.maxDepth }, problems, opts.limits.maxReported);
   } catch (err) {
     if (!(err instanceof SealError)) throw err;
-    problems.push({ code: 'resource-seal-malformed', severity: 'error', message: `${name('_CodeSignature/CodeResources')}: ${err.message}; the resources cannot be verified` });
+    problems.push({ code: err instanceof SealLimitError ? 'resources-limit' : 'resource-seal-malformed', severity: 'error', message: `${name('_CodeSignature/CodeResources')}: ${err.message}; the resources cannot be verified` });
     return result;
   }
   reported = problems.length;
@@ -139,6 +170,31 @@ export async function verifyResources(opts: ResourceCheckOptions): Promise<Resou
   result.sealed = seal.files.size;
   opts.budget.files -= seal.files.size;
   const rules: ResourceRule[] = [...bundleExclusions(opts.mainExecutable), ...seal.rules];
+  /**
+   * ResourceBuilder::findRule, yielding between rules when the time slice is
+   * used up (a hostile rule may take milliseconds per path); synchronous,
+   * without a promise, when it is not.
+   */
+  const findRule = (path: string, from = 0, best: ResourceRule | undefined = undefined): ResourceRule | undefined | Promise<ResourceRule | undefined> => {
+    const budget = opts.budget as { steps: number };
+    for (let k = from; k < rules.length; k++) {
+      const pause = slicer.tick();
+      if (pause) return pause.then(() => findRule(path, k, best));
+      const rule = rules[k]!;
+      let matches: boolean;
+      try {
+        matches = rule.regex.test(path, budget);
+      } catch (err) {
+        if (err instanceof MatchBudgetExceeded) throw new LimitError(`choosing resource rules took more than ${opts.limits.maxMatchSteps} automaton steps (at ${name(path)})`);
+        throw err;
+      }
+      if (!matches) continue;
+      const chosen = chooseRule(best, rule);
+      if (chosen.final) return chosen.rule;
+      best = chosen.rule;
+    }
+    return best;
+  };
 
   try {
     // 1. Walk the root (ResourceBuilder::scan).
@@ -161,7 +217,8 @@ export async function verifyResources(opts: ResourceCheckOptions): Promise<Resou
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       for (const e of entries) {
         const path = rel === '' ? e.name : `${rel}/${e.name}`;
-        const rule = findRule(rules, path);
+        let rule = findRule(path);
+        if (rule instanceof Promise) rule = await rule;
         const skipped = rule === undefined || (rule.flags & (RULE_OMITTED | RULE_EXCLUSION)) !== 0;
         if (e.isDirectory()) {
           if (rule && rule.flags & RULE_EXCLUSION) continue;
@@ -219,7 +276,7 @@ export async function verifyResources(opts: ResourceCheckOptions): Promise<Resou
           continue;
         }
         // Apple compares the link text, never what it resolves to.
-        if (target !== entry.symlink) report('resource-symlink-changed', `${name(item.rel)}: symbolic link points to ${JSON.stringify(target)}, the seal says ${JSON.stringify(entry.symlink)}`);
+        if (target !== entry.symlink) report('resource-symlink-changed', `${name(item.rel)}: symbolic link points to ${quoted(target)}, the seal says ${quoted(entry.symlink)}`);
       } else if (item.kind !== 'file') {
         report('resource-type-changed', `${name(item.rel)}: sealed as ${sealedKind}, now ${actualKind}`);
       } else {
@@ -235,7 +292,7 @@ export async function verifyResources(opts: ResourceCheckOptions): Promise<Resou
 
     // 4. Hash the files; sizes first, so the byte limit holds before any reading and progress has a total.
     const sizes: number[] = [];
-    await sliced(toHash, opts.signal, ({ rel }) => {
+    await sliced(toHash, slicer, ({ rel }) => {
       try {
         sizes.push(lstatSync(join(opts.root, rel)).size);
       } catch {
@@ -247,28 +304,29 @@ export async function verifyResources(opts: ResourceCheckOptions): Promise<Resou
     let done = 0;
     opts.onProgress?.(0, total);
     const buf = Buffer.allocUnsafe(READ_CHUNK);
-    await sliced(toHash, opts.signal, ({ rel, entry }) => {
-      const outcome = hashFile(join(opts.root, rel), entry, opts.checkSha1, buf, (n) => {
+    await sliced(toHash, slicer, ({ rel, entry }) => {
+      const outcome = hashFile(join(opts.root, rel), entry, opts.checkSha1, buf, opts.signal, (n) => {
         done += n;
         result.bytesHashed += n;
         opts.budget.bytes -= n;
         if (opts.budget.bytes < 0) throw new LimitError(`more than ${opts.limits.maxBytes} bytes of resources (files grew while being read)`);
         opts.onProgress?.(Math.min(done, total), total);
       });
-      if (typeof outcome === 'string') report('resource-unreadable', `${name(rel)}: ${outcome}`);
-      else if (outcome) report('resource-modified', `${name(rel)}: modified after signing: its ${outcome.algorithm} is ${outcome.actual}, the seal says ${outcome.expected}`);
+      const judge = (o: HashOutcome) => {
+        if (typeof o === 'string') report('resource-unreadable', `${name(rel)}: ${o}`);
+        else if (o) report('resource-modified', `${name(rel)}: modified after signing: its ${o.algorithm} is ${o.actual}, the seal says ${o.expected}`);
+      };
+      if (outcome instanceof Promise) return outcome.then(judge);
+      judge(outcome);
     });
 
     // 5. Nested code, one at a time: each may hash a lot itself.
     for (const { rel, entry } of nested) {
       opts.signal?.throwIfAborted();
-      if (opts.nesting + 1 > opts.limits.maxNesting) {
-        report('resource-nested-not-verified', `${name(rel)}: nested code more than ${opts.limits.maxNesting} levels deep is not verified`, 'warning');
-        continue;
-      }
+      // Fail closed: code too deep to verify could be anything.
+      if (opts.nesting + 1 > opts.limits.maxNesting) throw new LimitError(`nested code more than ${opts.limits.maxNesting} levels deep (${name(rel)})`);
       result.nested++;
-      const problem = await checkNested(await opts.readNested(join(opts.root, rel)), entry);
-      if (problem) report(problem.code, `${name(rel)}: ${problem.message}`, problem.severity);
+      for (const problem of await checkNested(await opts.readNested(join(opts.root, rel)), entry)) report(problem.code, `${name(rel)}: ${problem.message}`, problem.severity);
     }
     result.complete = true;
   } catch (err) {
@@ -279,37 +337,17 @@ export async function verifyResources(opts: ResourceCheckOptions): Promise<Resou
   return result;
 }
 
-/**
- * `undefined` when the file matches, a mismatch, or a string saying why it
- * could not be read. One file over READ_CHUNK is read in one go, between
- * time slices: a single huge resource delays cancellation by its read time.
- */
-function hashFile(path: string, entry: SealEntry, checkSha1: boolean, buf: Buffer, progress: (bytes: number) => void): { algorithm: string; actual: string; expected: string } | string | undefined {
-  const checks: { label: string; expected: Uint8Array; hash: Hash }[] = [];
-  if (entry.hash2) checks.push({ label: 'SHA-256', expected: entry.hash2, hash: createHash('sha256') });
-  if (entry.hash && (!entry.hash2 || checkSha1)) checks.push({ label: 'SHA-1', expected: entry.hash, hash: createHash('sha1') });
-  let fd: number;
-  try {
-    // O_NOFOLLOW: a file swapped for a link since the walk is not followed out of the bundle; O_NONBLOCK: nor does a FIFO block the open.
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
-  } catch (err) {
-    return `cannot be opened (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
-  }
-  try {
-    if (!fstatSync(fd).isFile()) return 'is no longer a regular file';
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      const chunk = buf.subarray(0, n);
-      for (const c of checks) c.hash.update(chunk);
-      progress(n);
-    }
-  } catch (err) {
-    if (err instanceof LimitError) throw err;
-    return `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
-  } finally {
-    closeSync(fd);
-  }
+type Mismatch = { algorithm: string; actual: string; expected: string };
+/** `undefined` when the file matches, a mismatch, or a string saying why it could not be read. */
+type HashOutcome = Mismatch | string | undefined;
+type Check = { label: string; expected: Uint8Array; hash: Hash };
+
+const readAsync = (fd: number, buf: Buffer, position: number) =>
+  new Promise<number>((resolve, reject) => read(fd, buf, 0, buf.length, position, (err, n) => (err ? reject(err) : resolve(n))));
+
+const errorCode = (err: unknown) => (err as NodeJS.ErrnoException).code ?? String(err);
+
+function outcomeOf(checks: Check[]): HashOutcome {
   for (const c of checks) {
     const actual = c.hash.digest();
     if (!actual.equals(c.expected)) return { algorithm: c.label, actual: actual.toString('hex'), expected: hex(c.expected) };
@@ -317,9 +355,85 @@ function hashFile(path: string, entry: SealEntry, checkSha1: boolean, buf: Buffe
   return undefined;
 }
 
-/** One problem at most for a piece of nested code (SecStaticCode::validateNestedCode). */
-async function checkNested(outcome: CodeReport | string, entry: SealEntry): Promise<(Problem & { code: ResourceProblemCode }) | undefined> {
-  if (typeof outcome === 'string') return { code: 'resource-nested-invalid', severity: 'error', message: `nested code cannot be read: ${outcome}` };
+/**
+ * Hashes a file. Files up to SYNC_READ_MAX are read synchronously (no
+ * thread-pool round trip, no promise); the rest of a larger file, however it
+ * grew, is read asynchronously chunk by chunk (a promise is returned), so a
+ * huge resource neither blocks the event loop nor delays cancellation by more
+ * than one chunk.
+ */
+function hashFile(path: string, entry: SealEntry, checkSha1: boolean, buf: Buffer, signal: AbortSignal | undefined, progress: (bytes: number) => void): HashOutcome | Promise<HashOutcome> {
+  const checks: Check[] = [];
+  if (entry.hash2) checks.push({ label: 'SHA-256', expected: entry.hash2, hash: createHash('sha256') });
+  if (entry.hash && (!entry.hash2 || checkSha1)) checks.push({ label: 'SHA-1', expected: entry.hash, hash: createHash('sha1') });
+  let fd: number;
+  try {
+    // O_NOFOLLOW: a file swapped for a link since the walk is not followed out of the bundle; O_NONBLOCK: nor does a FIFO block the open.
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    return `cannot be opened (${errorCode(err)})`;
+  }
+  let handedOver = false;
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return 'is no longer a regular file';
+    let position = 0;
+    // The size is only a hint: a small file that grows past the limit continues asynchronously.
+    if (st.size <= SYNC_READ_MAX) {
+      for (;;) {
+        const n = readSync(fd, buf, 0, buf.length, position);
+        if (n === 0) return outcomeOf(checks);
+        position += n;
+        const chunk = buf.subarray(0, n);
+        for (const c of checks) c.hash.update(chunk);
+        progress(n);
+        if (position >= SYNC_READ_MAX) break;
+      }
+    }
+    handedOver = true;
+    return hashRest(fd, position, checks, buf, signal, progress);
+  } catch (err) {
+    if (err instanceof LimitError) throw err;
+    return `cannot be read (${errorCode(err)})`;
+  } finally {
+    if (!handedOver) closeSync(fd);
+  }
+}
+
+/** The asynchronous part of hashFile, from `position` on; closes `fd`. */
+async function hashRest(fd: number, position: number, checks: Check[], buf: Buffer, signal: AbortSignal | undefined, progress: (bytes: number) => void): Promise<HashOutcome> {
+  try {
+    for (;;) {
+      signal?.throwIfAborted();
+      const n = await readAsync(fd, buf, position);
+      if (n === 0) break;
+      position += n;
+      const chunk = buf.subarray(0, n);
+      for (const c of checks) c.hash.update(chunk);
+      progress(n);
+    }
+  } catch (err) {
+    if (err instanceof LimitError || (signal?.aborted && err === signal.reason)) throw err;
+    return `cannot be read (${errorCode(err)})`;
+  } finally {
+    closeSync(fd);
+  }
+  return outcomeOf(checks);
+}
+
+type NestedProblem = Problem & { code: ResourceProblemCode };
+
+/**
+ * Problems of a piece of nested code, as SecStaticCode::validateNestedCode
+ * judges it: its own signature must verify and it must satisfy the sealed
+ * requirement. Apple never compares the sealed `cdhash` (the requirement is
+ * what binds nested code, so it may be re-signed); it is used here only to
+ * pick which slice of a universal binary is "the" nested code, and a
+ * mismatch is a warning.
+ */
+async function checkNested(outcome: CodeReport | string, entry: SealEntry): Promise<NestedProblem[]> {
+  if (typeof outcome === 'string') return [{ code: 'resource-nested-invalid', severity: 'error', message: `nested code cannot be read: ${printable(outcome)}` }];
+  const problems: NestedProblem[] = [];
   const slices = outcome.slices;
   // A universal binary is sealed by the CDHash of one architecture (the signing Mac's); that slice is "the" nested code.
   const cdhashesOf = (s: (typeof slices)[number], size: number) => {
@@ -331,20 +445,25 @@ async function checkNested(outcome: CodeReport | string, entry: SealEntry): Prom
   let sealedSlices = slices;
   if (entry.cdhash) {
     const want = hex(entry.cdhash);
-    sealedSlices = slices.filter((s) => cdhashesOf(s, entry.cdhash!.length).has(want));
-    if (sealedSlices.length === 0) {
+    const matching = slices.filter((s) => cdhashesOf(s, entry.cdhash!.length).has(want));
+    if (matching.length > 0) sealedSlices = matching;
+    else {
       const have = [...new Set(slices.flatMap((s) => (s.facts.cdhash ? [hex(s.facts.cdhash)] : [])))];
-      return {
+      problems.push({
         code: 'resource-nested-altered',
-        severity: 'error',
-        message: `nested code has CDHash ${have.slice(0, 4).join(', ') || '(none: unsigned)'}, the seal says ${want}`,
-      };
+        severity: 'warning',
+        message: `nested code has CDHash ${have.slice(0, 4).join(', ') || '(none: unsigned)'}, the seal says ${want} (re-signed since; Apple does not check this, only the nested signature and the sealed requirement)`,
+      });
     }
   }
   for (const s of slices) {
-    if (s.status === 'unsigned') return { code: 'resource-nested-invalid', severity: 'error', message: `nested code (${s.arch}) is not signed` };
+    if (s.status === 'unsigned') return [...problems, { code: 'resource-nested-invalid', severity: 'error', message: `nested code (${s.arch}) is not signed` }];
     const first = s.verification.problems.find((p) => p.severity === 'error');
-    if (!s.verification.ok) return { code: 'resource-nested-invalid', severity: 'error', message: `nested code (${s.arch}) does not verify: ${first ? `${first.message} [${first.code}]` : 'invalid'}` };
+    if (!s.verification.ok) {
+      // Only a limit stopped the nested check: that says nothing about the nested code, and it is reported as the limit it is.
+      const onlyLimits = s.verification.problems.every((p) => p.severity !== 'error' || p.code === 'resources-limit');
+      return [...problems, { code: onlyLimits ? 'resources-limit' : 'resource-nested-invalid', severity: 'error', message: `nested code (${s.arch}) ${onlyLimits ? 'was not checked to the end' : 'does not verify'}: ${first ? `${first.message} [${first.code}]` : 'invalid'}` }];
+    }
   }
   // Loaded on first use: most bundles have no nested code.
   // One after the other: concurrent dynamic imports with shared dependencies can fail to link on Node 20 (nodejs/node#52187).
@@ -352,16 +471,17 @@ async function checkNested(outcome: CodeReport | string, entry: SealEntry): Prom
   const { evaluate } = await import('../evaluate/evaluate.js');
   const parsed = parse(entry.requirement!, { mode: 'single' });
   if (!parsed.ok || parsed.document?.kind !== 'requirement') {
-    return { code: 'resource-seal-invalid', severity: 'error', message: `the sealed requirement ${JSON.stringify(entry.requirement)} does not parse` };
+    return [...problems, { code: 'resource-seal-invalid', severity: 'error', message: `the sealed requirement ${quoted(entry.requirement!)} does not parse` }];
   }
   // Apple judges the architecture it validates; without knowing which, any sealed slice that satisfies the requirement will do.
   const verdicts = sealedSlices.map((s) => ({ s, node: evaluate(parsed.document as Requirement, s.facts) }));
-  if (verdicts.some((v) => v.node.verdict === 'true')) return undefined;
+  if (verdicts.some((v) => v.node.verdict === 'true')) return problems;
   const open = verdicts.find((v) => v.node.verdict === 'undetermined');
   if (open) {
-    return { code: 'resource-nested-requirement-undetermined', severity: 'warning', message: `nested code (${open.s.arch}): its sealed requirement ${entry.requirement} cannot be decided here: ${open.node.explanation}` };
+    problems.push({ code: 'resource-nested-requirement-undetermined', severity: 'warning', message: `nested code (${open.s.arch}): its sealed requirement ${printable(entry.requirement!)} cannot be decided here: ${open.node.explanation}` });
+    return problems;
   }
   const first = verdicts[0]!;
-  return { code: 'resource-nested-requirement', severity: 'error', message: `nested code (${first.s.arch}) does not satisfy its sealed requirement ${entry.requirement}: ${first.node.explanation}` };
-  return undefined;
+  problems.push({ code: 'resource-nested-requirement', severity: 'error', message: `nested code (${first.s.arch}) does not satisfy its sealed requirement ${printable(entry.requirement!)}: ${first.node.explanation}` });
+  return problems;
 }

@@ -10,6 +10,14 @@ import type { PlistDict, PlistValue } from '../facts.js';
 
 export class XmlPlistUnsupported extends Error {}
 
+/** A dictionary or array with more entries than the caller allows: the document is refused, not handed to another reader. */
+export class XmlPlistTooLarge extends Error {}
+
+export interface XmlPlistLimits {
+  /** Entries of any one dictionary or array, counted as they are read. */
+  maxEntries: number;
+}
+
 const MAX_DEPTH = 256;
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -30,7 +38,14 @@ function decodeText(raw: string): string {
 
 class Reader {
   private i = 0;
-  constructor(private readonly s: string) {}
+  constructor(
+    private readonly s: string,
+    private readonly maxEntries: number,
+  ) {}
+
+  private tooMany(key: string | undefined): never {
+    throw new XmlPlistTooLarge(`${key === undefined ? 'a collection' : `"${key.length > 40 ? key.slice(0, 40) + '…' : key}"`} has more than ${this.maxEntries} entries`);
+  }
 
   /** Skips blanks, comments, the XML declaration and the DOCTYPE. */
   private skip(): void {
@@ -83,7 +98,8 @@ class Reader {
     return decodeText(raw);
   }
 
-  value(depth: number, open?: { name: string; close: boolean; empty: boolean }): PlistValue {
+  /** `key`: the dictionary key the value is under, for messages. */
+  value(depth: number, open?: { name: string; close: boolean; empty: boolean }, key?: string): PlistValue {
     if (depth > MAX_DEPTH) throw new XmlPlistUnsupported('nested too deeply');
     const t = open ?? this.tag();
     if (t.close) throw new XmlPlistUnsupported(`unexpected </${t.name}>`);
@@ -91,13 +107,14 @@ class Reader {
       case 'dict': {
         const out: PlistDict = {};
         if (t.empty) return out;
-        for (;;) {
+        for (let n = 0; ; n++) {
           const k = this.tag();
           if (k.close && k.name === 'dict') return out;
           if (k.name !== 'key' || k.close) throw new XmlPlistUnsupported(`<${k.name}> where a <key> was expected`);
-          const key = k.empty ? '' : this.text('key');
+          if (n >= this.maxEntries) this.tooMany(key);
+          const name = k.empty ? '' : this.text('key');
           // defineProperty: a key named __proto__ is data, not the object's prototype.
-          Object.defineProperty(out, key, { value: this.value(depth + 1), enumerable: true, writable: true, configurable: true });
+          Object.defineProperty(out, name, { value: this.value(depth + 1, undefined, name), enumerable: true, writable: true, configurable: true });
         }
       }
       case 'array': {
@@ -106,6 +123,7 @@ class Reader {
         for (;;) {
           const v = this.tag();
           if (v.close && v.name === 'array') return out;
+          if (out.length >= this.maxEntries) this.tooMany(key);
           out.push(this.value(depth + 1, v));
         }
       }
@@ -147,11 +165,15 @@ class Reader {
   }
 }
 
-/** Reads an XML property list whose top level is a dictionary, or throws XmlPlistUnsupported. */
-export function readXmlPlistDict(bytes: Uint8Array): PlistDict {
+/**
+ * Reads an XML property list whose top level is a dictionary, or throws
+ * XmlPlistUnsupported, or XmlPlistTooLarge as soon as a collection passes
+ * `limits.maxEntries` (before the rest is read).
+ */
+export function readXmlPlistDict(bytes: Uint8Array, limits: XmlPlistLimits = { maxEntries: Infinity }): PlistDict {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   if (text.includes('\uFFFD') || text.includes('\0')) throw new XmlPlistUnsupported('not clean UTF-8');
   // XML turns CR LF and lone CR into LF; rather than copy that, such files take the general path.
   if (text.includes('\r')) throw new XmlPlistUnsupported('carriage returns');
-  return new Reader(text).document();
+  return new Reader(text, limits.maxEntries).document();
 }

@@ -1,0 +1,27 @@
+/**
+ * File names, link targets and requirement texts come from the bundle under
+ * test and end up in messages printed to a terminal: an ESC or CR in a name
+ * could rewrite what the user sees (clear the line, fake a "valid"). Controls
+ * and invisible reordering characters are shown as escapes instead; the
+ * backslash is escaped too, so every escape shown is unambiguous.
+ */
+
+// C0, DEL, C1 and the backslash.
+const BYTE = /[\x00-\x1f\x7f-\x9f\\]/;
+// Bidirectional overrides/isolates/marks, line and paragraph separators, BOM, lone surrogates.
+const WIDE = /[\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSAFE = new RegExp(`${BYTE.source}|${WIDE.source}`, 'g');
+
+/** `s` with every control, invisible reordering character and backslash escaped (`\x1b`, `\u{202e}`, `\\`). */
+export function printable(s: string): string {
+  return s.replace(UNSAFE, (c) => {
+    if (c === '\\') return '\\\\';
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+  });
+}
+
+/** `s` printable and in double quotes, a quote inside escaped. */
+export function quoted(s: string): string {
+  return `"${printable(s).replace(/"/g, '\\"')}"`;
+}
