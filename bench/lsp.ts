@@ -7,7 +7,8 @@
  *   - cold start: spawn → initialize → didOpen → first diagnostics;
  *   - keystroke → diagnostics latency, p50 and p99, for a 2 KB document and a
  *     1 MB document (5,000 requirements / 5,000 JSON objects);
- *   - resident memory of the server after the large document;
+ *   - server CPU time and resident memory to open the large document, and
+ *     resident memory after its keystrokes;
  *   - server CPU time per 2 KB keystroke (Linux /proc; steadier than
  *     latency when other processes share the machine).
  * Cold start is also shown, labelled, for `csrl lsp --stdio` (the CLI bundle)
@@ -127,12 +128,15 @@ async function coldStart(server: Server, doc: Doc, runs: number): Promise<number
   return percentile(times, 50);
 }
 
-async function keystrokes(server: Server, doc: Doc, warmup: number, count: number): Promise<{ p50: number; p99: number; rss?: number; openMs: number; cpuPerKey?: number }> {
+async function keystrokes(server: Server, doc: Doc, warmup: number, count: number): Promise<{ p50: number; p99: number; rss?: number; openMs: number; openCpu?: number; openRss?: number; cpuPerKey?: number }> {
   const c = await server.start();
   try {
+    const openCpu0 = c.cpuMs();
     const t0 = performance.now();
     await server.open(c, doc);
     const openMs = performance.now() - t0;
+    const openCpu1 = c.cpuMs();
+    const openRss = c.rss();
     let version = 1;
     const lat: number[] = [];
     let cpu0: number | undefined;
@@ -148,6 +152,8 @@ async function keystrokes(server: Server, doc: Doc, warmup: number, count: numbe
     return {
       p50: percentile(lat, 50), p99: percentile(lat, 99), openMs,
       ...(rss !== undefined ? { rss } : {}),
+      ...(openRss !== undefined ? { openRss } : {}),
+      ...(openCpu0 !== undefined && openCpu1 !== undefined ? { openCpu: openCpu1 - openCpu0 } : {}),
       ...(cpu0 !== undefined && cpu1 !== undefined ? { cpuPerKey: (cpu1 - cpu0) / count } : {}),
     };
   } finally {
@@ -198,7 +204,9 @@ async function round(csrl: Server, extraCold: Server[], quick: boolean): Promise
     const lg = await keystrokes(server, l, n.lw, n.lc);
     out.servers[server.name] = { cold, small: sm, large: lg };
     const cpu = sm.cpuPerKey === undefined ? '' : ` (server CPU ${fmt(sm.cpuPerKey)}/key)`;
-    console.log(`${server.name}: cold start ${fmt(cold)}; 2 KB p50 ${fmt(sm.p50)} p99 ${fmt(sm.p99)}${cpu}; 1 MB open ${fmt(lg.openMs)} p50 ${fmt(lg.p50)} p99 ${fmt(lg.p99)}; RSS after 1 MB ${mb(lg.rss)}`);
+    const openCpu = lg.openCpu === undefined ? '' : ` (server CPU ${fmt(lg.openCpu)})`;
+    const largeCpu = lg.cpuPerKey === undefined ? '' : ` (server CPU ${fmt(lg.cpuPerKey)}/key)`;
+    console.log(`${server.name}: cold start ${fmt(cold)}; 2 KB p50 ${fmt(sm.p50)} p99 ${fmt(sm.p99)}${cpu}; 1 MB open ${fmt(lg.openMs)}${openCpu} p50 ${fmt(lg.p50)} p99 ${fmt(lg.p99)}${largeCpu}; RSS after 1 MB open ${mb(lg.openRss)}, after its keystrokes ${mb(lg.rss)}`);
   }
   for (const server of extraCold) {
     out.cold[server.name] = await coldStart(server, small, n.cold);
@@ -211,6 +219,7 @@ async function round(csrl: Server, extraCold: Server[], quick: boolean): Promise
   console.log(`  cold start        ${ratio(a.cold, b.cold)}`);
   console.log(`  2 KB keystroke    p50 ${ratio(a.small.p50, b.small.p50)}  p99 ${ratio(a.small.p99, b.small.p99)}`);
   console.log(`  1 MB keystroke    p50 ${ratio(a.large.p50, b.large.p50)}  p99 ${ratio(a.large.p99, b.large.p99)}`);
+  if (a.large.openCpu && b.large.openCpu) console.log(`  1 MB open         wall ${ratio(a.large.openMs, b.large.openMs)}  server CPU ${ratio(a.large.openCpu, b.large.openCpu)}`);
   if (a.large.rss && b.large.rss) console.log(`  RSS after 1 MB    ${ratio(a.large.rss, b.large.rss)}`);
   return out;
 }
@@ -240,9 +249,9 @@ export async function run(argv: string[] = []): Promise<void> {
     console.log(`${name}:`);
     console.log(`  cold start        ${range(get((x) => x.cold), fmt)}`);
     console.log(`  2 KB keystroke    p50 ${range(get((x) => x.small.p50), fmt)}  p99 ${range(get((x) => x.small.p99), fmt)}  server CPU/key ${range(get((x) => x.small.cpuPerKey ?? NaN), fmt)}`);
-    console.log(`  1 MB open         ${range(get((x) => x.large.openMs), fmt)}`);
-    console.log(`  1 MB keystroke    p50 ${range(get((x) => x.large.p50), fmt)}  p99 ${range(get((x) => x.large.p99), fmt)}`);
-    console.log(`  RSS after 1 MB    ${range(get((x) => x.large.rss ?? NaN), (b) => mb(b))}`);
+    console.log(`  1 MB open         ${range(get((x) => x.large.openMs), fmt)}  server CPU ${range(get((x) => x.large.openCpu ?? NaN), fmt)}`);
+    console.log(`  1 MB keystroke    p50 ${range(get((x) => x.large.p50), fmt)}  p99 ${range(get((x) => x.large.p99), fmt)}  server CPU/key ${range(get((x) => x.large.cpuPerKey ?? NaN), fmt)}`);
+    console.log(`  RSS after 1 MB    open ${range(get((x) => x.large.openRss ?? NaN), (b) => mb(b))}  after keystrokes ${range(get((x) => x.large.rss ?? NaN), (b) => mb(b))}`);
   }
   for (const name of Object.keys(all[0]!.cold)) console.log(`${name}: cold start ${range(all.map((r) => r.cold[name]!), fmt)}`);
 }

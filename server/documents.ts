@@ -2,6 +2,7 @@ import type { Range } from '../grammar/ast.js';
 import type { Diagnostic } from '../grammar/diagnostics.js';
 import type { EmbeddedRequirement } from './embedded/extract.js';
 import { analyzeHostDocument, analyzeRequirement, MAX_ANALYSIS_CHARS, modeFromText, resolveSeverity, sortDiagnostics, type Analysis, type AnalysisOptions } from './analysis/analyze.js';
+import { entriesOf, LeanAnalysis, outlineOf, ownString, type LocalEntry, type Outline } from './analysis/lean.js';
 import { analyzeSetByPieces, type PieceCache } from './analysis/pieces.js';
 import { LineIndex } from './analysis/text.js';
 
@@ -73,8 +74,10 @@ export function analyzeDocument(uri: string, version: number, languageId: string
   const lang = canonicalLanguage(languageId, uri);
   const index = new LineIndex(text);
   if (lang === REQUIREMENT_LANGUAGE && text.length <= MAX_ANALYSIS_CHARS) {
-    const starts = entryStarts(text, modeFromText(text) ?? options.mode ?? 'auto');
-    if (starts) return analyzeChunked(uri, version, lang, text, index, starts, options, previous?.chunkCache);
+    const mode = modeFromText(text) ?? options.mode ?? 'auto';
+    const edit = previous ? editOfPieces(previous, text, mode) : undefined;
+    const starts = edit?.starts ?? entryStarts(text, mode);
+    if (starts) return analyzeChunked(uri, version, lang, text, index, starts, options, previous?.chunkCache, edit);
   }
   if (lang === REQUIREMENT_LANGUAGE) {
     // Smaller sets written one entry per line: only the edited entry is analysed again.
@@ -116,27 +119,108 @@ export function analyzeDocument(uri: string, version: number, languageId: string
   return { uri, version, languageId: lang, text, index, kind: 'other', views: [], diagnostics: [] };
 }
 
-function analyzeChunked(uri: string, version: number, lang: string, text: string, index: LineIndex, starts: number[], options: AnalysisOptions, cache: Map<string, Analysis> | undefined): DocState {
+/**
+ * One entry of a large set. A class rather than an object of closures: a
+ * document has thousands and every edit makes them anew.
+ */
+class PieceView implements RequirementView {
+  readonly mode = 'set' as const;
+  private lines: LineIndex | undefined;
+  constructor(readonly text: string, readonly analysis: Analysis, readonly hostStart: number, readonly hostEnd: number) {}
+  // Built on first use: most of the thousands of pieces are never hovered.
+  get index(): LineIndex {
+    return (this.lines ??= new LineIndex(this.text));
+  }
+  toHost(o: number): number {
+    return this.hostStart + o;
+  }
+  fromHost(h: number): number | undefined {
+    return h < this.hostStart || h > this.hostEnd ? undefined : h - this.hostStart;
+  }
+}
+
+/**
+ * The pieces of a large set after an edit, found from the previous version's
+ * without cutting and hashing all of them again. The first `kept` pieces are
+ * unchanged in place and the last `shifted` ones unchanged but moved by
+ * `delta`; `starts` are the piece starts of the new text, exactly those
+ * entryStarts gives. Undefined when that is not plainly so (then the text is
+ * cut afresh).
+ *
+ * Why the starts are exact: a piece start is a line matching ENTRY_START,
+ * which looks at that one line only. A piece holds whole lines and ends with
+ * the LF before the next start, so an unchanged piece keeps its lines and
+ * their status; the lines between the kept and the shifted pieces are matched
+ * again. When the first piece changed, the preamble before the first entry is
+ * checked again as entryStarts does.
+ */
+export interface PieceEdit { starts: number[]; kept: number; shifted: number; delta: number; views: RequirementView[] }
+
+export function editOfPieces(previous: DocState, text: string, mode: string): PieceEdit | undefined {
+  const views = previous.views;
+  const n = views.length;
+  if (mode === 'single' || !previous.chunkCache || n < 2 || text.length <= CHUNK_THRESHOLD || !views.every((v) => v instanceof PieceView)) return undefined;
+  const delta = text.length - previous.text.length;
+  let kept = 0;
+  // Slicing and comparing, not startsWith: V8's startsWith flattens a concatenated text (as an edited document's is) on every call.
+  const unchangedAt = (v: RequirementView, at: number) => at + v.text.length <= text.length && text.slice(at, at + v.text.length) === v.text;
+  while (kept < n && unchangedAt(views[kept]!, views[kept]!.hostStart)) kept++;
+  if (kept === n && delta === 0) return { starts: views.map((v) => v.hostStart), kept, shifted: 0, delta, views };
+  // The last kept piece ends where the next starts: that line must still start an entry, else the piece grows.
+  for (; kept > 0; kept--) {
+    const end = kept === n ? previous.text.length : views[kept]!.hostStart;
+    const re = new RegExp(ENTRY_START.source, 'gm');
+    re.lastIndex = end;
+    if (re.exec(text)?.index === end) break;
+  }
+  const keptEnd = kept === 0 ? 0 : kept === n ? previous.text.length : views[kept]!.hostStart;
+  let first = n;
+  while (first > kept && first > 1 && views[first - 1]!.hostStart + delta >= keptEnd && unchangedAt(views[first - 1]!, views[first - 1]!.hostStart + delta)) first--;
+  // The first shifted piece must still begin a line.
+  if (first < n && text.charCodeAt(views[first]!.hostStart + delta - 1) !== 10) first++;
+  const middleEnd = first < n ? views[first]!.hostStart + delta : text.length;
+  const starts = views.slice(0, kept).map((v) => v.hostStart);
+  const re = new RegExp(ENTRY_START.source, 'gm');
+  re.lastIndex = keptEnd;
+  for (let m = re.exec(text); m && m.index < middleEnd; m = re.exec(text)) starts.push(m.index);
+  for (let i = first; i < n; i++) starts.push(views[i]!.hostStart + delta);
+  if (starts.length < 2) return undefined;
+  if (kept === 0) {
+    if (!PREAMBLE.test(text.slice(0, starts[0]))) return undefined;
+    starts[0] = 0;
+    // A shifted piece that became the first one now also holds the preamble: it is cut again.
+    if (starts.length === n - first) first++;
+  }
+  return { starts, kept, shifted: n - first, delta, views };
+}
+
+function analyzeChunked(uri: string, version: number, lang: string, text: string, index: LineIndex, starts: number[], options: AnalysisOptions, cache: Map<string, Analysis> | undefined, edit?: PieceEdit): DocState {
   const chunkCache = new Map<string, Analysis>();
   const views: RequirementView[] = [];
   const diagnostics: Diagnostic[] = [];
   const chunkOptions: AnalysisOptions = { ...options, mode: 'set' };
+  const shiftedFrom = edit ? starts.length - edit.shifted : starts.length;
   starts.forEach((start, i) => {
     const end = i + 1 < starts.length ? starts[i + 1]! : text.length;
-    const chunk = text.slice(start, end);
-    const analysis = cache?.get(chunk) ?? chunkCache.get(chunk) ?? analyzeRequirement(chunk, chunkOptions);
-    chunkCache.set(chunk, analysis);
-    let lines: LineIndex | undefined;
-    const view: RequirementView = {
-      text: chunk, analysis,
-      // Built on first use: most of the thousands of pieces are never hovered.
-      get index() {
-        return (lines ??= new LineIndex(chunk));
-      },
-      toHost: (o) => start + o,
-      fromHost: (h) => (h < start || h > end ? undefined : h - start),
-      hostStart: start, hostEnd: end, mode: 'set',
-    };
+    let view: RequirementView;
+    if (edit && i < edit.kept) {
+      view = edit.views[i]!;
+    } else if (edit && i >= shiftedFrom) {
+      const was = edit.views[edit.views.length - (starts.length - i)]!;
+      view = new PieceView(was.text, was.analysis, start, end);
+    } else {
+      const chunk = text.slice(start, end);
+      let analysis = cache?.get(chunk) ?? chunkCache.get(chunk);
+      if (!analysis) {
+        // Its own copy of the text: see ownString.
+        const own = ownString(chunk);
+        analysis = new LeanAnalysis(own, chunkOptions, analyzeRequirement(own, chunkOptions));
+      }
+      // Keyed and viewed by the analysis's own copy, so the state keeps no slice of an older version of the document.
+      view = new PieceView(analysis instanceof LeanAnalysis ? analysis.text : chunk, analysis, start, end);
+    }
+    const analysis = view.analysis;
+    chunkCache.set(view.text, analysis);
     views.push(view);
     for (const d of analysis.diagnostics) {
       const shifted: Diagnostic = { ...d, range: index.range(start + d.range.start.offset, start + d.range.end.offset) };
@@ -148,26 +232,47 @@ function analyzeChunked(uri: string, version: number, lang: string, text: string
   return { uri, version, languageId: lang, text, index, kind: 'csreq', views, diagnostics: sortDiagnostics(diagnostics), chunkCache };
 }
 
-interface LocalEntry { type: number; name: string; start: number; typeEnd: number }
 const LOCAL_ENTRIES = new WeakMap<Analysis, LocalEntry[]>();
 
 /** The set entries of one piece, in its own offsets; kept with the (reused) analysis. */
 function localEntries(v: RequirementView): LocalEntry[] {
+  if (v.analysis instanceof LeanAnalysis) return v.analysis.entries;
   let list = LOCAL_ENTRIES.get(v.analysis);
   if (!list) {
-    const doc = v.analysis.parse.document;
-    list = doc?.kind === 'set'
-      ? doc.entries.map((e) => ({ type: e.type, name: v.text.slice(e.typeRange.start.offset, e.typeRange.end.offset), start: e.range.start.offset, typeEnd: e.typeRange.end.offset }))
-      : [];
+    list = entriesOf(v.analysis.parse, v.text);
     LOCAL_ENTRIES.set(v.analysis, list);
   }
   return list;
+}
+
+const OUTLINES = new WeakMap<Analysis, Outline>();
+
+/** What the features over the whole document need of a view: kept by lean analyses, else derived from the parse once. */
+export function outline(view: RequirementView): Outline {
+  if (view.analysis instanceof LeanAnalysis) return view.analysis.outline;
+  let o = OUTLINES.get(view.analysis);
+  if (!o) {
+    o = outlineOf(view.analysis.parse);
+    OUTLINES.set(view.analysis, o);
+  }
+  return o;
 }
 
 /** CSR066 across entries analysed separately: the parser sees one entry at a time. */
 function duplicateTypes(views: RequirementView[], index: LineIndex, options: AnalysisOptions): Diagnostic[] {
   const severity = resolveSeverity('CSR066', 'warning', options, false);
   if (!severity) return [];
+  // Most sets repeat no type: found without building the list below.
+  const seen = new Set<number>();
+  let repeated = false;
+  for (const v of views) {
+    for (const local of localEntries(v)) {
+      if (seen.has(local.type)) repeated = true;
+      seen.add(local.type);
+    }
+    if (repeated) break;
+  }
+  if (!repeated) return [];
   const entries: { type: number; view: RequirementView; local: LocalEntry }[] = [];
   for (const v of views) for (const local of localEntries(v)) entries.push({ type: local.type, view: v, local });
   const last = new Map<number, (typeof entries)[number]>();
@@ -178,9 +283,8 @@ function duplicateTypes(views: RequirementView[], index: LineIndex, options: Ana
     if (w === x) continue;
     const e = { name: x.local.name, start: x.view.toHost(x.local.start), typeEnd: x.view.toHost(x.local.typeEnd) };
     const winner = { start: w.view.toHost(w.local.start) };
-    // Duplicates within one chunk were already reported by the parser.
-    const sameChunk = views.some((v) => e.start >= v.hostStart && winner.start < v.hostEnd && winner.start >= v.hostStart && e.start < v.hostEnd);
-    if (sameChunk) continue;
+    // Duplicates within one chunk were already reported by the parser (an entry starts inside its own chunk).
+    if (x.view === w.view) continue;
     out.push({
       code: 'CSR066', severity, range: index.range(e.start, e.typeEnd),
       message: `\`${e.name}\` appears again on line ${index.positionAt(winner.start).line}: Apple keeps only the later entry and drops this one`,

@@ -16,7 +16,7 @@ import { parse } from '../grammar/parser.js';
 import { escapeForHost, MAX_DEPTH } from './analysis/analyze.js';
 import { appleAnchored, branchFacts, disjuncts, missingAntiInjection } from './analysis/branches.js';
 import { summarizeRequirement } from './analysis/summary.js';
-import { rangeToHost, viewAt, type DocState, type RequirementView } from './documents.js';
+import { outline, rangeToHost, viewAt, type DocState, type RequirementView } from './documents.js';
 import { toLspDiagnostic, toLspRange } from './lsp-convert.js';
 import { contains, nodePath, requirementRefs } from './locate.js';
 
@@ -27,18 +27,33 @@ export const COMMANDS = {
   compareWithDesignated: 'csrl.compareWithDesignated',
 } as const;
 
+/** Summaries of a view's requirements, kept with its analysis: the pieces of a large set keep no AST to summarise again. */
+const DETAILS = new WeakMap<RequirementView['analysis'], string[]>();
+
+function symbolDetails(view: RequirementView): string[] {
+  let d = DETAILS.get(view.analysis);
+  if (!d) {
+    d = requirementRefs(view.analysis.parse, view.text).map((ref) => summarizeRequirement(ref.requirement));
+    DETAILS.set(view.analysis, d);
+  }
+  return d;
+}
+
 export function documentSymbols(state: DocState): DocumentSymbol[] {
   const out: DocumentSymbol[] = [];
   state.views.forEach((view, vi) => {
-    const refs = requirementRefs(view.analysis.parse, view.text);
+    const refs = outline(view).refs;
+    if (refs.length === 0) return;
+    const details = symbolDetails(view);
     for (const ref of refs) {
-      const range = toLspRange(rangeToHost(view, state, ref.range));
-      const sel = toLspRange(rangeToHost(view, state, ref.entryType?.range ?? ref.range));
-      const name = ref.entryType ? ref.entryType.name : view.embedded ? view.embedded.api : 'requirement';
+      const range = toLspRange(rangeToHost(view, state, { start: { offset: ref.start }, end: { offset: ref.end } }));
+      const typed = ref.typeStart !== undefined && ref.typeEnd !== undefined;
+      const sel = typed ? toLspRange(rangeToHost(view, state, { start: { offset: ref.typeStart! }, end: { offset: ref.typeEnd! } })) : range;
+      const name = typed ? view.text.slice(ref.typeStart, ref.typeEnd) : view.embedded ? view.embedded.api : 'requirement';
       out.push({
         name: name || `requirement ${vi + 1}`,
-        detail: summarizeRequirement(ref.requirement),
-        kind: ref.entryType ? SymbolKind.Field : SymbolKind.String,
+        detail: details[ref.index]!,
+        kind: typed ? SymbolKind.Field : SymbolKind.String,
         range,
         selectionRange: sel,
       });
@@ -55,12 +70,13 @@ export function foldingRanges(state: DocState): FoldingRange[] {
       const h = rangeToHost(view, state, r);
       return h.end.line > h.start.line ? { startLine: h.start.line - 1, endLine: h.end.line - 1 } : undefined;
     };
-    for (const ref of requirementRefs(view.analysis.parse, view.text)) {
-      const l = lines(ref.range);
+    const o = outline(view);
+    for (const ref of o.refs) {
+      const l = lines({ start: { offset: ref.start }, end: { offset: ref.end } });
       if (l) out.push({ ...l, kind: FoldingRangeKind.Region });
     }
-    for (const c of view.analysis.parse.comments) {
-      const l = lines(c.range);
+    for (const c of o.comments) {
+      const l = lines({ start: { offset: c.start }, end: { offset: c.end } });
       if (l) out.push({ ...l, kind: FoldingRangeKind.Comment });
     }
   }
@@ -95,22 +111,18 @@ export const SEMANTIC_LEGEND = {
   tokenTypes: ['keyword', 'operator', 'string', 'number', 'property', 'comment', 'regexp'],
   tokenModifiers: [] as string[],
 };
-const TYPE_INDEX: Record<string, number> = { keyword: 0, operator: 1, string: 2, hash: 3, hex: 3, integer: 3, dotkey: 2, path: 6, comment: 5 };
-
 export function semanticTokens(state: DocState): number[] {
   if (state.kind !== 'csreq') return [];
   const data: number[] = [];
   let prevLine = 0;
   let prevChar = 0;
   for (const view of state.views) {
-    const tokens = view.analysis.parse.tokens;
-    tokens.forEach((t, i) => {
-      let type = TYPE_INDEX[t.type];
-      if (type === undefined) return;
-      if (t.type === 'dotkey' && tokens[i - 1]?.image === '[') type = 4;
+    const tokens = outline(view).tokens;
+    for (let i = 0; i < tokens.length; i += 3) {
+      const type = tokens[i + 2]!;
       // A token may span lines (strings, block comments): emit one piece per line.
-      let start = view.toHost(t.range.start.offset);
-      const end = view.toHost(t.range.end.offset);
+      let start = view.toHost(tokens[i]!);
+      const end = view.toHost(tokens[i + 1]!);
       while (start < end) {
         const nl = state.text.indexOf('\n', start);
         const pieceEnd = nl === -1 || nl >= end ? end : nl;
@@ -124,7 +136,7 @@ export function semanticTokens(state: DocState): number[] {
         }
         start = pieceEnd + 1;
       }
-    });
+    }
   }
   return data;
 }
@@ -213,10 +225,10 @@ function refactors(state: DocState, view: RequirementView, offset: number): Code
 export function codeLenses(state: DocState): CodeLens[] {
   const out: CodeLens[] = [];
   state.views.forEach((view, requirement) => {
-    const refs = requirementRefs(view.analysis.parse, view.text);
-    const targets = view.embedded || refs.length === 0 ? [{ range: { start: view.index.positionAt(0), end: view.index.positionAt(0) }, entry: undefined as number | undefined }] : refs.map((r) => ({ range: r.range, entry: r.index as number | undefined }));
+    const refs = outline(view).refs;
+    const targets = view.embedded || refs.length === 0 ? [{ start: 0, entry: undefined as number | undefined }] : refs.map((r) => ({ start: r.start, entry: r.index as number | undefined }));
     for (const t of targets) {
-      const range = toLspRange(rangeToHost(view, state, { start: t.range.start, end: t.range.start }));
+      const range = toLspRange(rangeToHost(view, state, { start: { offset: t.start }, end: { offset: t.start } }));
       const arg = { uri: state.uri, requirement, ...(t.entry !== undefined && (refs.length > 1 || state.views.length > 1) ? { entry: t.entry } : {}) };
       out.push(
         { range, command: { title: 'Test against binary…', command: COMMANDS.testAgainstPath, arguments: [arg] } },

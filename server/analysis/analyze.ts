@@ -92,7 +92,12 @@ export function analyzeRequirement(text: string, options: AnalysisOptions = {}):
   return analyzeWith(text, options, options.context === 'privileged-helper');
 }
 
-function analyzeWith(text: string, options: AnalysisOptions, privileged: boolean): Analysis {
+/**
+ * The parse analyzeRequirement builds its analysis on, alone: `early` is the
+ * whole analysis when the text is not parsed (too long, parser failure).
+ * Pieces of large sets drop their parse after analysis and redo it here.
+ */
+export function parseForAnalysis(text: string, options: AnalysisOptions): { result: ParseResult; index: LineIndex; early?: Analysis } {
   const index = new LineIndex(text);
   const forced = modeFromText(text);
   const mode = forced ?? options.mode ?? 'auto';
@@ -103,16 +108,22 @@ function analyzeWith(text: string, options: AnalysisOptions, privileged: boolean
       message: `The text is ${(text.length / 1048576).toFixed(1)} MB; only ${MAX_ANALYSIS_CHARS / 1048576} MB are analysed (Apple reads at most 10,239 bytes of a requirement file).`,
       range: index.range(0, 0),
     };
-    return { parse: emptyParse(mode === 'set' ? 'set' : 'single', [d]), diagnostics: [d] };
+    const early = { parse: emptyParse(mode === 'set' ? 'set' : 'single', [d]), diagnostics: [d] };
+    return { result: early.parse, index, early };
   }
-  let result: ParseResult;
   try {
-    result = parse(text, { mode, maxDepth: MAX_DEPTH });
+    return { result: parse(text, { mode, maxDepth: MAX_DEPTH }), index };
   } catch (err) {
     // The parser is meant never to throw; if it does, say so instead of dying.
     const d: Diagnostic = { code: 'CSR010', severity: 'error', message: `internal parser error: ${(err as Error).message}`, range: index.range(0, 0) };
-    return { parse: emptyParse(mode === 'set' ? 'set' : 'single', [d]), diagnostics: [d] };
+    const early = { parse: emptyParse(mode === 'set' ? 'set' : 'single', [d]), diagnostics: [d] };
+    return { result: early.parse, index, early };
   }
+}
+
+function analyzeWith(text: string, options: AnalysisOptions, privileged: boolean): Analysis {
+  const { result, index, early } = parseForAnalysis(text, options);
+  if (early) return early;
   const out: Diagnostic[] = [];
   for (const d of result.diagnostics) {
     const severity = resolveSeverity(d.code, d.severity, options, privileged);
@@ -158,7 +169,12 @@ export function* allExprs(e: Expr | undefined): Generator<Expr> {
 function certificateFileNotes(result: ParseResult, options: AnalysisOptions, privileged: boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const req of requirementsOf(result)) {
-    for (const e of allExprs(req.expr)) {
+    // A plain walk, not allExprs: this runs for each of the thousands of entries of a large set.
+    const stack: Expr[] = req.expr ? [req.expr] : [];
+    while (stack.length) {
+      const e = stack.pop()!;
+      if (e.kind === 'and' || e.kind === 'or') stack.push(e.left, e.right);
+      else if (e.kind === 'not') stack.push(e.operand);
       if (e.kind !== 'certHash' || !e.path) continue;
       const path = e.path.text;
       let d: Diagnostic | undefined;
