@@ -15,6 +15,7 @@
 import { parse } from '../grammar/parser.js';
 import type { RequirementDocument } from '../grammar/ast.js';
 import { median, rng } from './stats.js';
+import v8 from 'node:v8';
 
 
 
@@ -64,6 +65,33 @@ function timeIt(runs: number, fn: () => void): number {
   return median(xs);
 }
 
+/** HeapNumber objects on the heap now (a heap snapshot's `number` nodes). */
+async function heapNumbers(): Promise<number> {
+  const chunks: string[] = [];
+  for await (const c of v8.getHeapSnapshot()) chunks.push(String(c));
+  const snap = JSON.parse(chunks.join('')) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[] };
+  const fields = snap.snapshot.meta.node_fields;
+  const numberType = snap.snapshot.meta.node_types[0].indexOf('number');
+  const typeAt = fields.indexOf('type');
+  let n = 0;
+  for (let i = typeAt; i < snap.nodes.length; i += fields.length) if (snap.nodes[i] === numberType) n++;
+  return n;
+}
+
+/**
+ * Boxed numbers held by a parse result: positions hold small integers, which
+ * V8 keeps unboxed unless a field of the shared hidden class once received a
+ * double; then every position costs two more heap objects.
+ */
+async function boxedNumbersPerPosition(text: string): Promise<string> {
+  let held: unknown = parse(text, { mode: 'set' });
+  const positions = JSON.stringify(held, (_k, v: unknown) => (typeof v === 'bigint' ? 0 : v)).match(/"offset":/g)?.length ?? 0;
+  const withResult = await heapNumbers();
+  held = undefined;
+  const without = await heapNumbers();
+  return `${((withResult - without) / Math.max(1, positions)).toFixed(2)} (${withResult - without} for ${positions} position references)`;
+}
+
 async function main(): Promise<void> {
   const runsArg = process.argv.indexOf('--runs');
   const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
@@ -97,12 +125,25 @@ async function main(): Promise<void> {
   };
   const usParse = perReq(() => parse(TYPICAL));
 
+  // One large requirement set, as the language server opens it: 5,000 entries of the corpus in one document.
+  const TYPES = ['designated', 'host', 'guest', 'library', 'plugin'];
+  const setText = lines.filter((l) => !l.includes('=>')).slice(0, 5000).map((l, i) => `${TYPES[i % TYPES.length]} => ${l}`).join('\n');
+  const setEntries = setText.split('\n').length;
+  let setOk = true;
+  const tSet = timeIt(runs, () => {
+    setOk = parse(setText, { mode: 'set' }).document?.kind === 'set';
+  });
+
   const rows: Array<[string, string]> = [
     ['corpus', `${lines.length} requirements, ${(bytes / 1e6).toFixed(2)} MB (${failures} rejected)`],
     ['parse + validate', `${mbParse.toFixed(1)} MB/s (${tParse.toFixed(0)} ms)`],
     ['JSON.parse, same size', `${mbJson.toFixed(1)} MB/s (${tJson.toFixed(0)} ms)`],
     ['ratio parse / JSON.parse', `${(mbParse / mbJson).toFixed(3)}`],
     [`parse, one ${TYPICAL.length}-byte requirement`, `${usParse.toFixed(1)} µs`],
+    [
+      `parse, one ${(setText.length / 1e6).toFixed(2)} MB set (${setEntries} entries)`,
+      `${tSet.toFixed(0)} ms, ${(setText.length / 1e6 / (tSet / 1e3)).toFixed(1)} MB/s${setOk ? '' : ' (NOT parsed as a set)'}`,
+    ],
   ];
 
   // The codec is another module; time it when it is there.
@@ -120,6 +161,9 @@ async function main(): Promise<void> {
   } catch (e) {
     rows.push(['compile / decompile', `not timed: ${(e as Error).message}`]);
   }
+
+  const small = setText.split('\n').slice(0, 500).join('\n');
+  rows.push(['HeapNumbers per position, 500-entry set', await boxedNumbersPerPosition(small)]);
 
   const w = Math.max(...rows.map(([k]) => k.length));
   console.log(`grammar benchmark (median of ${runs} runs after a warm-up)`);

@@ -45,6 +45,8 @@ export const KW = Object.fromEntries(
   }),
 ) as Record<Keyword, TokenType>;
 const KEYWORD_BY_TEXT = new Map<string, TokenType>(KEYWORD_LIST.map((k) => [k, KW[k]]));
+/** Longer words (bundle IDs, OID keys) skip hashing their text for the keyword lookup. */
+const KEYWORD_MAX_LENGTH = Math.max(...KEYWORD_LIST.map((k) => k.length));
 export const KEYWORD_TOKENS: ReadonlySet<TokenType> = new Set(Object.values(KW));
 
 export function keywordOf(text: string): Keyword | undefined {
@@ -402,7 +404,20 @@ const LEXER_TOKENS: TokenType[] = [
 /** Every token type the parser can see. */
 export const ALL_TOKEN_TYPES: TokenType[] = [...LEXER_TOKENS, ...Object.values(KW)];
 
-const chevLexer = new Lexer(LEXER_TOKENS, {
+/**
+ * Chevrotain's offset-only tokens plus the endOffset that CST node locations
+ * need, set in the token's object literal: adding it to every token
+ * afterwards cost a hidden-class transition and a property backing store per
+ * token. This overrides an internal factory of Chevrotain's Lexer; should a
+ * version stop calling it, lex() still fills in endOffset.
+ */
+class OffsetLexer extends Lexer {
+  createOffsetOnlyToken(image: string, startOffset: number, tokenTypeIdx: number, tokenType: TokenType): IToken {
+    return { image, startOffset, endOffset: startOffset + image.length - 1, tokenTypeIdx, tokenType };
+  }
+}
+
+const chevLexer = new OffsetLexer(LEXER_TOKENS, {
   positionTracking: 'onlyOffset',
   lineTerminatorsPattern: /\n/,
   lineTerminatorCharacters: ['\n'],
@@ -540,9 +555,9 @@ export function lex(text: string): LexResult {
   let hasPayloadErrors = false;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    // Chevrotain's offset-only tracking leaves endOffset unset; CST node locations need it.
-    t.endOffset = t.startOffset + t.image.length - 1;
-    if (t.tokenType === DOTKEY) {
+    // Chevrotain's offset-only tracking leaves endOffset unset (see OffsetLexer); CST node locations need it.
+    if (t.endOffset === undefined) t.endOffset = t.startOffset + t.image.length - 1;
+    if (t.tokenType === DOTKEY && t.image.length <= KEYWORD_MAX_LENGTH) {
       const kw = KEYWORD_BY_TEXT.get(t.image);
       if (kw !== undefined) {
         t.tokenType = kw;

@@ -30,7 +30,10 @@ function textBytes(text: string): Uint8Array {
   return out;
 }
 
-/** OIDs repeat across requirements (the Apple markers); encoding them is BigInt work. */
+/**
+ * OIDs repeat across requirements (the Apple markers); encoding them is BigInt
+ * work. Shared entries: callers copy `bytes` before putting them in an AST.
+ */
 const oidCache = new Map<string, ReturnType<typeof encodeOid>>();
 function encodeOidCached(text: string): ReturnType<typeof encodeOid> {
   let e = oidCache.get(text);
@@ -39,13 +42,18 @@ function encodeOidCached(text: string): ReturnType<typeof encodeOid> {
     if (oidCache.size > 4096) oidCache.clear();
     oidCache.set(text, e);
   }
-  return { ...e, bytes: e.bytes.slice() };
+  return e;
 }
 
 const SUBJECT_NAMES = ['C', 'CN', 'D', 'L', 'O', 'C-O', 'OU', 'C-OU', 'ST', 'C-ST', 'STREET', 'C-STREET', 'UID'] as const;
 const CERT_PREFIXES = ['subject.', 'field.', 'extension.', 'policy.', 'timestamp.'] as const;
 
 type Children = Record<string, CstElement[] | undefined>;
+
+function certPrefix(key: string): (typeof CERT_PREFIXES)[number] | undefined {
+  for (const p of CERT_PREFIXES) if (key.startsWith(p)) return p;
+  return undefined;
+}
 
 /** Exclusive end offset (the image is exactly the matched text). */
 export function tokEnd(t: IToken): number {
@@ -192,25 +200,38 @@ export class AstBuilder {
   // ------------------------------------------------------------ expressions
 
   private expr(n: CstNode, fallback: number): Expr {
-    const terms = ((n.children as Children)['term'] ?? []).filter((e): e is CstNode => !isToken(e));
-    if (terms.length === 0) return this.error(n, fallback);
-    let left = this.term(terms[0]!, fallback);
-    for (let i = 1; i < terms.length; i++) {
-      const right = this.term(terms[i]!, left.range.end.offset);
-      left = { kind: 'or', left, right, range: { start: left.range.start, end: right.range.end } };
+    // Index loops rather than filter(): no array per expression.
+    const terms = (n.children as Children)['term'];
+    let left: Expr | undefined;
+    if (terms) {
+      for (let i = 0; i < terms.length; i++) {
+        const t = terms[i]!;
+        if (isToken(t)) continue;
+        if (left === undefined) left = this.term(t, fallback);
+        else {
+          const right = this.term(t, left.range.end.offset);
+          left = { kind: 'or', left, right, range: { start: left.range.start, end: right.range.end } };
+        }
+      }
     }
-    return left;
+    return left ?? this.error(n, fallback);
   }
 
   private term(n: CstNode, fallback: number): Expr {
-    const prims = ((n.children as Children)['primary'] ?? []).filter((e): e is CstNode => !isToken(e));
-    if (prims.length === 0) return this.error(n, fallback);
-    let left = this.primary(prims[0]!, fallback);
-    for (let i = 1; i < prims.length; i++) {
-      const right = this.primary(prims[i]!, left.range.end.offset);
-      left = { kind: 'and', left, right, range: { start: left.range.start, end: right.range.end } };
+    const prims = (n.children as Children)['primary'];
+    let left: Expr | undefined;
+    if (prims) {
+      for (let i = 0; i < prims.length; i++) {
+        const p = prims[i]!;
+        if (isToken(p)) continue;
+        if (left === undefined) left = this.primary(p, fallback);
+        else {
+          const right = this.primary(p, left.range.end.offset);
+          left = { kind: 'and', left, right, range: { start: left.range.start, end: right.range.end } };
+        }
+      }
     }
-    return left;
+    return left ?? this.error(n, fallback);
   }
 
   private primary(n: CstNode, fallback: number): Expr {
@@ -343,7 +364,7 @@ export class AstBuilder {
     const key = this.bracketKey(keyNode);
     if (!key) return undefined;
     const keyText = key.value.text;
-    const prefix = CERT_PREFIXES.find((p) => keyText.startsWith(p));
+    const prefix = certPrefix(keyText);
     if (!prefix) {
       this.unknownCertField(key.value, key.token);
       return undefined;
@@ -442,7 +463,7 @@ export class AstBuilder {
       const bad = text.split('.').find((p) => !/^[0-9]+$/.test(p)) ?? text;
       this.warn('CSR061', `OID component \`${bad}\` is not a number: Apple's compiler reads it as 0 and ignores the rest of the OID`, s, e);
     }
-    return { bytes: enc.bytes, text, range };
+    return { bytes: enc.bytes.slice(), text, range };
   }
 
   // ------------------------------------------------------------ keys, values, matches

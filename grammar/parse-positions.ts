@@ -1,6 +1,25 @@
 /** Offsets → positions: ours (LF lines, UTF-16 columns) and Apple's (ANTLR 2 CharScanner). */
 import type { Position, Range } from './ast.js';
 
+/**
+ * Positions come from a constructor of their own, not from object literals,
+ * and their fields are forced to int32: V8 picks a field's representation
+ * from the first value stored in it, and offsets read from Chevrotain's CST
+ * `location` objects (whose fields start as NaN) are boxed doubles even when
+ * they are whole numbers. One such value made every {offset, line, column}
+ * literal of the process store its offset and column as separate HeapNumbers
+ * (two extra objects per position); another module's literal of the same
+ * shape could do the same again. With `Object.prototype` as its prototype a
+ * position is indistinguishable from a literal (deepStrictEqual, JSON, spread).
+ */
+function Pos(this: Position, offset: number, line: number, column: number): void {
+  this.offset = offset | 0;
+  this.line = line | 0;
+  this.column = column | 0;
+}
+Pos.prototype = Object.prototype;
+const PositionOf = Pos as unknown as new (offset: number, line: number, column: number) => Position;
+
 export class LineIndex {
   private readonly starts: number[] = [0];
 
@@ -14,7 +33,7 @@ export class LineIndex {
     const s = this.starts;
     // Most lookups fall on the line of the previous one.
     const l = this.last;
-    if (s[l]! <= offset && (l + 1 === s.length || offset < s[l + 1]!)) return { offset, line: l + 1, column: offset - s[l]! + 1 };
+    if (s[l]! <= offset && (l + 1 === s.length || offset < s[l + 1]!)) return new PositionOf(offset, l + 1, offset - s[l]! + 1);
     let lo = 0;
     let hi = s.length - 1;
     while (lo < hi) {
@@ -23,7 +42,7 @@ export class LineIndex {
       else hi = mid - 1;
     }
     this.last = lo;
-    return { offset, line: lo + 1, column: offset - s[lo]! + 1 };
+    return new PositionOf(offset, lo + 1, offset - s[lo]! + 1);
   }
 
   /**
@@ -36,7 +55,7 @@ export class LineIndex {
     return (offset: number) => {
       if (offset < s[line]!) line = 0;
       while (line + 1 < s.length && s[line + 1]! <= offset) line++;
-      return { offset, line: line + 1, column: offset - s[line]! + 1 };
+      return new PositionOf(offset, line + 1, offset - s[line]! + 1);
     };
   }
 

@@ -3,12 +3,12 @@
  * diagnostics, comments and tokens. Exact to Apple's parser: `ok` is true iff
  * Apple would accept the text; see grammar/README.md for the contract.
  */
-import type { IToken } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
 import type { Comment, Range, RequirementDocument } from './ast.js';
 import type { Diagnostic } from './diagnostics.js';
 import {
-  ARROW, BlockComment, DOTKEY, HASHCONSTANT, HEXCONSTANT, INTEGER, KEYWORD_TOKENS, lex, LPAREN, NOT, PATHNAME, RPAREN,
-  STRING, type LexDiagnostic,
+  ALL_TOKEN_TYPES, ARROW, BlockComment, DOTKEY, HASHCONSTANT, HEXCONSTANT, INTEGER, KEYWORD_TOKENS, lex, LPAREN, NOT, PATHNAME,
+  RPAREN, STRING, type LexDiagnostic,
 } from './lexer.js';
 import { AstBuilder, tokEnd, toComment } from './parse-ast.js';
 import { appleTokenText, cstParser, REQUIREMENT_START, SET_START } from './parse-cst.js';
@@ -87,9 +87,9 @@ export function parseBytes(bytes: Uint8Array, options: ParseOptions = {}): Parse
   return parseCore(text, options, extra);
 }
 
-function tokenInfoType(t: IToken): TokenInfo['type'] {
-  if (KEYWORD_TOKENS.has(t.tokenType)) return 'keyword';
-  switch (t.tokenType) {
+function tokenInfoType(t: TokenType): TokenInfo['type'] {
+  if (KEYWORD_TOKENS.has(t)) return 'keyword';
+  switch (t) {
     case STRING:
       return 'string';
     case HASHCONSTANT:
@@ -106,6 +106,10 @@ function tokenInfoType(t: IToken): TokenInfo['type'] {
       return 'operator';
   }
 }
+
+/** tokenInfoType by tokenTypeIdx: the token list is built for every parse. */
+const INFO_TYPE: Array<TokenInfo['type'] | undefined> = [];
+for (const t of ALL_TOKEN_TYPES) INFO_TYPE[t.tokenTypeIdx!] = tokenInfoType(t);
 
 /**
  * The deepest recursion the parser would need (nested `(` plus pending `!`),
@@ -236,6 +240,8 @@ function parseCore(text: string, options: ParseOptions, extra: RawDiag[]): Parse
       return finish(text, lines, lr, tokens, diags, undefined, mode);
     }
     const errors = parser.errors;
+    // The parser is a singleton: let go of this text's tokens (and, through their images, the text).
+    parser.input = [];
     const builder = new AstBuilder(text, lines);
     document = mode === 'set' ? builder.requirementSet(cst, eofAt) : builder.requirement(cst, eofAt);
     if (modeDiag) {
@@ -309,7 +315,7 @@ function finish(
       comments.push(toComment(c, range));
       infos.push({ type: 'comment', range, image: c.image });
     }
-    if (t) infos.push({ type: tokenInfoType(t), range: { start: at(t.startOffset), end: at(tokEnd(t)) }, image: t.image });
+    if (t) infos.push({ type: INFO_TYPE[t.tokenTypeIdx] ?? tokenInfoType(t.tokenType), range: { start: at(t.startOffset), end: at(tokEnd(t)) }, image: t.image });
   }
   return {
     document,
