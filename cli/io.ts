@@ -40,3 +40,25 @@ export function processIO(): CommandIO {
     cwd: process.cwd(),
   };
 }
+
+/** A CommandIO that keeps text output in memory: for running a command in process (the extension, tests). */
+export function memoryIO(cwd: string = process.cwd()): { io: CommandIO; stdout: () => string; stderr: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    io: {
+      stdout: (t) => {
+        out += t;
+      },
+      stderr: (t) => {
+        err += t;
+      },
+      stdoutBytes: () => undefined,
+      readStdin: async () => new Uint8Array(),
+      stdoutIsTTY: false,
+      cwd,
+    },
+    stdout: () => out,
+    stderr: () => err,
+  };
+}

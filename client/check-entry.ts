@@ -17,6 +17,7 @@ import { parse } from '../grammar/parser.js';
 import { printCanonical } from '../grammar/print/canonical.js';
 import { checkReport, renderText, type CheckResult } from '../cli/commands/check.js';
 import { run as runInfo } from '../cli/commands/info.js';
+import { memoryIO } from '../cli/io.js';
 import { designatedRequirement } from '../validator/designated.js';
 import { CodeReadError, readCode } from '../validator/read.js';
 import { extractRequirements, type EmbeddedRequirement } from '../server/embedded/extract.js';
@@ -63,17 +64,9 @@ export async function checkPath(requirement: Requirement, text: string, target: 
  * default deps, so on macOS Apple's reading and any disagreement come with it.
  */
 export async function signingInformation(target: string): Promise<{ text: string; exitCode: number }> {
-  let out = '';
-  let err = '';
-  const exitCode = await runInfo([target], {
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    stdoutBytes: () => undefined,
-    readStdin: async () => new Uint8Array(),
-    stdoutIsTTY: false,
-    cwd: process.cwd(),
-  });
-  return { text: out + (err ? `\n${err}` : ''), exitCode };
+  const m = memoryIO();
+  const exitCode = await runInfo([target], m.io);
+  return { text: m.stdout() + (m.stderr() ? `\n${m.stderr()}` : ''), exitCode };
 }
 
 /** The designated requirement of each slice (explicit, or implicit as Apple computes it). */

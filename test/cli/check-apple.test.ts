@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { run as runCheckCommand, runCheck, type CheckResult, type PathNative } from '../../cli/commands/check.js';
-import { UsageError, type CommandIO } from '../../cli/io.js';
+import { memoryIO, UsageError } from '../../cli/io.js';
 import type { AppleCheck, AppleStatus } from '../../native/index.js';
 import { readCode } from '../../validator/read.js';
 import { runCli } from '../support/cli.js';
@@ -39,9 +39,7 @@ interface Out {
 }
 
 async function check(args: string[], pathNative?: PathNative, cwd = tmpdir()): Promise<Out> {
-  let stdout = '';
-  let stderr = '';
-  const io: CommandIO = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stdoutBytes: () => undefined, readStdin: async () => new Uint8Array(), stdoutIsTTY: false, cwd };
+  const { io, stdout: out, stderr: err } = memoryIO(cwd);
   let code: number;
   try {
     code = await runCheck(args, io, { readCode, ...(pathNative ? { pathNative: () => pathNative } : {}) });
@@ -49,7 +47,7 @@ async function check(args: string[], pathNative?: PathNative, cwd = tmpdir()): P
     if (!(err instanceof UsageError)) throw err;
     code = 64;
   }
-  return { code, stdout, stderr };
+  return { code, stdout: out(), stderr: err() };
 }
 
 /** A macOS addon whose Security.framework answers `answer` (or throws it), recording what it was asked. */
@@ -95,10 +93,9 @@ describe('csrl check PATH with the real addon loader', () => {
 
   it('run() asks Apple on macOS only (here the scripted runner sees no pathNative off the Mac)', async () => {
     // `run` is what main() calls; off the Mac it must not pass an Apple asker at all.
-    let stdout = '';
-    const io: CommandIO = { stdout: (t) => (stdout += t), stderr: () => undefined, stdoutBytes: () => undefined, readStdin: async () => new Uint8Array(), stdoutIsTTY: false, cwd: tmpdir() };
+    const { io, stdout } = memoryIO(tmpdir());
     const code = await runCheckCommand(['--json', '--no-verify-pages', '-e', OTHER_TEAM, await fixture('@sentry/cli-darwin@3.8.0')], io);
-    const parsed = JSON.parse(stdout) as CheckResult;
+    const parsed = JSON.parse(stdout()) as CheckResult;
     if (process.platform === 'darwin') {
       assert.equal(parsed.apple?.verdict, 'not-satisfied', JSON.stringify(parsed.apple));
       assert.equal(parsed.apple?.comparison?.outcome, 'agree');

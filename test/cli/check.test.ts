@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { runCheck, overall, type CheckResult } from '../../cli/commands/check.js';
-import { UsageError, type CommandIO } from '../../cli/io.js';
+import { memoryIO, UsageError } from '../../cli/io.js';
 import type { CodeFacts } from '../../validator/facts.js';
 import { CodeReadError, type CodeReport, type ReadOptions, type SliceReport } from '../../validator/read.js';
 import type { Problem } from '../../validator/problems.js';
@@ -48,25 +48,16 @@ function report(...slices: SliceReport[]): CodeReport {
 }
 
 async function check(args: string[], result: CodeReport | Error, options: { cwd?: string } = {}): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
   const calls: Captured['calls'] = [];
-  const io: CommandIO = {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    stdoutBytes: () => undefined,
-    readStdin: async () => new Uint8Array(),
-    stdoutIsTTY: false,
-    cwd: options.cwd ?? tmpdir(),
-  };
-  const code = await runCheck(args, io, {
+  const m = memoryIO(options.cwd ?? tmpdir());
+  const code = await runCheck(args, m.io, {
     readCode: async (p, o) => {
       calls.push({ path: p, options: o });
       if (result instanceof Error) throw result;
       return result;
     },
   });
-  return { code, stdout, stderr, calls };
+  return { code, stdout: m.stdout(), stderr: m.stderr(), calls };
 }
 
 const DEVID = 'anchor apple generic and certificate 1[field.1.2.840.113635.100.6.2.6] and certificate leaf[field.1.2.840.113635.100.6.1.13] and certificate leaf[subject.OU] = ABCDE12345';

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultInfoDeps, run as runInfo, type InfoDeps, type PidNative, type SigningNative } from '../../cli/commands/info.js';
-import { UsageError, type CommandIO } from '../../cli/io.js';
+import { memoryIO, UsageError } from '../../cli/io.js';
 import { signingInformation } from '../../client/check-entry.js';
 import type { AppleReading, AppleReadingRead } from '../../native/apple-signing.js';
 import { loadNative, ProcessChangedError, type AppleSigningDetails, type AppleSigningInfo, type AppleStatus, type ProcessIdentity } from '../../native/index.js';
@@ -46,9 +46,7 @@ interface InfoJson {
 }
 
 async function info(args: string[], deps: InfoDeps, cwd = tmpdir()): Promise<Out> {
-  let stdout = '';
-  let stderr = '';
-  const io: CommandIO = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stdoutBytes: () => undefined, readStdin: async () => new Uint8Array(), stdoutIsTTY: false, cwd };
+  const { io, stdout: out, stderr: err } = memoryIO(cwd);
   let code: number;
   try {
     code = await runInfo(args, io, deps);
@@ -56,7 +54,7 @@ async function info(args: string[], deps: InfoDeps, cwd = tmpdir()): Promise<Out
     if (!(err instanceof UsageError)) throw err;
     code = 64;
   }
-  return { code, stdout, stderr };
+  return { code, stdout: out(), stderr: err() };
 }
 
 type Target = { path: string } | { pid: number; auditToken?: Uint8Array };

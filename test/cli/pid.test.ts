@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCheck, type CheckResult } from '../../cli/commands/check.js';
 import { run as runInfo, type PidNative, type PidTarget } from '../../cli/commands/info.js';
-import { UsageError, type CommandIO } from '../../cli/io.js';
+import { memoryIO, UsageError, type CommandIO } from '../../cli/io.js';
 import { loadNative, ProcessNotFoundError, type AppleCheck, type AppleStatus, type ProcessIdentity } from '../../native/index.js';
 import { readCode } from '../../validator/read.js';
 import { runCli } from '../support/cli.js';
@@ -29,17 +29,8 @@ interface Out {
 }
 
 function captureIO(): { io: CommandIO; out: () => { stdout: string; stderr: string } } {
-  let stdout = '';
-  let stderr = '';
-  const io: CommandIO = {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    stdoutBytes: () => undefined,
-    readStdin: async () => new Uint8Array(),
-    stdoutIsTTY: false,
-    cwd: tmpdir(),
-  };
-  return { io, out: () => ({ stdout, stderr }) };
+  const m = memoryIO(tmpdir());
+  return { io: m.io, out: () => ({ stdout: m.stdout(), stderr: m.stderr() }) };
 }
 
 /** Runs a command in-process with an injected native validator, mapping usage errors to 64 as main() does. */

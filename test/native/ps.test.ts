@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { run } from '../../cli/commands/ps.js';
 import type { PsRow } from '../../native/process-rows.js';
-import type { CommandIO } from '../../cli/io.js';
+import { memoryIO, type CommandIO } from '../../cli/io.js';
 import { loadNative, UnsupportedPlatformError } from '../../native/index.js';
 import { runCli } from '../support/cli.js';
 
@@ -14,20 +14,8 @@ const temp = mkdtempSync(path.join(os.tmpdir(), 'csrl-ps-'));
 after(() => rmSync(temp, { recursive: true, force: true }));
 
 function capture(): { io: CommandIO; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    io: {
-      stdout: (t) => (out += t),
-      stderr: (t) => (err += t),
-      stdoutBytes: () => undefined,
-      readStdin: async () => new Uint8Array(),
-      stdoutIsTTY: false,
-      cwd: process.cwd(),
-    },
-    out: () => out,
-    err: () => err,
-  };
+  const m = memoryIO();
+  return { io: m.io, out: m.stdout, err: m.stderr };
 }
 
 test('csrl ps without the addon: exit 3 and the reason', async () => {
