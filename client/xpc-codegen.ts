@@ -32,6 +32,15 @@ export function xpcDocumentLanguage(language: XpcLanguage): 'swift' | 'objective
 /** Characters that must not appear raw in source: controls, line/paragraph separators, bidi and zero-width format characters ("Trojan Source"). */
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/u;
 
+/** Escapes spelled the same in Swift and C string literals. */
+const SIMPLE_ESCAPES = new Map([
+  ['\\', '\\\\'],
+  ['"', '\\"'],
+  ['\n', '\\n'],
+  ['\r', '\\r'],
+  ['\t', '\\t'],
+]);
+
 function codePoints(text: string): number[] {
   const out: number[] = [];
   for (const ch of text) {
@@ -54,11 +63,8 @@ export function swiftStringLiteral(text: string): string {
   let out = '"';
   for (const cp of codePoints(text)) {
     const ch = String.fromCodePoint(cp);
-    if (ch === '\\') out += '\\\\';
-    else if (ch === '"') out += '\\"';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
+    const simple = SIMPLE_ESCAPES.get(ch);
+    if (simple !== undefined) out += simple;
     else if (INVISIBLE.test(ch)) out += `\\u{${cp.toString(16).toUpperCase()}}`;
     else out += ch;
   }
@@ -83,11 +89,8 @@ export function cStringLiteral(text: string, prefix: '' | '@' = ''): string {
   let prev = '';
   for (const cp of codePoints(text)) {
     const ch = String.fromCodePoint(cp);
-    if (ch === '\\') out += '\\\\';
-    else if (ch === '"') out += '\\"';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
+    const simple = SIMPLE_ESCAPES.get(ch);
+    if (simple !== undefined) out += simple;
     else if (ch === '?' && prev === '?') out += '\\?';
     // C forbids universal character names below U+00A0 (C11 6.4.3; clang: "universal
     // character name refers to a control character"), so ASCII and C1 controls are
