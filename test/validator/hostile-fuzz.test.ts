@@ -14,19 +14,10 @@ import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { CodeReadError, readCodeBytes, type ReadOptions } from '../../validator/read.js';
 import { fixture, type FixtureName } from '../support/fixtures.js';
+import { rng } from '../support/random.js';
 
 const RUNS = Number(process.env['CSRL_FUZZ_RUNS'] ?? 3000);
 const SEED = Number(process.env['CSRL_FUZZ_SEED'] ?? 0x5eed);
-
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x100000000;
-  };
-}
 
 const INTERESTING = [0, 1, 7, 8, 12, 0x14, 0x7f, 0x80, 0xff, 0x1000, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffff0, 0xffffffff, 0xfade0c02, 0xfade0cc0, 0xfade7171];
 
