@@ -200,34 +200,25 @@ export class AstBuilder {
   // ------------------------------------------------------------ expressions
 
   private expr(n: CstNode, fallback: number): Expr {
-    // Index loops rather than filter(): no array per expression.
-    const terms = (n.children as Children)['term'];
-    let left: Expr | undefined;
-    if (terms) {
-      for (let i = 0; i < terms.length; i++) {
-        const t = terms[i]!;
-        if (isToken(t)) continue;
-        if (left === undefined) left = this.term(t, fallback);
-        else {
-          const right = this.term(t, left.range.end.offset);
-          left = { kind: 'or', left, right, range: { start: left.range.start, end: right.range.end } };
-        }
-      }
-    }
-    return left ?? this.error(n, fallback);
+    return this.leftNested(n, 'term', 'or', this.term, fallback);
   }
 
   private term(n: CstNode, fallback: number): Expr {
-    const prims = (n.children as Children)['primary'];
+    return this.leftNested(n, 'primary', 'and', this.primary, fallback);
+  }
+
+  /** `a op b op c` as Apple nests it, ((a op b) op c); index loops rather than filter(): no array per expression. */
+  private leftNested(n: CstNode, key: string, kind: 'and' | 'or', operand: (this: AstBuilder, c: CstNode, fallback: number) => Expr, fallback: number): Expr {
+    const children = (n.children as Children)[key];
     let left: Expr | undefined;
-    if (prims) {
-      for (let i = 0; i < prims.length; i++) {
-        const p = prims[i]!;
-        if (isToken(p)) continue;
-        if (left === undefined) left = this.primary(p, fallback);
+    if (children) {
+      for (let i = 0; i < children.length; i++) {
+        const c = children[i]!;
+        if (isToken(c)) continue;
+        if (left === undefined) left = operand.call(this, c, fallback);
         else {
-          const right = this.primary(p, left.range.end.offset);
-          left = { kind: 'and', left, right, range: { start: left.range.start, end: right.range.end } };
+          const right = operand.call(this, c, left.range.end.offset);
+          left = { kind, left, right, range: { start: left.range.start, end: right.range.end } };
         }
       }
     }
