@@ -22,7 +22,7 @@ import { designatedRequirement } from '../validator/designated.js';
 import { CodeReadError, readCode } from '../validator/read.js';
 import { extractRequirements, type EmbeddedRequirement } from '../server/embedded/extract.js';
 import { loadNative, type ProcessInfo } from '../native/index.js';
-import { processRows, signingCell, type PsRow } from '../native/process-rows.js';
+import { addSigning, processRows, signingCell, type PsRow } from '../native/process-rows.js';
 import { appleSideOf, appleSideOfError, whyAppleUnavailable, withComparison, type AppleSide, type CompareOptions } from '../native/apple-verdict.js';
 
 export type { AppleSide, CheckResult, CompareOptions, EmbeddedRequirement, ProcessInfo, PsRow, Requirement, RequirementDocument };
@@ -112,9 +112,14 @@ export function decompileBytes(bytes: Uint8Array): string {
   return (doc.kind === 'set' ? '# csrl: set\n' : '') + (text.endsWith('\n') ? text : text + '\n');
 }
 
-/** Processes as `csrl ps` shows them (user names; with `signing`, Security.framework's summary on macOS). */
-export async function listProcesses(options: { signing?: boolean } = {}): Promise<PsRow[]> {
-  return processRows(loadNative(), options);
+/** Processes as `csrl ps` shows them (user names). */
+export async function listProcesses(): Promise<PsRow[]> {
+  return processRows(loadNative());
+}
+
+/** Adds Security.framework's signing summary to each row (macOS). */
+export async function addProcessSigning(rows: PsRow[]): Promise<void> {
+  return addSigning(rows, loadNative());
 }
 
 /** Whether signing summaries of processes can be had (Security.framework through the addon). */

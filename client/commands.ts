@@ -278,7 +278,8 @@ export class Commands {
         if (m.processSigningAvailable()) {
           qp.busy = true;
           qp.placeholder = 'Type to filter by name, PID, user, signing identifier or path, or type a PID';
-          show(await m.listProcesses({ signing: true }).catch(() => rows));
+          await m.addProcessSigning(rows).catch(() => undefined);
+          show(rows);
         }
         qp.busy = false;
       },

@@ -36,7 +36,7 @@ export interface PsRow {
 export async function processRows(native: NativeValidator, options: { signing?: boolean } = {}): Promise<PsRow[]> {
   const users = userNames();
   const rows = (await native.listProcesses()).map((p) => toRow(p, users));
-  if (options.signing && native.backend === 'security-framework') await addSigning(rows, native);
+  if (options.signing) await addSigning(rows, native);
   return rows;
 }
 
@@ -54,7 +54,9 @@ function toRow(p: ProcessInfo, users: Map<number, string>): PsRow {
   return row;
 }
 
-async function addSigning(rows: PsRow[], native: NativeValidator): Promise<void> {
+/** Fills in each row's signing summary from Security.framework (macOS; rows are left as they are elsewhere). */
+export async function addSigning(rows: PsRow[], native: NativeValidator): Promise<void> {
+  if (native.backend !== 'security-framework') return;
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < rows.length) {
