@@ -179,7 +179,7 @@ export function extensionHostLog(userData: string): string {
   const logs = path.join(userData, 'logs');
   try {
     const out: string[] = [];
-    for (const ts of require_readdir(logs)) {
+    for (const ts of existsSync(logs) ? readdirSync(logs) : []) {
       const p = path.join(logs, ts, 'exthost1', 'remoteexthost.log');
       if (existsSync(p)) out.push(readFileSync(p, 'utf8').slice(-4000));
     }
@@ -187,10 +187,6 @@ export function extensionHostLog(userData: string): string {
   } catch {
     return '';
   }
-}
-
-function require_readdir(dir: string): string[] {
-  return existsSync(dir) ? (createRequire(import.meta.url)('node:fs') as typeof import('node:fs')).readdirSync(dir) : [];
 }
 
 interface ProcInfo {
@@ -224,10 +220,19 @@ export function liveGroupMembers(pgid: number): number[] {
 
 /** PIDs of live processes (other than this one) whose command line or environment contains `text`. */
 export function processesMentioning(text: string): number[] {
+  return processesWith(text, ['cmdline', 'environ']);
+}
+
+/** PIDs of live processes (other than this one) whose command line contains `text` (what `ps` shows every user). */
+export function commandLinesMentioning(text: string): number[] {
+  return processesWith(text, ['cmdline']);
+}
+
+function processesWith(text: string, files: readonly string[]): number[] {
   const found: number[] = [];
   for (const { pid } of liveProcs()) {
     if (pid === process.pid) continue;
-    for (const file of ['cmdline', 'environ']) {
+    for (const file of files) {
       try {
         if (readFileSync(`/proc/${pid}/${file}`, 'latin1').includes(text)) {
           found.push(pid);
@@ -247,16 +252,3 @@ export async function toolsCacheRoot(): Promise<string> {
   return mod.cacheRoot();
 }
 
-/** PIDs of live processes (other than this one) whose command line contains `text` (what `ps` shows every user). */
-export function commandLinesMentioning(text: string): number[] {
-  const found: number[] = [];
-  for (const { pid } of liveProcs()) {
-    if (pid === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(text)) found.push(pid);
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return found;
-}
