@@ -1,3 +1,5 @@
+import { terminalSafe } from '../validator/printable.js';
+
 /** The process boundary of a command, so commands can be run in-process by tests. */
 export interface CommandIO {
   stdout: (text: string) => void;
@@ -28,8 +30,9 @@ export class UsageError extends Error {}
 
 export function processIO(): CommandIO {
   return {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    // Only a terminal acts on controls; pipes and files get the text exactly.
+    stdout: (t) => process.stdout.write(process.stdout.isTTY ? terminalSafe(t) : t),
+    stderr: (t) => process.stderr.write(process.stderr.isTTY ? terminalSafe(t) : t),
     stdoutBytes: (b) => process.stdout.write(b),
     readStdin: async () => {
       const chunks: Buffer[] = [];

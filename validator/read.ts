@@ -40,7 +40,7 @@ import { parseSuperBlob, type BlobEntry } from './signature/superblob.js';
 import type { CmsFacts } from './cms/parse.js';
 import { DEFAULT_RESOURCE_LIMITS, verifyResources, type ResourceBudget, type ResourceLimits, type ResourceReport } from './resources/verify.js';
 import { readXmlPlistDict, XmlPlistTooLarge, XmlPlistUnsupported } from './resources/xml-plist.js';
-import { printable } from './resources/printable.js';
+import { printable } from './printable.js';
 
 export { CodeReadError, type CodeReadErrorCode } from './macho/errors.js';
 

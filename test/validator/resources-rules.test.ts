@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { PosixRegex, RegexError, MAX_PATTERN_LENGTH, MAX_NFA_STATES, MatchBudgetExceeded } from '../../validator/resources/regex.js';
-import { printable, quoted } from '../../validator/resources/printable.js';
+import { printable, quoted } from '../../validator/printable.js';
 import { bundleExclusions, escapeRegex, findRule, parseRules, RULE_EXCLUSION, RULE_NESTED, RULE_OMITTED, RULE_OPTIONAL, RuleError } from '../../validator/resources/rules.js';
 import { DEFAULT_RULES, DEFAULT_RULES2 } from '../signer/index.js';
 import type { PlistValue } from '../../validator/facts.js';

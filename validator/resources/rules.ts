@@ -9,7 +9,7 @@
  */
 import type { PlistValue } from '../facts.js';
 import { PosixRegex, RegexError, type MatchBudget } from './regex.js';
-import { quoted } from './printable.js';
+import { quoted } from '../printable.js';
 
 /** ResourceBuilder flags (resources.h). */
 export const RULE_OPTIONAL = 0x01;

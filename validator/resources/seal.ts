@@ -9,7 +9,7 @@
 import type { PlistDict, PlistValue } from '../facts.js';
 import type { Problem } from '../problems.js';
 import { parseRules, RuleError, type ResourceRule } from './rules.js';
-import { quoted } from './printable.js';
+import { quoted } from '../printable.js';
 
 export interface SealEntry {
   optional: boolean;

@@ -21,7 +21,7 @@ import type { CodeReport } from '../read.js';
 import { MatchBudgetExceeded } from './regex.js';
 import { bundleExclusions, chooseRule, RULE_EXCLUSION, RULE_NESTED, RULE_OMITTED, type ResourceRule } from './rules.js';
 import { readSeal, SealError, SealLimitError, type ResourceSeal, type SealEntry } from './seal.js';
-import { printable, quoted } from './printable.js';
+import { printable, quoted } from '../printable.js';
 
 export interface ResourceLimits {
   /** Entries on disk (files, links, folders) plus sealed entries, over the bundle and its nested code. */

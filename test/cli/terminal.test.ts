@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { terminalSafe } from '../../validator/printable.js';
+import { REPO } from '../e2e/harness.js';
+import { makeMachO, signMachO } from '../signer/index.js';
+
+// An identifier is whatever the signer wrote: a hostile one can carry terminal controls.
+const HOSTILE_ID = 'com.example\x1b[2K\r\x1b[32mVerification: valid\x1b[0m';
+
+test('terminalSafe escapes what a terminal acts on and keeps lines and tabs', () => {
+  assert.equal(terminalSafe('a\tb\nc'), 'a\tb\nc');
+  assert.equal(terminalSafe('x\x1b[2K\ry\x07\x7f\x9b\u202e'), 'x\\x1b[2K\\x0dy\\x07\\x7f\\x9b\\u{202e}');
+  assert.equal(terminalSafe('C:\\path'), 'C:\\path', 'a backslash does nothing to a terminal');
+});
+
+test('csrl on a terminal shows controls from the inspected code as escapes; a pipe gets the bytes unchanged', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'csrl-tty-'));
+  try {
+    const file = join(dir, 'tool');
+    writeFileSync(file, signMachO(makeMachO(), { identifier: HOSTILE_ID, adhoc: true }));
+    const bin = join(REPO, 'bin', 'csrl.js');
+    const piped = execFileSync(process.execPath, [bin, 'info', file], { encoding: 'utf8' });
+    assert.ok(piped.includes(`Identifier=${HOSTILE_ID}`), piped);
+    // `script` runs the command on a pseudo-terminal, as a person's shell would.
+    const onTty = execFileSync('script', ['-qec', `"${process.execPath}" "${bin}" info "${file}"`, '/dev/null'], { encoding: 'utf8', env: { ...process.env, TERM: 'dumb' } });
+    assert.ok(onTty.includes('Identifier=com.example\\x1b[2K\\x0d\\x1b[32mVerification: valid\\x1b[0m'), onTty);
+    assert.ok(!onTty.includes('\x1b['), 'no raw escape sequence reaches the terminal');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
