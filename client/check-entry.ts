@@ -20,7 +20,7 @@ import { run as runInfo } from '../cli/commands/info.js';
 import { memoryIO } from '../cli/io.js';
 import { designatedRequirement } from '../validator/designated.js';
 import { CodeReadError, readCode } from '../validator/read.js';
-import { extractRequirements, type EmbeddedRequirement } from '../server/embedded/extract.js';
+import { extractRequirements, type EmbeddedRequirement } from '../language-service/embedded/extract.js';
 import { loadNative, type ProcessInfo } from '../native/index.js';
 import { addSigning, processRows, signingCell, type PsRow } from '../native/process-rows.js';
 import { appleSideOf, appleSideOfError, whyAppleUnavailable, withComparison, type AppleSide, type CompareOptions } from '../native/apple-verdict.js';

@@ -9,7 +9,7 @@ import { printApple } from '../grammar/print/apple.js';
 import type { CodeFacts } from '../validator/facts.js';
 import type { DocState } from './documents.js';
 import { parse } from '../grammar/parser.js';
-import { MAX_DEPTH } from './analysis/analyze.js';
+import { MAX_DEPTH } from '../language-service/analysis/analyze.js';
 
 /** Largest file read for a certificate hash, a binary requirement, or a blob to decompile. */
 export const MAX_FILE_BYTES = 1 << 20;

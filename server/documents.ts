@@ -1,10 +1,10 @@
 import type { Range } from '../grammar/ast.js';
 import type { Diagnostic } from '../grammar/diagnostics.js';
-import type { EmbeddedRequirement } from './embedded/extract.js';
-import { analyzeHostDocument, analyzeRequirement, MAX_ANALYSIS_CHARS, modeFromText, resolveSeverity, sortDiagnostics, type Analysis, type AnalysisOptions } from './analysis/analyze.js';
-import { entriesOf, LeanAnalysis, outlineOf, ownString, type LocalEntry, type Outline } from './analysis/lean.js';
-import { analyzeSetByPieces, type PieceCache } from './analysis/pieces.js';
-import { LineIndex } from './analysis/text.js';
+import type { EmbeddedRequirement } from '../language-service/embedded/extract.js';
+import { analyzeHostDocument, analyzeRequirement, MAX_ANALYSIS_CHARS, modeFromText, resolveSeverity, sortDiagnostics, type Analysis, type AnalysisOptions } from '../language-service/analysis/analyze.js';
+import { entriesOf, LeanAnalysis, outlineOf, ownString, type LocalEntry, type Outline } from '../language-service/analysis/lean.js';
+import { analyzeSetByPieces, type PieceCache } from '../language-service/analysis/pieces.js';
+import { LineIndex } from '../language-service/analysis/text.js';
 
 export const REQUIREMENT_LANGUAGE = 'csreq';
 export const HOST_LANGUAGES = new Set(['swift', 'objective-c', 'objective-cpp', 'c', 'cpp', 'shellscript', 'plist', 'xml']);

@@ -13,12 +13,12 @@ import {
 import type { Expr } from '../grammar/ast.js';
 import { printCanonical } from '../grammar/print/canonical.js';
 import { parse } from '../grammar/parser.js';
-import { escapeForHost, MAX_DEPTH } from './analysis/analyze.js';
-import { appleAnchored, branchFacts, disjuncts, missingAntiInjection } from './analysis/branches.js';
-import { summarizeRequirement } from './analysis/summary.js';
+import { escapeForHost, MAX_DEPTH } from '../language-service/analysis/analyze.js';
+import { appleAnchored, branchFacts, disjuncts, missingAntiInjection } from '../language-service/analysis/branches.js';
+import { summarizeRequirement } from '../language-service/analysis/summary.js';
 import { outline, rangeToHost, viewAt, type DocState, type RequirementView } from './documents.js';
 import { toLspDiagnostic, toLspRange } from './lsp-convert.js';
-import { contains, nodePath, requirementRefs } from './locate.js';
+import { contains, nodePath, requirementRefs } from '../language-service/locate.js';
 
 export const COMMANDS = {
   testAgainstPath: 'csrl.testAgainstPath',

@@ -15,8 +15,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParseMode } from '../grammar/parser.js';
-import { analyzeRequirement, escapeForHost, type AnalysisOptions } from './analysis/analyze.js';
-import type { RuleSeverity } from './analysis/rules.js';
+import { analyzeRequirement, escapeForHost, type AnalysisOptions } from '../language-service/analysis/analyze.js';
+import type { RuleSeverity } from '../language-service/analysis/rules.js';
 import {
   CommandError,
   compareWithDesignated,
@@ -27,7 +27,7 @@ import {
   type DecompileParams,
   type RequirementArg,
 } from './commands.js';
-import { completeAt, type ItemKind } from './completion.js';
+import { completeAt, type ItemKind } from '../language-service/completion.js';
 import { analyzeDocument, rangeToHost, viewAt, type DocState } from './documents.js';
 import {
   codeActions,
@@ -40,7 +40,7 @@ import {
   SEMANTIC_LEGEND,
   semanticTokens,
 } from './features.js';
-import { hoverAt } from './hover.js';
+import { hoverAt } from '../language-service/hover.js';
 import { toLspDiagnostic, toLspRange } from './lsp-convert.js';
 
 export interface Settings {

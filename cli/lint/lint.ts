@@ -7,9 +7,9 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import type { Diagnostic, Severity } from '../../grammar/diagnostics.js';
-import type { AnalysisOptions } from '../../server/analysis/analyze.js';
-import { HOST_RULE_MARKERS } from '../../server/analysis/host-rules.js';
-import { markersFor } from '../../server/embedded/extract.js';
+import type { AnalysisOptions } from '../../language-service/analysis/analyze.js';
+import { HOST_RULE_MARKERS } from '../../language-service/analysis/host-rules.js';
+import { markersFor } from '../../language-service/embedded/extract.js';
 import { describeError, Walker, type Candidate, type SkipNote } from './walk.js';
 
 export interface LintOptions {
@@ -65,7 +65,7 @@ function markers(languageId: string): Buffer[] {
 /** One buffer reused for every small file: most files are read, searched and dropped. */
 const shared = Buffer.allocUnsafe(256 * 1024);
 
-type Analyzer = typeof import('../../server/analysis/analyze.js');
+type Analyzer = typeof import('../../language-service/analysis/analyze.js');
 let analyzer: Analyzer | undefined;
 
 export async function lintPaths(paths: string[], cwd: string, options: LintOptions): Promise<LintReport> {
@@ -90,7 +90,7 @@ export async function lintPaths(paths: string[], cwd: string, options: LintOptio
       continue;
     }
     summary.filesRead++;
-    analyzer ??= await import('../../server/analysis/analyze.js');
+    analyzer ??= await import('../../language-service/analysis/analyze.js');
     const report = analyse(analyzer, candidate, read, options.analysis);
     report.path = display(cwd, candidate.path);
     if (report.requirements > 0 || report.diagnostics.length > 0) {

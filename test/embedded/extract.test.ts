@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { extractRequirements, languageIdForPath, mayContainRequirements, type EmbeddedRequirement } from '../../server/embedded/extract.js';
+import { extractRequirements, languageIdForPath, mayContainRequirements, type EmbeddedRequirement } from '../../language-service/embedded/extract.js';
 
 function only(src: string, lang: string): EmbeddedRequirement {
   const found = extractRequirements(src, lang);

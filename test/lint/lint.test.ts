@@ -8,9 +8,9 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import AjvModule from 'ajv-draft-04';
-import { analyzeHostDocument, analyzeRequirement } from '../../server/analysis/analyze.js';
-import { LINT_RULES } from '../../server/analysis/rules.js';
-import { languageIdForPath } from '../../server/embedded/extract.js';
+import { analyzeHostDocument, analyzeRequirement } from '../../language-service/analysis/analyze.js';
+import { LINT_RULES } from '../../language-service/analysis/rules.js';
+import { languageIdForPath } from '../../language-service/embedded/extract.js';
 import { runCli } from '../support/cli.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeRequirement } from '../../server/analysis/analyze.js';
+import { analyzeRequirement } from '../../language-service/analysis/analyze.js';
 import { analyzeDocument, CHUNK_THRESHOLD, entryStarts, viewAt } from '../../server/documents.js';
-import { hoverAt } from '../../server/hover.js';
+import { hoverAt } from '../../language-service/hover.js';
 
 function bigSet(entries: number, bad: Map<number, string>): string {
   const lines = ['# csrl: set', '// many entries'];

@@ -3,14 +3,14 @@ import { describe, it } from 'node:test';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parse } from '../../grammar/parser.js';
-import { analyzeRequirement, MAX_DEPTH, type Analysis } from '../../server/analysis/analyze.js';
-import { LeanAnalysis, REPARSE_CACHE_SIZE, reparsedCount } from '../../server/analysis/lean.js';
-import { summarizeRequirement } from '../../server/analysis/summary.js';
-import { LineIndex } from '../../server/analysis/text.js';
+import { analyzeRequirement, MAX_DEPTH, type Analysis } from '../../language-service/analysis/analyze.js';
+import { LeanAnalysis, REPARSE_CACHE_SIZE, reparsedCount } from '../../language-service/analysis/lean.js';
+import { summarizeRequirement } from '../../language-service/analysis/summary.js';
+import { LineIndex } from '../../language-service/analysis/text.js';
 import { analyzeDocument, CHUNK_THRESHOLD, editOfPieces, entryStarts, type DocState, type RequirementView } from '../../server/documents.js';
 import { codeActions, codeLenses, documentSymbols, foldingRanges, selectionRanges, semanticTokens } from '../../server/features.js';
-import { hoverAt } from '../../server/hover.js';
-import { requirementRefs } from '../../server/locate.js';
+import { hoverAt } from '../../language-service/hover.js';
+import { requirementRefs } from '../../language-service/locate.js';
 
 /** A large set with every kind of token, comments, multi-line strings and entries, errors and duplicate types. */
 function variedSet(entries: number, clean: boolean, dups = !clean): string {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { analyzeRequirement, type AnalysisOptions } from '../../server/analysis/analyze.js';
-import { analyzeSetByPieces, pieceStarts, type PieceCache } from '../../server/analysis/pieces.js';
+import { analyzeRequirement, type AnalysisOptions } from '../../language-service/analysis/analyze.js';
+import { analyzeSetByPieces, pieceStarts, type PieceCache } from '../../language-service/analysis/pieces.js';
 import { analyzeDocument } from '../../server/documents.js';
 
 /**
- * Sets analysed entry by entry (server/analysis/pieces.ts) must give exactly
+ * Sets analysed entry by entry (language-service/analysis/pieces.ts) must give exactly
  * the analysis of the whole text, or decline; the whole-text analysis is the
  * ground truth every comparison here is made against.
  */

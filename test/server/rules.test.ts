@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { analyzeHostDocument, analyzeRequirement, type AnalysisOptions } from '../../server/analysis/analyze.js';
-import { LANGUAGE_CODES, LINT_RULES } from '../../server/analysis/rules.js';
-import { summarizeRequirement } from '../../server/analysis/summary.js';
+import { analyzeHostDocument, analyzeRequirement, type AnalysisOptions } from '../../language-service/analysis/analyze.js';
+import { LANGUAGE_CODES, LINT_RULES } from '../../language-service/analysis/rules.js';
+import { summarizeRequirement } from '../../language-service/analysis/summary.js';
 import { DIAGNOSTIC_CODES } from '../../grammar/diagnostics.js';
 
 const DEV_ID = 'identifier "com.example.app" and anchor apple generic and certificate 1[field.1.2.840.113635.100.6.2.6] and certificate leaf[field.1.2.840.113635.100.6.1.13] and certificate leaf[subject.OU] = "ABCDE12345"';
