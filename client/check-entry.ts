@@ -1,33 +1,35 @@
 /**
- * Everything heavy the extension needs besides the language server: the
- * portable validator, the checker, the designated-requirement builder, the
- * embedded-requirement extractor and the native addon loader. Bundled apart
- * (dist/check.cjs) and loaded on the first command that needs it, so
- * activation does not pay for parsing the validator and its ASN.1 stack.
+ * Everything heavy the extension needs besides the language server, reached
+ * through the engine and the language service only: checks of binaries and
+ * processes, signing information, designated requirements, blobs, process
+ * lists. Bundled apart (dist/check.cjs) and loaded on the first command that
+ * needs it, so activation does not pay for parsing the validator and its
+ * ASN.1 stack.
  *
- * Binaries are checked here, in the extension host, rather than through the
- * server's csrl.testAgainstPath: this gives the full check result (every
- * slice, signature problems, posture warnings), progress and cancellation
- * through an AbortSignal, and the same code path as `csrl check`.
+ * Binaries are checked here, in the extension host, with the same engine
+ * functions the language server's csrl.testAgainstPath/Pid and `csrl check`
+ * call: the full result (every slice, signature problems, posture, Apple's
+ * side), progress and cancellation through an AbortSignal.
  */
 import type { Requirement, RequirementDocument } from '../grammar/ast.js';
-import { compile } from '../grammar/codec/encode.js';
-import { decompile } from '../grammar/codec/decode.js';
 import { parse } from '../grammar/parser.js';
-import { printCanonical } from '../grammar/print/canonical.js';
-import { checkReport, renderText, type CheckResult } from '../cli/commands/check.js';
-import { run as runInfo } from '../cli/commands/info.js';
-import { memoryIO } from '../cli/io.js';
-import { designatedRequirement } from '../validator/designated.js';
-import { CodeReadError, readCode } from '../validator/read.js';
+import { checkPath, checkProcess, defaultApple, type CheckOptions } from '../engine/check.js';
+import { infoText, inspectPath, inspectProcess } from '../engine/info.js';
+import { loadNative, processNative } from '../engine/process-target.js';
+import { failureLine, renderText } from '../engine/render.js';
+import type { CheckResult } from '../engine/result.js';
+import type { CheckTime } from '../engine/time.js';
+import type { AppleSide, CompareOptions } from '../engine/apple/verdict.js';
 import { extractRequirements, type EmbeddedRequirement } from '../language-service/embedded/extract.js';
-import { loadNative, type ProcessInfo } from '../native/index.js';
-import { addSigning, processRows, signingCell, type PsRow } from '../native/process-rows.js';
-import { appleSideOf, appleSideOfError, whyAppleUnavailable, withComparison, type AppleSide, type CompareOptions } from '../native/apple-verdict.js';
 
-export type { AppleSide, CheckResult, CompareOptions, EmbeddedRequirement, ProcessInfo, PsRow, Requirement, RequirementDocument };
-export { validatorStatus, type ValidatorStatus } from './native-entry.js';
-export { extractRequirements, parse, printCanonical, renderText, signingCell };
+export type { AppleSide, CheckResult, CompareOptions, EmbeddedRequirement, Requirement, RequirementDocument };
+export type { PsRow } from '../engine/processes.js';
+export { validatorStatus, type ValidatorStatus } from '../engine/validator-status.js';
+export { addProcessSigning, listProcesses, processSigningAvailable, signingCell } from '../engine/processes.js';
+export { designatedOf } from '../engine/designated.js';
+export { compileText, decompileBytes } from '../engine/blob.js';
+export { parseCheckTime } from '../engine/time.js';
+export { extractRequirements, parse, renderText };
 
 /** A failure a person can act on (bad path, unsigned code, requirement with errors). */
 export class UserError extends Error {
@@ -35,120 +37,46 @@ export class UserError extends Error {
   override name = 'UserError';
 }
 
-export interface CheckOptions {
+export interface TestOptions {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
-  at?: 'signing-time' | 'now' | Date;
+  at?: CheckTime;
   verifyPages?: boolean;
-}
-
-/** Tests `requirement` (its ranges are those of the text it was parsed from) against the code at `target`. */
-export async function checkPath(requirement: Requirement, text: string, target: string, options: CheckOptions = {}): Promise<CheckResult> {
-  const at = options.at ?? 'signing-time';
-  try {
-    const report = await readCode(target, {
-      at,
-      verifyPages: options.verifyPages ?? true,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
-    return checkReport(report, requirement, text, target, at);
-  } catch (err) {
-    if (err instanceof CodeReadError) throw new UserError(`${target} cannot be checked: ${err.message}`);
-    throw err;
-  }
+  /** csrl.validator: `portable` keeps to ours; `security-framework` asks Apple on any platform (and says why it cannot). */
+  validator?: 'auto' | 'portable' | 'security-framework';
 }
 
 /**
- * The text `csrl info` prints for the code at `target`. It runs with the
- * default deps, so on macOS Apple's reading and any disagreement come with it.
+ * Tests `requirement` (its ranges are those of the text it was parsed from)
+ * against the code at a path, or the executable of a process inside the
+ * PID-reuse guard. Code that cannot be checked is a UserError in the
+ * engine's words (as `csrl check` says it).
  */
-export async function signingInformation(target: string): Promise<{ text: string; exitCode: number }> {
-  const m = memoryIO();
-  const exitCode = await runInfo([target], m.io);
-  return { text: m.stdout() + (m.stderr() ? `\n${m.stderr()}` : ''), exitCode };
+export async function testRequirement(requirement: Requirement, text: string, target: { path: string } | { pid: number }, options: TestOptions = {}): Promise<CheckResult> {
+  const pref = options.validator ?? 'auto';
+  const check: CheckOptions = {
+    at: options.at ?? 'signing-time',
+    verifyPages: options.verifyPages ?? true,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(pref === 'portable' ? { withoutApple: true } : { apple: pref === 'security-framework' ? loadNative : defaultApple }),
+  };
+  const result = 'pid' in target ? await checkProcess(target.pid, requirement, text, processNative(), check) : await checkPath(requirement, text, target.path, check);
+  if (result.slices.length === 0) throw new UserError(failureLine(result));
+  return result;
 }
 
-/** The designated requirement of each slice (explicit, or implicit as Apple computes it). */
-export async function designatedOf(target: string): Promise<{ arch: string; text: string; implicit: boolean }[]> {
-  let report;
-  try {
-    report = await readCode(target, { verifyPages: false });
-  } catch (err) {
-    if (err instanceof CodeReadError) throw new UserError(`${target} cannot be read: ${err.message}`);
-    throw err;
-  }
-  const out: { arch: string; text: string; implicit: boolean }[] = [];
-  for (const slice of report.slices) {
-    if (slice.status === 'unsigned') continue;
-    try {
-      const dr = designatedRequirement(slice.facts);
-      out.push({ arch: slice.arch, text: printCanonical(dr.requirement), implicit: dr.implicit });
-    } catch (err) {
-      throw new UserError(`${target} (${slice.arch}): ${(err as Error).message}`);
-    }
-  }
-  if (out.length === 0) throw new UserError(`${target} is not signed, so it has no designated requirement`);
-  return out;
-}
-
-/** Compiles requirement text to its binary form (0xfade0c00 or a 0xfade0c01 set). */
-export function compileText(text: string, mode: 'single' | 'set' | undefined): Uint8Array {
-  const result = parse(text, mode ? { mode } : {});
-  const errors = result.diagnostics.filter((d) => d.severity === 'error');
-  if (!result.document || errors.length > 0) {
-    const first = errors[0];
-    throw new UserError(`the requirement has ${errors.length} error(s)${first ? `; first at line ${first.range.start.line}: ${first.message}` : ''}`);
-  }
-  const compiled = compile(result.document);
-  if (!compiled.bytes) throw new UserError(`cannot compile: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
-  return compiled.bytes;
-}
-
-/** Decompiles a blob to canonical text (used when the server is not running). */
-export function decompileBytes(bytes: Uint8Array): string {
-  const doc = decompile(bytes);
-  const text = printCanonical(doc);
-  return (doc.kind === 'set' ? '# csrl: set\n' : '') + (text.endsWith('\n') ? text : text + '\n');
-}
-
-/** Processes as `csrl ps` shows them (user names). */
-export async function listProcesses(): Promise<PsRow[]> {
-  return processRows(loadNative());
-}
-
-/** Adds Security.framework's signing summary to each row (macOS). */
-export async function addProcessSigning(rows: PsRow[]): Promise<void> {
-  return addSigning(rows, loadNative());
-}
-
-/** Whether signing summaries of processes can be had (Security.framework through the addon). */
-export function processSigningAvailable(): boolean {
-  const native = loadNative();
-  return native.available && native.backend === 'security-framework';
+/**
+ * The text `csrl info` prints for the code at a path or a process's
+ * executable; on macOS Apple's reading and any disagreement come with it.
+ */
+export async function signingInformation(target: { path: string } | { pid: number }): Promise<{ text: string; ok: boolean }> {
+  const options = { read: { verifyPages: true }, apple: defaultApple() };
+  const outcome = 'pid' in target ? await inspectProcess(target.pid, processNative(), options) : await inspectPath(target.path, options);
+  const text = infoText(outcome, 'pid' in target ? `process ${target.pid}` : target.path);
+  return { text: text.stdout + (text.stderr ? `\n${text.stderr}` : ''), ok: outcome.kind === 'read' && outcome.verdict === 'valid' && !outcome.apple?.disagreement };
 }
 
 export async function executableOf(pid: number): Promise<string> {
   return loadNative().executablePath(pid);
-}
-
-/** Apple's answer beside ours: its side (compared with ours), or why it was not asked. */
-export type AppleAnswer = { side: AppleSide } | { notAsked: string };
-
-/**
- * Asks Apple (Security.framework through the native addon, macOS only) about
- * the same code and requirement, and compares its verdict with ours. Never
- * throws: a failed check is a side without a verdict, saying why.
- */
-export async function askApple(target: { pid: number } | { path: string }, requirementText: string, ours: CheckResult['verdict'], options: CompareOptions = {}): Promise<AppleAnswer> {
-  const native = loadNative();
-  const why = whyAppleUnavailable(native);
-  if (why) return { notAsked: why };
-  let side: AppleSide;
-  try {
-    side = appleSideOf('pid' in target ? await native.checkProcess(target.pid, requirementText) : await native.checkPath(target.path, requirementText));
-  } catch (err) {
-    side = appleSideOfError(err);
-  }
-  return { side: withComparison(ours, side, options) };
 }

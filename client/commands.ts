@@ -5,9 +5,9 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CheckResult } from '../cli/commands/check.js';
-import type { PsRow } from '../native/process-rows.js';
-import { appleShort, disagreementLine } from '../native/apple-verdict.js';
+import { appleShort, disagreementLine } from '../engine/apple/verdict.js';
+import type { CheckResult } from '../engine/result.js';
+import type { PsRow } from '../engine/processes.js';
 import { checkModule } from './lazy.js';
 import { RequirementError, requirementAt } from './requirement.js';
 import { buildShown, type ResultDecorations, type ShownResult } from './results.js';
@@ -50,7 +50,7 @@ export class Commands {
         this.log(`${name}: cancelled`);
         return undefined;
       }
-      const known = e instanceof RequirementError || e.name === 'UserError' || typeof (e as { code?: unknown }).code === 'number' /* an LSP ResponseError from the server */;
+      const known = e instanceof RequirementError || ['UserError', 'DesignatedError', 'BlobTextError'].includes(e.name) || typeof (e as { code?: unknown }).code === 'number' /* an LSP ResponseError from the server */;
       this.log(`${name} failed: ${known ? e.message : e.stack ?? e.message}`);
       // Not awaited: the promise settles only when the person dismisses the message.
       void vscode.window.showErrorMessage(known ? e.message : `${name} failed: ${e.message}`, 'Show Log').then((choice) => {
@@ -85,6 +85,12 @@ export class Commands {
    * With `orProcess`, a running process may be chosen instead; its executable on disk is the target.
    */
   async pickTarget(title: string, orProcess = false): Promise<string | undefined> {
+    const picked = await this.pickTargetOrProcess(title, orProcess);
+    return picked === undefined ? undefined : 'path' in picked ? picked.path : this.executableOfProcess(picked.pid);
+  }
+
+  /** As pickTarget, keeping a chosen process a process (so its check goes through the PID-reuse guard). */
+  async pickTargetOrProcess(title: string, orProcess = true): Promise<{ path: string } | { pid: number } | undefined> {
     const recent = this.context.workspaceState.get<string[]>('csrl.recentTargets', []);
     const defaults = vscode.workspace.getConfiguration('csrl').get<string[]>('defaultTargets', []);
     const known = [...new Set([...recent, ...defaults])];
@@ -98,9 +104,9 @@ export class Commands {
       if (!pick) return undefined;
       if (pick.label === running) {
         const pid = await this.pickProcess(title);
-        return pid === undefined ? undefined : this.executableOfProcess(pid);
+        return pid === undefined ? undefined : { pid };
       }
-      if (pick.label !== browse) return pick.description;
+      if (pick.label !== browse && pick.description) return { path: pick.description };
     }
     const last = recent[0];
     const uris = await vscode.window.showOpenDialog({
@@ -111,7 +117,7 @@ export class Commands {
       openLabel: 'Test',
       ...(last ? { defaultUri: vscode.Uri.file(path.dirname(last)) } : {}),
     });
-    return uris?.[0]?.fsPath;
+    return uris?.[0] ? { path: uris[0].fsPath } : undefined;
   }
 
   private async remember(target: string): Promise<void> {
@@ -119,17 +125,17 @@ export class Commands {
     await this.context.workspaceState.update('csrl.recentTargets', [target, ...recent].slice(0, 8));
   }
 
-  private checkSettings(): { at: 'signing-time' | 'now' | Date; verifyPages: boolean } {
+  private checkSettings(): { at: 'signing-time' | 'now' | Date; verifyPages: boolean; validator: 'auto' | 'portable' | 'security-framework' } {
     const cfg = vscode.workspace.getConfiguration('csrl');
     const when = cfg.get<string>('verificationTime', 'signing-time');
-    let at: 'signing-time' | 'now' | Date = 'signing-time';
-    if (when === 'now') at = 'now';
-    else if (when && when !== 'signing-time') {
-      const d = new Date(when);
-      if (Number.isNaN(d.getTime())) throw new RequirementError(`csrl.verificationTime must be "signing-time", "now" or an ISO-8601 date, not "${when}".`);
-      at = d;
+    let at: 'signing-time' | 'now' | Date;
+    try {
+      // The engine's one reading of a time, as `csrl check --at` (a time without a zone is UTC).
+      at = checkModule().parseCheckTime(when);
+    } catch (err) {
+      throw new RequirementError(`csrl.verificationTime ${(err as Error).message}.`);
     }
-    return { at, verifyPages: cfg.get<boolean>('verifyPages', true) };
+    return { at, verifyPages: cfg.get<boolean>('verifyPages', true), validator: cfg.get<'auto' | 'portable' | 'security-framework'>('validator', 'auto') };
   }
 
   /** Test requirement against app or binary… Returns the result (for tests and other extensions). */
@@ -141,7 +147,7 @@ export class Commands {
       const target = args.path ?? (await this.pickTarget('Test requirement against app or binary'));
       if (!target) return undefined;
       await this.remember(target);
-      return this.runCheck(doc, req, target, undefined);
+      return this.runCheck(doc, req, { path: target });
     });
   }
 
@@ -153,14 +159,8 @@ export class Commands {
       const req = requirementAt(doc, cursor, args.requirement, args.entry);
       const pid = args.pid ?? (await this.pickProcess());
       if (pid === undefined) return undefined;
-      const exe = await this.executableOfProcess(pid);
-      this.log(`process ${pid} runs ${exe}; checking the code on disk`);
-      try {
-        return await this.runCheck(doc, req, exe, pid);
-      } catch (err) {
-        if ((err as Error).name === 'UserError') throw new RequirementError(`Process ${pid} runs ${(err as Error).message}`);
-        throw err;
-      }
+      // The engine resolves the executable and checks it inside the PID-reuse guard.
+      return this.runCheck(doc, req, { pid });
     });
   }
 
@@ -179,10 +179,10 @@ export class Commands {
     return this.pickTarget(title, true);
   }
 
-  private async runCheck(doc: vscode.TextDocument, req: ReturnType<typeof requirementAt>, target: string, pid: number | undefined): Promise<ShownResult> {
+  private async runCheck(doc: vscode.TextDocument, req: ReturnType<typeof requirementAt>, target: { path: string } | { pid: number }): Promise<ShownResult> {
     const m = checkModule();
     const settings = this.checkSettings();
-    const name = path.basename(target);
+    const name = 'pid' in target ? `process ${target.pid}` : path.basename(target.path);
     const t0 = Date.now();
     const result: CheckResult = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Testing requirement against ${name}`, cancellable: true },
@@ -190,7 +190,7 @@ export class Commands {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort(new Error('cancelled')));
         let reported = 0;
-        return m.checkPath(req.requirement, req.text, target, {
+        return m.testRequirement(req.requirement, req.text, target, {
           ...settings,
           signal: abort.signal,
           onProgress: (done, total) => {
@@ -203,16 +203,17 @@ export class Commands {
         });
       },
     );
-    this.log(`tested ${req.label} of ${doc.uri.fsPath || doc.uri.toString()} against ${target}${pid ? ` (pid ${pid})` : ''} in ${Date.now() - t0} ms: ${result.verdict}\n${m.renderText(result)}`);
-    const shown = buildShown(doc, req, target, result);
-    if (pid !== undefined) shown.summary = shown.summary.replace(name, `${name} (pid ${pid})`);
-    await this.addApple(shown, m, pid !== undefined ? { pid } : { path: target }, req.requirement, !settings.verifyPages);
+    const checked = result.target && 'executablePath' in result.target ? result.target.executablePath : 'path' in target ? target.path : `process ${target.pid}`;
+    this.log(`tested ${req.label} of ${doc.uri.fsPath || doc.uri.toString()} against ${checked}${'pid' in target ? ` (pid ${target.pid})` : ''} in ${Date.now() - t0} ms: ${result.verdict}\n${m.renderText(result)}`);
+    const shown = buildShown(doc, req, checked, result);
+    if ('pid' in target) shown.summary = shown.summary.replace(path.basename(checked), `${path.basename(checked)} (pid ${target.pid})`);
+    this.addApple(shown, settings.validator);
     this.decorations.show(shown);
     void vscode.commands.executeCommand('csrl.results.focus').then(undefined, () => undefined);
     const disagreement = shown.appleSide?.disagreement;
     if (disagreement) {
       // Loud: one of the two validators is wrong about this code.
-      void vscode.window.showWarningMessage(`csrl and Apple disagree about ${name}: ${disagreement}. This is a bug in csrl or in Apple's check; do not rely on either verdict.`, 'Show Log').then((c) => {
+      void vscode.window.showWarningMessage(`csrl and Apple disagree about ${path.basename(checked)}: ${disagreement}. This is a bug in csrl or in Apple's check; do not rely on either verdict.`, 'Show Log').then((c) => {
         if (c) this.output.show(true);
       });
       return shown;
@@ -224,26 +225,25 @@ export class Commands {
   }
 
   /**
-   * Apple's verdict beside ours (macOS, Security.framework), unless the
-   * settings ask for the portable checker only. Where Apple cannot be asked,
-   * the result says why only when Security.framework was asked for explicitly
-   * (and a message says so once), so nobody elsewhere is told about a missing Mac.
+   * Apple's verdict beside ours (macOS, Security.framework), as the engine
+   * compared it. Where Apple could not be asked at all, the result says why
+   * only when Security.framework was asked for explicitly (and a message says
+   * so once), so nobody elsewhere is told about a missing Mac.
    */
-  private async addApple(shown: ShownResult, m: ReturnType<typeof checkModule>, target: { pid: number } | { path: string }, requirement: ReturnType<typeof requirementAt>['requirement'], pagesSkipped: boolean): Promise<void> {
-    const pref = vscode.workspace.getConfiguration('csrl').get<string>('validator', 'auto');
-    if (pref === 'portable') return;
-    const answer = await m.askApple(target, m.printCanonical(requirement), shown.result.verdict, { pagesSkipped, slices: shown.result.slices });
-    if ('notAsked' in answer) {
+  private addApple(shown: ShownResult, pref: 'auto' | 'portable' | 'security-framework'): void {
+    const side = shown.result.apple;
+    if (!side || pref === 'portable') return;
+    if (side.notAsked) {
       if (pref !== 'security-framework') return;
-      shown.appleNotAsked = answer.notAsked;
-      this.log(`Apple's verdict not asked: ${answer.notAsked}`);
+      const why = side.error ?? 'unavailable';
+      shown.appleNotAsked = why;
+      this.log(`Apple's verdict not asked: ${why}`);
       if (!this.toldAppleUnavailable) {
         this.toldAppleUnavailable = true;
-        void vscode.window.showInformationMessage(`csrl.validator asks for Security.framework, but it cannot be used: ${answer.notAsked}. Results come from the portable checker only.`);
+        void vscode.window.showInformationMessage(`csrl.validator asks for Security.framework, but it cannot be used: ${why}. Results come from the portable checker only.`);
       }
       return;
     }
-    const side = answer.side;
     shown.appleSide = side;
     shown.apple = side.disagreement ? `⚠ disagrees with csrl: ${appleShort(side)}` : appleShort(side);
     this.log(`Apple (Security.framework): ${appleShort(side)}${side.comparison ? ` — ${side.comparison.sentence}` : ''}`);
@@ -310,9 +310,9 @@ export class Commands {
   async showSigningInfo(args: TargetArgs = {}): Promise<string | undefined> {
     return this.guarded('Show signing information', async () => {
       this.requireTrust('reading signing information');
-      const target = await this.targetOf(args, 'Show signing information of');
+      const target = args.path ? { path: args.path } : args.pid !== undefined ? { pid: args.pid } : await this.pickTargetOrProcess('Show signing information of');
       if (!target) return undefined;
-      await this.remember(target);
+      if ('path' in target) await this.remember(target.path);
       const info = await checkModule().signingInformation(target);
       const doc = await vscode.workspace.openTextDocument({ content: info.text, language: 'plaintext' });
       await vscode.window.showTextDocument(doc, { preview: true });

@@ -7,11 +7,9 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CheckResult, SliceResult } from '../cli/commands/check.js';
-import type { EvalNode, Verdict } from '../validator/evaluate/evaluate.js';
+import { flatChildren, type CheckResult, type EvalNode, type SliceResult, type Verdict } from '../engine/result.js';
 import type { TargetRequirement } from './requirement.js';
-import { flatChildren } from '../validator/evaluate/tree.js';
-import { appleRows, type AppleRow, type AppleSide } from '../native/apple-verdict.js';
+import { appleRows, type AppleRow, type AppleSide } from '../engine/apple/verdict.js';
 
 export const MARK: Record<Verdict, string> = { true: '✔', false: '✘', undetermined: '?' };
 const WORD = { satisfied: 'satisfied', unsatisfied: 'not satisfied', undetermined: 'undetermined', invalid: 'cannot be checked' } as const;

@@ -15,7 +15,7 @@
  * error wording too), 2 cannot run here.
  */
 import { loadNative } from '../native/index.js';
-import { compareWithOracle, formatDisagreement, isFatal, liveOracle, PARITY_CASES, recordedOracle, type Oracle } from '../native/parity.js';
+import { compareWithOracle, formatDisagreement, isFatal, liveOracle, PARITY_CASES, recordedOracle, type Oracle } from '../engine/apple/parity.js';
 
 async function main(argv: string[]): Promise<number> {
   const recorded = argv.includes('--recorded');

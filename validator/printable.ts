@@ -39,3 +39,15 @@ export function terminalSafe(text: string): string {
 export function quoted(s: string): string {
   return `"${printable(s).replace(/"/g, '\\"')}"`;
 }
+
+// What may not appear inside one line of terminal output: every control, line breaks and tabs too, and the WIDE set.
+const LINE_UNSAFE = new RegExp(`[\\x00-\\x1f\\x7f-\\x9f]|${WIDE.source}`, 'g');
+
+/**
+ * A value read from inspected code (an identifier, a subject, a file name)
+ * shown inside a line of text: line feeds and tabs are escaped too, so the
+ * value cannot start a line of its own and fake a field or a verdict.
+ */
+export function oneLine(s: string): string {
+  return s.replace(LINE_UNSAFE, escapeOne);
+}

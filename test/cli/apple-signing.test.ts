@@ -23,7 +23,7 @@ import {
   type AppleReading,
   type AppleReadingRead,
   type OurSlice,
-} from '../../native/apple-signing.js';
+} from '../../engine/apple/signing.js';
 import type { AppleSigningDetails, AppleSigningInfo, AppleStatus } from '../../native/index.js';
 import { readCode } from '../../validator/read.js';
 import { fixture } from '../support/fixtures.js';

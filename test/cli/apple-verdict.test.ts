@@ -31,7 +31,7 @@ import {
   withComparison,
   type AppleSide,
   type OurVerdict,
-} from '../../native/apple-verdict.js';
+} from '../../engine/apple/verdict.js';
 import { loadNative, type AppleCheck, type AppleStatus } from '../../native/index.js';
 import { CodeReadError } from '../../validator/macho/errors.js';
 import { readCode, type ReadOptions } from '../../validator/read.js';

@@ -19,7 +19,7 @@ import { describe, it } from 'node:test';
 import { defaultInfoDeps, run as runInfo, type InfoDeps, type PidNative, type SigningNative } from '../../cli/commands/info.js';
 import { memoryIO, UsageError } from '../../cli/io.js';
 import { signingInformation } from '../../client/check-entry.js';
-import type { AppleReading, AppleReadingRead } from '../../native/apple-signing.js';
+import type { AppleReading, AppleReadingRead } from '../../engine/apple/signing.js';
 import { loadNative, ProcessChangedError, type AppleSigningDetails, type AppleSigningInfo, type AppleStatus, type ProcessIdentity } from '../../native/index.js';
 import { runCli } from '../support/cli.js';
 import { fixture } from '../support/fixtures.js';
@@ -126,8 +126,8 @@ describe('csrl info with the real addon loader', () => {
 
   it(`the extension's "Show signing information" goes through the same run (${process.platform})`, async () => {
     const file = await fixture('@sentry/cli-darwin@3.8.0');
-    const shown = await signingInformation(file);
-    assert.equal(shown.exitCode, 0, shown.text);
+    const shown = await signingInformation({ path: file });
+    assert.equal(shown.ok, true, shown.text);
     assert.match(shown.text, new RegExp(`^Identifier=${ARM.identifier}$`, 'm'));
     if (process.platform === 'darwin') assert.match(shown.text, /^Apple \(Security\.framework\):$/m);
     else assert.doesNotMatch(shown.text, APPLE_WORDS);

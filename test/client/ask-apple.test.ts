@@ -1,6 +1,7 @@
 /**
- * client/check-entry.ts askApple: what the extension's results view gets as
- * Apple's side, with the real native addon of this machine. Here (Linux)
+ * client/check-entry.ts testRequirement: what the extension's results view
+ * gets as Apple's side (computed by the engine), with the real native addon
+ * of this machine. Here (Linux)
  * Apple cannot be asked and the answer says why; on macOS (the macOS
  * workflow) Apple's real verdict on a Developer ID fixture comes back,
  * compared with ours through the same shared code as `csrl check`.
@@ -10,7 +11,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { askApple, checkPath, parse } from '../../client/check-entry.js';
+import { parse, testRequirement } from '../../client/check-entry.js';
 import { loadNative } from '../../native/index.js';
 import { fixture } from '../support/fixtures.js';
 import { filler, makeBundle, makeMachO, signMachO } from '../signer/index.js';
@@ -23,36 +24,39 @@ function requirement(text: string) {
   return r.document;
 }
 
-describe("the extension's Apple side (askApple) with this machine's addon", () => {
+describe("the extension's Apple side (testRequirement, csrl.validator = security-framework) with this machine's addon", () => {
   const native = loadNative();
   const macos = process.platform === 'darwin' && native.backend === 'security-framework';
 
   it(macos ? "macOS: Apple's verdict on the fixture agrees with ours" : `${process.platform}: not asked, saying why`, async () => {
     const file = await fixture('@sentry/cli-darwin@3.8.0');
-    const ours = await checkPath(requirement(SENTRY_TEAM), SENTRY_TEAM, file, { verifyPages: false });
+    const ours = await testRequirement(requirement(SENTRY_TEAM), SENTRY_TEAM, { path: file }, { verifyPages: false, validator: 'security-framework' });
     assert.equal(ours.verdict, 'satisfied');
-    const answer = await askApple({ path: file }, SENTRY_TEAM, ours.verdict, { pagesSkipped: true });
+    const side = ours.apple;
+    assert.ok(side, 'an Apple side, asked for explicitly');
     if (macos) {
-      assert.ok('side' in answer, JSON.stringify(answer));
-      assert.equal(answer.side.verdict, 'satisfied', JSON.stringify(answer.side));
-      assert.equal(answer.side.comparison?.outcome, 'agree');
-      assert.equal(answer.side.disagreement, undefined);
+      assert.equal(side.verdict, 'satisfied', JSON.stringify(side));
+      assert.equal(side.comparison?.outcome, 'agree');
+      assert.equal(side.disagreement, undefined);
     } else {
-      assert.ok('notAsked' in answer, JSON.stringify(answer));
-      if (process.platform === 'darwin') assert.match(answer.notAsked, /native addon/);
-      else assert.equal(answer.notAsked, `Security.framework exists only on macOS (this is ${process.platform})`);
+      assert.equal(side.notAsked, true, JSON.stringify(side));
+      if (process.platform === 'darwin') assert.match(side.error ?? '', /native addon/);
+      else assert.equal(side.error, `Security.framework exists only on macOS (this is ${process.platform})`);
     }
+    const auto = await testRequirement(requirement(SENTRY_TEAM), SENTRY_TEAM, { path: file }, { verifyPages: false });
+    if (!macos && process.platform !== 'darwin') assert.equal(auto.apple, undefined, 'csrl.validator auto never mentions Apple off the Mac');
   });
 
   it(macos ? 'macOS: a process check of this Node process (not a Developer ID team) is not satisfied, live and on disk' : `${process.platform}: a process is not asked either`, async () => {
-    const answer = await askApple({ pid: process.pid }, 'certificate leaf[subject.OU] = "ABCDE12345"', 'unsatisfied');
+    const text = 'certificate leaf[subject.OU] = "ABCDE12345"';
     if (macos) {
-      assert.ok('side' in answer, JSON.stringify(answer));
-      assert.equal(answer.side.kind, 'process');
-      assert.equal(answer.side.verdict, 'not-satisfied');
-      assert.equal(answer.side.comparison?.outcome, 'agree');
+      const result = await testRequirement(requirement(text), text, { pid: process.pid }, { validator: 'security-framework' });
+      assert.equal(result.apple?.kind, 'process', JSON.stringify(result.apple));
+      assert.equal(result.apple?.verdict, 'not-satisfied');
+      assert.equal(result.apple?.comparison?.outcome, 'agree');
     } else {
-      assert.ok('notAsked' in answer);
+      // Node here is an ELF: ours cannot check it, and no Apple side is made up for it.
+      await assert.rejects(testRequirement(requirement(text), text, { pid: process.pid }, { validator: 'security-framework' }), (err: Error) => err.name === 'UserError' && /not Mach-O|neither Mach-O/.test(err.message));
     }
   });
 
@@ -73,18 +77,18 @@ describe("the extension's Apple side (askApple) with this machine's addon", () =
       bytes[5000] ^= 0xff;
       await writeFile(helper, bytes);
       const text = 'identifier "com.example.demo"';
-      const ours = await checkPath(requirement(text), text, bundle.path);
+      const ours = await testRequirement(requirement(text), text, { path: bundle.path }, { validator: 'security-framework' });
       assert.equal(ours.verdict, 'invalid');
       assert.deepEqual(ours.slices.flatMap((s) => s.problems.map((p) => p.code)), ['resource-nested-invalid']);
-      const answer = await askApple({ path: bundle.path }, text, ours.verdict, { slices: ours.slices });
+      const side = ours.apple;
+      assert.ok(side);
       if (macos) {
-        assert.ok('side' in answer, JSON.stringify(answer));
-        assert.equal(answer.side.verdict, 'not-satisfied', JSON.stringify(answer.side));
-        const status = answer.side.result?.status;
-        assert.ok(status !== undefined && status !== 0 && status !== -67050, `Apple must find the code invalid, not only the requirement failing: ${JSON.stringify(answer.side.result)}`);
-        assert.equal(answer.side.comparison?.outcome, 'agree', answer.side.comparison?.sentence);
+        assert.equal(side.verdict, 'not-satisfied', JSON.stringify(side));
+        const status = side.result?.status;
+        assert.ok(status !== undefined && status !== 0 && status !== -67050, `Apple must find the code invalid, not only the requirement failing: ${JSON.stringify(side.result)}`);
+        assert.equal(side.comparison?.outcome, 'agree', side.comparison?.sentence);
       } else {
-        assert.ok('notAsked' in answer, JSON.stringify(answer));
+        assert.equal(side.notAsked, true, JSON.stringify(side));
       }
     } finally {
       await rm(dir, { recursive: true, force: true });

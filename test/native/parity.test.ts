@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { compareWithOracle, isFatal, PARITY_CASES, recordedOracle, type Oracle } from '../../native/parity.js';
+import { compareWithOracle, isFatal, PARITY_CASES, recordedOracle, type Oracle } from '../../engine/apple/parity.js';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');

@@ -8,7 +8,7 @@
  * Pure: only types come from native/index.ts, so the extension's small
  * activation bundle can use it without loading the addon.
  */
-import type { AppleCheck, AppleStatus, Backend, Unsupported } from './index.js';
+import type { AppleCheck, AppleStatus, Backend, Unsupported } from '../../native/index.js';
 
 /** csrl's overall verdict (CheckResult.verdict of cli/commands/check.ts). */
 export type OurVerdict = 'satisfied' | 'unsatisfied' | 'undetermined' | 'invalid';
@@ -41,6 +41,8 @@ export interface AppleSide {
   requirementError?: AppleStatus;
   /** Why Apple's verdict is missing (verdict `not-checked`). */
   error?: string;
+  /** Apple could not be asked here at all (not macOS, or no Security.framework backend); `error` says why. */
+  notAsked?: true;
   /** Set by withComparison. */
   comparison?: Comparison;
   /** The comparison's sentence when csrl and Apple contradict each other: a bug in one of them. */
@@ -146,7 +148,8 @@ export function appleSideOfError(err: unknown): AppleSide {
  */
 export function whyAppleUnavailable(native: { available: boolean; reason?: string; backend: Backend; platform?: string }): string | undefined {
   const platform = native.platform ?? process.platform;
-  if (platform !== 'darwin') return `Security.framework exists only on macOS (this is ${platform})`;
+  // A Security.framework backend is only ever built on macOS, whatever a caller says the platform is.
+  if (platform !== 'darwin' && native.backend !== 'security-framework') return `Security.framework exists only on macOS (this is ${platform})`;
   if (!native.available) return `the native addon is not available: ${native.reason ?? 'unknown reason'}`;
   if (native.backend !== 'security-framework') return 'the native addon was built without its Security.framework backend';
   return undefined;

@@ -9,11 +9,11 @@
  * Pure: nothing here loads the addon or touches the file system; the
  * verdict counterpart is apple-verdict.ts.
  */
-import { toHex } from '../grammar/bytes.js';
-import { strongestCodeDirectory, type CodeFacts } from '../validator/facts.js';
-import { flagNames } from '../validator/signature/codedirectory.js';
-import { disagreementLine, statusText, type Agreement } from './apple-verdict.js';
-import type { AppleSigningInfo, AppleStatus, CodeSigningFlags, Unsupported } from './index.js';
+import { toHex } from '../../grammar/bytes.js';
+import { strongestCodeDirectory, type CodeFacts } from '../../validator/facts.js';
+import { flagNames } from '../../validator/signature/codedirectory.js';
+import { disagreementLine, statusText, type Agreement } from './verdict.js';
+import type { AppleSigningInfo, AppleStatus, CodeSigningFlags, Unsupported } from '../../native/index.js';
 
 /** What csrl read from one slice, reduced to what Apple's signing information can be compared with. */
 export interface OurSlice {

@@ -7,12 +7,12 @@
  * spec (requirement-language.md §1.6, §7, §8), so the comparison itself is
  * tested everywhere.
  */
-import { fromHex, toHex } from '../grammar/bytes.js';
-import { decompile } from '../grammar/codec/decode.js';
-import { compile } from '../grammar/codec/encode.js';
-import { parse } from '../grammar/parser.js';
-import { printApple } from '../grammar/print/apple.js';
-import type { AppleParse, Unsupported } from './index.js';
+import { fromHex, toHex } from '../../grammar/bytes.js';
+import { decompile } from '../../grammar/codec/decode.js';
+import { compile } from '../../grammar/codec/encode.js';
+import { parse } from '../../grammar/parser.js';
+import { printApple } from '../../grammar/print/apple.js';
+import type { AppleParse, Unsupported } from '../../native/index.js';
 
 export interface ParityCase {
   text: string;

@@ -1,0 +1,24 @@
+/**
+ * Running processes as every door lists them (`csrl ps`, the extension's
+ * process picker): user names, executables and, on macOS, signing summaries.
+ */
+import { loadNative } from '../native/index.js';
+import { addSigning, processRows, type PsRow } from '../native/process-rows.js';
+
+export { signingCell, type PsRow, type SigningSummary } from '../native/process-rows.js';
+
+/** Processes as `csrl ps` shows them. */
+export function listProcesses(): Promise<PsRow[]> {
+  return processRows(loadNative());
+}
+
+/** Adds Security.framework's signing summary to each row (macOS). */
+export function addProcessSigning(rows: PsRow[]): Promise<void> {
+  return addSigning(rows, loadNative());
+}
+
+/** Whether signing summaries of processes can be had (Security.framework through the addon). */
+export function processSigningAvailable(): boolean {
+  const native = loadNative();
+  return native.available && native.backend === 'security-framework';
+}

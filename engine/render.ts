@@ -1,0 +1,86 @@
+/**
+ * The words a check result is shown in, for every door that shows text (the
+ * CLI, the extension's output and hovers): one verdict vocabulary, one way
+ * of drawing the clause tree. Values that come from inspected code are shown
+ * on one line each, so they cannot fake a line of their own.
+ */
+import type { EvalNode, Verdict } from '../validator/evaluate/evaluate.js';
+import { flatChildren } from '../validator/evaluate/tree.js';
+import { oneLine } from '../validator/printable.js';
+import { appleLines, disagreementLine, type AppleSide } from './apple/verdict.js';
+import type { PidTarget } from './process-target.js';
+import type { CheckResult, OverallVerdict } from './result.js';
+
+export const CLAUSE_MARK: Record<Verdict, string> = { true: '✔', false: '✘', undetermined: '?' };
+
+/** The verdict in words, as every door says it. */
+export const VERDICT_WORDS: Record<OverallVerdict, string> = { satisfied: 'satisfied', unsatisfied: 'not satisfied', undetermined: 'undetermined', invalid: 'cannot be checked' };
+
+function renderTree(root: EvalNode, out: string[]): void {
+  // Iterative: a requirement of many thousand clauses must not exhaust the stack.
+  const stack: { n: EvalNode; indent: string }[] = [{ n: root, indent: '  ' }];
+  while (stack.length > 0) {
+    const { n, indent } = stack.pop()!;
+    const mark = CLAUSE_MARK[n.verdict];
+    const reason = n.reason ? ` [${oneLine(n.reason)}]` : '';
+    if (n.kind === 'and' || n.kind === 'or') {
+      out.push(`${indent}${mark} ${n.kind === 'and' ? 'all of' : 'any of'}: ${oneLine(n.explanation)}${reason}`);
+    } else if (n.kind === 'not') {
+      out.push(`${indent}${mark} not: ${oneLine(n.explanation)}${reason}`);
+    } else {
+      out.push(`${indent}${mark} ${oneLine(n.clause)}`);
+      out.push(`${indent}    ${oneLine(n.explanation)}${reason}`);
+    }
+    const children = flatChildren(n);
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ n: children[i]!, indent: indent + '  ' });
+  }
+}
+
+/** The clause-by-clause report of every slice and the overall line (`csrl check` without --json). */
+export function renderText(result: CheckResult): string {
+  const out: string[] = [];
+  const shownPath = oneLine(result.path);
+  for (const s of result.slices) {
+    out.push(`${shownPath} (${oneLine(s.arch)}): ${VERDICT_WORDS[s.verdict]}${s.invalidReason ? `: ${oneLine(s.invalidReason)}` : ''}`);
+    if (s.tree) renderTree(s.tree, out);
+    for (const p of s.problems.filter((p) => p.severity === 'warning')) out.push(`  warning: ${oneLine(p.message)} [${p.code}]`);
+    if (s.posture.length > 0) {
+      out.push('  posture:');
+      for (const p of s.posture) out.push(`    ${p.severity === 'warning' ? '!' : '·'} ${oneLine(p.message)} [${p.code}]`);
+    }
+  }
+  const n = result.slices.length;
+  const counts = (['satisfied', 'unsatisfied', 'undetermined', 'invalid'] as const)
+    .map((v) => [v, result.slices.filter((s) => s.verdict === v).length] as const)
+    .filter(([, c]) => c > 0)
+    .map(([v, c]) => `${c} ${VERDICT_WORDS[v]}`);
+  out.push(`result: ${VERDICT_WORDS[result.verdict]} (${n} slice${n === 1 ? '' : 's'}: ${counts.join(', ')})`);
+  return out.join('\n') + '\n';
+}
+
+/** Why a check could not be made, in one line (the result has no slices). */
+export function failureLine(result: CheckResult): string {
+  const e = result.error;
+  if (!e) return `${oneLine(result.path)}: ${VERDICT_WORDS[result.verdict]}`;
+  if (e.code === 'requirement-invalid' || e.code.startsWith('process-') || e.code === 'native-unavailable' || e.code === 'access-denied' || e.code === 'native-error') return oneLine(e.message);
+  const where = result.target && 'executablePath' in result.target ? `${oneLine(result.path)} (process ${result.target.pid})` : oneLine(result.path);
+  return `${where}: cannot be checked: ${e.code === 'not-macho' && result.target ? 'not Mach-O: ' : ''}${oneLine(e.message)}`;
+}
+
+/** Apple's side, shown after ours. */
+export function renderApple(a: AppleSide): string {
+  const out = appleLines(a);
+  if (a.comparison?.outcome === 'not-comparable' && a.verdict !== 'not-checked') out.push(`  not compared: ${a.comparison.sentence}`);
+  if (a.disagreement) out.push(disagreementLine(a.disagreement));
+  return out.join('\n') + '\n';
+}
+
+/** The label printed with every process result, so nobody mistakes it for a check of the live process. */
+export function pidLabel(t: PidTarget): string {
+  return [
+    `Process ${t.pid}: STATIC CHECK OF THE FILE ON DISK (static-file-check), point-in-time at ${t.checkedAt}`,
+    `  executable: ${oneLine(t.executablePath)}`,
+    `  identity: ${t.identity.startTime}${t.identity.uniqueId !== undefined ? ` unique id ${t.identity.uniqueId}` : ''}`,
+    `  note: ${oneLine(t.note)}`,
+  ].join('\n') + '\n';
+}
