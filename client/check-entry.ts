@@ -15,7 +15,7 @@ import type { Requirement, RequirementDocument } from '../grammar/ast.js';
 import { parse } from '../grammar/parser.js';
 import { checkPath, checkProcess, defaultApple, type CheckOptions } from '../engine/check.js';
 import { infoText, inspectPath, inspectProcess } from '../engine/info.js';
-import { loadNative, processNative } from '../engine/process-target.js';
+import { loadNative, processNative, type PidNative } from '../engine/process-target.js';
 import { failureLine, renderText } from '../engine/render.js';
 import type { CheckResult } from '../engine/result.js';
 import type { CheckTime } from '../engine/time.js';
@@ -44,6 +44,8 @@ export interface TestOptions {
   verifyPages?: boolean;
   /** csrl.validator: `portable` keeps to ours; `security-framework` asks Apple on any platform (and says why it cannot). */
   validator?: 'auto' | 'portable' | 'security-framework';
+  /** Who reads processes (the addon when absent); tests replace it to replace a process mid-check. */
+  processNative?: PidNative;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function testRequirement(requirement: Requirement, text: string, ta
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(pref === 'portable' ? { withoutApple: true } : { apple: pref === 'security-framework' ? loadNative : defaultApple }),
   };
-  const result = 'pid' in target ? await checkProcess(target.pid, requirement, text, processNative(), check) : await checkPath(requirement, text, target.path, check);
+  const result = 'pid' in target ? await checkProcess(target.pid, requirement, text, options.processNative ?? processNative(), check) : await checkPath(requirement, text, target.path, check);
   if (result.slices.length === 0) throw new UserError(failureLine(result));
   return result;
 }

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { appleShort, disagreementLine } from '../engine/apple/verdict.js';
 import type { CheckResult } from '../engine/result.js';
+import { CHECK_SETTINGS, REQUESTS, SERVER_COMMANDS, type CompareWithDesignatedResult, type CompiledResult, type DecompileParams, type DecompileResult } from '../protocol/lsp.js';
 import type { PsRow } from '../engine/processes.js';
 import { checkModule } from './lazy.js';
 import { RequirementError, requirementAt } from './requirement.js';
@@ -92,7 +93,7 @@ export class Commands {
   /** As pickTarget, keeping a chosen process a process (so its check goes through the PID-reuse guard). */
   async pickTargetOrProcess(title: string, orProcess = true): Promise<{ path: string } | { pid: number } | undefined> {
     const recent = this.context.workspaceState.get<string[]>('csrl.recentTargets', []);
-    const defaults = vscode.workspace.getConfiguration('csrl').get<string[]>('defaultTargets', []);
+    const defaults = vscode.workspace.getConfiguration('csrl').get<string[]>('defaultTargets', CHECK_SETTINGS.defaultTargets);
     const known = [...new Set([...recent, ...defaults])];
     if (known.length > 0 || orProcess) {
       const browse = '$(folder-opened) Browse…';
@@ -127,7 +128,7 @@ export class Commands {
 
   private checkSettings(): { at: 'signing-time' | 'now' | Date; verifyPages: boolean; validator: 'auto' | 'portable' | 'security-framework' } {
     const cfg = vscode.workspace.getConfiguration('csrl');
-    const when = cfg.get<string>('verificationTime', 'signing-time');
+    const when = cfg.get<string>('verificationTime', CHECK_SETTINGS.verificationTime);
     let at: 'signing-time' | 'now' | Date;
     try {
       // The engine's one reading of a time, as `csrl check --at` (a time without a zone is UTC).
@@ -135,7 +136,7 @@ export class Commands {
     } catch (err) {
       throw new RequirementError(`csrl.verificationTime ${(err as Error).message}.`);
     }
-    return { at, verifyPages: cfg.get<boolean>('verifyPages', true), validator: cfg.get<'auto' | 'portable' | 'security-framework'>('validator', 'auto') };
+    return { at, verifyPages: cfg.get<boolean>('verifyPages', CHECK_SETTINGS.verifyPages), validator: cfg.get('validator', CHECK_SETTINGS.validator) };
   }
 
   /** Test requirement against app or binary… Returns the result (for tests and other extensions). */
@@ -394,7 +395,8 @@ export class Commands {
     if (bytes.length > 1 << 20) throw new RequirementError(`${path.basename(file.fsPath)} is larger than 1 MB; a requirement blob is a few hundred bytes.`);
     const client = await this.server.start();
     try {
-      const r = await client.sendRequest<{ text: string; kind: string; size: number }>('csrl/decompile', { base64: Buffer.from(bytes).toString('base64') });
+      const params: DecompileParams = { base64: Buffer.from(bytes).toString('base64') };
+      const r: DecompileResult = await client.sendRequest(REQUESTS.decompile, params);
       return r.text;
     } catch (err) {
       throw new RequirementError(`${path.basename(file.fsPath)}: ${(err as Error).message}`);
@@ -458,25 +460,25 @@ export class Commands {
   async fromServerCommand(command: string, args: unknown[], next: (command: string, args: unknown[]) => Promise<unknown>): Promise<unknown> {
     const arg = (args[0] ?? {}) as TargetArgs;
     switch (command) {
-      case 'csrl.testAgainstPath':
+      case SERVER_COMMANDS.testAgainstPath:
         if (arg.path) return next(command, args);
         return this.testAgainstBinary(arg);
-      case 'csrl.testAgainstPid':
+      case SERVER_COMMANDS.testAgainstPid:
         return this.testAgainstProcess(arg);
-      case 'csrl.showCompiled':
+      case SERVER_COMMANDS.showCompiled:
         return this.guarded('Show compiled requirement', async () => {
-          const r = (await next(command, args)) as { label: string; size: number; dump: string; diagnostics: string[] };
+          const r = (await next(command, args)) as CompiledResult;
           const doc = await vscode.workspace.openTextDocument({ content: `# ${r.label}: ${r.size} bytes\n${r.dump}\n${r.diagnostics.map((d) => `# ${d}\n`).join('')}`, language: 'plaintext' });
           await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
           return r;
         });
-      case 'csrl.compareWithDesignated':
+      case SERVER_COMMANDS.compareWithDesignated:
         return this.guarded('Compare with designated requirement', async () => {
           this.requireTrust('comparing with a built product');
           const target = arg.path ?? (await this.pickTarget('Compare with the designated requirement of'));
           if (!target) return undefined;
           await this.remember(target);
-          const r = (await next(command, [{ ...arg, path: target }])) as { ours: string; slices: { arch: string; designated?: string; sameText?: boolean; sameBytes?: boolean; note?: string }[] };
+          const r = (await next(command, [{ ...arg, path: target }])) as CompareWithDesignatedResult;
           const lines = [`# ours:\n${r.ours}`, ...r.slices.map((s) => `# ${s.arch}: ${s.designated ? (s.sameText ? 'same text' : 'different') + (s.sameBytes === false ? ', different bytes' : '') : s.note ?? ''}\n${s.designated ?? ''}`)];
           const doc = await vscode.workspace.openTextDocument({ content: lines.join('\n\n') + '\n', language: 'plaintext' });
           await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });

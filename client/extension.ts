@@ -5,6 +5,7 @@
  * who merely open a Swift file pay nothing.
  */
 import * as vscode from 'vscode';
+import { CHECK_SETTINGS } from '../protocol/lsp.js';
 import type { Middleware } from 'vscode-languageclient/node.js';
 import { Commands, DECOMPILED_SCHEME, decompiledUri, looksLikeBinaryRequirement, type TargetArgs } from './commands.js';
 import { checkModule, nativeModule, setExtensionRoot } from './lazy.js';
@@ -99,7 +100,7 @@ export function activate(context: vscode.ExtensionContext): CsrlApi {
   let validator: { name: string; why: string } | undefined;
   const refreshValidator = () => {
     try {
-      const pref = vscode.workspace.getConfiguration('csrl').get<'auto' | 'portable' | 'security-framework'>('validator', 'auto');
+      const pref = vscode.workspace.getConfiguration('csrl').get('validator', CHECK_SETTINGS.validator);
       validator = nativeModule().validatorStatus(pref);
       status.text = `$(shield) ${validator.name}`;
       status.tooltip = `Requirements are tested with the ${validator.name}: ${validator.why}`;

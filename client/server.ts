@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { NOTIFICATIONS, type SetTrustParams } from '../protocol/lsp.js';
 import type { LanguageClient, LanguageClientOptions, Middleware, ServerOptions } from 'vscode-languageclient/node.js';
 
 /** Host languages whose files may embed requirements (as server/embedded/extract.ts). */
@@ -69,7 +70,8 @@ export class ServerHandle {
   }
 
   async setTrust(trusted: boolean): Promise<void> {
-    await this.client?.sendNotification('csrl/setTrust', { trusted });
+    const params: SetTrustParams = { trusted };
+    await this.client?.sendNotification(NOTIFICATIONS.setTrust, params);
   }
 
   async stop(): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import { printCanonical } from '../grammar/print/canonical.js';
 import { designatedRequirement } from '../validator/designated.js';
+import type { CodeFacts } from '../validator/facts.js';
 import { CodeReadError, readCode } from '../validator/read.js';
 
 export class DesignatedError extends Error {
@@ -31,4 +32,14 @@ export async function designatedOf(target: string): Promise<{ arch: string; text
   }
   if (out.length === 0) throw new DesignatedError(`${target} is not signed, so it has no designated requirement`);
   return out;
+}
+
+/** The signing facts of every slice of the code at `target` (signature read, pages not hashed). */
+export async function sliceFactsOf(target: string): Promise<CodeFacts[]> {
+  try {
+    return (await readCode(target, { verifyPages: false })).slices.map((s) => s.facts);
+  } catch (err) {
+    if (err instanceof CodeReadError) throw new DesignatedError(`${target} cannot be read: ${err.message}`);
+    throw err;
+  }
 }

@@ -1,12 +1,13 @@
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { RequirementDocument } from '../grammar/ast.js';
+import * as path from 'node:path';
+import type { Requirement, RequirementDocument } from '../grammar/ast.js';
 import { toHex } from '../grammar/bytes.js';
 import { compile } from '../grammar/codec/encode.js';
 import { decompile } from '../grammar/codec/decode.js';
 import { printCanonical } from '../grammar/print/canonical.js';
 import { printApple } from '../grammar/print/apple.js';
-import type { CodeFacts } from '../validator/facts.js';
+import type { CompareWithDesignatedResult, CompiledResult, DecompileParams, DecompileResult, RequirementArg, TestAgainstPathArgs, TestAgainstPidArgs, TestResult } from '../protocol/lsp.js';
 import type { DocState } from './documents.js';
 import { parse } from '../grammar/parser.js';
 import { MAX_DEPTH } from '../language-service/analysis/analyze.js';
@@ -16,13 +17,7 @@ export const MAX_FILE_BYTES = 1 << 20;
 
 export class CommandError extends Error {}
 
-export interface RequirementArg {
-  uri: string;
-  /** Which requirement of the document (0 for .csreq files; the n-th embedded literal in host files). */
-  requirement?: number;
-  /** Which set entry; absent → the whole document (a set compiles to a set blob). */
-  entry?: number;
-}
+export type { RequirementArg };
 
 export function selectDocument(state: DocState, arg: RequirementArg): { doc: RequirementDocument; label: string } {
   if (state.kind === 'csreq' && state.views.length > 1 && arg.entry === undefined) {
@@ -55,16 +50,6 @@ export function readBounded(path: string): Uint8Array | undefined {
   }
 }
 
-export interface CompiledResult {
-  label: string;
-  size: number;
-  hex: string;
-  /** Hex in 4-byte words, 8 words per line, as `csreq -b` dumps are usually shown. */
-  dump: string;
-  magic: string;
-  diagnostics: string[];
-}
-
 export function showCompiled(state: DocState, arg: RequirementArg, trusted: boolean): CompiledResult {
   const { doc, label } = selectDocument(state, arg);
   const result = compile(doc, { readCertificateFile: (path) => (trusted ? readBounded(path) : undefined) });
@@ -78,9 +63,7 @@ export function showCompiled(state: DocState, arg: RequirementArg, trusted: bool
   return { label, size: result.bytes.length, hex, dump: lines.join('\n'), magic: hex.slice(0, 8), diagnostics: result.diagnostics.map((d) => d.message) };
 }
 
-export interface DecompileParams { uri?: string; base64?: string }
-
-export function decompileRequest(params: DecompileParams): { text: string; kind: 'requirement' | 'set'; size: number } {
+export function decompileRequest(params: DecompileParams): DecompileResult {
   let bytes: Uint8Array | undefined;
   if (params.base64 !== undefined) {
     if (params.base64.length > (MAX_FILE_BYTES * 4) / 3 + 4) throw new CommandError('blob larger than 1 MB');
@@ -123,50 +106,62 @@ async function loadValidator(): Promise<typeof import('./validator-entry.js')> {
   }
 }
 
-/** Accepts the shapes readCode may reasonably return: facts, a list of facts, or `{ slices }`. */
-export function slicesOf(read: unknown): CodeFacts[] {
-  const isFacts = (x: unknown): x is CodeFacts => typeof x === 'object' && x !== null && 'arch' in x && 'certificates' in x;
-  const pick = (x: unknown): CodeFacts | undefined => (isFacts(x) ? x : typeof x === 'object' && x !== null && 'facts' in x && isFacts((x as { facts: unknown }).facts) ? (x as { facts: CodeFacts }).facts : undefined);
-  if (Array.isArray(read)) return read.map(pick).filter((x): x is CodeFacts => !!x);
-  if (isFacts(read)) return [read];
-  if (typeof read === 'object' && read !== null) {
-    for (const k of ['slices', 'architectures', 'facts']) {
-      const v = (read as Record<string, unknown>)[k];
-      if (Array.isArray(v)) return v.map(pick).filter((x): x is CodeFacts => !!x);
-    }
-  }
-  return [];
-}
-
-export async function testAgainstPath(state: DocState, arg: RequirementArg & { path?: string }, trusted: boolean): Promise<unknown> {
-  if (!trusted) throw new CommandError('This workspace is not trusted: binaries are not inspected. Trust the workspace to test requirements against a binary.');
-  if (!arg.path) throw new CommandError('csrl.testAgainstPath needs `path`');
+/** The requirement an argument names, loaded as every door loads one (certificate files read only when trusted). */
+function requirementOf(state: DocState, arg: RequirementArg, trusted: boolean, v: Awaited<ReturnType<typeof loadValidator>>): { requirement: Requirement; text: string } {
   const { doc } = selectDocument(state, arg);
+  const single = v.singleRequirement(doc);
+  if (typeof single === 'string') throw new CommandError(single);
+  const view = state.views[arg.requirement ?? 0];
+  // The requirement's own text (a set entry's, or the whole single requirement), as `csrl check -e` would be given it.
+  const text = view && single.range.end.offset <= view.text.length ? view.text.slice(single.range.start.offset, single.range.end.offset) : v.printCanonical(single);
+  const file = state.uri.startsWith('file:') ? fileURLToPath(state.uri) : undefined;
+  const loaded = v.requirementFromText(text, { name: state.uri, baseDir: file ? path.dirname(file) : process.cwd(), readCertificateFiles: trusted && !!file });
+  if (!loaded.requirement) {
+    const first = loaded.diagnostics.find((d) => d.severity === 'error');
+    throw new CommandError(`the requirement has errors${first ? `: ${first.message}` : ''}`);
+  }
+  return { requirement: loaded.requirement, text };
+}
+
+function checkOptionsOf(arg: { at?: unknown; verifyPages?: unknown }, v: Awaited<ReturnType<typeof loadValidator>>): import('../engine/check.js').CheckOptions {
+  if (arg.at !== undefined && typeof arg.at !== 'string') throw new CommandError('`at` must be a string: signing-time, now or an ISO-8601 date');
+  if (arg.verifyPages !== undefined && typeof arg.verifyPages !== 'boolean') throw new CommandError('`verifyPages` must be true or false');
+  let at;
+  try {
+    at = v.parseCheckTime(arg.at);
+  } catch (err) {
+    throw new CommandError(`\`at\` ${(err as Error).message}`);
+  }
+  return { at, verifyPages: arg.verifyPages ?? true, apple: v.defaultApple };
+}
+
+/** csrl.testAgainstPath: the engine's check, exactly as `csrl check --json PATH` answers it. */
+export async function testAgainstPath(state: DocState, arg: Partial<TestAgainstPathArgs> & RequirementArg, trusted: boolean): Promise<TestResult> {
+  if (!trusted) throw new CommandError('This workspace is not trusted: binaries are not inspected. Trust the workspace to test requirements against a binary.');
+  if (typeof arg.path !== 'string' || arg.path === '') throw new CommandError('csrl.testAgainstPath needs `path`');
   const v = await loadValidator();
-  const slices = slicesOf(await v.readCode(arg.path));
-  if (slices.length === 0) throw new CommandError(`no code signature could be read from ${arg.path}`);
-  const results = slices.map((facts) => ({ arch: facts.arch, result: v.evaluate(doc.kind === 'set' ? doc.entries[0]!.requirement : doc, facts) }));
-  // A universal binary passes only if every slice does (the single-slice bypasses of 2018).
-  const verdicts = results.map((r) => (r.result as { verdict?: string }).verdict);
-  const verdict = verdicts.every((x) => x === 'true') ? 'true' : verdicts.some((x) => x === 'false') ? 'false' : 'undetermined';
-  return { path: arg.path, verdict, slices: results };
+  const { requirement, text } = requirementOf(state, arg, trusted, v);
+  const result = await v.checkPath(requirement, text, path.resolve(arg.path), checkOptionsOf(arg, v));
+  result.path = arg.path;
+  return result;
 }
 
-export async function testAgainstPid(_state: DocState, arg: RequirementArg & { pid?: number }, trusted: boolean): Promise<unknown> {
+/** csrl.testAgainstPid: the engine's process check inside the PID-reuse guard, as `csrl check --json --pid` answers it. */
+export async function testAgainstPid(state: DocState, arg: Partial<TestAgainstPidArgs> & RequirementArg, trusted: boolean): Promise<TestResult> {
   if (!trusted) throw new CommandError('This workspace is not trusted: processes are not inspected.');
-  if (typeof arg.pid !== 'number' || !Number.isInteger(arg.pid) || arg.pid <= 0) throw new CommandError('csrl.testAgainstPid needs a positive integer `pid`');
-  // Reading a live process's signature needs the native validator on macOS;
-  // the portable validator reads files only. The client runs that part.
-  throw new CommandError('Testing against a process needs the native validator (macOS); run it from the VS Code extension or `csrl check --pid`.');
+  if (typeof arg.pid !== 'number' || !Number.isInteger(arg.pid) || arg.pid <= 0 || arg.pid > 2 ** 31 - 1) throw new CommandError('csrl.testAgainstPid needs a positive integer `pid`');
+  const v = await loadValidator();
+  const { requirement, text } = requirementOf(state, arg, trusted, v);
+  return v.checkProcess(arg.pid, requirement, text, v.processNative(), checkOptionsOf(arg, v));
 }
 
-export async function compareWithDesignated(state: DocState, arg: RequirementArg & { path?: string }, trusted: boolean): Promise<unknown> {
+export async function compareWithDesignated(state: DocState, arg: RequirementArg & { path?: string }, trusted: boolean): Promise<CompareWithDesignatedResult> {
   if (!trusted) throw new CommandError('This workspace is not trusted: binaries are not inspected.');
   if (!arg.path) throw new CommandError('csrl.compareWithDesignated needs `path`');
   const { doc } = selectDocument(state, arg);
   const ours = doc.kind === 'set' ? doc.entries.find((e) => e.type === 3)?.requirement ?? doc.entries[0]!.requirement : doc;
   const v = await loadValidator();
-  const slices = slicesOf(await v.readCode(arg.path));
+  const slices = await v.signedSlicesOf(arg.path);
   if (slices.length === 0) throw new CommandError(`no code signature could be read from ${arg.path}`);
   const ourBytes = compile(ours).bytes;
   return {

@@ -11,6 +11,7 @@ import {
   type Range as LspRange,
 } from 'vscode-languageserver';
 import type { Expr } from '../grammar/ast.js';
+import { SERVER_COMMANDS } from '../protocol/lsp.js';
 import { printCanonical } from '../grammar/print/canonical.js';
 import { parse } from '../grammar/parser.js';
 import { escapeForHost, MAX_DEPTH } from '../language-service/analysis/analyze.js';
@@ -20,12 +21,6 @@ import { outline, rangeToHost, viewAt, type DocState, type RequirementView } fro
 import { toLspDiagnostic, toLspRange } from './lsp-convert.js';
 import { contains, nodePath, requirementRefs } from '../language-service/locate.js';
 
-export const COMMANDS = {
-  testAgainstPath: 'csrl.testAgainstPath',
-  testAgainstPid: 'csrl.testAgainstPid',
-  showCompiled: 'csrl.showCompiled',
-  compareWithDesignated: 'csrl.compareWithDesignated',
-} as const;
 
 /** Summaries of a view's requirements, kept with its analysis: the pieces of a large set keep no AST to summarise again. */
 const DETAILS = new WeakMap<RequirementView['analysis'], string[]>();
@@ -231,10 +226,10 @@ export function codeLenses(state: DocState): CodeLens[] {
       const range = toLspRange(rangeToHost(view, state, { start: { offset: t.start }, end: { offset: t.start } }));
       const arg = { uri: state.uri, requirement, ...(t.entry !== undefined && (refs.length > 1 || state.views.length > 1) ? { entry: t.entry } : {}) };
       out.push(
-        { range, command: { title: 'Test against binary…', command: COMMANDS.testAgainstPath, arguments: [arg] } },
-        { range, command: { title: 'Test against process…', command: COMMANDS.testAgainstPid, arguments: [arg] } },
-        { range, command: { title: 'Show compiled', command: COMMANDS.showCompiled, arguments: [arg] } },
-        { range, command: { title: 'Compare with designated…', command: COMMANDS.compareWithDesignated, arguments: [arg] } },
+        { range, command: { title: 'Test against binary…', command: SERVER_COMMANDS.testAgainstPath, arguments: [arg] } },
+        { range, command: { title: 'Test against process…', command: SERVER_COMMANDS.testAgainstPid, arguments: [arg] } },
+        { range, command: { title: 'Show compiled', command: SERVER_COMMANDS.showCompiled, arguments: [arg] } },
+        { range, command: { title: 'Compare with designated…', command: SERVER_COMMANDS.compareWithDesignated, arguments: [arg] } },
       );
     }
   });

@@ -24,15 +24,13 @@ import {
   showCompiled,
   testAgainstPath,
   testAgainstPid,
-  type DecompileParams,
-  type RequirementArg,
 } from './commands.js';
+import { NOTIFICATIONS, REQUESTS, SERVER_COMMANDS, type DecompileParams, type RequirementArg, type SetTrustParams } from '../protocol/lsp.js';
 import { completeAt, type ItemKind } from '../language-service/completion.js';
 import { analyzeDocument, rangeToHost, viewAt, type DocState } from './documents.js';
 import {
   codeActions,
   codeLenses,
-  COMMANDS,
   documentSymbols,
   foldingRanges,
   formatDocument,
@@ -215,7 +213,7 @@ export function startServer(connection: Connection): void {
         selectionRangeProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.rewrite'] },
         codeLensProvider: { resolveProvider: false },
-        executeCommandProvider: { commands: Object.values(COMMANDS) },
+        executeCommandProvider: { commands: Object.values(SERVER_COMMANDS) },
         semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
       },
       serverInfo: { name: 'csrl', version: '0.1.0' },
@@ -245,13 +243,13 @@ export function startServer(connection: Connection): void {
     reanalyseAll();
   });
 
-  connection.onNotification('csrl/setTrust', (p: { trusted?: unknown }) => {
+  connection.onNotification(NOTIFICATIONS.setTrust, (p: Partial<SetTrustParams> | null) => {
     if (typeof p?.trusted !== 'boolean' || p.trusted === trusted) return;
     trusted = p.trusted;
     reanalyseAll();
   });
 
-  connection.onRequest('csrl/decompile', guard((p: DecompileParams) => decompileRequest(p ?? {})));
+  connection.onRequest(REQUESTS.decompile, guard((p: DecompileParams) => decompileRequest(p ?? {})));
 
   documents.onDidOpen((e) => schedule(e.document.uri));
   documents.onDidChangeContent((e) => schedule(e.document.uri));
@@ -339,13 +337,13 @@ export function startServer(connection: Connection): void {
     const state = stateOf(arg.uri);
     if (!state) throw new CommandError(`${arg.uri} is not open`);
     switch (p.command) {
-      case COMMANDS.showCompiled:
+      case SERVER_COMMANDS.showCompiled:
         return showCompiled(state, arg, trusted);
-      case COMMANDS.testAgainstPath:
+      case SERVER_COMMANDS.testAgainstPath:
         return testAgainstPath(state, arg, trusted);
-      case COMMANDS.testAgainstPid:
+      case SERVER_COMMANDS.testAgainstPid:
         return testAgainstPid(state, arg, trusted);
-      case COMMANDS.compareWithDesignated:
+      case SERVER_COMMANDS.compareWithDesignated:
         return compareWithDesignated(state, arg, trusted);
       default:
         throw new CommandError(`unknown command ${p.command}`);

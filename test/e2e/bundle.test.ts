@@ -95,7 +95,7 @@ test('dist/native.cjs finds the native addon from the extension root and names t
   assert.match(native.validatorStatus('portable').why, /csrl\.validator/);
 });
 
-interface TestResult { path: string; verdict: string; slices: { arch: string; result: { verdict: string } }[] }
+import type { TestResult } from '../../protocol/lsp.js';
 
 /** Opens a requirement in `c`, waits for its diagnostics, and tests it against the universal sentry-cli binary. */
 async function testAgainstSentry(c: LspClient): Promise<TestResult> {
@@ -108,8 +108,8 @@ async function testAgainstSentry(c: LspClient): Promise<TestResult> {
 
 /** As test/server/commands.test.ts finds for the unbundled server: the identifier is that of the x86_64 slice only. */
 function assertSentryResult(r: TestResult): void {
-  assert.deepEqual(Object.fromEntries(r.slices.map((s) => [s.arch, s.result.verdict])), { x86_64: 'true', arm64: 'false' });
-  assert.equal(r.verdict, 'false');
+  assert.deepEqual(Object.fromEntries(r.slices.map((s) => [s.arch, s.verdict])), { x86_64: 'satisfied', arm64: 'unsatisfied' });
+  assert.equal(r.verdict, 'unsatisfied');
 }
 
 test('dist/server.cjs leaves the validator to dist/server-validator.cjs', () => {

@@ -23,23 +23,24 @@ async function open(text: string): Promise<string> {
   return u;
 }
 
-interface TestResult { verdict: string; slices: { arch: string; result: { verdict: string } }[] }
+import type { TestResult } from '../../protocol/lsp.js';
 
 describe('csrl.testAgainstPath', () => {
-  it('evaluates every slice of a universal binary; the verdict is true only if all pass', async () => {
+  it('evaluates every slice of a universal binary, in check --json words; satisfied only if all pass', async () => {
     const path = await fixture('@sentry/cli-darwin@3.8.0');
     const u = await open('identifier "sentry-cli-Darwin-universal"');
     const r = await client.request<TestResult>('workspace/executeCommand', { command: 'csrl.testAgainstPath', arguments: [{ uri: u, path }] });
-    const byArch = Object.fromEntries(r.slices.map((s) => [s.arch, s.result.verdict]));
-    assert.deepEqual(byArch, { x86_64: 'true', arm64: 'false' });
-    assert.equal(r.verdict, 'false');
+    const byArch = Object.fromEntries(r.slices.map((s) => [s.arch, s.verdict]));
+    assert.deepEqual(byArch, { x86_64: 'satisfied', arm64: 'unsatisfied' });
+    assert.equal(r.verdict, 'unsatisfied');
   });
 
   it('passes the team check on both slices', async () => {
     const path = await fixture('@sentry/cli-darwin@3.8.0');
     const u = await open('certificate leaf[subject.OU] = "97JCY7859U"');
     const r = await client.request<TestResult>('workspace/executeCommand', { command: 'csrl.testAgainstPath', arguments: [{ uri: u, path }] });
-    assert.deepEqual(r.slices.map((s) => s.result.verdict), ['true', 'true']);
+    assert.deepEqual(r.slices.map((s) => s.verdict), ['satisfied', 'satisfied']);
+    assert.equal(r.verdict, 'satisfied');
   });
 });
 
