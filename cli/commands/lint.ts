@@ -1,6 +1,6 @@
 import { DIAGNOSTIC_CODES } from '../../grammar/diagnostics.js';
 import type { RuleSeverity } from '../../language-service/analysis/analyze.js';
-import { LANGUAGE_CODES, RULE_BY_CODE, RULE_BY_ID } from '../../language-service/analysis/rules.js';
+import { LANGUAGE_CODES, RULE_BY_CODE, RULE_BY_ID } from '../../language-service/rules/index.js';
 import { parseArgs } from '../args.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { formatJson, formatText } from '../lint/format.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeHostDocument, analyzeRequirement, type AnalysisOptions } from '../../language-service/analysis/analyze.js';
-import { LANGUAGE_CODES, LINT_RULES } from '../../language-service/analysis/rules.js';
+import { LANGUAGE_CODES, LINT_RULES } from '../../language-service/rules/index.js';
 import { summarizeRequirement } from '../../language-service/analysis/summary.js';
 import { DIAGNOSTIC_CODES } from '../../grammar/diagnostics.js';
 
