@@ -7,7 +7,7 @@ import { formatJson, formatText } from '../lint/format.js';
 import { lintPaths } from '../lint/lint.js';
 import { formatSarif } from '../lint/sarif.js';
 import { MissingPathError } from '../lint/walk.js';
-import { version } from '../main.js';
+import { version } from '../version.js';
 
 const HELP = `usage: csrl lint [PATH...] [--format text|json|sarif] [--rule CODE=LEVEL]...
                  [--context default|privileged-helper] [--max-warnings N] [--mode single|set|auto]

@@ -9,7 +9,7 @@ import { relative, resolve, sep } from 'node:path';
 import type { Diagnostic, Severity } from '../../grammar/diagnostics.js';
 import type { AnalysisOptions } from '../../language-service/analysis/analyze.js';
 import { HOST_RULE_MARKERS } from '../../language-service/rules/index.js';
-import { markersFor } from '../../language-service/embedded/extract.js';
+import { markersFor } from '../../language-service/embedded/hosts.js';
 import { describeError, Walker, type Candidate, type SkipNote } from './walk.js';
 
 export interface LintOptions {

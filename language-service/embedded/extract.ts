@@ -42,15 +42,7 @@ export interface EmbeddedRequirement {
   escapeText?(text: string): string;
 }
 
-export { EMBEDDING_LANGUAGES, languageIdForPath, REQUIREMENT_MARKERS } from './hosts.js';
-
-/**
- * The markers that matter for one host language (a narrower, faster
- * pre-filter than REQUIREMENT_MARKERS); for other languages, all of them.
- */
-export function markersFor(languageId: string): readonly string[] {
-  return hostLanguage(languageId)?.markers ?? REQUIREMENT_MARKERS;
-}
+export { EMBEDDING_LANGUAGES, languageIdForPath, markersFor, REQUIREMENT_MARKERS } from './hosts.js';
 
 export function mayContainRequirements(hostText: string): boolean {
   for (const marker of REQUIREMENT_MARKERS) if (hostText.includes(marker)) return true;

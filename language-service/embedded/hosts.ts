@@ -87,6 +87,11 @@ export const EMBEDDING_LANGUAGES: readonly string[] = HOST_LANGUAGES.map((l) => 
  */
 export const REQUIREMENT_MARKERS: readonly string[] = [...new Set(HOST_LANGUAGES.flatMap((l) => l.markers))];
 
+/** The markers of one host language (a narrower pre-filter than REQUIREMENT_MARKERS); for other languages, all of them. */
+export function markersFor(languageId: string): readonly string[] {
+  return BY_ID.get(languageId)?.markers ?? REQUIREMENT_MARKERS;
+}
+
 /** The languageId for a file name, by extension (undefined: not a host language). */
 export function languageIdForPath(path: string): string | undefined {
   const base = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
