@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EXIT, processIO, UsageError, type CommandIO, type CommandRun } from './io.js';
+import { version } from './version.js';
+
+export { version };
 
 /**
  * Each command lives in its own module under cli/commands and is loaded only
@@ -17,21 +17,6 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   ps: { summary: 'list processes', load: () => import('./commands/ps.js') },
   lsp: { summary: 'run the language server (--stdio)', load: () => import('./commands/lsp.js') },
 };
-
-/** csrl's version from its package.json, found by walking up (works from out/cli and from a bundle). */
-export function version(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'csrl' && pkg.version) return pkg.version;
-    } catch {
-      // not here: keep walking up
-    }
-    dir = path.dirname(dir);
-  }
-  return 'unknown';
-}
 
 function usage(): string {
   const names = Object.keys(COMMANDS);

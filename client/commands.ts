@@ -9,6 +9,7 @@ import { appleShort, disagreementLine } from '../engine/apple/verdict.js';
 import type { CheckResult } from '../engine/result.js';
 import { CHECK_SETTINGS, REQUESTS, SERVER_COMMANDS, type CompareWithDesignatedResult, type CompiledResult, type DecompileParams, type DecompileResult } from '../protocol/lsp.js';
 import type { PsRow } from '../engine/processes.js';
+import { escapeForLanguage } from '../language-service/embedded/hosts.js';
 import { checkModule } from './lazy.js';
 import { RequirementError, requirementAt } from './requirement.js';
 import { buildShown, type ResultDecorations, type ShownResult } from './results.js';
@@ -341,7 +342,7 @@ export class Commands {
         if (!pick) return undefined;
         chosen = pick.d;
       }
-      const text = editor.document.languageId === 'csreq' ? chosen.text : chosen.text.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+      const text = escapeForLanguage(editor.document.languageId, chosen.text, { hostText: editor.document.getText(), offset: editor.document.offsetAt(editor.selection.start) });
       await editor.edit((e) => e.replace(editor.selection, text));
       if (chosen.implicit) void vscode.window.showInformationMessage(`${path.basename(target)} has no explicit designated requirement; inserted the implicit one Apple computes.`);
       return text;

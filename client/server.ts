@@ -8,18 +8,16 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { NOTIFICATIONS, type SetTrustParams } from '../protocol/lsp.js';
 import type { LanguageClient, LanguageClientOptions, Middleware, ServerOptions } from 'vscode-languageclient/node.js';
+import { EMBEDDING_LANGUAGES as HOST_LANGUAGE_IDS, mayHoldRequirements } from '../language-service/embedded/hosts.js';
 
-/** Host languages whose files may embed requirements (as server/embedded/extract.ts). */
-export const EMBEDDING_LANGUAGES = ['swift', 'objective-c', 'objective-cpp', 'c', 'cpp', 'shellscript', 'plist', 'xml'];
+/** Host languages whose files may embed requirements: the host-language table's ids. */
+export const EMBEDDING_LANGUAGES: readonly string[] = HOST_LANGUAGE_IDS;
 
-/** Substrings without which a host file holds no requirement (server/embedded/extract.ts REQUIREMENT_MARKERS). */
-const MARKERS = ['SecRequirementCreateWithString', 'CodeSigningRequirement', 'code_signing_requirement', 'SecTaskValidateForRequirement', 'SMPrivilegedExecutables', 'SMAuthorizedClients', 'codesign', 'csreq'];
-
+/** Whether the document may hold requirements: a requirement file, or a host language and one of that language's API markers in the text. */
 export function hasRequirements(doc: vscode.TextDocument): boolean {
   if (doc.languageId === 'csreq') return true;
   if (!EMBEDDING_LANGUAGES.includes(doc.languageId)) return false;
-  const text = doc.getText();
-  return MARKERS.some((m) => text.includes(m));
+  return mayHoldRequirements(doc.languageId, doc.getText());
 }
 
 export class ServerHandle {

@@ -1,6 +1,6 @@
 import type { Expr, Range, Requirement } from '../grammar/ast.js';
 import type { ParseResult } from '../grammar/parser.js';
-import { children } from './analysis/rules.js';
+import { children } from './analysis/exprs.js';
 
 export type Token = ParseResult['tokens'][number];
 

@@ -16,7 +16,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParseMode } from '../grammar/parser.js';
 import { analyzeRequirement, escapeForHost, type AnalysisOptions } from '../language-service/analysis/analyze.js';
-import type { RuleSeverity } from '../language-service/analysis/rules.js';
+import type { RuleSeverity } from '../language-service/rules/index.js';
 import {
   CommandError,
   compareWithDesignated,

@@ -1,13 +1,13 @@
 import { DIAGNOSTIC_CODES } from '../../grammar/diagnostics.js';
 import type { RuleSeverity } from '../../language-service/analysis/analyze.js';
-import { LANGUAGE_CODES, RULE_BY_CODE, RULE_BY_ID } from '../../language-service/analysis/rules.js';
+import { LANGUAGE_CODES, RULE_BY_CODE, RULE_BY_ID } from '../../language-service/rules/index.js';
 import { parseArgs } from '../args.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { formatJson, formatText } from '../lint/format.js';
 import { lintPaths } from '../lint/lint.js';
 import { formatSarif } from '../lint/sarif.js';
 import { MissingPathError } from '../lint/walk.js';
-import { version } from '../main.js';
+import { version } from '../version.js';
 
 const HELP = `usage: csrl lint [PATH...] [--format text|json|sarif] [--rule CODE=LEVEL]...
                  [--context default|privileged-helper] [--max-warnings N] [--mode single|set|auto]

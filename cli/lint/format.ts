@@ -3,7 +3,7 @@
  * in docs/lint-json.md; its `version` changes only on incompatible changes.
  */
 import type { Diagnostic } from '../../grammar/diagnostics.js';
-import { RULE_BY_CODE } from '../../language-service/analysis/rules.js';
+import { RULE_BY_CODE } from '../../language-service/rules/index.js';
 import { formatDiagnostic } from '../diagnostic-format.js';
 import type { LintReport } from './lint.js';
 

@@ -8,8 +8,8 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import type { Diagnostic, Severity } from '../../grammar/diagnostics.js';
 import type { AnalysisOptions } from '../../language-service/analysis/analyze.js';
-import { HOST_RULE_MARKERS } from '../../language-service/analysis/host-rules.js';
-import { markersFor } from '../../language-service/embedded/extract.js';
+import { HOST_RULE_MARKERS } from '../../language-service/rules/index.js';
+import { markersFor } from '../../language-service/embedded/hosts.js';
 import { describeError, Walker, type Candidate, type SkipNote } from './walk.js';
 
 export interface LintOptions {

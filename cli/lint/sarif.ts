@@ -6,7 +6,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, Severity } from '../../grammar/diagnostics.js';
-import { LANGUAGE_CODES, LINT_RULES } from '../../language-service/analysis/rules.js';
+import { LANGUAGE_CODES, LINT_RULES } from '../../language-service/rules/index.js';
 import type { LintReport } from './lint.js';
 
 const SRCROOT = '%SRCROOT%';

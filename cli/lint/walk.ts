@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { languageIdForPath } from '../../language-service/embedded/extract.js';
+import { languageIdForPath } from '../../language-service/embedded/hosts.js';
 
 export type FileKind = { kind: 'requirement' } | { kind: 'host'; languageId: string };
 

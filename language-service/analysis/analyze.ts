@@ -4,20 +4,14 @@ import type { Expr, Range, Requirement } from '../../grammar/ast.js';
 import type { Diagnostic, Severity, TextFix } from '../../grammar/diagnostics.js';
 import { parse, type ParseMode, type ParseResult } from '../../grammar/parser.js';
 import { extractRequirements, type EmbeddedRequirement } from '../embedded/extract.js';
-import { lintHost } from './host-rules.js';
-import {
-  children,
-  DEFAULT_CONTEXT_SEVERITY,
-  LANGUAGE_CODES,
-  lintRequirement,
-  NOT_ANALYSED_CODE,
-  RULE_BY_CODE,
-  type Finding,
-  type RuleSeverity,
-} from './rules.js';
+import { escapeForHost } from '../embedded/hosts.js';
+import { lintHost, lintRequirement } from '../rules/engine.js';
+import { DEFAULT_CONTEXT_SEVERITY, LANGUAGE_CODES, NOT_ANALYSED_CODE, RULE_BY_CODE, type Finding, type RuleSeverity } from '../rules/index.js';
+import { children } from './exprs.js';
 import { LineIndex } from './text.js';
 
-export type { RuleSeverity } from './rules.js';
+export type { RuleSeverity } from '../rules/index.js';
+export { escapeForHost };
 export type { ParseMode } from '../../grammar/parser.js';
 
 export interface AnalysisOptions {
@@ -296,19 +290,4 @@ function toHost(d: Diagnostic, emb: EmbeddedRequirement, hostText: string, hostI
     }));
   }
   return out;
-}
-
-/**
- * Requirement text written into a host literal must be escaped the way that
- * literal is: `\"` in C and Swift strings, entities in XML, nothing in raw
- * strings, single-quoted shell words and Swift multi-line strings.
- */
-export function escapeForHost(text: string, hostText: string, hostStart: number, languageId: string): string {
-  if (languageId === 'plist' || languageId === 'xml') {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  }
-  const before = hostText.slice(Math.max(0, hostStart - 4), hostStart);
-  if (before.endsWith('#"') || before.endsWith('"""') || before.endsWith("'") || before.endsWith('"""\n')) return text;
-  if (before.endsWith('"') || languageId !== 'shellscript') return text.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
-  return text;
 }

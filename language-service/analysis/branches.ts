@@ -280,6 +280,11 @@ export function appleAnchored(f: BranchFacts): boolean {
   return f.appleAnchor !== undefined || f.appleGeneric !== undefined || f.namedAnchor !== undefined;
 }
 
+/** Whether the branch is bound to Apple or to a pinned certificate: the level where the privileged-client rules (R6–R8) start to matter. */
+export function serviceLevel(f: BranchFacts): boolean {
+  return appleAnchored(f) || f.certHash !== undefined;
+}
+
 /** Pins exact code or an exact certificate, which stands on its own. */
 export function pinned(f: BranchFacts): boolean {
   return f.cdhash !== undefined || f.certHash !== undefined || f.platform !== undefined;

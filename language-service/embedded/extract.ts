@@ -9,6 +9,7 @@
 import { lexC } from './clang.js';
 import { escapeForLiteral, insideCdata, type LiteralForm } from './escape.js';
 import { findCallArguments } from './calls.js';
+import { hostLanguage, REQUIREMENT_MARKERS, type HostFamily } from './hosts.js';
 import { finishMapping, type OffsetMap, type PieceList } from './mapping.js';
 import { requirementsInPlist } from './plist.js';
 import { requirementsInShell, shellMode } from './shell.js';
@@ -41,115 +42,43 @@ export interface EmbeddedRequirement {
   escapeText?(text: string): string;
 }
 
-/** Host languages whose documents may embed requirements. */
-export const EMBEDDING_LANGUAGES = ['swift', 'objective-c', 'objective-cpp', 'c', 'cpp', 'shellscript', 'plist', 'xml'] as const;
-
-/**
- * Literal markers: a document that contains none of them holds no
- * requirement. Searched as plain substrings (also on raw bytes by `csrl lint`).
- */
-export const REQUIREMENT_MARKERS: readonly string[] = [
-  'SecRequirementCreateWithString',
-  'CodeSigningRequirement',
-  'code_signing_requirement',
-  'SecTaskValidateForRequirement',
-  'SMPrivilegedExecutables',
-  'SMAuthorizedClients',
-  'codesign',
-  'csreq',
-];
-
-/**
- * The markers that matter for one host language (a narrower, faster
- * pre-filter than REQUIREMENT_MARKERS): `equirement` is in the name of every
- * API whose argument is extracted from C-family and Swift code.
- */
-export function markersFor(languageId: string): readonly string[] {
-  switch (languageId) {
-    case 'shellscript':
-      return ['codesign', 'csreq'];
-    case 'plist':
-    case 'xml':
-      return ['SMPrivilegedExecutables', 'SMAuthorizedClients'];
-    case 'swift':
-    case 'objective-c':
-    case 'objective-cpp':
-    case 'c':
-    case 'cpp':
-      return ['equirement'];
-    default:
-      return REQUIREMENT_MARKERS;
-  }
-}
+export { EMBEDDING_LANGUAGES, languageIdForPath, markersFor, REQUIREMENT_MARKERS } from './hosts.js';
 
 export function mayContainRequirements(hostText: string): boolean {
   for (const marker of REQUIREMENT_MARKERS) if (hostText.includes(marker)) return true;
   return false;
 }
 
-/** The languageId for a file name, by extension (undefined: not a host language). */
-export function languageIdForPath(path: string): string | undefined {
-  const base = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
-  const dot = base.lastIndexOf('.');
-  const ext = dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
-  return EXTENSION_LANGUAGES[ext];
-}
+type Extractor = (hostText: string, languageId: string) => EmbeddedRequirement[];
 
-const EXTENSION_LANGUAGES: Record<string, string> = {
-  swift: 'swift',
-  m: 'objective-c',
-  mm: 'objective-cpp',
-  c: 'c',
-  h: 'objective-c',
-  cc: 'cpp',
-  cpp: 'cpp',
-  cxx: 'cpp',
-  'c++': 'cpp',
-  hh: 'cpp',
-  hpp: 'cpp',
-  hxx: 'cpp',
-  sh: 'shellscript',
-  bash: 'shellscript',
-  zsh: 'shellscript',
-  ksh: 'shellscript',
-  command: 'shellscript',
-  tool: 'shellscript',
-  plist: 'plist',
+/** The extractor of each host family (hosts.ts): every family of the table has one. */
+export const EXTRACTORS: Readonly<Record<HostFamily, Extractor>> = {
+  c: (hostText, languageId) => callArguments(hostText, languageId, false),
+  swift: (hostText, languageId) => callArguments(hostText, languageId, true),
+  shell: (hostText, languageId) =>
+    requirementsInShell(hostText).map((r) => {
+      const text = r.pieces ? r.pieces.text() : '';
+      return make(languageId, r.api, shellMode(r.api, text), r.pieces, r.start, r.end, r.notAnalysed, r.form);
+    }),
+  plist: (hostText, languageId) =>
+    requirementsInPlist(hostText).map((r) => {
+      const made = make(languageId, r.api, 'single', r.pieces, r.start, r.end, r.notAnalysed, 'xml');
+      if (!made.notAnalysed && insideCdata(hostText, r.start, made.hostStart)) withForm(made, 'xml-cdata');
+      return made;
+    }),
 };
+
+/** Requirement arguments of the Security and XPC calls in C-family or Swift code. */
+function callArguments(hostText: string, languageId: string, swift: boolean): EmbeddedRequirement[] {
+  const tokens = swift ? lexSwift(hostText) : lexC(hostText);
+  return findCallArguments(tokens, swift).map((arg) => make(languageId, arg.api, 'single', arg.pieces, arg.start, arg.end, arg.notAnalysed, arg.form));
+}
 
 export function extractRequirements(hostText: string, languageId: string): EmbeddedRequirement[] {
   if (!mayContainRequirements(hostText)) return [];
-  const out: EmbeddedRequirement[] = [];
-  switch (languageId) {
-    case 'swift':
-    case 'objective-c':
-    case 'objective-cpp':
-    case 'c':
-    case 'cpp': {
-      const swift = languageId === 'swift';
-      const tokens = swift ? lexSwift(hostText) : lexC(hostText);
-      for (const arg of findCallArguments(tokens, swift)) {
-        out.push(make(languageId, arg.api, 'single', arg.pieces, arg.start, arg.end, arg.notAnalysed, arg.form));
-      }
-      break;
-    }
-    case 'shellscript':
-      for (const r of requirementsInShell(hostText)) {
-        const text = r.pieces ? r.pieces.text() : '';
-        out.push(make(languageId, r.api, shellMode(r.api, text), r.pieces, r.start, r.end, r.notAnalysed, r.form));
-      }
-      break;
-    case 'plist':
-    case 'xml':
-      for (const r of requirementsInPlist(hostText)) {
-        const made = make(languageId, r.api, 'single', r.pieces, r.start, r.end, r.notAnalysed, 'xml');
-        if (!made.notAnalysed && insideCdata(hostText, r.start, made.hostStart)) withForm(made, 'xml-cdata');
-        out.push(made);
-      }
-      break;
-    default:
-      return [];
-  }
+  const lang = hostLanguage(languageId);
+  if (!lang) return [];
+  const out = EXTRACTORS[lang.family](hostText, languageId);
   // One constant can be passed to several calls: report each literal once.
   out.sort((a, b) => a.hostStart - b.hostStart || a.hostEnd - b.hostEnd);
   return out.filter((r, k) => k === 0 || r.hostStart !== out[k - 1]!.hostStart || r.hostEnd !== out[k - 1]!.hostEnd);

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import AjvModule from 'ajv-draft-04';
 import { analyzeHostDocument, analyzeRequirement } from '../../language-service/analysis/analyze.js';
-import { LINT_RULES } from '../../language-service/analysis/rules.js';
+import { LINT_RULES } from '../../language-service/rules/index.js';
 import { languageIdForPath } from '../../language-service/embedded/extract.js';
 import { runCli } from '../support/cli.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeHostDocument, analyzeRequirement, type AnalysisOptions } from '../../language-service/analysis/analyze.js';
-import { LANGUAGE_CODES, LINT_RULES } from '../../language-service/analysis/rules.js';
+import { LANGUAGE_CODES, LINT_RULES, RULES } from '../../language-service/rules/index.js';
 import { summarizeRequirement } from '../../language-service/analysis/summary.js';
 import { DIAGNOSTIC_CODES } from '../../grammar/diagnostics.js';
 
@@ -36,6 +36,10 @@ const CASES: [string, string, string, AnalysisOptions?][] = [
 ];
 
 describe('lint rules: each fires and stays quiet', () => {
+  it('every registered rule that reads requirements has a case here (host rules: see the R12/R13 tests)', () => {
+    for (const r of RULES) if (!r.host) assert.ok(CASES.some(([code]) => code === r.code), `${r.code} (${r.id}) needs a firing and a quiet case in CASES`);
+  });
+
   for (const [code, fires, quiet, options] of CASES) {
     it(`${code} fires`, () => assert.ok(codes(fires, options).includes(code), `${code} expected in ${JSON.stringify(codes(fires, options))}`));
     it(`${code} stays quiet`, () => assert.ok(!codes(quiet, options).includes(code), `${code} unexpected in ${JSON.stringify(codes(quiet, options))}`));

@@ -1,0 +1,34 @@
+import type { TextFix } from '../../grammar/diagnostics.js';
+import { teamBound } from '../analysis/branches.js';
+import { defineRule, type Finding } from './types.js';
+
+/** R4: locally trusted roots. */
+export default defineRule({
+  code: 'CSR104',
+  id: 'anchor-trusted',
+  title: '`anchor trusted` / `certificate N trusted` for third-party code',
+  defaultSeverity: 'warning',
+  description: 'Accepts any chain the local trust settings trust; whoever can add a trusted root satisfies it (CVE-2026-24070).',
+  help: 'Use `anchor apple generic and certificate leaf[subject.OU] = "TEAMID"`.',
+  docs: {
+    firesOn: '`anchor trusted`, `certificate trusted`, `certificate N trusted`',
+    why: 'accepts any chain the local trust settings trust (CVE-2026-24070)',
+    fix: 'fix replaces it with `anchor apple generic` (and a team check)',
+  },
+  marksBranch: true,
+  branch(f, ctx) {
+    const out: Finding[] = [];
+    for (const t of f.trusted) {
+      const fix: TextFix[] = t.expr.kind === 'trustedCerts' || (t.expr.kind === 'trustedCert' && t.expr.slot.index === -1)
+        ? [{ title: 'Use `anchor apple generic`', range: t.expr.range, newText: teamBound(f) ? 'anchor apple generic' : `anchor apple generic and ${ctx.teamClause}` }]
+        : [];
+      out.push({
+        code: 'CSR104',
+        message: '`trusted` accepts any chain the local trust settings trust: whoever can add a trusted root (a user, an installer, an MDM profile) satisfies it, as in CVE-2026-24070. For third-party code use `anchor apple generic` and a team check.',
+        range: t.expr.range,
+        fixes: fix,
+      });
+    }
+    return out;
+  },
+});

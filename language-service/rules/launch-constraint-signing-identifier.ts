@@ -1,0 +1,51 @@
+import type { LineIndex } from '../analysis/text.js';
+import { hostLanguage } from '../embedded/hosts.js';
+import { defineRule, type Finding } from './types.js';
+
+interface DictScope { keys: { name: string; start: number; end: number }[] }
+
+/** R13: every `<dict>` that has `signing-identifier` needs `team-identifier` or `validation-category` next to it. */
+export default defineRule({
+  code: 'CSR113',
+  id: 'launch-constraint-signing-identifier',
+  title: 'Launch constraint `signing-identifier` without `team-identifier` or `validation-category`',
+  defaultSeverity: 'warning',
+  description: 'A signing identifier alone can be claimed by anyone who signs code.',
+  help: 'Add `team-identifier` (or `validation-category`) next to `signing-identifier`.',
+  docs: {
+    firesOn: 'a property-list dictionary with `signing-identifier` and neither `team-identifier` nor `validation-category`',
+    why: 'a signing identifier alone can be claimed by anyone',
+    fix: 'add `team-identifier`',
+  },
+  hostMarkers: ['signing-identifier'],
+  host(hostText, languageId, index) {
+    return hostLanguage(languageId)?.family === 'plist' ? lintLaunchConstraints(hostText, index) : [];
+  },
+});
+
+function lintLaunchConstraints(text: string, index: LineIndex): Finding[] {
+  const out: Finding[] = [];
+  const stack: DictScope[] = [];
+  const tag = /<(\/?)(dict)\s*>|<dict\s*\/>|<key>([^<]*)<\/key>/g;
+  for (const m of text.matchAll(tag)) {
+    if (m[0].startsWith('<dict') && m[0].endsWith('/>')) continue;
+    if (m[2] === 'dict' && m[1] === '') stack.push({ keys: [] });
+    else if (m[2] === 'dict') {
+      const scope = stack.pop();
+      if (scope) check(scope);
+    } else if (m[3] !== undefined && stack.length > 0) {
+      stack[stack.length - 1]!.keys.push({ name: m[3].trim(), start: m.index!, end: m.index! + m[0].length });
+    }
+  }
+  function check(scope: DictScope): void {
+    const sid = scope.keys.find((k) => k.name === 'signing-identifier');
+    if (!sid) return;
+    if (scope.keys.some((k) => k.name === 'team-identifier' || k.name === 'validation-category')) return;
+    out.push({
+      code: 'CSR113',
+      message: 'This launch constraint checks `signing-identifier` alone: anyone can sign code with that identifier. Add `team-identifier` (or `validation-category`) in the same dictionary.',
+      range: index.range(sid.start, sid.end),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,82 @@
+import type { Range } from '../../grammar/ast.js';
+import { strength, teamBound } from '../analysis/branches.js';
+import { walkExprs } from '../analysis/exprs.js';
+import { isParenthesised } from '../analysis/text.js';
+import { defineRule, type Finding } from './types.js';
+
+/** R10: always-true, dominated, wildcard and ambiguous branches. */
+export default defineRule({
+  code: 'CSR110',
+  id: 'trivial-or-dominated',
+  title: 'Trivially true, dominated or ambiguous branch',
+  defaultSeverity: 'warning',
+  description: '`always`, `! never`, an `or` branch weaker than the others (the weakest branch decides), wildcard identifiers without a team, and unparenthesised `a and b or c`.',
+  help: 'Remove the weak branch, tighten it to match the others, or add parentheses.',
+  docs: {
+    firesOn: '`always`, `! never`; an `or` branch weaker than its siblings; wildcard or partial identifier matches without a team; unparenthesised `a and b or c`',
+    why: 'the weakest branch decides; `a and b or c` means `(a and b) or c`',
+    fix: 'remove or tighten the branch; fix adds parentheses',
+  },
+  marksBranch: true,
+
+  // `a and b or c` without parentheses means `(a and b) or c`.
+  requirement(ctx) {
+    const out: Finding[] = [];
+    walkExprs(ctx.root, (e) => {
+      if (e.kind !== 'or') return;
+      for (const side of [e.left, e.right]) {
+        if (side.kind !== 'and') continue;
+        if (isParenthesised(ctx.text, side.range.start.offset, side.range.end.offset)) continue;
+        out.push({
+          code: 'CSR110',
+          message: '`and` binds tighter than `or`, so Apple groups this as `(' + abbreviate(ctx.text, side.range) + ')` inside the `or`. Add parentheses so readers see what Apple sees.',
+          range: side.range,
+          fixes: [{ title: 'Add parentheses', range: side.range, newText: `(${ctx.text.slice(side.range.start.offset, side.range.end.offset)})` }],
+        });
+      }
+    });
+    return out;
+  },
+
+  alwaysTrue(f, ctx) {
+    return [{
+      code: 'CSR110',
+      message: ctx.facts.length > 1
+        ? 'This `or` branch is always true, so the whole requirement accepts any code.'
+        : 'This requirement is always true: it accepts any code.',
+      range: f.branch.range,
+    }];
+  },
+
+  // Wildcard identifiers without a team.
+  branch(f) {
+    if (!f.wildcardIdentifier || teamBound(f)) return [];
+    return [{
+      code: 'CSR110',
+      message: 'A wildcard or partial identifier match without a team check admits any code whose name fits the pattern. Add a team check.',
+      range: f.wildcardIdentifier.expr.range,
+    }];
+  },
+
+  // A branch weaker than its siblings.
+  branches(facts, ctx) {
+    const out: Finding[] = [];
+    if (facts.length <= 1) return out;
+    const scores = facts.map(strength);
+    const max = Math.max(...scores);
+    facts.forEach((f, i) => {
+      if (scores[i]! >= max || ctx.flagged.has(f)) return;
+      out.push({
+        code: 'CSR110',
+        message: 'This `or` branch is weaker than the others' + (scores[i]! + 1 === max ? ' (it checks no identifier)' : '') + ': Apple accepts the code when any branch holds, so the weakest branch decides what the whole requirement allows.',
+        range: f.branch.range,
+      });
+    });
+    return out;
+  },
+});
+
+function abbreviate(text: string, range: Range): string {
+  const s = text.slice(range.start.offset, range.end.offset).replace(/\s+/g, ' ');
+  return s.length > 40 ? s.slice(0, 37) + '…' : s;
+}
