@@ -3,7 +3,8 @@
  * runs, and judged only inside the PID-reuse guard, so a result is returned
  * only if the same process incarnation existed before and after.
  */
-import { checkProcessFile, loadNative, NativeError, ProcessChangedError, ProcessNotFoundError, type NativeValidator, type ProcessIdentity } from '../native/index.js';
+import { checkProcessFile } from '../native/identity.js';
+import { loadNative, NativeError, ProcessChangedError, ProcessNotFoundError, type NativeValidator, type ProcessIdentity } from '../native/index.js';
 
 /** The part of the native validator a process check needs; tests pass one of their own. */
 export type PidNative = Pick<NativeValidator, 'available' | 'reason' | 'backend' | 'processIdentity' | 'executablePath' | 'checkProcess'>;

@@ -6,7 +6,7 @@
  * xpc_connection_set_peer_code_signing_requirement or audit tokens instead.
  */
 import { ProcessChangedError, ProcessNotFoundError } from './errors.js';
-import { loadNative, type ProcessIdentity } from './index.js';
+import type { ProcessIdentity } from './index.js';
 
 export interface IdentitySource {
   processIdentity(pid: number): Promise<ProcessIdentity>;
@@ -30,7 +30,7 @@ export function sameIdentity(a: ProcessIdentity, b: ProcessIdentity): boolean {
 export async function withStableIdentity<T>(
   pid: number,
   fn: (identity: ProcessIdentity) => Promise<T>,
-  source: IdentitySource = loadNative(),
+  source: IdentitySource,
 ): Promise<T> {
   const before = await source.processIdentity(pid);
   const result = await fn(before);
@@ -72,7 +72,7 @@ export interface ProcessFileCheck<T> {
 export async function checkProcessFile<T>(
   pid: number,
   check: (executablePath: string, identity: ProcessIdentity) => Promise<T>,
-  source: IdentitySource & { executablePath(pid: number): Promise<string> } = loadNative(),
+  source: IdentitySource & { executablePath(pid: number): Promise<string> },
 ): Promise<ProcessFileCheck<T>> {
   let executablePath = '';
   let identity: ProcessIdentity | undefined;

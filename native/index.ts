@@ -22,7 +22,6 @@ import {
 import { checkModuleFile } from './binary-check.js';
 
 export * from './errors.js';
-export { checkProcessFile, withStableIdentity, sameIdentity, type IdentitySource, type ProcessFileCheck } from './identity.js';
 
 export interface ProcessInfo {
   pid: number;

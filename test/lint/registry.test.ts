@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -77,35 +77,4 @@ describe('docs/lint-rules.md', () => {
   });
 });
 
-describe('module graph', () => {
-  /** Value imports (static, not `import type`, and dynamic `import()`) between the TypeScript sources under `dirs`. */
-  function graph(dirs: string[]): Map<string, string[]> {
-    const g = new Map<string, string[]>();
-    const walk = (dir: string): string[] => readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [path.join(dir, e.name)] : []);
-    for (const file of dirs.flatMap(walk)) {
-      const src = read(file);
-      const specifiers = [
-        ...[...src.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?from\s+'(\.[^']+)\.js'/gms)].map((m) => m[1]!),
-        ...[...src.matchAll(/\bimport\('(\.[^']+)\.js'\)/g)].map((m) => m[1]!),
-      ];
-      const deps = specifiers.map((s) => path.normalize(path.join(path.dirname(file), s + '.ts')));
-      g.set(file, deps);
-    }
-    return g;
-  }
-
-  it('cli/ and language-service/ have no import cycle (cli/commands/lint.ts no longer imports cli/main.ts)', () => {
-    const g = graph(['cli', 'language-service']);
-    assert.ok(!g.get(path.normalize('cli/commands/lint.ts'))!.includes(path.normalize('cli/main.ts')));
-    const state = new Map<string, 1 | 2>();
-    const visit = (f: string, trail: string[]): void => {
-      if (state.get(f) === 2 || !g.has(f)) return;
-      assert.notEqual(state.get(f), 1, `import cycle: ${[...trail, f].join(' → ')}`);
-      state.set(f, 1);
-      for (const d of g.get(f)!) visit(d, [...trail, f]);
-      state.set(f, 2);
-    };
-    for (const f of g.keys()) visit(f, []);
-  });
-});
+// Import cycles and layer direction are checked for every layer in test/architecture/layers.test.ts.

@@ -9,15 +9,8 @@ import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSy
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import {
-  checkProcessFile,
-  loadNative,
-  ProcessChangedError,
-  ProcessNotFoundError,
-  sameIdentity,
-  withStableIdentity,
-  type ProcessIdentity,
-} from '../../native/index.js';
+import { checkProcessFile, sameIdentity, withStableIdentity } from '../../native/identity.js';
+import { loadNative, ProcessChangedError, ProcessNotFoundError, type ProcessIdentity } from '../../native/index.js';
 
 const native = loadNative();
 const inCI = Boolean(process.env.CI) || process.env.CSRL_REQUIRE_NATIVE === '1';
@@ -147,7 +140,7 @@ if (native.available && hasBackend) {
       const result = await withStableIdentity(child.pid, async (id) => {
         seen.push(id);
         return native.executablePath(child.pid);
-      });
+      }, native);
       assert.equal(result, realpathSync(SLEEP));
       assert.equal(seen[0]!.pid, child.pid);
       await stop(child);
@@ -161,7 +154,7 @@ if (native.available && hasBackend) {
           await stop(child);
           successor = await startSleeper();
           return 'stale result';
-        }),
+        }, native),
         (err: unknown) => {
           assert.ok(err instanceof ProcessChangedError, String(err));
           assert.equal(err.code, 'ERR_CSRL_PROCESS_CHANGED');
@@ -200,7 +193,7 @@ if (native.available && hasBackend) {
 
     test('checkProcessFile: the executable is checked inside the guard and labelled a static file check', async () => {
       const child = await startSleeper();
-      const checked = await checkProcessFile(child.pid, async (file) => readFileSync(file).subarray(0, 4));
+      const checked = await checkProcessFile(child.pid, async (file) => readFileSync(file).subarray(0, 4), native);
       assert.equal(checked.kind, 'static-file-check');
       assert.equal(checked.executablePath, realpathSync(SLEEP));
       assert.deepEqual(checked.result, readFileSync(SLEEP).subarray(0, 4));
@@ -210,7 +203,7 @@ if (native.available && hasBackend) {
         checkProcessFile(child.pid, async () => {
           await stop(child);
           return 'stale';
-        }),
+        }, native),
         ProcessChangedError,
       );
     });
@@ -218,7 +211,7 @@ if (native.available && hasBackend) {
     test('a process that does not exist is reported as not found, not as changed', async () => {
       const child = await startSleeper();
       await stop(child);
-      await assert.rejects(withStableIdentity(child.pid, async () => 1), (err: unknown) =>
+      await assert.rejects(withStableIdentity(child.pid, async () => 1, native), (err: unknown) =>
         err instanceof ProcessNotFoundError || err instanceof ProcessChangedError /* PID already reused */ ? true : false,
       );
     });
