@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { hashChunk, MAX_REPORTED_MISMATCHES, type ChunkResult } from '../../validator/signature/pages-core.js';
+import { emptyResult, hashChunk, MAX_REPORTED_MISMATCHES, type ChunkResult } from '../../validator/signature/pages-core.js';
 import { verifyPageHashes, warmPageWorkers, type PageJob } from '../../validator/signature/pages.js';
 
 /** Page hashes computed the plain way (one createHash per page), independent of the code under test. */
@@ -95,11 +95,11 @@ describe('page hashing', () => {
     const expected = createHash('sha256').update(page).digest();
     for (let i = 0; i < 32; i++) {
       const job: PageJob = { slot: 0, algorithm: 'sha256', hashSize: 32, pageSize: 4096, codeLimit: 4096, expected: Buffer.from(expected) };
-      const ok: ChunkResult = { mismatches: [], counts: [0] };
+      const ok: ChunkResult = emptyResult([job]);
       hashChunk(page, 0, [job], ok);
       assert.deepEqual(ok.counts, [0]);
       job.expected[i] = (job.expected[i]! + 128) & 0xff;
-      const bad: ChunkResult = { mismatches: [], counts: [0] };
+      const bad: ChunkResult = emptyResult([job]);
       hashChunk(page, 0, [job], bad);
       assert.deepEqual(bad.counts, [1], `byte ${i}`);
       assert.equal(bad.mismatches[0]!.actual, expected.toString('hex'));
