@@ -166,12 +166,12 @@ export async function readBounded(handle: FileHandle, max: number, what: string)
   return Buffer.concat(chunks, total);
 }
 
-/** The whole content of a bundle part (see openInside), at most `max` bytes. */
-export async function readInside(root: string, path: string, max: number, what: string): Promise<Uint8Array> {
-  const { handle } = await openInside(root, path, what);
+/** The whole content of a bundle part (see openInside), at most `max` bytes, and the real path it was read from. */
+export async function readInside(root: string, path: string, max: number, what: string): Promise<{ bytes: Uint8Array; path: string }> {
+  const opened = await openInside(root, path, what);
   try {
-    return new Uint8Array(await readBounded(handle, max, what));
+    return { bytes: new Uint8Array(await readBounded(opened.handle, max, what)), path: opened.path };
   } finally {
-    await handle.close();
+    await opened.handle.close();
   }
 }

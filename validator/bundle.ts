@@ -46,14 +46,14 @@ const REFUSAL_CODES = { missing: 'bad-bundle', outside: 'bad-bundle', 'not-regul
 /** The Info.plist, read inside the bundle (no link out of it, no FIFO or device), at most MAX_INFO_PLIST_BYTES as read. */
 async function readInfoPlist(root: string, file: string, dir: string): Promise<{ path: string; bytes: Uint8Array; dict: PlistDict }> {
   const name = `${dir}: ${printable(relative(root, file))}`;
-  let bytes: Uint8Array;
+  let read: { bytes: Uint8Array; path: string };
   try {
-    bytes = await readInside(root, file, MAX_INFO_PLIST_BYTES, name);
+    read = await readInside(root, file, MAX_INFO_PLIST_BYTES, name);
   } catch (err) {
     if (err instanceof FileRefused) throw new CodeReadError(REFUSAL_CODES[err.reason], err.reason === 'too-large' ? `${name}: larger than the ${MAX_INFO_PLIST_BYTES}-byte limit for an Info.plist` : err.message, { cause: err });
     throw err;
   }
-  const path = await realpath(file).catch(() => file);
+  const { bytes, path } = read;
   try {
     return { path, bytes, dict: parsePlistDict(bytes, path) };
   } catch (err) {

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -160,6 +160,14 @@ describe('bundle parts: Info.plist, the main executable, nested code', () => {
       assertNoPasswdHash(err.message);
     });
   }
+
+  it('an Info.plist over the limit is refused by the bytes read', async () => {
+    const b = await app();
+    await truncate(join(b.resourceRoot, 'Info.plist'), (8 << 20) + 1);
+    const err = await bundleError(b.path);
+    assert.equal(err.code, 'too-large');
+    assert.match(err.message, /Contents\/Info\.plist: larger than the 8388608-byte limit for an Info\.plist/);
+  });
 
   it('an Info.plist that is a FIFO is refused without blocking', async (t) => {
     if (!canFifo) return t.skip('no mkfifo');

@@ -49,7 +49,7 @@ export async function readResourceSeal(bundleRoot: string, infoPlistPath: string
   const path = join(sealDir, '_CodeSignature', 'CodeResources');
   const name = printable(relative(bundleRoot, path).split(sep).join('/'));
   try {
-    return { path, bytes: await readInside(bundleRoot, path, MAX_RESOURCE_SEAL_BYTES, name) };
+    return { path, bytes: (await readInside(bundleRoot, path, MAX_RESOURCE_SEAL_BYTES, name)).bytes };
   } catch (err) {
     if (!(err instanceof FileRefused)) throw err;
     if (err.reason === 'missing') return { path };

@@ -411,7 +411,7 @@ async function checkNested(outcome: CodeReport | string, entry: SealEntry): Prom
     const first = s.verification.problems.find((p) => p.severity === 'error');
     if (!s.verification.ok) {
       // Only a limit stopped the nested check: that says nothing about the nested code, and it is reported as the limit it is.
-      const onlyLimits = s.verification.problems.every((p) => p.severity !== 'error' || p.code === 'resources-limit');
+      const onlyLimits = s.verification.problems.every((p) => p.severity !== 'error' || p.code === 'resources-limit' || p.code === 'hash-limit');
       return [...problems, { code: onlyLimits ? 'resources-limit' : 'resource-nested-invalid', severity: 'error', message: `nested code (${s.arch}) ${onlyLimits ? 'was not checked to the end' : 'does not verify'}: ${first ? `${first.message} [${first.code}]` : 'invalid'}` }];
     }
   }
