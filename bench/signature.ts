@@ -12,6 +12,14 @@
  * 2. Page hashing of the 47 MB fixture in process (SHA-1 and SHA-256 of all
  *    11,442 pages), on every core and on one, against one SHA-256 pass over
  *    the file.
+ * 2b. Hostile CodeDirectory geometry (issue 18.4): the 47 MB fixture with
+ *    the primary CodeDirectory's page size made 2^2 (13 M pages claimed), its
+ *    code-slot count or its codeLimit changed, read with page verification
+ *    on, against the genuine file read the same way (section 2). The lying
+ *    CodeDirectory is refused before any of its pages is hashed; the SHA-256
+ *    alternate, whose geometry is sound, is still hashed once, so each read
+ *    costs at most what the genuine one does (ratio ≤ 1; the page-size case
+ *    took 7.6 s before) and pageHashMeter counts one pass over the code.
  * 3. Whole processes on the 47 MB fixture: `csrl info` and `csrl check`, with
  *    and without page hashing, against `openssl dgst -sha256 FILE` (one
  *    hardware-accelerated pass) and `node -e 0` (bare start-up), with the time
@@ -23,14 +31,14 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { availableParallelism } from 'node:os';
-import { readFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { readCode, type CodeReport } from '../validator/read.js';
 import { codeHashes, parseCodeDirectory } from '../validator/signature/codedirectory.js';
-import { verifyPageHashes, type PageJob } from '../validator/signature/pages.js';
+import { pageHashMeter, verifyPageHashes, type PageJob } from '../validator/signature/pages.js';
 import { fixture } from '../test/support/fixtures.js';
 import { median } from './stats.js';
 
@@ -142,6 +150,35 @@ export async function benchSignature(runs = 15): Promise<void> {
   console.log(`  verifyPageHashes, SHA-1 + SHA-256, ${String(availableParallelism()).padStart(2)} threads    ${ms(hashAll.median)}`);
   console.log(`  verifyPageHashes, SHA-1 + SHA-256, 1 thread      ${ms(hashOne.median)}`);
   console.log(`  one SHA-256 pass over the file (createHash)      ${ms(sha256.median)}`);
+
+  // 2b. Hostile geometry, against the signature-only check of the same file (b), in this process.
+  const hostile = await mkdtemp(join(tmpdir(), 'csrl-bench-geometry-'));
+  try {
+    const report = await readCode(big, { verifyPages: false });
+    const slice = report.slices[0]!;
+    const cdAt = slice.offset + slice.signature!.dataOffset + slice.blobs.find((x) => x.slot === 0)!.offset;
+    const mutations: [string, (f: Buffer) => void][] = [
+      ['page size 2^2 (13 M pages claimed)', (f) => f.writeUInt8(2, cdAt + 39)],
+      ['code slots + 1', (f) => f.writeUInt32BE(f.readUInt32BE(cdAt + 28) + 1, cdAt + 28)],
+      ['code slots - 1', (f) => f.writeUInt32BE(f.readUInt32BE(cdAt + 28) - 1, cdAt + 28)],
+      ['codeLimit - 4096', (f) => f.writeUInt32BE(f.readUInt32BE(cdAt + 32) - 4096, cdAt + 32)],
+    ];
+    console.log('');
+    console.log(`Hostile CodeDirectory geometry, the 47 MB fixture's primary CodeDirectory made to lie, readCode with pages, median of ${runs}`);
+    console.log(`  baseline: readCode of the genuine file (2 CodeDirectories)   ${ms(pages.median)}, ${Number(slice.signature!.dataOffset) * 2} bytes hashed`);
+    for (const [label, edit] of mutations) {
+      const copy = Buffer.from(bigBytes);
+      edit(copy);
+      const path = join(hostile, 'mutated');
+      await writeFile(path, copy);
+      const before = pageHashMeter.bytes;
+      const m = await timeIt(runs, () => readCode(path));
+      const hashed = (pageHashMeter.bytes - before) / runs;
+      console.log(`  ${label.padEnd(36)} ${ms(m.median).padStart(9)}  ratio ${(m.median / pages.median).toFixed(2)}, ${hashed} bytes hashed per read`);
+    }
+  } finally {
+    await rm(hostile, { recursive: true, force: true });
+  }
 
   // 3. Whole processes on the 47 MB file, in rounds (every contender once per round, so load from elsewhere hits all alike).
   const csrl = join(REPO, 'bin', 'csrl.js');

@@ -1,7 +1,9 @@
-import { lstat, readFile, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, isAbsolute, sep } from 'node:path';
+import { lstat, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
 import type { PlistDict } from './facts.js';
+import { FileRefused, isInside, readInside } from './bundle-files.js';
 import { CodeReadError } from './macho/errors.js';
+import { printable } from './printable.js';
 import { parsePlistDict, PlistError } from './signature/plist.js';
 
 /** An Info.plist is a few kilobytes; anything near this is hostile. */
@@ -29,17 +31,31 @@ async function isFile(p: string): Promise<boolean> {
   }
 }
 
-function inside(root: string, p: string): boolean {
-  const rel = relative(root, p);
-  return rel !== '' && !rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel);
+/** Something is there (a file, a link, a FIFO…), not a folder: a layout's Info.plist, to be read or refused. */
+async function isPresent(p: string): Promise<boolean> {
+  try {
+    return !(await stat(p)).isDirectory();
+  } catch (err) {
+    // A dangling link or a link loop is present, and refused when read.
+    return (err as NodeJS.ErrnoException).code === 'ELOOP' || (await lstat(p).then((st) => st.isSymbolicLink(), () => false));
+  }
 }
 
-async function readInfoPlist(file: string): Promise<{ bytes: Uint8Array; dict: PlistDict }> {
-  const st = await stat(file);
-  if (st.size > MAX_INFO_PLIST_BYTES) throw new CodeReadError('too-large', `${file}: ${st.size} bytes, larger than the ${MAX_INFO_PLIST_BYTES}-byte limit for an Info.plist`);
-  const bytes = new Uint8Array(await readFile(file));
+const REFUSAL_CODES = { missing: 'bad-bundle', outside: 'bad-bundle', 'not-regular': 'bad-bundle', 'too-large': 'too-large', io: 'io' } as const;
+
+/** The Info.plist, read inside the bundle (no link out of it, no FIFO or device), at most MAX_INFO_PLIST_BYTES as read. */
+async function readInfoPlist(root: string, file: string, dir: string): Promise<{ path: string; bytes: Uint8Array; dict: PlistDict }> {
+  const name = `${dir}: ${printable(relative(root, file))}`;
+  let read: { bytes: Uint8Array; path: string };
   try {
-    return { bytes, dict: parsePlistDict(bytes, file) };
+    read = await readInside(root, file, MAX_INFO_PLIST_BYTES, name);
+  } catch (err) {
+    if (err instanceof FileRefused) throw new CodeReadError(REFUSAL_CODES[err.reason], err.reason === 'too-large' ? `${name}: larger than the ${MAX_INFO_PLIST_BYTES}-byte limit for an Info.plist` : err.message, { cause: err });
+    throw err;
+  }
+  const { bytes, path } = read;
+  try {
+    return { path, bytes, dict: parsePlistDict(bytes, path) };
   } catch (err) {
     if (err instanceof PlistError) throw new CodeReadError('bad-bundle', err.message);
     throw err;
@@ -53,25 +69,26 @@ async function readInfoPlist(file: string): Promise<{ bytes: Uint8Array; dict: P
  * their `Versions/Current` links) and `Info.plist` + `<exe>` (shallow bundles).
  * Symbolic links are resolved and must stay inside the bundle, so a link
  * cannot point the check at some other file; a main executable that is itself
- * a directory is refused, which bounds nesting to one level.
+ * a directory is refused, which bounds nesting to one level. With `within`
+ * (nested code: the outer bundle's real path), the bundle itself must
+ * resolve inside that.
  */
-export async function resolveBundle(dir: string): Promise<ResolvedCode> {
+export async function resolveBundle(dir: string, within?: string): Promise<ResolvedCode> {
   let root: string;
   try {
     root = await realpath(dir);
   } catch (err) {
     throw new CodeReadError('bad-bundle', `${dir}: cannot resolve (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
   }
+  if (within !== undefined && !isInside(within, root)) throw new CodeReadError('bad-bundle', `${dir}: resolves to ${printable(root)}, outside the bundle it is nested in`);
   const layouts: { plist: string; exeDir: string }[] = [
     { plist: join(root, 'Contents', 'Info.plist'), exeDir: join(root, 'Contents', 'MacOS') },
     { plist: join(root, 'Resources', 'Info.plist'), exeDir: root },
     { plist: join(root, 'Info.plist'), exeDir: root },
   ];
   for (const layout of layouts) {
-    if (!(await isFile(layout.plist))) continue;
-    const plistReal = await realpath(layout.plist).catch(() => layout.plist);
-    if (!inside(root, plistReal)) throw new CodeReadError('bad-bundle', `${dir}: Info.plist resolves to ${plistReal}, outside the bundle`);
-    const { bytes, dict } = await readInfoPlist(plistReal);
+    if (!(await isPresent(layout.plist))) continue;
+    const { path: plistReal, bytes, dict } = await readInfoPlist(root, layout.plist, dir);
     const exe = dict['CFBundleExecutable'];
     if (typeof exe !== 'string' || exe === '' || exe.includes('/') || exe === '.' || exe === '..') {
       throw new CodeReadError('bad-bundle', `${layout.plist}: CFBundleExecutable is ${typeof exe === 'string' ? JSON.stringify(exe) : 'missing'}; cannot find the main executable`);
@@ -89,7 +106,7 @@ export async function resolveBundle(dir: string): Promise<ResolvedCode> {
       );
     }
     if (real === root) throw new CodeReadError('bad-bundle', `${dir}: main executable ${relative(root, candidate)} links back to the bundle itself`);
-    if (!inside(root, real)) throw new CodeReadError('bad-bundle', `${dir}: main executable ${relative(root, candidate)} resolves to ${real}, outside the bundle`);
+    if (!isInside(root, real)) throw new CodeReadError('bad-bundle', `${dir}: main executable ${relative(root, candidate)} resolves to ${real}, outside the bundle`);
     const st = await lstat(real);
     if (!st.isFile()) throw new CodeReadError('bad-bundle', `${dir}: main executable ${relative(root, candidate)} is not a regular file${st.isDirectory() ? ' (a directory: nested bundles are not followed)' : ''}`);
     return { path: dir, executablePath: real, bundle: { path: root, infoPlistPath: plistReal, infoPlistBytes: bytes, infoPlist: dict } };
@@ -102,7 +119,7 @@ export async function resolveBundle(dir: string): Promise<ResolvedCode> {
  * inside a bundle (treated as the bundle, as Apple's tools do, so that the
  * Info.plist slot can be checked), or a plain Mach-O file.
  */
-export async function resolveCode(path: string): Promise<ResolvedCode> {
+export async function resolveCode(path: string, within?: string): Promise<ResolvedCode> {
   let st;
   try {
     st = await stat(path);
@@ -112,9 +129,10 @@ export async function resolveCode(path: string): Promise<ResolvedCode> {
     if (code === 'ELOOP') throw new CodeReadError('bad-bundle', `${path}: too many levels of symbolic links`, { cause: err });
     throw new CodeReadError('io', `${path}: ${code ?? String(err)}`, { cause: err });
   }
-  if (st.isDirectory()) return resolveBundle(path);
+  if (st.isDirectory()) return resolveBundle(path, within);
   if (!st.isFile()) throw new CodeReadError('not-macho', `${path}: not a regular file or bundle directory`);
   const real = await realpath(path);
+  if (within !== undefined && !isInside(within, real)) throw new CodeReadError('bad-bundle', `${path}: resolves to ${printable(real)}, outside the bundle it is nested in`);
   const macos = dirname(real);
   const contents = dirname(macos);
   if (basename(macos) === 'MacOS' && basename(contents) === 'Contents' && (await isFile(join(contents, 'Info.plist')))) {

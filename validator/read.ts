@@ -5,14 +5,12 @@
  * signature is a Problem on that slice (the code is there, its signature is
  * invalid). Nothing here loads or runs the inspected code.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { strongestCodeDirectory, type CodeDirectoryFacts, type CodeFacts, type HashType, type PlistDict } from './facts.js';
 import type { Problem } from './problems.js';
 import { MAX_INFO_PLIST_BYTES, resolveCode, type ResolvedCode } from './bundle.js';
 import { readContainer, type SliceLocation } from './macho/container.js';
 import { CodeReadError } from './macho/errors.js';
-import { readMachHeader, type MachHeader } from './macho/header.js';
+import { readMachHeader, type CodeSignatureCommand, type MachHeader } from './macho/header.js';
 import { ByteSource } from './macho/source.js';
 import {
   CSMAGIC_BLOBWRAPPER,
@@ -36,13 +34,15 @@ import { codeHashes, CS_ADHOC, CS_LINKER_SIGNED, parseCodeDirectory, specialSlot
 import { digest } from './signature/hash.js';
 import { hashWholeRange, verifyPageHashes, type PageJob } from './signature/pages.js';
 import { parsePlistDict, PlistError } from './signature/plist.js';
-import { parseSuperBlob, type BlobEntry } from './signature/superblob.js';
+import { parseSuperBlob, type SuperBlob } from './signature/superblob.js';
 import type { CmsFacts } from './cms/parse.js';
-import { DEFAULT_RESOURCE_LIMITS, verifyResources, type ResourceBudget, type ResourceLimits, type ResourceReport } from './resources/verify.js';
-import { readXmlPlistDict, XmlPlistTooLarge, XmlPlistUnsupported } from './resources/xml-plist.js';
-import { printable } from './printable.js';
+import { DEFAULT_MAX_HASH_BYTES, type CodeReport, type ReadOptions, type SignatureLayout, type SliceReport, type SpecialSlotCheck } from './report.js';
+import { DEFAULT_RESOURCE_LIMITS } from './resources/types.js';
+import { checkResources, readResourceSeal, type ResourceNesting, type SealFile } from './resources/check.js';
 
 export { CodeReadError, type CodeReadErrorCode } from './macho/errors.js';
+export type { CodeReport, ReadOptions, SignatureLayout, SliceReport, SpecialSlotCheck } from './report.js';
+export { DEFAULT_MAX_HASH_BYTES } from './report.js';
 
 /**
  * Far beyond any real code signature (the 47 MB fixture's is 0.6 MB).
@@ -52,120 +52,74 @@ export { CodeReadError, type CodeReadErrorCode } from './macho/errors.js';
 export const MAX_SIGNATURE_BYTES = 64 << 20;
 export type { BlobEntry } from './signature/superblob.js';
 
-export interface ReadOptions {
-  /** Only this architecture (as named in SliceReport.arch); CodeReadError 'arch-not-found' when absent. */
-  arch?: string;
-  /** Check every code-page hash against the file (default true). */
-  verifyPages?: boolean;
-  /** When certificate validity is judged: the secure timestamp, else the CMS signing time ('signing-time', the default), the clock, or a fixed date. */
-  at?: 'signing-time' | 'now' | Date;
-  /** Cancels page hashing; readCode then rejects with the signal's reason. */
-  signal?: AbortSignal;
-  /** Page-hashing progress over all slices, then resource hashing (the total grows once the resources are counted). */
-  onProgress?: (doneBytes: number, totalBytes: number) => void;
-  /**
-   * Check the files a bundle's `_CodeSignature/CodeResources` seals, and its
-   * nested code, like `codesign --verify` (default: the same as verifyPages).
-   */
-  verifyResources?: boolean;
-  /** Bounds on resource verification (defaults: DEFAULT_RESOURCE_LIMITS). */
-  resourceLimits?: Partial<ResourceLimits>;
+/** Bytes of page hashing left, shared by a file, all its slices and all the code nested in it. */
+interface HashBudget {
+  bytes: number;
+  limit: number;
 }
 
-/** The outcome of checking one special slot of one CodeDirectory. */
-export interface SpecialSlotCheck {
-  /** CodeDirectory slot (0 or 0x1000 + n). */
-  directory: number;
-  slot: number;
-  name: string;
-  /** 'match', 'mismatch', 'missing' (hash but no data), 'unbound' (data but no hash slot), 'not-checked' (CodeResources). */
-  status: 'match' | 'mismatch' | 'missing' | 'unbound' | 'not-checked';
-  expected?: string;
-  actual?: string;
+/** Where a read sits among nested code: the outer bundle and everything inside it share the budgets. */
+interface Nesting extends ResourceNesting {
+  hash: HashBudget;
 }
 
-export interface SignatureLayout {
-  /** LC_CODE_SIGNATURE dataoff/datasize (relative to the slice). */
-  dataOffset: number;
-  dataSize: number;
-  /** Length field of the superblob (0 when unreadable). */
-  superBlobLength: number;
-  /** DER size of the CMS signature (0 for an empty wrapper, as ad-hoc signers write). */
-  cmsSize?: number;
-  /** Raw DER entitlements (slot 7), when present. */
-  derEntitlements?: Uint8Array;
-  /** The same, decoded (also in facts.entitlements when there is no XML blob). */
-  derEntitlementsDict?: PlistDict;
-  specialSlots: SpecialSlotCheck[];
-  /** Pages checked per CodeDirectory slot, when pages were verified. */
-  pages?: { directory: number; pages: number; mismatches: number }[];
-}
-
-export interface SliceReport {
-  arch: string;
-  cpuType: number;
-  cpuSubtype: number;
-  /** execute, dylib, bundle, object, … */
-  fileType: string;
-  /** Slice offset and size in the file. */
-  offset: number;
-  size: number;
-  /**
-   * 'unsigned': no LC_CODE_SIGNATURE. 'adhoc': the primary CodeDirectory has
-   * the adhoc flag. 'signed' otherwise, including signatures too damaged to
-   * read (their verification lists why).
-   */
-  status: 'unsigned' | 'adhoc' | 'signed';
-  facts: CodeFacts;
-  blobs: BlobEntry[];
-  verification: { ok: boolean; problems: Problem[]; pagesVerified: boolean; at?: Date };
-  cms?: CmsFacts;
-  signature?: SignatureLayout;
-  /** LC_ID_DYLIB install name, for dylibs. */
-  dylibId?: string;
-}
-
-export interface CodeReport {
-  path: string;
-  executablePath: string;
-  bundle?: { path: string; infoPlist?: PlistDict };
-  container: 'thin' | 'fat' | 'fat64';
-  slices: SliceReport[];
-  /** The bundle's sealed resources, when they were verified; their problems are also in every signed slice's verification. */
-  resources?: ResourceReport;
-}
-
-interface SliceContext {
+/** What every slice of one file shares. */
+interface FileContext {
   src: ByteSource;
-  loc: SliceLocation;
   resolved: ResolvedCode;
   options: ReadOptions;
+  hash: HashBudget;
+  /** The bundle's resource seal, read at most once (the slot-3 hash and the listing must see the same bytes). */
+  seal: () => Promise<SealFile> | undefined;
   progress?: (bytes: number) => void;
+}
+
+interface SliceContext extends FileContext {
+  loc: SliceLocation;
+}
+
+function hashBudget(options: ReadOptions): HashBudget {
+  const limit = options.maxHashBytes ?? DEFAULT_MAX_HASH_BYTES;
+  return { bytes: limit, limit };
 }
 
 export async function readCode(path: string, options: ReadOptions = {}): Promise<CodeReport> {
   const limits = { ...DEFAULT_RESOURCE_LIMITS, ...options.resourceLimits };
-  return readCodeNested(path, options, { nesting: 0, limits, budget: { files: limits.maxFiles, bytes: limits.maxBytes } });
+  return readCodeNested(path, options, { nesting: 0, limits, budget: { files: limits.maxFiles, bytes: limits.maxBytes }, hash: hashBudget(options) });
 }
 
-/** Where a read sits among nested code: the outer bundle and everything inside it share one budget. */
-interface Nesting {
-  nesting: number;
-  limits: ResourceLimits;
-  budget: ResourceBudget;
-}
-
-async function readCodeNested(path: string, options: ReadOptions, nesting: Nesting): Promise<CodeReport> {
+/**
+ * Reads code at `path`; nested code passes the outer bundle as `within`, and
+ * must resolve inside it.
+ */
+async function readCodeNested(path: string, options: ReadOptions, nesting: Nesting, within?: string): Promise<CodeReport> {
   options.signal?.throwIfAborted();
-  const resolved = await resolveCode(path);
-  const src = await ByteSource.open(resolved.executablePath);
+  const resolved = await resolveCode(path, within);
+  // A bundle's executable must still be the file inside the bundle when it is opened.
+  const src = await ByteSource.open(resolved.executablePath, resolved.bundle?.path);
+  const bundle = resolved.bundle;
+  let sealRead: Promise<SealFile> | undefined;
+  const seal = () => (bundle ? (sealRead ??= readResourceSeal(bundle.path, bundle.infoPlistPath)) : undefined);
   let report: CodeReport;
   try {
-    report = await readSource(src, resolved, options);
+    report = await readSource({ src, resolved, options, hash: nesting.hash, seal });
   } finally {
     await src.close();
   }
-  if (resolved.bundle && (options.verifyResources ?? options.verifyPages !== false)) await checkResources(report, resolved, options, nesting);
+  if (bundle && (options.verifyResources ?? options.verifyPages !== false)) {
+    await checkResources(report, resolved, options, nesting, await seal()!, async (nestedPath) => {
+      // Nested code is read whole (all its architectures); its progress is not part of this bundle's.
+      const inner: ReadOptions = { ...options };
+      delete inner.arch;
+      delete inner.onProgress;
+      try {
+        return await readCodeNested(nestedPath, inner, { ...nesting, nesting: nesting.nesting + 1 }, bundle.path);
+      } catch (err) {
+        if (err instanceof CodeReadError) return err.message;
+        throw err;
+      }
+    });
+  }
   return report;
 }
 
@@ -175,10 +129,12 @@ async function readCodeNested(path: string, options: ReadOptions, nesting: Nesti
  */
 export async function readCodeBytes(bytes: Uint8Array, options: ReadOptions = {}, name = '<memory>'): Promise<CodeReport> {
   options.signal?.throwIfAborted();
-  return readSource(ByteSource.fromBytes(bytes, name), { path: name, executablePath: name }, options);
+  const src = ByteSource.fromBytes(bytes, name);
+  return readSource({ src, resolved: { path: name, executablePath: name }, options, hash: hashBudget(options), seal: () => undefined });
 }
 
-async function readSource(src: ByteSource, resolved: ResolvedCode, options: ReadOptions): Promise<CodeReport> {
+async function readSource(file: FileContext): Promise<CodeReport> {
+  const { src, resolved, options } = file;
   const path = resolved.path;
   const container = await readContainer(src);
   let locations = container.slices;
@@ -204,7 +160,7 @@ async function readSource(src: ByteSource, resolved: ResolvedCode, options: Read
 
   const slices: SliceReport[] = [];
   for (let i = 0; i < locations.length; i++) {
-    slices.push(await readSlice({ src, loc: locations[i]!, resolved, options, ...(progress ? { progress } : {}) }, headers[i]!));
+    slices.push(await readSlice({ ...file, loc: locations[i]!, ...(progress ? { progress } : {}) }, headers[i]!));
   }
   const report: CodeReport = { path, executablePath: resolved.executablePath, container: container.kind, slices };
   if (resolved.bundle) report.bundle = { path: resolved.bundle.path, infoPlist: resolved.bundle.infoPlist };
@@ -213,6 +169,67 @@ async function readSource(src: ByteSource, resolved: ResolvedCode, options: Read
 
 function error(code: string, message: string): Problem {
   return { code, severity: 'error', message };
+}
+
+/**
+ * One slice, in steps: the report shell and Info.plist; the signature's
+ * place and superblob; its CodeDirectories and what the primary one says;
+ * the other blobs; the special slots; where each codeLimit lies; then the
+ * CMS signature and the code pages, checked together.
+ */
+async function readSlice(ctx: SliceContext, header: MachHeader): Promise<SliceReport> {
+  const report = newSliceReport(ctx.loc, header);
+  const problems = report.verification.problems;
+  const infoPlistBytes = await readInfoPlist(ctx, header, report);
+
+  const cs = header.codeSignature;
+  if (!cs) {
+    problems.push(error('unsigned', `slice ${ctx.loc.arch} has no code signature (no LC_CODE_SIGNATURE load command)`));
+    return report;
+  }
+  report.status = 'signed';
+  const signature = await readSignature(ctx, cs, report);
+  if (!signature) return report;
+  const { superBlob, fileOffset: sigFileOffset } = signature;
+
+  const directories = readCodeDirectories(superBlob, sigFileOffset, problems);
+  const primary = directories.find((d) => d.slot === SLOT_CODEDIRECTORY);
+  describeCode(report, directories, primary, sigFileOffset);
+  await readOtherBlobs(report, superBlob, sigFileOffset);
+  await checkSpecialSlots(ctx, report, directories, superBlob, infoPlistBytes);
+  const hashable = checkCodeLimits(ctx.loc, cs, directories, problems);
+  const cms = cmsBlob(report, superBlob, primary);
+  await verifySignatureAndPages(ctx, report, directories, hashable, primary, cms);
+
+  report.verification.ok = !problems.some((p) => p.severity === 'error');
+  return report;
+}
+
+function newSliceReport(loc: SliceLocation, header: MachHeader): SliceReport {
+  const facts: CodeFacts = { arch: loc.arch, codeDirectories: [], certificates: [], adhoc: false, linkerSigned: false };
+  const report: SliceReport = {
+    arch: loc.arch,
+    cpuType: header.cpuType,
+    cpuSubtype: header.cpuSubtype,
+    fileType: header.fileTypeName,
+    offset: loc.offset,
+    size: loc.size,
+    status: 'unsigned',
+    facts,
+    blobs: [],
+    verification: { ok: false, problems: [], pagesVerified: false },
+  };
+  if (header.dylibId !== undefined) report.dylibId = header.dylibId;
+  return report;
+}
+
+/** Sets the slice's Info.plist (the bundle's, else an embedded one); returns the bytes special slot 1 seals. */
+async function readInfoPlist(ctx: SliceContext, header: MachHeader, report: SliceReport): Promise<Uint8Array | undefined> {
+  const { resolved } = ctx;
+  const embedded = await embeddedInfoPlist(ctx, header, report.verification.problems);
+  const infoPlist = resolved.bundle?.infoPlist ?? embedded?.dict;
+  if (infoPlist) report.facts.infoPlist = infoPlist;
+  return resolved.bundle?.infoPlistBytes ?? embedded?.bytes;
 }
 
 async function embeddedInfoPlist(ctx: SliceContext, header: MachHeader, problems: Problem[]): Promise<{ bytes: Uint8Array; dict?: PlistDict } | undefined> {
@@ -230,6 +247,50 @@ async function embeddedInfoPlist(ctx: SliceContext, header: MachHeader, problems
     problems.push({ code: 'info-plist-malformed', severity: 'warning', message: err.message });
     return { bytes };
   }
+}
+
+/** The signature's bytes and superblob, when LC_CODE_SIGNATURE points at something readable (else problems). */
+async function readSignature(ctx: SliceContext, cs: CodeSignatureCommand, report: SliceReport): Promise<{ superBlob: SuperBlob; fileOffset: number } | undefined> {
+  const { src, loc } = ctx;
+  const problems = report.verification.problems;
+  const layout: SignatureLayout = { dataOffset: cs.dataOffset, dataSize: cs.dataSize, superBlobLength: 0, specialSlots: [] };
+  report.signature = layout;
+  const fileOffset = loc.offset + cs.dataOffset;
+  if (cs.dataOffset + cs.dataSize > loc.size) {
+    problems.push(
+      error(
+        'signature-out-of-bounds',
+        `LC_CODE_SIGNATURE (load command at slice offset ${cs.commandOffset}) says dataoff ${cs.dataOffset}, datasize ${cs.dataSize}, which ends past the end of the ${loc.arch} slice (${loc.size} bytes)`,
+      ),
+    );
+    return undefined;
+  }
+  if (cs.dataSize > MAX_SIGNATURE_BYTES) {
+    problems.push(error('signature-too-large', `LC_CODE_SIGNATURE datasize ${cs.dataSize} is over the ${MAX_SIGNATURE_BYTES}-byte limit for a code signature`));
+    return undefined;
+  }
+  const sigBytes = await src.read(fileOffset, cs.dataSize, 'code signature');
+  const superBlob = parseSuperBlob(sigBytes, fileOffset);
+  problems.push(...superBlob.problems);
+  layout.superBlobLength = superBlob.length;
+  report.blobs = superBlob.blobs.map(({ slot, magic, offset, length }) => ({ slot, magic, offset, length }));
+  return { superBlob, fileOffset };
+}
+
+/** CodeDirectories: the primary at slot 0, alternates (other hash types) at 0x1000+, in slot order. */
+function readCodeDirectories(superBlob: SuperBlob, sigFileOffset: number, problems: Problem[]): CodeDirectory[] {
+  const directories: CodeDirectory[] = [];
+  for (const blob of superBlob.blobs) {
+    const isCd = blob.slot === SLOT_CODEDIRECTORY || (blob.slot >= SLOT_ALTERNATE_CODEDIRECTORIES && blob.slot < SLOT_ALTERNATE_CODEDIRECTORIES + SLOT_ALTERNATE_CODEDIRECTORY_MAX);
+    if (!isCd) continue;
+    if (blob.magic !== CSMAGIC_CODEDIRECTORY) {
+      problems.push(error('blob-bad-magic', `${slotName(blob.slot)} at file offset ${sigFileOffset + blob.offset} has magic ${hex32(blob.magic)}, expected ${hex32(CSMAGIC_CODEDIRECTORY)}`));
+      continue;
+    }
+    const cd = parseCodeDirectory(blob.bytes, blob.slot, sigFileOffset + blob.offset, problems);
+    if (cd) directories.push(cd);
+  }
+  return directories.sort((a, b) => a.slot - b.slot);
 }
 
 function toFacts(cd: CodeDirectory): CodeDirectoryFacts {
@@ -252,96 +313,40 @@ function toFacts(cd: CodeDirectory): CodeDirectoryFacts {
   return f;
 }
 
-async function readSlice(ctx: SliceContext, header: MachHeader): Promise<SliceReport> {
-  const { src, loc, resolved, options } = ctx;
-  const problems: Problem[] = [];
-  const facts: CodeFacts = { arch: loc.arch, codeDirectories: [], certificates: [], adhoc: false, linkerSigned: false };
-  const report: SliceReport = {
-    arch: loc.arch,
-    cpuType: header.cpuType,
-    cpuSubtype: header.cpuSubtype,
-    fileType: header.fileTypeName,
-    offset: loc.offset,
-    size: loc.size,
-    status: 'unsigned',
-    facts,
-    blobs: [],
-    verification: { ok: false, problems, pagesVerified: false },
-  };
-  if (header.dylibId !== undefined) report.dylibId = header.dylibId;
-
-  const embedded = await embeddedInfoPlist(ctx, header, problems);
-  const infoPlist = resolved.bundle?.infoPlist ?? embedded?.dict;
-  if (infoPlist) facts.infoPlist = infoPlist;
-  const infoPlistBytes = resolved.bundle?.infoPlistBytes ?? embedded?.bytes;
-
-  const cs = header.codeSignature;
-  if (!cs) {
-    problems.push(error('unsigned', `slice ${loc.arch} has no code signature (no LC_CODE_SIGNATURE load command)`));
-    return report;
-  }
-  report.status = 'signed';
-  const layout: SignatureLayout = { dataOffset: cs.dataOffset, dataSize: cs.dataSize, superBlobLength: 0, specialSlots: [] };
-  report.signature = layout;
-  const sigFileOffset = loc.offset + cs.dataOffset;
-  if (cs.dataOffset + cs.dataSize > loc.size) {
-    problems.push(
-      error(
-        'signature-out-of-bounds',
-        `LC_CODE_SIGNATURE (load command at slice offset ${cs.commandOffset}) says dataoff ${cs.dataOffset}, datasize ${cs.dataSize}, which ends past the end of the ${loc.arch} slice (${loc.size} bytes)`,
-      ),
-    );
-    return report;
-  }
-  if (cs.dataSize > MAX_SIGNATURE_BYTES) {
-    problems.push(error('signature-too-large', `LC_CODE_SIGNATURE datasize ${cs.dataSize} is over the ${MAX_SIGNATURE_BYTES}-byte limit for a code signature`));
-    return report;
-  }
-  const sigBytes = await src.read(sigFileOffset, cs.dataSize, 'code signature');
-  const superBlob = parseSuperBlob(sigBytes, sigFileOffset);
-  problems.push(...superBlob.problems);
-  layout.superBlobLength = superBlob.length;
-  report.blobs = superBlob.blobs.map(({ slot, magic, offset, length }) => ({ slot, magic, offset, length }));
-  const blobAt = (slot: number) => superBlob.blobs.find((b) => b.slot === slot);
-
-  // CodeDirectories: the primary at slot 0, alternates (other hash types) at 0x1000+.
-  const directories: CodeDirectory[] = [];
-  for (const blob of superBlob.blobs) {
-    const isCd = blob.slot === SLOT_CODEDIRECTORY || (blob.slot >= SLOT_ALTERNATE_CODEDIRECTORIES && blob.slot < SLOT_ALTERNATE_CODEDIRECTORIES + SLOT_ALTERNATE_CODEDIRECTORY_MAX);
-    if (!isCd) continue;
-    if (blob.magic !== CSMAGIC_CODEDIRECTORY) {
-      problems.push(error('blob-bad-magic', `${slotName(blob.slot)} at file offset ${sigFileOffset + blob.offset} has magic ${hex32(blob.magic)}, expected ${hex32(CSMAGIC_CODEDIRECTORY)}`));
-      continue;
-    }
-    const cd = parseCodeDirectory(blob.bytes, blob.slot, sigFileOffset + blob.offset, problems);
-    if (cd) directories.push(cd);
-  }
-  directories.sort((a, b) => a.slot - b.slot);
-  const primary = directories.find((d) => d.slot === SLOT_CODEDIRECTORY);
+/** What the CodeDirectories say about the code: identity, CDHash, flags; alternates must agree with the primary. */
+function describeCode(report: SliceReport, directories: CodeDirectory[], primary: CodeDirectory | undefined, sigFileOffset: number): void {
+  const { facts } = report;
+  const problems = report.verification.problems;
   for (const cd of directories) if (cd.hashType) facts.codeDirectories.push(toFacts(cd));
   if (!primary) {
     problems.push(error('codedirectory-missing', `the code signature at file offset ${sigFileOffset} has no usable CodeDirectory in slot 0`));
-  } else {
-    facts.identifier = primary.identifier;
-    if (primary.teamIdentifier !== undefined) facts.teamIdentifier = primary.teamIdentifier;
-    facts.platform = primary.platform;
-    // Like codesign's CDHash: of the CodeDirectory Apple's validation selects, not necessarily slot 0.
-    const strongest = strongestCodeDirectory(directories.filter((d) => d.hashType && d.cdhash) as { hashType: HashType; cdhash: Uint8Array }[]);
-    if (strongest) facts.cdhash = strongest.cdhash.slice(0, 20);
-    facts.adhoc = (primary.flags & CS_ADHOC) !== 0;
-    facts.linkerSigned = (primary.flags & CS_LINKER_SIGNED) !== 0;
-    if (facts.adhoc) report.status = 'adhoc';
-    for (const alt of directories) {
-      if (alt === primary) continue;
-      if (alt.identifier !== primary.identifier || alt.teamIdentifier !== primary.teamIdentifier || alt.flags !== primary.flags) {
-        problems.push(
-          error('codedirectory-disagree', `${slotName(alt.slot)} (identifier ${JSON.stringify(alt.identifier)}, flags ${hex32(alt.flags)}) disagrees with the primary CodeDirectory (identifier ${JSON.stringify(primary.identifier)}, flags ${hex32(primary.flags)})`),
-        );
-      }
+    return;
+  }
+  facts.identifier = primary.identifier;
+  if (primary.teamIdentifier !== undefined) facts.teamIdentifier = primary.teamIdentifier;
+  facts.platform = primary.platform;
+  // Like codesign's CDHash: of the CodeDirectory Apple's validation selects, not necessarily slot 0.
+  const strongest = strongestCodeDirectory(directories.filter((d) => d.hashType && d.cdhash) as { hashType: HashType; cdhash: Uint8Array }[]);
+  if (strongest) facts.cdhash = strongest.cdhash.slice(0, 20);
+  facts.adhoc = (primary.flags & CS_ADHOC) !== 0;
+  facts.linkerSigned = (primary.flags & CS_LINKER_SIGNED) !== 0;
+  if (facts.adhoc) report.status = 'adhoc';
+  for (const alt of directories) {
+    if (alt === primary) continue;
+    if (alt.identifier !== primary.identifier || alt.teamIdentifier !== primary.teamIdentifier || alt.flags !== primary.flags) {
+      problems.push(
+        error('codedirectory-disagree', `${slotName(alt.slot)} (identifier ${JSON.stringify(alt.identifier)}, flags ${hex32(alt.flags)}) disagrees with the primary CodeDirectory (identifier ${JSON.stringify(primary.identifier)}, flags ${hex32(primary.flags)})`),
+      );
     }
   }
+}
 
-  // Blobs other than CodeDirectories.
+/** Blobs other than CodeDirectories: requirements, XML and DER entitlements. */
+async function readOtherBlobs(report: SliceReport, superBlob: SuperBlob, sigFileOffset: number): Promise<void> {
+  const { facts } = report;
+  const layout = report.signature!;
+  const problems = report.verification.problems;
+  const blobAt = (slot: number) => superBlob.blobs.find((b) => b.slot === slot);
   const requirements = blobAt(SLOT_REQUIREMENTS);
   if (requirements) {
     if (requirements.magic !== CSMAGIC_REQUIREMENTS) problems.push(error('blob-bad-magic', `Requirements blob has magic ${hex32(requirements.magic)}, expected ${hex32(CSMAGIC_REQUIREMENTS)}`));
@@ -381,8 +386,13 @@ async function readSlice(ctx: SliceContext, header: MachHeader): Promise<SliceRe
       }
     }
   }
+}
 
-  // Special slots, for every CodeDirectory with its own hash type.
+/** Special slots, for every CodeDirectory with its own hash type: each bound blob (and Info.plist, CodeResources) against its hash. */
+async function checkSpecialSlots(ctx: SliceContext, report: SliceReport, directories: CodeDirectory[], superBlob: SuperBlob, infoPlistBytes: Uint8Array | undefined): Promise<void> {
+  const layout = report.signature!;
+  const problems = report.verification.problems;
+  const blobAt = (slot: number) => superBlob.blobs.find((b) => b.slot === slot);
   for (const cd of directories) {
     if (!cd.algorithm) continue;
     const highest = Math.max(cd.nSpecialSlots, ...superBlob.blobs.filter((b) => b.slot > 0 && b.slot < 0x1000).map((b) => b.slot), infoPlistBytes ? SLOT_INFO : 0);
@@ -410,7 +420,7 @@ async function readSlice(ctx: SliceContext, header: MachHeader): Promise<SliceRe
       if (n === SLOT_RESOURCEDIR) {
         if (empty) continue;
         // The resource seal: the file itself is hashed here; the files it lists are checked by verifyResources.
-        const seal = resolved.bundle ? await readResourceSeal(resolved.bundle.infoPlistPath) : undefined;
+        const seal = await ctx.seal();
         if (!seal) {
           check.status = 'not-checked';
           layout.specialSlots.push(check);
@@ -419,7 +429,11 @@ async function readSlice(ctx: SliceContext, header: MachHeader): Promise<SliceRe
         slotContent = seal.bytes;
         if (slotContent === undefined) {
           check.status = 'missing';
-          problems.push(error('resources-missing', `${where} has hash ${check.expected}, but the bundle has no ${seal.path}`));
+          problems.push(
+            seal.refused !== undefined
+              ? error('resources-unreadable', `${where} has hash ${check.expected}, but ${seal.refused}`)
+              : error('resources-missing', `${where} has hash ${check.expected}, but the bundle has no ${seal.path}`),
+          );
           layout.specialSlots.push(check);
           continue;
         }
@@ -441,54 +455,81 @@ async function readSlice(ctx: SliceContext, header: MachHeader): Promise<SliceRe
       layout.specialSlots.push(check);
     }
   }
+}
 
-  // The code limit must reach the signature, or the bytes in between are unsealed.
+/**
+ * Where each codeLimit lies: inside the slice, and exactly where the
+ * signature starts (or the bytes in between are unsealed). Returns the
+ * CodeDirectories whose pages may be hashed: those whose own geometry and
+ * codeLimit are both sound. Decided before any page is hashed.
+ */
+function checkCodeLimits(loc: SliceLocation, cs: CodeSignatureCommand, directories: CodeDirectory[], problems: Problem[]): Set<CodeDirectory> {
+  const hashable = new Set<CodeDirectory>();
   for (const cd of directories) {
+    let ok = cd.pagesHashable && cd.algorithm !== undefined;
+    if (cd.codeLimit > BigInt(loc.size)) {
+      problems.push(error('code-limit-out-of-bounds', `${slotName(cd.slot)}: codeLimit ${cd.codeLimit} is past the end of the ${loc.arch} slice (${loc.size} bytes); its pages are not hashed`));
+      ok = false;
+    }
     if (cd.codeLimit !== BigInt(cs.dataOffset)) {
       problems.push(
         error(
           cd.codeLimit > BigInt(cs.dataOffset) ? 'code-limit-too-large' : 'code-limit-short',
-          `${slotName(cd.slot)}: codeLimit ${cd.codeLimit} differs from the signature's offset ${cs.dataOffset} in the ${loc.arch} slice`,
+          `${slotName(cd.slot)}: codeLimit ${cd.codeLimit} differs from the signature's offset ${cs.dataOffset} in the ${loc.arch} slice; its pages are not hashed`,
         ),
       );
+      ok = false;
     }
+    if (ok) hashable.add(cd);
   }
+  return hashable;
+}
 
-  // The CMS blob.
-  const signatureBlob = blobAt(SLOT_SIGNATURE);
-  let cmsDer: Uint8Array | undefined;
+/** The DER of the CMS signature, when there is one to check (else problems). */
+function cmsBlob(report: SliceReport, superBlob: SuperBlob, primary: CodeDirectory | undefined): { der: Uint8Array; fileOffset: number } | undefined {
+  const problems = report.verification.problems;
+  const signatureBlob = superBlob.blobs.find((b) => b.slot === SLOT_SIGNATURE);
+  let cms: { der: Uint8Array; fileOffset: number } | undefined;
   if (signatureBlob) {
     if (signatureBlob.magic !== CSMAGIC_BLOBWRAPPER) {
       problems.push(error('blob-bad-magic', `CMS signature blob has magic ${hex32(signatureBlob.magic)}, expected ${hex32(CSMAGIC_BLOBWRAPPER)}`));
     } else {
-      cmsDer = signatureBlob.bytes.subarray(8);
-      layout.cmsSize = cmsDer.length;
-      if (cmsDer.length === 0) cmsDer = undefined;
+      const der = signatureBlob.bytes.subarray(8);
+      report.signature!.cmsSize = der.length;
+      if (der.length > 0) cms = { der, fileOffset: report.offset + report.signature!.dataOffset + signatureBlob.offset + 8 };
     }
   }
-  if (!cmsDer && primary && !facts.adhoc) {
+  if (!cms && primary && !report.facts.adhoc) {
     problems.push(error('cms-missing', `the CodeDirectory is not ad-hoc (flags ${hex32(primary.flags)}) but the signature has no CMS blob`));
   }
+  return cms;
+}
 
-  // Page hashing runs on the other cores while this thread checks the CMS signature, then joins in.
-  const cmsCheck = cmsDer ? checkCms(report, cmsDer, sigFileOffset + signatureBlob!.offset + 8, primary, directories, options) : undefined;
-  const pages = options.verifyPages !== false && directories.length > 0 ? checkPages(ctx, directories, cmsCheck) : undefined;
+/** Page hashing runs on the other cores while this thread checks the CMS signature, then joins in. */
+async function verifySignatureAndPages(
+  ctx: SliceContext,
+  report: SliceReport,
+  directories: CodeDirectory[],
+  hashable: Set<CodeDirectory>,
+  primary: CodeDirectory | undefined,
+  cms: { der: Uint8Array; fileOffset: number } | undefined,
+): Promise<void> {
+  const { options } = ctx;
+  const problems = report.verification.problems;
+  const cmsCheck = cms ? checkCms(report, cms.der, cms.fileOffset, primary, directories, options) : undefined;
+  const pages = options.verifyPages !== false && directories.length > 0 ? checkPages(ctx, directories, hashable, cmsCheck) : undefined;
   // Both are awaited together: a page check cancelled while the CMS check runs must not be an unhandled rejection.
   const [cmsOutcome, pageOutcome] = await Promise.allSettled([cmsCheck ?? Promise.resolve([]), pages]);
   if (pageOutcome.status === 'rejected') throw pageOutcome.reason;
   if (cmsOutcome.status === 'rejected') throw cmsOutcome.reason;
   options.signal?.throwIfAborted();
-  const cmsProblems = cmsOutcome.value;
   const pageResult = pageOutcome.value;
   if (pageResult) {
     problems.push(...pageResult.problems);
-    layout.pages = pageResult.pages;
-    report.verification.pagesVerified = true;
+    report.signature!.pages = pageResult.pages;
+    report.verification.pagesVerified = pageResult.complete;
   }
-  problems.push(...cmsProblems);
-
-  report.verification.ok = !problems.some((p) => p.severity === 'error');
-  return report;
+  problems.push(...cmsOutcome.value);
 }
 
 async function checkCms(
@@ -530,24 +571,38 @@ async function checkCms(
   return problems;
 }
 
-async function checkPages(ctx: SliceContext, directories: CodeDirectory[], after: Promise<unknown> | undefined): Promise<{ problems: Problem[]; pages: NonNullable<SignatureLayout['pages']> }> {
+/**
+ * Hashes the pages of the CodeDirectories whose geometry was found sound,
+ * within what is left of the hashing budget. `complete` is false when some
+ * CodeDirectory's pages were not hashed (its problems say why).
+ */
+async function checkPages(
+  ctx: SliceContext,
+  directories: CodeDirectory[],
+  hashable: Set<CodeDirectory>,
+  after: Promise<unknown> | undefined,
+): Promise<{ problems: Problem[]; pages: NonNullable<SignatureLayout['pages']>; complete: boolean }> {
   const { src, loc, options } = ctx;
   const problems: Problem[] = [];
+  const chosen = directories.filter((cd) => hashable.has(cd));
+  const complete = chosen.length === directories.length;
+  // The hashing budget is spent before hashing, on the whole of what is about to be hashed.
+  const work = chosen.reduce((sum, cd) => sum + Number(cd.codeLimit), 0);
+  if (work > ctx.hash.bytes) {
+    problems.push(
+      error(
+        'hash-limit',
+        `hashing the code pages of the ${loc.arch} slice (${work} bytes over ${chosen.length} CodeDirector${chosen.length === 1 ? 'y' : 'ies'}) would exceed the limit of ${ctx.hash.limit} bytes of page hashing (${ctx.hash.limit - ctx.hash.bytes} already used); its pages are not verified`,
+      ),
+    );
+    return { problems, pages: [], complete: false };
+  }
+  ctx.hash.bytes -= work;
   const jobs: PageJob[] = [];
   const whole: CodeDirectory[] = [];
-  for (const cd of directories) {
-    if (!cd.algorithm || cd.pageSize < 0) continue;
-    if (cd.codeLimit > BigInt(loc.size)) {
-      problems.push(error('code-limit-out-of-bounds', `${slotName(cd.slot)}: codeLimit ${cd.codeLimit} is past the end of the ${loc.arch} slice (${loc.size} bytes)`));
-      continue;
-    }
-    if (cd.scatter && cd.scatter.length > 0) {
-      problems.push({ code: 'scatter-not-verified', severity: 'warning', message: `${slotName(cd.slot)} uses a scatter vector; its pages are not verified` });
-      continue;
-    }
-    const limit = Number(cd.codeLimit);
+  for (const cd of chosen) {
     if (cd.pageSize === 0) whole.push(cd);
-    else jobs.push({ slot: cd.slot, algorithm: cd.algorithm, hashSize: cd.hashSize, pageSize: cd.pageSize, codeLimit: limit, expected: new Uint8Array(codeHashes(cd)) });
+    else jobs.push({ slot: cd.slot, algorithm: cd.algorithm!, hashSize: cd.hashSize, pageSize: cd.pageSize, codeLimit: Number(cd.codeLimit), expected: new Uint8Array(codeHashes(cd)) });
   }
   const pages: NonNullable<SignatureLayout['pages']> = [];
   if (jobs.length > 0) {
@@ -568,13 +623,18 @@ async function checkPages(ctx: SliceContext, directories: CodeDirectory[], after
     });
   }
   for (const cd of whole) {
+    if (cd.codeLimit === 0n) {
+      // Nothing to cover, and no code slot (checked with the geometry).
+      pages.push({ directory: cd.slot, pages: 0, mismatches: 0 });
+      continue;
+    }
     const got = (await hashWholeRange(src, loc.offset, Number(cd.codeLimit), cd.algorithm!, options.signal)).subarray(0, cd.hashSize);
     const want = codeHashes(cd).subarray(0, cd.hashSize);
-    const bad = cd.nCodeSlots !== 1 || !got.equals(want);
+    const bad = !got.equals(want);
     pages.push({ directory: cd.slot, pages: 1, mismatches: bad ? 1 : 0 });
     if (bad) problems.push(error('page-hash-mismatch', `${slotName(cd.slot)}: the single page [0, ${cd.codeLimit}) hashes to ${got.toString('hex')}, the CodeDirectory says ${want.toString('hex')}`));
   }
-  return { problems, pages };
+  return { problems, pages, complete };
 }
 
 function progressOf(add: (bytes: number) => void): (done: number, total: number) => void {
@@ -589,116 +649,4 @@ function verificationTime(at: ReadOptions['at'], cms: CmsFacts | undefined): Dat
   if (at instanceof Date) return at;
   if (at === 'now') return new Date();
   return cms?.timestamp?.time ?? cms?.signingTime ?? new Date();
-}
-
-/** Far above real resource seals (a few MB for the largest apps). */
-const MAX_RESOURCE_SEAL_BYTES = 64 * 1024 * 1024;
-/**
- * The general (DOM-based) property list reader needs many times a document's
- * size in memory (a 60 MB seal exhausted the heap); only seals up to this size
- * that the fast reader declines are handed to it.
- */
-const MAX_GENERAL_SEAL_BYTES = 8 * 1024 * 1024;
-
-/**
- * The bundle's resource seal, `_CodeSignature/CodeResources` beside the folder
- * holding Info.plist's parent (`Contents/` for apps, the root for shallow and
- * framework bundles). `bytes` is undefined when the file does not exist.
- */
-async function readResourceSeal(infoPlistPath: string): Promise<{ path: string; bytes: Uint8Array | undefined }> {
-  const plistDir = dirname(infoPlistPath);
-  const sealDir = basename(plistDir) === 'Resources' ? dirname(plistDir) : plistDir;
-  const path = join(sealDir, '_CodeSignature', 'CodeResources');
-  try {
-    const st = await stat(path);
-    if (!st.isFile() || st.size > MAX_RESOURCE_SEAL_BYTES) return { path, bytes: undefined };
-    return { path, bytes: await readFile(path) };
-  } catch {
-    return { path, bytes: undefined };
-  }
-}
-
-/**
- * Verifies the resource seal's files once per bundle and adds the findings to
- * every signed slice. Only a seal some CodeDirectory vouches for (slot 3
- * matches) is read: a changed or missing CodeResources is already reported,
- * and its listing proves nothing.
- *
- * A bundle always has a resource folder (its support-files directory), so
- * Apple refuses a bundle whose signature seals no resources at all
- * (SecStaticCode::validateResources: errSecCSResourcesNotFound).
- */
-async function checkResources(report: CodeReport, resolved: ResolvedCode, options: ReadOptions, nesting: Nesting): Promise<void> {
-  const bundle = resolved.bundle!;
-  const signed = report.slices.filter((s) => s.status !== 'unsigned' && s.signature);
-  if (signed.length === 0) return;
-  const sealed = signed.some((s) => s.signature!.specialSlots.some((c) => c.slot === SLOT_RESOURCEDIR && c.status === 'match'));
-  const add = (problems: Problem[]) => {
-    for (const s of signed) {
-      s.verification.problems.push(...problems);
-      s.verification.ok = !s.verification.problems.some((p) => p.severity === 'error');
-    }
-  };
-  if (!signed.some((s) => s.signature!.specialSlots.some((c) => c.slot === SLOT_RESOURCEDIR))) {
-    add([error('resources-not-sealed', `the signature seals no resources (special slot 3 is empty), but ${basename(bundle.path)} is a bundle: Apple refuses it (errSecCSResourcesNotFound)`)]);
-    return;
-  }
-  if (!sealed) return;
-  const seal = await readResourceSeal(bundle.infoPlistPath);
-  if (!seal.bytes) return;
-  const root = dirname(dirname(seal.path));
-  const display = relative(bundle.path, root);
-  const sealName = printable(relative(bundle.path, seal.path).split(sep).join('/'));
-  let dict: PlistDict;
-  try {
-    try {
-      // Counted while reading: a seal listing more than the file budget is refused before it is built whole.
-      // Never below a handful, so that the top-level dictionary itself fits; readSeal applies the exact limit.
-      dict = readXmlPlistDict(seal.bytes, { maxEntries: Math.max(16, nesting.budget.files) });
-    } catch (err) {
-      if (!(err instanceof XmlPlistUnsupported)) throw err;
-      if (seal.bytes.length > MAX_GENERAL_SEAL_BYTES) {
-        throw new PlistError(`${sealName}: ${seal.bytes.length} bytes that are not the plain XML that codesign writes (${err.message}); only seals up to ${MAX_GENERAL_SEAL_BYTES} bytes are read otherwise`);
-      }
-      dict = parsePlistDict(seal.bytes, seal.path);
-    }
-  } catch (err) {
-    if (err instanceof XmlPlistTooLarge) {
-      add([error('resources-limit', `${sealName}: ${err.message} (the limit of files to verify); the resources cannot be verified`)]);
-      return;
-    }
-    if (!(err instanceof PlistError)) throw err;
-    add([error('resource-seal-malformed', `${err.message}; the resources cannot be verified`)]);
-    return;
-  }
-  const exe = relative(root, resolved.executablePath);
-  const hashTypes = new Set(signed.flatMap((s) => s.facts.codeDirectories.map((cd) => cd.hashType)));
-  // Page hashing came first and counted each signed slice up to its signature.
-  const base = options.verifyPages === false ? 0 : report.slices.reduce((sum, s) => sum + (s.signature ? s.signature.dataOffset : 0), 0);
-  const result = await verifyResources({
-    root,
-    display: display === '' ? '' : display.split(sep).join('/') + '/',
-    ...(exe === '..' || exe.startsWith('..' + sep) || isAbsolute(exe) ? {} : { mainExecutable: exe.split(sep).join('/') }),
-    seal: dict,
-    checkSha1: hashTypes.has('sha1'),
-    limits: nesting.limits,
-    budget: nesting.budget,
-    nesting: nesting.nesting,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onProgress ? { onProgress: (done: number, total: number) => options.onProgress!(base + done, base + total) } : {}),
-    readNested: async (path) => {
-      // Nested code is read whole (all its architectures); its progress is not part of this bundle's.
-      const inner: ReadOptions = { ...options };
-      delete inner.arch;
-      delete inner.onProgress;
-      try {
-        return await readCodeNested(path, inner, { ...nesting, nesting: nesting.nesting + 1 });
-      } catch (err) {
-        if (err instanceof CodeReadError) return err.message;
-        throw err;
-      }
-    },
-  });
-  report.resources = result;
-  add(result.problems);
 }

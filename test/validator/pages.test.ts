@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { hashChunk, MAX_REPORTED_MISMATCHES, type ChunkResult } from '../../validator/signature/pages-core.js';
+import { Worker } from 'node:worker_threads';
+import { ByteSource } from '../../validator/macho/source.js';
+import { emptyResult, hashChunk, MAX_REPORTED_MISMATCHES, type ChunkResult } from '../../validator/signature/pages-core.js';
 import { verifyPageHashes, warmPageWorkers, type PageJob } from '../../validator/signature/pages.js';
+import type { PageReply, PageRun } from '../../validator/signature/pages-worker.js';
 
 /** Page hashes computed the plain way (one createHash per page), independent of the code under test. */
 function expectedHashes(bytes: Uint8Array, algorithm: string, hashSize: number, pageSize: number, codeLimit: number): Buffer {
@@ -95,11 +98,11 @@ describe('page hashing', () => {
     const expected = createHash('sha256').update(page).digest();
     for (let i = 0; i < 32; i++) {
       const job: PageJob = { slot: 0, algorithm: 'sha256', hashSize: 32, pageSize: 4096, codeLimit: 4096, expected: Buffer.from(expected) };
-      const ok: ChunkResult = { mismatches: [], counts: [0] };
+      const ok: ChunkResult = emptyResult([job]);
       hashChunk(page, 0, [job], ok);
       assert.deepEqual(ok.counts, [0]);
       job.expected[i] = (job.expected[i]! + 128) & 0xff;
-      const bad: ChunkResult = { mismatches: [], counts: [0] };
+      const bad: ChunkResult = emptyResult([job]);
       hashChunk(page, 0, [job], bad);
       assert.deepEqual(bad.counts, [1], `byte ${i}`);
       assert.equal(bad.mismatches[0]!.actual, expected.toString('hex'));
@@ -142,6 +145,48 @@ describe('page hashing', () => {
     assert.ok(progress > 0, 'no worker made progress');
     settle();
     assert.deepEqual((await verifying).counts, [0, 0, 0]);
+  });
+
+  it('workers hash the file that was opened: one swapped in at its path meanwhile is refused, and this thread hashes the opened one', async () => {
+    const swapped = join(dir, 'swapped.bin');
+    await writeFile(swapped, bytes);
+    const src = await ByteSource.open(swapped);
+    try {
+      // Same size, other bytes, renamed over the path after it was opened: a file swapped during the check.
+      const other = join(dir, 'other.bin');
+      await writeFile(other, randomBytes(bytes.length));
+      await rename(other, swapped);
+      warmPageWorkers(1 << 30, 2);
+      // This thread waits a while, so the workers get their chance at the path first.
+      const gate = new Promise<void>((resolve) => setTimeout(resolve, 500));
+      const result = await verifyPageHashes(src, prefix, jobs(), { threads: 2, after: gate });
+      assert.deepEqual(result.counts, [0, 0, 0], 'pages of the swapped-in file were hashed');
+    } finally {
+      await src.close();
+    }
+  });
+
+  it('a worker refuses a path that is no longer the file the main thread opened', async () => {
+    const worker = new Worker(new URL('../../validator/signature/pages-worker.js', import.meta.url));
+    try {
+      const st = await stat(path, { bigint: true });
+      const control = new SharedArrayBuffer(4 * 3);
+      const base = { type: 'run' as const, path, sliceOffset: prefix, totalLength: codeLimit, chunkSize: 1 << 20, jobs: jobs(), control, state: 2, progress: false };
+      const reply = (run: PageRun) =>
+        new Promise<PageReply>((resolve) => {
+          worker.once('message', resolve);
+          worker.postMessage(run);
+        });
+      const wrong = await reply({ ...base, identity: { dev: st.dev, ino: st.ino + 1n, size: st.size, mtimeNs: st.mtimeNs } });
+      assert.equal(wrong.type, 'error');
+      assert.match((wrong as { message: string }).message, /is no longer the file being checked/);
+      new Int32Array(control).fill(0);
+      const right = await reply({ ...base, identity: { dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs } });
+      assert.equal(right.type, 'done');
+      assert.deepEqual((right as { result: ChunkResult }).result.counts, [0, 0, 0]);
+    } finally {
+      await worker.terminate();
+    }
   });
 
   it('a file shorter than the code limit is an error, from any thread', async () => {

@@ -17,6 +17,13 @@ export interface Segment {
   fileSize: number;
 }
 
+/** LC_CODE_SIGNATURE: offsets relative to the slice start. */
+export interface CodeSignatureCommand {
+  dataOffset: number;
+  dataSize: number;
+  commandOffset: number;
+}
+
 export interface MachHeader {
   is64: boolean;
   littleEndian: boolean;
@@ -27,7 +34,7 @@ export interface MachHeader {
   fileTypeName: string;
   flags: number;
   /** From LC_CODE_SIGNATURE; offsets relative to the slice start. */
-  codeSignature?: { dataOffset: number; dataSize: number; commandOffset: number };
+  codeSignature?: CodeSignatureCommand;
   /** The `__TEXT,__info_plist` section, relative to the slice start. */
   infoPlistSection?: { offset: number; size: number };
   segments: Segment[];

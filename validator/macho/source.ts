@@ -1,5 +1,6 @@
-import { open, type FileHandle } from 'node:fs/promises';
-import { CodeReadError } from './errors.js';
+import type { FileHandle } from 'node:fs/promises';
+import { FileRefused, identityOf, openInside, openRegular, type FileIdentity, type OpenedFile } from '../bundle-files.js';
+import { CodeReadError, type CodeReadErrorCode } from './errors.js';
 
 /**
  * Random access to bytes whose claims we do not trust: every read is checked
@@ -12,9 +13,16 @@ export abstract class ByteSource {
   abstract readonly size: number;
   /** The whole content when it is already in memory (then no file is opened for page hashing). */
   abstract readonly bytes: Uint8Array | undefined;
+  /** The file that was opened (undefined in memory): page-hash workers must find this very file at `path`. */
+  abstract readonly identity: FileIdentity | undefined;
 
-  static async open(path: string): Promise<ByteSource> {
-    return FileSource.open(path);
+  /**
+   * Opens a regular file without blocking (a FIFO or device is refused, not
+   * waited on). With `within` (a bundle's real path) the file must resolve
+   * inside it.
+   */
+  static async open(path: string, within?: string): Promise<ByteSource> {
+    return FileSource.open(path, within);
   }
 
   static fromBytes(bytes: Uint8Array, name: string): ByteSource {
@@ -29,8 +37,18 @@ export abstract class ByteSource {
 
   /** Exactly `length` bytes at `offset`; `what` names the structure for the error message. */
   abstract read(offset: number, length: number, what: string): Promise<Buffer>;
+  /** Up to `length` bytes at `position` into `buf` (0 at the end), from the file that was opened; for page hashing. */
+  abstract readInto(buf: Buffer, length: number, position: number): Promise<number>;
   abstract close(): Promise<void>;
 }
+
+const REFUSAL_CODES: Record<FileRefused['reason'], CodeReadErrorCode> = {
+  missing: 'not-found',
+  outside: 'bad-bundle',
+  'not-regular': 'not-macho',
+  'too-large': 'too-large',
+  io: 'io',
+};
 
 class FileSource extends ByteSource {
   readonly bytes = undefined;
@@ -38,28 +56,25 @@ class FileSource extends ByteSource {
     readonly path: string,
     private readonly handle: FileHandle,
     readonly size: number,
+    readonly identity: FileIdentity,
   ) {
     super();
   }
 
-  static override async open(path: string): Promise<ByteSource> {
-    let handle: FileHandle;
+  static override async open(path: string, within?: string): Promise<ByteSource> {
+    let opened: OpenedFile;
     try {
-      handle = await open(path, 'r');
+      opened = within === undefined ? await openRegular(path) : await openInside(within, path, path);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') throw new CodeReadError('not-found', `${path}: no such file`, { cause: err });
-      throw new CodeReadError('io', `${path}: cannot open (${code ?? String(err)})`, { cause: err });
-    }
-    try {
-      const st = await handle.stat();
-      if (!st.isFile()) throw new CodeReadError('not-macho', `${path}: not a regular file`);
-      if (st.size > Number.MAX_SAFE_INTEGER) throw new CodeReadError('too-large', `${path}: file too large`);
-      return new FileSource(path, handle, st.size);
-    } catch (err) {
-      await handle.close();
+      if (err instanceof FileRefused) throw new CodeReadError(REFUSAL_CODES[err.reason], err.message, { cause: err });
       throw err;
     }
+    const { handle, stat } = opened;
+    if (stat.size > BigInt(Number.MAX_SAFE_INTEGER)) {
+      await handle.close();
+      throw new CodeReadError('too-large', `${path}: file too large`);
+    }
+    return new FileSource(path, handle, Number(stat.size), identityOf(stat));
   }
 
   async read(offset: number, length: number, what: string): Promise<Buffer> {
@@ -79,6 +94,10 @@ class FileSource extends ByteSource {
     return buf;
   }
 
+  async readInto(buf: Buffer, length: number, position: number): Promise<number> {
+    return (await this.handle.read(buf, 0, length, position)).bytesRead;
+  }
+
   async close(): Promise<void> {
     await this.handle.close();
   }
@@ -86,6 +105,7 @@ class FileSource extends ByteSource {
 
 class MemorySource extends ByteSource {
   readonly size: number;
+  readonly identity = undefined;
   constructor(
     readonly bytes: Uint8Array,
     readonly path: string,
@@ -97,6 +117,12 @@ class MemorySource extends ByteSource {
   async read(offset: number, length: number, what: string): Promise<Buffer> {
     this.check(offset, length, what);
     return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + offset, length);
+  }
+
+  async readInto(buf: Buffer, length: number, position: number): Promise<number> {
+    const n = Math.max(0, Math.min(length, this.size - position));
+    buf.set(this.bytes.subarray(position, position + n));
+    return n;
   }
 
   async close(): Promise<void> {}

@@ -17,49 +17,14 @@ import { join } from 'node:path';
 import type { PlistDict } from '../facts.js';
 import type { Problem, ResourceProblemCode } from '../problems.js';
 import type { Requirement } from '../../grammar/ast.js';
-import type { CodeReport } from '../read.js';
+import type { CodeReport } from '../report.js';
+import type { ResourceBudget, ResourceLimits, ResourceReport } from './types.js';
 import { MatchBudgetExceeded } from './regex.js';
 import { bundleExclusions, chooseRule, RULE_EXCLUSION, RULE_NESTED, RULE_OMITTED, type ResourceRule } from './rules.js';
 import { readSeal, SealError, SealLimitError, type ResourceSeal, type SealEntry } from './seal.js';
 import { printable, quoted } from '../printable.js';
 
-export interface ResourceLimits {
-  /** Entries on disk (files, links, folders) plus sealed entries, over the bundle and its nested code. */
-  maxFiles: number;
-  /** Bytes hashed, over the bundle and its nested code (real sizes, as read). */
-  maxBytes: number;
-  /** Folder depth below the resource root. */
-  maxDepth: number;
-  /** Levels of nested code verified below the outer bundle; deeper nested code makes verification fail. */
-  maxNesting: number;
-  /** Problems listed one by one; the rest are counted. */
-  maxReported: number;
-  /**
-   * Regular-expression automaton steps spent choosing rules, over the bundle
-   * and its nested code. Apple's default rules take about 20 steps per
-   * character of a path (2·10⁸ for 100,000 files of 100 characters); a hostile
-   * seal can ask for millions per path, and spends the default budget in
-   * seconds (about 10⁸ steps a second).
-   */
-  maxMatchSteps: number;
-}
-
-export const DEFAULT_RESOURCE_LIMITS: Readonly<ResourceLimits> = Object.freeze({
-  maxFiles: 100_000,
-  maxBytes: 16 * 2 ** 30,
-  maxDepth: 64,
-  maxNesting: 8,
-  maxReported: 100,
-  maxMatchSteps: 500_000_000,
-});
-
-/** What is left of the limits; shared by a bundle and all the code nested in it. */
-export interface ResourceBudget {
-  files: number;
-  bytes: number;
-  /** Matching steps; set from `maxMatchSteps` by the first (outermost) verification when absent. */
-  steps?: number;
-}
+export { DEFAULT_RESOURCE_LIMITS, type ResourceBudget, type ResourceLimits, type ResourceReport } from './types.js';
 
 export interface ResourceCheckOptions {
   /** The resource root as a real path: `Contents` of an app, the root of a shallow bundle, `Versions/X` of a framework. */
@@ -80,21 +45,6 @@ export interface ResourceCheckOptions {
   onProgress?: (doneBytes: number, totalBytes: number) => void;
   /** Reads and verifies nested code; a string is why it could not be read. */
   readNested: (path: string) => Promise<CodeReport | string>;
-}
-
-export interface ResourceReport {
-  /** 2 when `files2`/`rules2` were used, else 1. */
-  version: 1 | 2;
-  /** Entries in the seal. */
-  sealed: number;
-  /** Items on disk compared with the seal. */
-  checked: number;
-  bytesHashed: number;
-  /** Nested code verified. */
-  nested: number;
-  /** False when a limit or an unusable seal stopped the check. */
-  complete: boolean;
-  problems: Problem[];
 }
 
 class LimitError extends Error {}
@@ -461,7 +411,7 @@ async function checkNested(outcome: CodeReport | string, entry: SealEntry): Prom
     const first = s.verification.problems.find((p) => p.severity === 'error');
     if (!s.verification.ok) {
       // Only a limit stopped the nested check: that says nothing about the nested code, and it is reported as the limit it is.
-      const onlyLimits = s.verification.problems.every((p) => p.severity !== 'error' || p.code === 'resources-limit');
+      const onlyLimits = s.verification.problems.every((p) => p.severity !== 'error' || p.code === 'resources-limit' || p.code === 'hash-limit');
       return [...problems, { code: onlyLimits ? 'resources-limit' : 'resource-nested-invalid', severity: 'error', message: `nested code (${s.arch}) ${onlyLimits ? 'was not checked to the end' : 'does not verify'}: ${first ? `${first.message} [${first.code}]` : 'invalid'}` }];
     }
   }

@@ -16,6 +16,14 @@ export const CD_VERSION = {
 /** Apple refuses CodeDirectories from a future major format (`compatibilityLimit`). */
 const CD_VERSION_LIMIT = 0x2f000;
 
+/**
+ * Page sizes (log2) the kernel accepts for Mach-O code (cs_validate_codedirectory:
+ * PAGE_SHIFT_4K to PAGE_SHIFT, 16 KB on arm64), besides 0, which userspace
+ * reads as one page covering the whole codeLimit.
+ */
+export const MIN_PAGE_SHIFT = 12;
+export const MAX_PAGE_SHIFT = 14;
+
 const HEADER_SIZE: [number, number][] = [
   [CD_VERSION.linkage, 108],
   [CD_VERSION.runtime, 96],
@@ -100,6 +108,14 @@ export interface CodeDirectory {
   linkage?: { hashType: number; applicationType: number; applicationSubType: number; offset: number; size: number };
   /** Full digest of `bytes` with the CD's own hash (undefined for unknown hash types). */
   cdhash?: Uint8Array;
+  /**
+   * The CodeDirectory's own geometry lets its pages be hashed: known hash
+   * type and size, a page size Apple accepts, as many code slots as codeLimit
+   * needs, no scatter vector. When false, the reasons are problems already
+   * and no page is ever hashed for it. (Where codeLimit lies in the slice is
+   * checked against the slice: see checkCodeLimit.)
+   */
+  pagesHashable: boolean;
 }
 
 function cstringAt(b: Buffer, at: number, what: string, problems: Problem[], where: string): string | undefined {
@@ -161,14 +177,20 @@ export function parseCodeDirectory(b: Buffer, slot: number, fileOffset: number, 
     pageSizeLog2,
     pageSize: pageSizeLog2 === 0 ? 0 : pageSizeLog2 < 31 ? 2 ** pageSizeLog2 : -1,
     identifier: '',
+    pagesHashable: true,
+  };
+  // A geometry fault: reported, and the CodeDirectory's pages are then never hashed.
+  const unhashable = (message: string) => {
+    bad(`${message}; its pages are not hashed`);
+    cd.pagesHashable = false;
   };
   if (known) {
     cd.hashType = known.type;
     cd.algorithm = known.algorithm;
     cd.cdhash = new Uint8Array(digest(known.algorithm, b));
-    if (cd.hashSize !== known.size) bad(`hashSize ${cd.hashSize} does not match hash type ${known.type} (${known.size})`);
+    if (cd.hashSize !== known.size) unhashable(`hashSize ${cd.hashSize} does not match hash type ${known.type} (${known.size})`);
   } else {
-    bad(`unknown hash type ${hashTypeCode}`);
+    unhashable(`unknown hash type ${hashTypeCode}`);
   }
   if (version >= CD_VERSION.scatter) {
     const so = b.readUInt32BE(44);
@@ -220,24 +242,42 @@ export function parseCodeDirectory(b: Buffer, slot: number, fileOffset: number, 
     );
     return undefined;
   }
-  if (cd.pageSize < 0) bad(`page size 2^${pageSizeLog2} is not supported`);
-  else if (cd.pageSize > 0) {
+  // Page coverage (CodeDirectory::checkIntegrity), all decided before any page is hashed.
+  if (pageSizeLog2 !== 0 && (pageSizeLog2 < MIN_PAGE_SHIFT || pageSizeLog2 > MAX_PAGE_SHIFT)) {
+    unhashable(`page size 2^${pageSizeLog2} is not supported: Apple accepts 0 (one page) or 2^${MIN_PAGE_SHIFT} to 2^${MAX_PAGE_SHIFT}`);
+  } else if (cd.pageSize > 0) {
     const wantSlots = (cd.codeLimit + BigInt(cd.pageSize) - 1n) / BigInt(cd.pageSize);
-    if (BigInt(cd.nCodeSlots) !== wantSlots) bad(`${cd.nCodeSlots} code slots, but codeLimit ${cd.codeLimit} at ${cd.pageSize}-byte pages needs ${wantSlots}`);
-  } else if (cd.nCodeSlots > 1) bad(`page size 0 (one page) but ${cd.nCodeSlots} code slots`);
+    if (cd.codeLimit === 0n) unhashable(`page size ${cd.pageSize} but codeLimit 0: paged code needs code to cover`);
+    else if (BigInt(cd.nCodeSlots) !== wantSlots) unhashable(`${cd.nCodeSlots} code slots, but codeLimit ${cd.codeLimit} at ${cd.pageSize}-byte pages needs ${wantSlots}`);
+  } else if (cd.nCodeSlots !== (cd.codeLimit > 0n ? 1 : 0)) {
+    unhashable(`page size 0 (one page) and codeLimit ${cd.codeLimit} need ${cd.codeLimit > 0n ? 1 : 0} code slot, not ${cd.nCodeSlots}`);
+  }
 
   if (cd.scatterOffset !== undefined) {
     const scatter: Scatter[] = [];
+    let pages = 0;
     for (let at = cd.scatterOffset; ; at += 24) {
       if (at + 24 > b.length) {
-        bad(`scatter vector at offset ${cd.scatterOffset} runs past the end of the blob without a terminating entry`);
+        unhashable(`scatter vector at offset ${cd.scatterOffset} runs past the end of the blob without a terminating entry`);
         break;
       }
       const count = b.readUInt32BE(at);
       if (count === 0) break;
+      pages += count;
       scatter.push({ count, base: b.readUInt32BE(at + 4), targetOffset: b.readBigUInt64BE(at + 8) });
     }
+    if (cd.hashOffset + pages * hs > b.length) unhashable(`scatter vector covers ${pages} pages, whose hash slots run past the end of the blob`);
     cd.scatter = scatter;
+    // Scatter vectors (never written by codesign for Mach-O) are not verified here: failing closed.
+    if (scatter.length > 0) {
+      cd.pagesHashable = false;
+      problems.push({ code: 'scatter-not-verified', severity: 'error', message: `${where}: uses a scatter vector (offset ${cd.scatterOffset}, ${scatter.length} entries); its pages are not verified` });
+    }
+  }
+
+  // The executable segment lies in the code the CodeDirectory covers.
+  if (cd.execSegBase !== undefined && cd.execSegLimit !== undefined && cd.execSegBase + cd.execSegLimit > cd.codeLimit) {
+    bad(`executable segment [${cd.execSegBase}, ${cd.execSegBase + cd.execSegLimit}) extends past codeLimit ${cd.codeLimit}`);
   }
   return cd;
 }

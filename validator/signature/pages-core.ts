@@ -31,6 +31,13 @@ export const MAX_REPORTED_MISMATCHES = 16;
 export interface ChunkResult {
   mismatches: PageMismatch[];
   counts: number[];
+  /** Bytes and pages hashed, summed over jobs (a byte two CodeDirectories cover counts twice). */
+  hashedBytes: number;
+  hashedPages: number;
+}
+
+export function emptyResult(jobs: readonly PageJob[]): ChunkResult {
+  return { mismatches: [], counts: jobs.map(() => 0), hashedBytes: 0, hashedPages: 0 };
 }
 
 /**
@@ -48,6 +55,8 @@ export function hashChunk(chunk: Uint8Array, chunkStart: number, jobs: PageJob[]
       // A latin1 string per digest, compared code unit by byte: tens of thousands
       // of Buffers (each with its own backing store) cost more in GC than the hashing saves.
       const got = digestLatin1(algorithm, chunk.subarray(off - chunkStart, stop - chunkStart));
+      result.hashedBytes += stop - off;
+      result.hashedPages++;
       const base = page * hashSize;
       let same = true;
       for (let i = 0; i < hashSize; i++) {

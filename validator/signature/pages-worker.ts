@@ -1,17 +1,31 @@
 /**
  * Worker side of page verification: for each run it is sent, claims chunks
  * from a shared counter, reads them from the file itself (no copying through
- * the main thread) and hashes them. It stays up between runs so one start-up
- * (tens of milliseconds) serves every slice. Loads nothing but node:fs and
+ * the main thread) and hashes them. It opens the file by path, so it first
+ * checks that the path still names the very file the main thread opened
+ * (device, inode, size, modification time): a file swapped meanwhile is
+ * refused, and the main thread then hashes everything from its own
+ * descriptor. It stays up between runs so one start-up (tens of
+ * milliseconds) serves every slice. Loads nothing but node:fs and
  * node:crypto so it starts fast.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { hashChunk, type ChunkResult, type PageJob } from './pages-core.js';
+import { emptyResult, hashChunk, type ChunkResult, type PageJob } from './pages-core.js';
+
+/** The opened file's identity, as the main thread saw it (see bundle-files.ts FileIdentity). */
+export interface RunIdentity {
+  dev: bigint;
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+}
 
 export interface PageRun {
   type: 'run';
   path: string;
+  /** What `path` must still be; the run fails otherwise. */
+  identity: RunIdentity;
   sliceOffset: number;
   totalLength: number;
   chunkSize: number;
@@ -32,7 +46,7 @@ export type PageReply = { type: 'progress'; bytes: number } | { type: 'done'; re
 function run(input: PageRun): PageReply {
   const control = new Int32Array(input.control);
   const chunks = Math.ceil(input.totalLength / input.chunkSize);
-  const result: ChunkResult = { mismatches: [], counts: input.jobs.map(() => 0) };
+  const result: ChunkResult = emptyResult(input.jobs);
   if (Atomics.compareExchange(control, input.state, 0, 1) !== 0) return { type: 'done', result };
   let fd = -1;
   try {
@@ -42,7 +56,15 @@ function run(input: PageRun): PageReply {
       const index = Atomics.add(control, 0, 1);
       if (index >= chunks) break;
       // Opened on the first claim: a worker that arrives after the others took everything touches no file.
-      if (fd < 0) fd = openSync(input.path, 'r');
+      if (fd < 0) {
+        // Non-blocking: a FIFO put in the file's place must not hang this worker (it is refused just below).
+        fd = openSync(input.path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+        const st = fstatSync(fd, { bigint: true });
+        const want = input.identity;
+        if (!st.isFile() || st.dev !== want.dev || st.ino !== want.ino || st.size !== want.size || st.mtimeNs !== want.mtimeNs) {
+          throw new Error(`${input.path} is no longer the file being checked (replaced or modified since it was opened)`);
+        }
+      }
       buf ??= Buffer.allocUnsafe(Math.min(input.chunkSize, input.totalLength));
       const start = index * input.chunkSize;
       const length = Math.min(input.chunkSize, input.totalLength - start);

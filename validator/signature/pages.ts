@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { hashChunk, MAX_REPORTED_MISMATCHES, type ChunkResult, type PageJob, type PageMismatch } from './pages-core.js';
+import { identityOf, openRegular, type FileIdentity } from '../bundle-files.js';
+import { emptyResult, hashChunk, MAX_REPORTED_MISMATCHES, type ChunkResult, type PageJob, type PageMismatch } from './pages-core.js';
 import type { PageReply, PageRun } from './pages-worker.js';
 
 export type { PageJob, PageMismatch } from './pages-core.js';
@@ -25,11 +25,34 @@ export interface PageOptions {
   after?: Promise<unknown>;
 }
 
-/** A file, or bytes already in memory (hashed on this thread, no file opened). */
+/**
+ * A file, or bytes already in memory (hashed on this thread, no file
+ * opened). A file the caller has opened (a ByteSource) is read through
+ * `readInto` and described by `identity`: this thread reads that very
+ * descriptor, and workers, which open `path` themselves, refuse any file
+ * that is not the same one. Without them, `path` is opened here once.
+ */
 export interface PageSource {
   path: string;
   bytes?: Uint8Array | undefined;
+  readInto?: (buf: Buffer, length: number, position: number) => Promise<number>;
+  identity?: FileIdentity | undefined;
 }
+
+/** A PageSource whose file, if any, is open. */
+interface OpenPageSource {
+  path: string;
+  bytes?: Uint8Array | undefined;
+  readInto: (buf: Buffer, length: number, position: number) => Promise<number>;
+  identity: FileIdentity | undefined;
+}
+
+/**
+ * Bytes and pages hashed by page verification since the process started
+ * (this thread and its workers, whole-range hashing included): a seam for
+ * tests and benchmarks to count work without timing it.
+ */
+export const pageHashMeter = { bytes: 0, pages: 0 };
 
 export interface PageResult {
   /** Up to MAX_REPORTED_MISMATCHES per CodeDirectory, in page order. */
@@ -170,6 +193,53 @@ function runOn(worker: Worker, run: PageRun, progress: (bytes: number) => void):
  * starting up when the work runs out is left out).
  */
 export async function verifyPageHashes(source: PageSource, sliceOffset: number, jobs: PageJob[], options: PageOptions = {}): Promise<PageResult> {
+  options.signal?.throwIfAborted();
+  for (const job of jobs) checkJob(job);
+  return withOpenSource(source, (open) => verifyOpen(open, sliceOffset, jobs, options));
+}
+
+/**
+ * The caller checks a CodeDirectory's geometry before asking for its pages
+ * (validator/signature/codedirectory.ts); a job that slipped through
+ * unchecked is a bug, refused here before anything is hashed.
+ */
+function checkJob(job: PageJob): void {
+  const { pageSize, codeLimit, hashSize, expected } = job;
+  const ok =
+    Number.isSafeInteger(pageSize) &&
+    pageSize >= 1 << 12 &&
+    (pageSize & (pageSize - 1)) === 0 &&
+    Number.isSafeInteger(codeLimit) &&
+    codeLimit >= 0 &&
+    hashSize > 0 &&
+    expected.length === Math.ceil(codeLimit / pageSize) * hashSize;
+  if (!ok) throw new Error(`page job for slot ${job.slot} has an unchecked geometry (page size ${pageSize}, codeLimit ${codeLimit}, ${expected.length} bytes of ${hashSize}-byte hashes)`);
+}
+
+async function withOpenSource<T>(source: PageSource, use: (open: OpenPageSource) => Promise<T>): Promise<T> {
+  if (source.bytes) {
+    const bytes = source.bytes;
+    const readInto = async (buf: Buffer, length: number, position: number) => {
+      const n = Math.max(0, Math.min(length, bytes.length - position));
+      buf.set(bytes.subarray(position, position + n));
+      return n;
+    };
+    return use({ path: source.path, bytes, readInto, identity: undefined });
+  }
+  if (source.readInto) {
+    // Called as a method: the source may be an object (a ByteSource) whose method needs its `this`.
+    const readInto = (buf: Buffer, length: number, position: number) => source.readInto!(buf, length, position);
+    return use({ path: source.path, readInto, identity: source.identity });
+  }
+  const { handle, stat } = await openRegular(source.path);
+  try {
+    return await use({ path: source.path, readInto: async (buf, length, position) => (await handle.read(buf, 0, length, position)).bytesRead, identity: identityOf(stat) });
+  } finally {
+    await handle.close();
+  }
+}
+
+async function verifyOpen(source: OpenPageSource, sliceOffset: number, jobs: PageJob[], options: PageOptions): Promise<PageResult> {
   const { signal, onProgress } = options;
   const { path } = source;
   signal?.throwIfAborted();
@@ -177,7 +247,7 @@ export async function verifyPageHashes(source: PageSource, sliceOffset: number, 
   const maxPage = jobs.reduce((m, j) => Math.max(m, j.pageSize), 1);
   const chunkSize = Math.max(CHUNK, maxPage);
   const chunks = Math.ceil(totalLength / chunkSize);
-  const result: ChunkResult = { mismatches: [], counts: jobs.map(() => 0) };
+  const result: ChunkResult = emptyResult(jobs);
   let doneBytes = 0;
   const progress = (bytes: number) => {
     doneBytes += bytes;
@@ -187,7 +257,8 @@ export async function verifyPageHashes(source: PageSource, sliceOffset: number, 
   const threads = Math.max(1, Math.min(options.threads ?? defaultThreads(), MAX_THREADS, chunks));
   const work = jobs.reduce((sum, j) => sum + j.codeLimit, 0);
   const workers: Worker[] = [];
-  if (!source.bytes && threads > 1) {
+  // Workers open the file by path, so only a file whose identity is known is shared with them.
+  if (!source.bytes && source.identity && threads > 1) {
     // Running workers cost nothing more; new ones only pay off for enough work.
     while (workers.length < threads - 1 && idle.length > 0) workers.push(idle.pop()!);
     if (work >= PARALLEL_THRESHOLD || options.threads !== undefined) {
@@ -201,7 +272,7 @@ export async function verifyPageHashes(source: PageSource, sliceOffset: number, 
   // [0] next chunk, [1] cancel flag, [2 + i] state of worker i.
   const control = new Int32Array(new SharedArrayBuffer(4 * (2 + workers.length)));
   const finished = workers.map((worker, i) => {
-    const run: PageRun = { type: 'run', path, sliceOffset, totalLength, chunkSize, jobs, control: control.buffer as SharedArrayBuffer, state: 2 + i, progress: onProgress !== undefined };
+    const run: PageRun = { type: 'run', path, identity: source.identity!, sliceOffset, totalLength, chunkSize, jobs, control: control.buffer as SharedArrayBuffer, state: 2 + i, progress: onProgress !== undefined };
     const done = runOn(worker, run, progress);
     // Observed here so a worker failing while this thread is still reading is not an unhandled rejection.
     done.catch(() => undefined);
@@ -228,24 +299,18 @@ export async function verifyPageHashes(source: PageSource, sliceOffset: number, 
         progress(c.length);
       }
     } else {
-      let fh: Awaited<ReturnType<typeof open>> | undefined;
-      try {
-        let buf: Buffer | undefined;
-        for (let c = claim(); c; c = claim()) {
-          fh ??= await open(path, 'r');
-          // A hostile page size may exceed CHUNK, but never the bytes being checked.
-          buf ??= Buffer.allocUnsafe(Math.min(chunkSize, totalLength));
-          let done = 0;
-          while (done < c.length) {
-            const { bytesRead } = await fh.read(buf, done, c.length - done, sliceOffset + c.start + done);
-            if (bytesRead === 0) throw new Error(`file shrank while reading at offset ${sliceOffset + c.start + done}`);
-            done += bytesRead;
-          }
-          hashChunk(buf.subarray(0, c.length), c.start, jobs, result);
-          progress(c.length);
+      let buf: Buffer | undefined;
+      for (let c = claim(); c; c = claim()) {
+        // A hostile page size may exceed CHUNK, but never the bytes being checked.
+        buf ??= Buffer.allocUnsafe(Math.min(chunkSize, totalLength));
+        let done = 0;
+        while (done < c.length) {
+          const bytesRead = await source.readInto(buf.subarray(done), c.length - done, sliceOffset + c.start + done);
+          if (bytesRead === 0) throw new Error(`file shrank while reading at offset ${sliceOffset + c.start + done}`);
+          done += bytesRead;
         }
-      } finally {
-        await fh?.close();
+        hashChunk(buf.subarray(0, c.length), c.start, jobs, result);
+        progress(c.length);
       }
     }
     signal?.throwIfAborted();
@@ -266,6 +331,8 @@ export async function verifyPageHashes(source: PageSource, sliceOffset: number, 
       }
       result.mismatches.push(...other.value.mismatches);
       other.value.counts.forEach((c, j) => (result.counts[j]! += c));
+      result.hashedBytes += other.value.hashedBytes;
+      result.hashedPages += other.value.hashedPages;
     }
     signal?.throwIfAborted();
   } catch (err) {
@@ -276,12 +343,15 @@ export async function verifyPageHashes(source: PageSource, sliceOffset: number, 
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
-  // The chunks a failed worker claimed are unaccounted for: do it all again here, where errors surface.
+  // The chunks a failed worker claimed are unaccounted for (and a worker refuses a file swapped since it was
+  // opened): do it all again here, from the descriptor opened before, where errors surface.
   if (workerFailed) {
     const alone: PageOptions = { ...options, threads: 1 };
     delete alone.after;
-    return verifyPageHashes(source, sliceOffset, jobs, alone);
+    return verifyOpen(source, sliceOffset, jobs, alone);
   }
+  pageHashMeter.bytes += result.hashedBytes;
+  pageHashMeter.pages += result.hashedPages;
   result.mismatches.sort((a, b) => a.slot - b.slot || a.page - b.page);
   const kept: PageMismatch[] = [];
   for (const job of jobs) kept.push(...result.mismatches.filter((m) => m.slot === job.slot).slice(0, MAX_REPORTED_MISMATCHES));
@@ -294,19 +364,19 @@ export async function verifyPageHashes(source: PageSource, sliceOffset: number, 
  */
 export async function hashWholeRange(source: PageSource, sliceOffset: number, length: number, algorithm: string, signal?: AbortSignal): Promise<Buffer> {
   const hash = createHash(algorithm);
-  if (source.bytes) return hash.update(source.bytes.subarray(sliceOffset, sliceOffset + length)).digest();
-  const fh = await open(source.path, 'r');
-  try {
+  const digest = await withOpenSource(source, async (open) => {
+    if (open.bytes) return hash.update(open.bytes.subarray(sliceOffset, sliceOffset + length)).digest();
     const buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(1, length)));
     for (let at = 0; at < length; ) {
       signal?.throwIfAborted();
-      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, length - at), sliceOffset + at);
+      const bytesRead = await open.readInto(buf, Math.min(buf.length, length - at), sliceOffset + at);
       if (bytesRead === 0) throw new Error(`file shrank while reading at offset ${sliceOffset + at}`);
       hash.update(buf.subarray(0, bytesRead));
       at += bytesRead;
     }
-  } finally {
-    await fh.close();
-  }
-  return hash.digest();
+    return hash.digest();
+  });
+  pageHashMeter.bytes += length;
+  pageHashMeter.pages++;
+  return digest;
 }
