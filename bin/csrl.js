@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+// The composition root: `csrl lsp` starts the language server, everything else the CLI.
+const args = process.argv.slice(2);
+const started = args[0] === 'lsp' ? import('../dist/cli/lsp.js').then((m) => m.runLsp(args.slice(1))) : import('../dist/cli/main.js').then((m) => m.main(args));
 
-main(process.argv.slice(2)).then(
+started.then(
   (code) => {
     process.exitCode = code;
   },

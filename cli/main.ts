@@ -15,7 +15,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   check: { summary: 'test a requirement against a binary, bundle or process, clause by clause', load: () => import('./commands/check.js') },
   lint: { summary: 'lint requirements in source trees (text, JSON, SARIF)', load: () => import('./commands/lint.js') },
   ps: { summary: 'list processes', load: () => import('./commands/ps.js') },
-  lsp: { summary: 'run the language server (--stdio)', load: () => import('./commands/lsp.js') },
+  lsp: { summary: 'run the language server (--stdio)', load: async () => ({ run: lspFromCsrlExecutable }) },
 };
 
 function usage(): string {
@@ -36,6 +36,14 @@ function usage(): string {
     'Run `csrl <command> --help` for the options of a command.',
     '',
   ].join('\n');
+}
+
+/**
+ * `csrl lsp` is started by the csrl executable itself (bin/csrl.js runs
+ * server/stdio.ts), not by this module: the CLI does not import the server.
+ */
+async function lspFromCsrlExecutable(): Promise<number> {
+  throw new UsageError("the language server runs from the csrl executable: 'csrl lsp --stdio'");
 }
 
 export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {

@@ -211,7 +211,7 @@ builds.push({
   splitting: true,
   define: {},
   inject: [],
-  entryPoints: { main: path.join(repo, 'cli', 'main.ts'), 'pages-worker': path.join(repo, 'validator', 'signature', 'pages-worker.ts') },
+  entryPoints: { main: path.join(repo, 'cli', 'main.ts'), lsp: path.join(repo, 'server', 'stdio.ts'), 'pages-worker': path.join(repo, 'validator', 'signature', 'pages-worker.ts') },
   outdir: path.join(dist, 'cli'),
   banner: { js: "import { createRequire as __csrlCreateRequire } from 'node:module'; const require = __csrlCreateRequire(import.meta.url);" },
 });

@@ -3,6 +3,7 @@ import { processRows, signingCell, type PsRow } from '../../native/process-rows.
 import { parseArgs } from '../args.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { toJson } from '../json.js';
+import { oneLine } from '../../validator/printable.js';
 
 const HELP = `usage: csrl ps [--json] [--signing]
 
@@ -56,10 +57,11 @@ function table(rows: PsRow[], signing: boolean): string {
   const cells = rows.map((r) => [
     String(r.pid),
     String(r.ppid),
-    r.user,
-    r.name,
-    ...(signing ? [signingCell(r.signing)] : []),
-    r.executablePath ?? '-',
+    oneLine(r.user),
+    // Names and paths are whatever the process chose: one line each, so none can fake a row.
+    oneLine(r.name),
+    ...(signing ? [oneLine(signingCell(r.signing))] : []),
+    r.executablePath !== undefined ? oneLine(r.executablePath) : '-',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const numeric = new Set([0, 1]);

@@ -58,3 +58,24 @@ test('an inspected value with line feeds cannot start a line of its own or fake 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a process name with a line feed cannot inject a row into csrl ps', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'csrl-ps-'));
+  const exe = join(dir, 'evil\n99999  1  root  forged');
+  const { copyFileSync, chmodSync } = await import('node:fs');
+  const { spawn } = await import('node:child_process');
+  copyFileSync('/bin/sleep', exe);
+  chmodSync(exe, 0o755);
+  const child = spawn(exe, ['30'], { stdio: 'ignore' });
+  try {
+    await new Promise((r) => setTimeout(r, 200));
+    const out = execFileSync(process.execPath, [join(REPO, 'bin', 'csrl.js'), 'ps'], { encoding: 'utf8' });
+    const row = out.split('\n').find((l) => l.trimStart().startsWith(`${child.pid} `));
+    assert.ok(row, `the child's row is listed:\n${out}`);
+    assert.match(row, /evil\\x0a99999/, 'the line feed is shown as an escape inside the row');
+    assert.ok(!out.split('\n').some((l) => l.trimStart().startsWith('99999')), 'no forged row');
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
