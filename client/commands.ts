@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { appleShort, disagreementLine } from '../engine/apple/verdict.js';
 import type { CheckResult } from '../engine/result.js';
-import { CHECK_SETTINGS, REQUESTS, SERVER_COMMANDS, type CompareWithDesignatedResult, type CompiledResult, type DecompileParams, type DecompileResult } from '../protocol/lsp.js';
+import { CHECK_SETTINGS, executeServerCommand, REQUESTS, SERVER_COMMANDS, type DecompileParams, type DecompileResult } from '../protocol/lsp.js';
 import type { PsRow } from '../engine/processes.js';
 import { escapeForLanguage } from '../language-service/embedded/hosts.js';
 import { checkModule } from './lazy.js';
@@ -468,7 +468,7 @@ export class Commands {
         return this.testAgainstProcess(arg);
       case SERVER_COMMANDS.showCompiled:
         return this.guarded('Show compiled requirement', async () => {
-          const r = (await next(command, args)) as CompiledResult;
+          const r = await executeServerCommand(next, SERVER_COMMANDS.showCompiled, args);
           const doc = await vscode.workspace.openTextDocument({ content: `# ${r.label}: ${r.size} bytes\n${r.dump}\n${r.diagnostics.map((d) => `# ${d}\n`).join('')}`, language: 'plaintext' });
           await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
           return r;
@@ -479,7 +479,7 @@ export class Commands {
           const target = arg.path ?? (await this.pickTarget('Compare with the designated requirement of'));
           if (!target) return undefined;
           await this.remember(target);
-          const r = (await next(command, [{ ...arg, path: target }])) as CompareWithDesignatedResult;
+          const r = await executeServerCommand(next, SERVER_COMMANDS.compareWithDesignated, [{ ...arg, path: target }]);
           const lines = [`# ours:\n${r.ours}`, ...r.slices.map((s) => `# ${s.arch}: ${s.designated ? (s.sameText ? 'same text' : 'different') + (s.sameBytes === false ? ', different bytes' : '') : s.note ?? ''}\n${s.designated ?? ''}`)];
           const doc = await vscode.workspace.openTextDocument({ content: lines.join('\n\n') + '\n', language: 'plaintext' });
           await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });

@@ -88,6 +88,23 @@ export interface DecompileResult {
   size: number;
 }
 
+/** What each server command returns. */
+export interface ServerCommandResults {
+  'csrl.testAgainstPath': TestResult;
+  'csrl.testAgainstPid': TestResult;
+  'csrl.showCompiled': CompiledResult;
+  'csrl.compareWithDesignated': CompareWithDesignatedResult;
+}
+
+/**
+ * Executes a server command through `execute` (the language client's
+ * executeCommand, or its middleware's `next`) and types its result by the
+ * command: the one place where the protocol's untyped answer meets its type.
+ */
+export async function executeServerCommand<C extends ServerCommand>(execute: (command: string, args: unknown[]) => Promise<unknown>, command: C, args: unknown[]): Promise<ServerCommandResults[C]> {
+  return (await execute(command, args)) as ServerCommandResults[C];
+}
+
 export interface SetTrustParams {
   trusted: boolean;
 }
