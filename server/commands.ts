@@ -1,4 +1,3 @@
-import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RequirementDocument } from '../grammar/ast.js';
 import { toHex } from '../grammar/bytes.js';
@@ -10,6 +9,7 @@ import type { CodeFacts } from '../validator/facts.js';
 import type { DocState } from './documents.js';
 import { parse } from '../grammar/parser.js';
 import { MAX_DEPTH } from '../language-service/analysis/analyze.js';
+import { insideRoots, readRegularFile } from './file-access.js';
 
 /** Largest file read for a certificate hash, a binary requirement, or a blob to decompile. */
 export const MAX_FILE_BYTES = 1 << 20;
@@ -46,13 +46,8 @@ export function selectDocument(state: DocState, arg: RequirementArg): { doc: Req
 }
 
 export function readBounded(path: string): Uint8Array | undefined {
-  try {
-    const st = statSync(path);
-    if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
-    return readFileSync(path);
-  } catch {
-    return undefined;
-  }
+  // Regular files only, bounded by the bytes actually read (not by what stat says).
+  return readRegularFile(path, MAX_FILE_BYTES);
 }
 
 export interface CompiledResult {
@@ -80,20 +75,42 @@ export function showCompiled(state: DocState, arg: RequirementArg, trusted: bool
 
 export interface DecompileParams { uri?: string; base64?: string }
 
-export function decompileRequest(params: DecompileParams): { text: string; kind: 'requirement' | 'set'; size: number } {
+/**
+ * A `uri` is read only when the client opened that document or the file lies
+ * inside a workspace folder (symbolic links resolved); regular files only,
+ * at most 1 MB. The bytes of a file that is not a blob are not echoed.
+ */
+export function decompileRequest(
+  params: DecompileParams,
+  access: { isOpen(uri: string): boolean; roots: readonly string[] } = { isOpen: () => false, roots: [] },
+): { text: string; kind: 'requirement' | 'set'; size: number } {
   let bytes: Uint8Array | undefined;
+  const fromFile = params.base64 === undefined;
   if (params.base64 !== undefined) {
+    if (typeof params.base64 !== 'string') throw new CommandError('csrl/decompile: `base64` must be a string');
     if (params.base64.length > (MAX_FILE_BYTES * 4) / 3 + 4) throw new CommandError('blob larger than 1 MB');
     bytes = Buffer.from(params.base64, 'base64');
-  } else if (params.uri?.startsWith('file:')) {
-    bytes = readBounded(fileURLToPath(params.uri));
-    if (!bytes) throw new CommandError(`cannot read ${params.uri} (missing, not a file, or larger than 1 MB)`);
+  } else if (typeof params.uri === 'string' && params.uri.startsWith('file:')) {
+    let path: string;
+    try {
+      path = fileURLToPath(params.uri);
+    } catch {
+      throw new CommandError('csrl/decompile: `uri` is not a valid file: URI');
+    }
+    if (!access.isOpen(params.uri) && !insideRoots(path, access.roots)) {
+      throw new CommandError(`csrl/decompile reads only documents the client opened or files inside the workspace folders; ${params.uri.slice(0, 200)} is neither`);
+    }
+    bytes = readBounded(path);
+    if (!bytes) throw new CommandError(`cannot read ${params.uri.slice(0, 200)} (missing, not a regular file, or larger than 1 MB)`);
   } else {
     throw new CommandError('csrl/decompile needs `uri` (a file: URI) or `base64`');
   }
   if (bytes.length < 8) throw new CommandError(`not a requirement blob: only ${bytes.length} bytes`);
   const magic = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
-  if (magic !== 0xfade0c00 && magic !== 0xfade0c01) throw new CommandError(`not a requirement blob: magic 0x${magic.toString(16).padStart(8, '0')}, expected 0xfade0c00 or 0xfade0c01`);
+  if (magic !== 0xfade0c00 && magic !== 0xfade0c01) {
+    // A file's own bytes are not echoed back; a blob the client sent may be.
+    throw new CommandError(fromFile ? 'not a requirement blob (expected magic 0xfade0c00 or 0xfade0c01)' : `not a requirement blob: magic 0x${magic.toString(16).padStart(8, '0')}, expected 0xfade0c00 or 0xfade0c01`);
+  }
   let doc: RequirementDocument;
   try {
     doc = decompile(bytes);
