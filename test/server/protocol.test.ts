@@ -75,8 +75,36 @@ describe('edit floods and cancellation', () => {
     });
     await Promise.race([Promise.all(all), new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${answered + cancelled} of 2000 answered within 30 s`)), 30_000))]);
     assert.equal(answered + cancelled, 2000);
-    assert.ok(cancelled >= 1900, `${cancelled} cancelled`);
+    // A request read before its cancel (the pipe split them) is answered; how many depends on the machine's load.
+    assert.ok(cancelled > 0, `${cancelled} cancelled`);
     await alive();
+  });
+
+  it('cancels queued requests at once: 2,000 request/cancel pairs written in one go are nearly all RequestCancelled', async () => {
+    const s = new RawServer();
+    try {
+      await s.init();
+      const frame = (msg: object) => {
+        const body = JSON.stringify({ jsonrpc: '2.0', ...msg });
+        return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+      };
+      let all = frame({ method: 'textDocument/didOpen', params: { textDocument: { uri: 'file:///w/raw-storm.csreq', languageId: 'csreq', version: 1, text: 'anchor apple generic\n'.repeat(500) } } });
+      for (let id = 1000; id < 3000; id++) {
+        all += frame({ id, method: 'textDocument/hover', params: { textDocument: { uri: 'file:///w/raw-storm.csreq' }, position: { line: 3, character: 2 } } });
+        all += frame({ method: '$/cancelRequest', params: { id } });
+      }
+      s.write(all);
+      const t0 = Date.now();
+      while (s.messages.filter((m) => typeof m.id === 'number' && m.id >= 1000).length < 2000 && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));
+      const answers = s.messages.filter((m) => typeof m.id === 'number' && m.id >= 1000);
+      assert.equal(answers.length, 2000, 'every request answered');
+      const cancelled = answers.filter((m) => m.error?.code === -32800).length;
+      // Only a pair split across two reads of the pipe (64 KB each) can be answered before its cancel arrives.
+      assert.ok(cancelled >= 1900, `${cancelled} of 2000 cancelled`);
+      for (const m of answers) assert.ok(m.error === undefined || m.error.code === -32800, JSON.stringify(m.error));
+    } finally {
+      s.stop();
+    }
   });
 
   it('cancels a read request made stale by a change queued behind it', async () => {
