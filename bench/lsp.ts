@@ -10,7 +10,10 @@
  *   - server CPU time and resident memory to open the large document, and
  *     resident memory after its keystrokes;
  *   - server CPU time per 2 KB keystroke (Linux /proc; steadier than
- *     latency when other processes share the machine).
+ *     latency when other processes share the machine);
+ *   - an edit flood: 10,000 incremental didChange notifications sent at once
+ *     to a ~100 KB document, then a hover: the time from the first edit to the
+ *     hover's answer, and resident memory after it (issue 18.2).
  * Cold start is also shown, labelled, for `csrl lsp --stdio` (the CLI bundle)
  * and for the unbundled out/server/main.js the tests start (for reference: it
  * loads hundreds of modules, which the bundle does not).
@@ -161,13 +164,38 @@ async function keystrokes(server: Server, doc: Doc, warmup: number, count: numbe
   }
 }
 
+const FLOOD_EDITS = 10_000;
+
+/** 10,000 rapid incremental edits (a space at the start of spread-out lines), then a hover: ms until it is answered. */
+async function flood(server: Server, doc: Doc): Promise<{ ms: number; rss?: number }> {
+  const c = await server.start();
+  try {
+    await server.open(c, doc);
+    const lines = doc.text.split('\n').length - 1;
+    const t0 = performance.now();
+    for (let i = 0; i < FLOOD_EDITS; i++) {
+      const line = 2 + ((i * 7) % (lines - 2));
+      c.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri: doc.uri, version: i + 2 },
+        contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: ' ' }],
+      });
+    }
+    await c.request('textDocument/hover', { textDocument: { uri: doc.uri }, position: { line: 3, character: 0 } }, 300_000);
+    const ms = performance.now() - t0;
+    const rss = c.rss();
+    return { ms, ...(rss !== undefined ? { rss } : {}) };
+  } finally {
+    await c.stop();
+  }
+}
+
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 const mb = (b?: number) => (b === undefined ? 'n/a' : `${(b / 1048576).toFixed(1)} MB`);
 
 /** Newest modification time of the TypeScript sources the server bundle is built from. */
 function newestSource(): number {
   let newest = 0;
-  for (const dir of ['server', 'grammar']) {
+  for (const dir of ['server', 'language-service', 'grammar']) {
     for (const f of readdirSync(resolve(REPO, dir), { recursive: true }) as string[]) {
       if (f.endsWith('.ts')) newest = Math.max(newest, statSync(resolve(REPO, dir, f)).mtimeMs);
     }
@@ -188,7 +216,7 @@ function bundlePath(argv: string[]): string {
 
 interface Round {
   cold: Record<string, number>;
-  servers: Record<string, { cold: number; small: Awaited<ReturnType<typeof keystrokes>>; large: Awaited<ReturnType<typeof keystrokes>> }>;
+  servers: Record<string, { cold: number; small: Awaited<ReturnType<typeof keystrokes>>; large: Awaited<ReturnType<typeof keystrokes>>; flood: Awaited<ReturnType<typeof flood>> }>;
 }
 
 async function round(csrl: Server, extraCold: Server[], quick: boolean): Promise<Round> {
@@ -198,11 +226,15 @@ async function round(csrl: Server, extraCold: Server[], quick: boolean): Promise
   const largeJson = jsonDoc(large.text.length);
   const n = quick ? { cold: 2, sw: 10, sc: 50, lw: 2, lc: 10 } : { cold: 5, sw: 30, sc: 300, lw: 5, lc: 40 };
   const out: Round = { cold: {}, servers: {} };
-  for (const [server, s, l] of [[csrl, small, large], [JSON_SERVER, smallJson, largeJson]] as const) {
+  const floodDoc = csreqDoc(500, 0);
+  const floodJson = jsonDoc(floodDoc.text.length);
+  for (const [server, s, l, f] of [[csrl, small, large, floodDoc], [JSON_SERVER, smallJson, largeJson, floodJson]] as const) {
     const cold = await coldStart(server, s, n.cold);
     const sm = await keystrokes(server, s, n.sw, n.sc);
     const lg = await keystrokes(server, l, n.lw, n.lc);
-    out.servers[server.name] = { cold, small: sm, large: lg };
+    const fl = await flood(server, f);
+    out.servers[server.name] = { cold, small: sm, large: lg, flood: fl };
+    console.log(`${server.name}: flood of ${FLOOD_EDITS.toLocaleString('en')} edits to ${(f.text.length / 1024).toFixed(0)} KB, then a hover: answered after ${fmt(fl.ms)}; RSS after it ${mb(fl.rss)}`);
     const cpu = sm.cpuPerKey === undefined ? '' : ` (server CPU ${fmt(sm.cpuPerKey)}/key)`;
     const openCpu = lg.openCpu === undefined ? '' : ` (server CPU ${fmt(lg.openCpu)})`;
     const largeCpu = lg.cpuPerKey === undefined ? '' : ` (server CPU ${fmt(lg.cpuPerKey)}/key)`;
@@ -221,6 +253,7 @@ async function round(csrl: Server, extraCold: Server[], quick: boolean): Promise
   console.log(`  1 MB keystroke    p50 ${ratio(a.large.p50, b.large.p50)}  p99 ${ratio(a.large.p99, b.large.p99)}`);
   if (a.large.openCpu && b.large.openCpu) console.log(`  1 MB open         wall ${ratio(a.large.openMs, b.large.openMs)}  server CPU ${ratio(a.large.openCpu, b.large.openCpu)}`);
   if (a.large.rss && b.large.rss) console.log(`  RSS after 1 MB    ${ratio(a.large.rss, b.large.rss)}`);
+  console.log(`  edit flood→hover  ${ratio(a.flood.ms, b.flood.ms)}`);
   return out;
 }
 
@@ -252,6 +285,7 @@ export async function run(argv: string[] = []): Promise<void> {
     console.log(`  1 MB open         ${range(get((x) => x.large.openMs), fmt)}  server CPU ${range(get((x) => x.large.openCpu ?? NaN), fmt)}`);
     console.log(`  1 MB keystroke    p50 ${range(get((x) => x.large.p50), fmt)}  p99 ${range(get((x) => x.large.p99), fmt)}  server CPU/key ${range(get((x) => x.large.cpuPerKey ?? NaN), fmt)}`);
     console.log(`  RSS after 1 MB    open ${range(get((x) => x.large.openRss ?? NaN), (b) => mb(b))}  after keystrokes ${range(get((x) => x.large.rss ?? NaN), (b) => mb(b))}`);
+    console.log(`  edit flood→hover  ${range(get((x) => x.flood.ms), fmt)}  RSS after ${range(get((x) => x.flood.rss ?? NaN), (b) => mb(b))}`);
   }
   for (const name of Object.keys(all[0]!.cold)) console.log(`${name}: cold start ${range(all.map((r) => r.cold[name]!), fmt)}`);
 }

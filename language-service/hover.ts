@@ -19,8 +19,29 @@ export interface HoverResult {
   range: Range;
 }
 
+/** Where Apple's parser rejects the text (1-based line and column, in the caller's coordinates). */
+export interface Rejection {
+  message: string;
+  line: number;
+  column: number;
+}
+
+export interface HoverOptions {
+  /**
+   * The text does not compile: the hover says so instead of describing who
+   * is allowed. Default: the first error of the analysis's own parse.
+   */
+  rejected?: Rejection;
+}
+
+/** The parser's first error: Apple rejects the whole requirement (or set), so no "who is allowed" applies. */
+export function parseRejection(analysis: Analysis): Rejection | undefined {
+  const d = analysis.parse.diagnostics.find((x) => x.severity === 'error');
+  return d ? { message: d.message, line: d.range.start.line, column: d.range.start.column } : undefined;
+}
+
 /** Hover in requirement-text coordinates. */
-export function hoverAt(text: string, analysis: Analysis, offset: number): HoverResult | undefined {
+export function hoverAt(text: string, analysis: Analysis, offset: number, options: HoverOptions = {}): HoverResult | undefined {
   const tokens = analysis.parse.tokens;
   const token = tokenAt(tokens, offset);
   const refs = requirementRefs(analysis.parse, text);
@@ -32,7 +53,12 @@ export function hoverAt(text: string, analysis: Analysis, offset: number): Hover
     const doc = describeToken(token, tokens, node, text);
     if (doc) parts.push(doc);
   }
-  if (ref) {
+  const rejected = options.rejected ?? parseRejection(analysis);
+  if (rejected) {
+    if (ref || parts.length > 0) {
+      parts.push(`**Does not compile:** Apple rejects this requirement text as a whole (line ${rejected.line}, column ${rejected.column}: ${rejected.message}), so it cannot be used as written. Fix that error first: no summary of who is allowed is given for text that does not compile.`);
+    }
+  } else if (ref) {
     const who = summarizeRequirement(ref.requirement);
     const label = ref.entryType ? `**\`${ref.entryType.name}\` requirement allows:** ` : '**Who is allowed:** ';
     parts.push(label + who + '.');

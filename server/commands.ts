@@ -1,4 +1,3 @@
-import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import type { Requirement, RequirementDocument } from '../grammar/ast.js';
@@ -7,10 +6,11 @@ import { compile } from '../grammar/codec/encode.js';
 import { decompile } from '../grammar/codec/decode.js';
 import { printCanonical } from '../grammar/print/canonical.js';
 import { printApple } from '../grammar/print/apple.js';
-import type { CompareWithDesignatedResult, CompiledResult, DecompileParams, DecompileResult, RequirementArg, TestAgainstPathArgs, TestAgainstPidArgs, TestResult } from '../protocol/lsp.js';
+import type { CheckArgs, CompareWithDesignatedResult, CompiledResult, DecompileParams, DecompileResult, RequirementArg, TestAgainstPathArgs, TestAgainstPidArgs, TestResult } from '../protocol/lsp.js';
 import type { DocState } from './documents.js';
 import { parse } from '../grammar/parser.js';
 import { MAX_DEPTH } from '../language-service/analysis/analyze.js';
+import { insideRoots, readRegularFile } from './file-access.js';
 
 /** Largest file read for a certificate hash, a binary requirement, or a blob to decompile. */
 export const MAX_FILE_BYTES = 1 << 20;
@@ -41,13 +41,8 @@ export function selectDocument(state: DocState, arg: RequirementArg): { doc: Req
 }
 
 export function readBounded(path: string): Uint8Array | undefined {
-  try {
-    const st = statSync(path);
-    if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
-    return readFileSync(path);
-  } catch {
-    return undefined;
-  }
+  // Regular files only, bounded by the bytes actually read (not by what stat says).
+  return readRegularFile(path, MAX_FILE_BYTES);
 }
 
 export function showCompiled(state: DocState, arg: RequirementArg, trusted: boolean): CompiledResult {
@@ -63,20 +58,42 @@ export function showCompiled(state: DocState, arg: RequirementArg, trusted: bool
   return { label, size: result.bytes.length, hex, dump: lines.join('\n'), magic: hex.slice(0, 8), diagnostics: result.diagnostics.map((d) => d.message) };
 }
 
-export function decompileRequest(params: DecompileParams): DecompileResult {
+/**
+ * A `uri` is read only when the client opened that document or the file lies
+ * inside a workspace folder (symbolic links resolved); regular files only,
+ * at most 1 MB. The bytes of a file that is not a blob are not echoed.
+ */
+export function decompileRequest(
+  params: DecompileParams,
+  access: { isOpen(uri: string): boolean; roots: readonly string[] } = { isOpen: () => false, roots: [] },
+): DecompileResult {
   let bytes: Uint8Array | undefined;
+  const fromFile = params.base64 === undefined;
   if (params.base64 !== undefined) {
+    if (typeof params.base64 !== 'string') throw new CommandError('csrl/decompile: `base64` must be a string');
     if (params.base64.length > (MAX_FILE_BYTES * 4) / 3 + 4) throw new CommandError('blob larger than 1 MB');
     bytes = Buffer.from(params.base64, 'base64');
-  } else if (params.uri?.startsWith('file:')) {
-    bytes = readBounded(fileURLToPath(params.uri));
-    if (!bytes) throw new CommandError(`cannot read ${params.uri} (missing, not a file, or larger than 1 MB)`);
+  } else if (typeof params.uri === 'string' && params.uri.startsWith('file:')) {
+    let path: string;
+    try {
+      path = fileURLToPath(params.uri);
+    } catch {
+      throw new CommandError('csrl/decompile: `uri` is not a valid file: URI');
+    }
+    if (!access.isOpen(params.uri) && !insideRoots(path, access.roots)) {
+      throw new CommandError(`csrl/decompile reads only documents the client opened or files inside the workspace folders; ${params.uri.slice(0, 200)} is neither`);
+    }
+    bytes = readBounded(path);
+    if (!bytes) throw new CommandError(`cannot read ${params.uri.slice(0, 200)} (missing, not a regular file, or larger than 1 MB)`);
   } else {
     throw new CommandError('csrl/decompile needs `uri` (a file: URI) or `base64`');
   }
   if (bytes.length < 8) throw new CommandError(`not a requirement blob: only ${bytes.length} bytes`);
   const magic = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
-  if (magic !== 0xfade0c00 && magic !== 0xfade0c01) throw new CommandError(`not a requirement blob: magic 0x${magic.toString(16).padStart(8, '0')}, expected 0xfade0c00 or 0xfade0c01`);
+  if (magic !== 0xfade0c00 && magic !== 0xfade0c01) {
+    // A file's own bytes are not echoed back; a blob the client sent may be.
+    throw new CommandError(fromFile ? 'not a requirement blob (expected magic 0xfade0c00 or 0xfade0c01)' : `not a requirement blob: magic 0x${magic.toString(16).padStart(8, '0')}, expected 0xfade0c00 or 0xfade0c01`);
+  }
   let doc: RequirementDocument;
   try {
     doc = decompile(bytes);
@@ -123,9 +140,8 @@ function requirementOf(state: DocState, arg: RequirementArg, trusted: boolean, v
   return { requirement: loaded.requirement, text };
 }
 
-function checkOptionsOf(arg: { at?: unknown; verifyPages?: unknown }, v: Awaited<ReturnType<typeof loadValidator>>): import('../engine/check.js').CheckOptions {
-  if (arg.at !== undefined && typeof arg.at !== 'string') throw new CommandError('`at` must be a string: signing-time, now or an ISO-8601 date');
-  if (arg.verifyPages !== undefined && typeof arg.verifyPages !== 'boolean') throw new CommandError('`verifyPages` must be true or false');
+/** The check's options from arguments whose types the server already checked (server.ts commandArgument). */
+function checkOptionsOf(arg: CheckArgs, v: Awaited<ReturnType<typeof loadValidator>>): import('../engine/check.js').CheckOptions {
   let at;
   try {
     at = v.parseCheckTime(arg.at);

@@ -78,6 +78,9 @@ export function foldingRanges(state: DocState): FoldingRange[] {
   return out;
 }
 
+/** Most nested selection ranges answered for one position (the client expands one level per keystroke). */
+export const MAX_SELECTION_LEVELS = 100;
+
 export function selectionRanges(state: DocState, offsets: number[]): SelectionRange[] {
   return offsets.map((hostOffset) => {
     const fallback: SelectionRange = { range: toLspRange(state.index.range(hostOffset, hostOffset)) };
@@ -87,13 +90,16 @@ export function selectionRanges(state: DocState, offsets: number[]): SelectionRa
     const refs = requirementRefs(view.analysis.parse, view.text);
     const ref = refs.find((r) => contains(r.range, offset));
     if (!ref) return fallback;
-    const chain = [ref.range, ...nodePath(ref.requirement.expr, offset).map((n) => n.range)];
+    // A chain of thousands of clauses nests thousands deep: keep the innermost levels and the whole expression.
+    const path = nodePath(ref.requirement.expr, offset);
+    const kept = path.length > MAX_SELECTION_LEVELS ? [path[0]!, ...path.slice(path.length - MAX_SELECTION_LEVELS)] : path;
+    const chain = [ref.range, ...kept.map((n) => n.range)];
     if (view.embedded) chain.unshift({ start: view.index.positionAt(0), end: view.index.positionAt(view.text.length) });
     let sel: SelectionRange | undefined;
     let lastKey = '';
     for (const r of chain) {
       const lsp = toLspRange(rangeToHost(view, state, r));
-      const key = JSON.stringify(lsp);
+      const key = `${lsp.start.line}:${lsp.start.character}:${lsp.end.line}:${lsp.end.character}`;
       if (key === lastKey) continue;
       lastKey = key;
       sel = sel ? { range: lsp, parent: sel } : { range: lsp };

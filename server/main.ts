@@ -2,9 +2,10 @@
 /**
  * Entry of the language server. The transport comes from the command line,
  * as vscode-languageserver reads it: `--stdio` (Neovim, Helix, Sublime,
- * Emacs, `csrl lsp --stdio`) or `--node-ipc` (VS Code).
+ * Emacs, `csrl lsp --stdio`) or `--node-ipc` (VS Code); both go through the
+ * server's guarded reader and message queue (intake.ts).
  */
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node.js';
+import { createServerConnection } from './intake.js';
 import { startServer } from './server.js';
 
-startServer(createConnection(ProposedFeatures.all));
+startServer(createServerConnection());

@@ -25,9 +25,9 @@ import {
   testAgainstPath,
   testAgainstPid,
 } from './commands.js';
-import { NOTIFICATIONS, REQUESTS, SERVER_COMMANDS, type DecompileParams, type RequirementArg, type SetTrustParams } from '../protocol/lsp.js';
+import { NOTIFICATIONS, REQUESTS, SERVER_COMMANDS, type CheckArgs, type DecompileParams, type RequirementArg, type SetTrustParams } from '../protocol/lsp.js';
 import { completeAt, type ItemKind } from '../language-service/completion.js';
-import { analyzeDocument, rangeToHost, viewAt, type DocState } from './documents.js';
+import { analyzeDocument, rangeToHost, viewAt, type DocState, type RequirementView } from './documents.js';
 import {
   codeActions,
   codeLenses,
@@ -40,6 +40,8 @@ import {
 } from './features.js';
 import { hoverAt } from '../language-service/hover.js';
 import { toLspDiagnostic, toLspRange } from './lsp-convert.js';
+import { updateDocument } from './text-edits.js';
+import { intakeOf } from './intake.js';
 
 export interface Settings {
   mode: ParseMode;
@@ -98,8 +100,82 @@ function baseDirOf(uri: string): { baseDir?: string } {
   }
 }
 
+/** File-system paths of workspace folders (file: URIs only). */
+function workspaceRoots(folders: readonly { uri: string }[], rootUri: string | null | undefined, rootPath?: string | null): string[] {
+  const out: string[] = [];
+  const add = (uri: string) => {
+    if (!uri.startsWith('file:')) return;
+    try {
+      out.push(fileURLToPath(uri));
+    } catch {
+      // Not a usable file: URI: no folder.
+    }
+  };
+  for (const f of folders) add(f.uri);
+  if (out.length === 0 && typeof rootUri === 'string') add(rootUri);
+  if (out.length === 0 && typeof rootPath === 'string' && rootPath !== '') out.push(rootPath);
+  return out;
+}
+
+const INDEX_LIMIT = 1_000_000;
+
+/** The argument object of a command, checked: `uri` a string, `requirement`/`entry` non-negative integers, `path` a string, `pid` a number. */
+export function commandArgument(command: string, raw: unknown): RequirementArg & { path?: string; pid?: number } & CheckArgs {
+  const usage = `${command} needs an argument { uri, requirement?, entry? }`;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CommandError(usage);
+  const a = raw as Record<string, unknown>;
+  if (typeof a['uri'] !== 'string') throw new CommandError(usage);
+  const index = (key: 'requirement' | 'entry'): number | undefined => {
+    const v = a[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > INDEX_LIMIT) {
+      const shown = typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : typeof v === 'number' ? String(v) : typeof v;
+      throw new CommandError(`${command}: \`${key}\` must be a non-negative integer (the index of the ${key === 'entry' ? 'set entry' : 'requirement in the document'}), got ${shown}`);
+    }
+    return v;
+  };
+  const out: RequirementArg & { path?: string; pid?: number } & CheckArgs = { uri: a['uri'] };
+  const requirement = index('requirement');
+  const entry = index('entry');
+  if (requirement !== undefined) out.requirement = requirement;
+  if (entry !== undefined) out.entry = entry;
+  if (a['path'] !== undefined && a['path'] !== null) {
+    if (typeof a['path'] !== 'string') throw new CommandError(`${command}: \`path\` must be a string`);
+    out.path = a['path'];
+  }
+  if (a['pid'] !== undefined && a['pid'] !== null) {
+    if (typeof a['pid'] !== 'number') throw new CommandError(`${command}: \`pid\` must be a number`);
+    out.pid = a['pid'];
+  }
+  if (a['at'] !== undefined && a['at'] !== null) {
+    if (typeof a['at'] !== 'string') throw new CommandError(`${command}: \`at\` must be a string: signing-time, now or an ISO-8601 date`);
+    out.at = a['at'];
+  }
+  if (a['verifyPages'] !== undefined && a['verifyPages'] !== null) {
+    if (typeof a['verifyPages'] !== 'boolean') throw new CommandError(`${command}: \`verifyPages\` must be true or false`);
+    out.verifyPages = a['verifyPages'];
+  }
+  return out;
+}
+
+/** Parser errors make Apple reject the whole text: hovers then say so instead of describing who is allowed. */
+const LANGUAGE_CODE = /^CSR0\d\d$/;
+
+function rejection(state: DocState, view: RequirementView): { message: string; line: number; column: number } | undefined {
+  const own = view.analysis.parse.diagnostics.find((d) => d.severity === 'error');
+  if (own) {
+    const pos = state.index.positionAt(view.toHost(own.range.start.offset));
+    return { message: own.message, line: pos.line, column: pos.column };
+  }
+  // A large set analysed entry by entry: an error in another entry rejects the whole set too.
+  if (state.kind !== 'csreq' || state.views.length < 2) return undefined;
+  const other = state.diagnostics.find((d) => d.severity === 'error' && LANGUAGE_CODE.test(String(d.code)));
+  return other ? { message: other.message, line: other.range.start.line, column: other.range.start.column } : undefined;
+}
+
 export function startServer(connection: Connection): void {
-  const documents = new TextDocuments(TextDocument);
+  // Bursts of changes merged into one notification are applied in one pass (text-edits.ts).
+  const documents = new TextDocuments({ create: TextDocument.create, update: updateDocument });
   const states = new Map<string, DocState>();
   const timers = new Map<string, NodeJS.Timeout | NodeJS.Immediate>();
   const pendingSince = new Map<string, number>();
@@ -107,6 +183,10 @@ export function startServer(connection: Connection): void {
   let settings: Settings = DEFAULT_SETTINGS;
   let trusted = true;
   let pullConfiguration = false;
+  /** Workspace folders (file-system paths) from initialize and didChangeWorkspaceFolders: where csrl/decompile may read. */
+  let roots: string[] = [];
+  let watchFolders = false;
+  const intake = intakeOf(connection);
 
   const options = (): AnalysisOptions => ({ mode: settings.mode, context: settings.context, severities: settings.rules, trusted });
 
@@ -141,6 +221,11 @@ export function startServer(connection: Connection): void {
     if (timers.has(uri) && now - since >= MAX_WAIT_MS) return;
     cancelTimer(uri);
     const run = () => {
+      // A newer change is already queued: it schedules its own run; analysing this version would be wasted.
+      if (intake?.hasQueuedChange(uri)) {
+        timers.delete(uri);
+        return;
+      }
       timers.delete(uri);
       pendingSince.delete(uri);
       publish(uri);
@@ -202,6 +287,8 @@ export function startServer(connection: Connection): void {
     if (init.settings) settings = normalizeSettings(init.settings);
     if (typeof init.trusted === 'boolean') trusted = init.trusted;
     pullConfiguration = params.capabilities.workspace?.configuration === true;
+    roots = workspaceRoots(params.workspaceFolders ?? [], params.rootUri, params.rootPath);
+    watchFolders = params.capabilities.workspace?.workspaceFolders === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -215,6 +302,7 @@ export function startServer(connection: Connection): void {
         codeLensProvider: { resolveProvider: false },
         executeCommandProvider: { commands: Object.values(SERVER_COMMANDS) },
         semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'csrl', version: '0.1.0' },
     };
@@ -222,6 +310,12 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(() => {
     if (pullConfiguration) void refreshConfiguration();
+    if (watchFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((e) => {
+        const removed = new Set(workspaceRoots(e.removed, null));
+        roots = [...roots.filter((r) => !removed.has(r)), ...workspaceRoots(e.added, null)];
+      });
+    }
     // Build the parser (Chevrotain's grammar analysis, tens of ms) once the handshake is answered,
     // so an editor that opens its first document a moment later gets diagnostics without that wait.
     setImmediate(() => {
@@ -249,7 +343,7 @@ export function startServer(connection: Connection): void {
     reanalyseAll();
   });
 
-  connection.onRequest(REQUESTS.decompile, guard((p: DecompileParams) => decompileRequest(p ?? {})));
+  connection.onRequest(REQUESTS.decompile, guard((p: DecompileParams) => decompileRequest(p ?? {}, { isOpen: (uri) => documents.get(uri) !== undefined, roots })));
 
   documents.onDidOpen((e) => schedule(e.document.uri));
   documents.onDidChangeContent((e) => schedule(e.document.uri));
@@ -268,7 +362,7 @@ export function startServer(connection: Connection): void {
     if (!state) return null;
     const at = viewAt(state, docOffset(state, p.position));
     if (!at) return null;
-    const h = hoverAt(at.view.text, at.view.analysis, at.offset);
+    const h = hoverAt(at.view.text, at.view.analysis, at.offset, { rejected: rejection(state, at.view) });
     if (!h) return null;
     return { contents: { kind: 'markdown' as const, value: h.markdown }, range: toLspRange(rangeToHost(at.view, state, h.range)) };
   }));
@@ -332,8 +426,7 @@ export function startServer(connection: Connection): void {
   }));
 
   connection.onExecuteCommand(guard(async (p) => {
-    const arg = (p.arguments?.[0] ?? {}) as RequirementArg & { path?: string; pid?: number };
-    if (typeof arg.uri !== 'string') throw new CommandError(`${p.command} needs an argument { uri, requirement?, entry? }`);
+    const arg = commandArgument(p.command, p.arguments?.[0]);
     const state = stateOf(arg.uri);
     if (!state) throw new CommandError(`${arg.uri} is not open`);
     switch (p.command) {

@@ -25,21 +25,10 @@ export async function runLsp(args: string[], out: { stdout: (t: string) => void;
     out.stderr(`csrl lsp: ${usage}\nRun 'csrl lsp --help' for usage.\n`);
     return 64;
   }
-  type Lsp = typeof import('vscode-languageserver/node.js');
-  const imported = (await import('vscode-languageserver/node.js')) as Lsp & { default?: Lsp };
-  // A CommonJS package imported from an ESM bundle arrives under `default`; from plain Node, as named exports.
-  const { createConnection, ProposedFeatures } = imported.ProposedFeatures ? imported : imported.default!;
   const { startServer } = await import('./server.js');
-  let connection;
-  if (transport === '--stdio') {
-    // Standard output carries the protocol: a stray console.log (ours or a dependency's) would corrupt it.
-    // vscode-languageserver redirects the console only when it picks stdio from argv itself.
-    const toStderr = (...a: unknown[]): void => console.error(...a);
-    Object.assign(console, { log: toStderr, info: toStderr, debug: toStderr, warn: toStderr, trace: toStderr, dir: toStderr });
-    connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
-  } else {
-    connection = createConnection(ProposedFeatures.all);
-  }
+  // The server's own reader and queue (framing and depth limits, params checks, merged edits, cancellation).
+  const { createServerConnection } = await import('./intake.js');
+  const connection = createServerConnection([transport!]);
   startServer(connection);
   // The connection ends the process on `exit`; until then keep running.
   return new Promise<never>(() => {});

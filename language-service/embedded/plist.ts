@@ -8,8 +8,12 @@
 import { PieceList } from './mapping.js';
 import { codePointText } from './tokens.js';
 
+/** Deepest element nesting scanned; property lists nest a handful of levels (CFPropertyList itself gives up far earlier than 5,000). */
+export const MAX_PLIST_DEPTH = 512;
+
 export interface PlistRequirement {
-  api: 'SMPrivilegedExecutables' | 'SMAuthorizedClients';
+  /** `property list` marks where the scan stopped at MAX_PLIST_DEPTH (reported as not analysed). */
+  api: 'SMPrivilegedExecutables' | 'SMAuthorizedClients' | 'property list';
   pieces?: PieceList;
   /** Content range of the `<string>` element. */
   start: number;
@@ -102,6 +106,10 @@ export function requirementsInPlist(src: string): PlistRequirement[] {
     }
     if (selfClosing) continue;
     depth++;
+    if (depth > MAX_PLIST_DEPTH) {
+      out.push({ api: 'property list', start: lt, end: lt, notAnalysed: `the property list nests deeper than ${MAX_PLIST_DEPTH} elements here; the rest of the file is not scanned for requirements` });
+      break;
+    }
     if (name === 'dict' || name === 'array') {
       const frame: Frame = { kind: name, depth: depth - 1 };
       if (name === 'dict' && valueKey === 'SMPrivilegedExecutables') frame.role = 'privileged';

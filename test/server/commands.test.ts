@@ -57,12 +57,18 @@ describe('csrl.compareWithDesignated', () => {
 });
 
 describe('csrl/decompile from a file', () => {
-  it('reads a blob file by URI', async () => {
+  it('reads a blob file by URI inside a workspace folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'csrl-lsp-'));
     const file = join(dir, 'req.bin');
     writeFileSync(file, Buffer.from('fade0c00000000100000000100000003', 'hex'));
-    const r = await client.request<{ text: string }>('csrl/decompile', { uri: pathToFileURL(file).href });
-    assert.equal(r.text, 'anchor apple\n');
-    await assert.rejects(client.request('csrl/decompile', { uri: pathToFileURL(join(dir, 'missing.bin')).href }), /cannot read/);
+    // Files are read only inside the workspace folders (or when the client opened them).
+    const ws = await LspClient.start({ workspaceFolders: [dir] });
+    try {
+      const r = await ws.request<{ text: string }>('csrl/decompile', { uri: pathToFileURL(file).href });
+      assert.equal(r.text, 'anchor apple\n');
+      await assert.rejects(ws.request('csrl/decompile', { uri: pathToFileURL(join(dir, 'missing.bin')).href }), /cannot read/);
+    } finally {
+      await ws.stop();
+    }
   });
 });

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CancellationTokenSource,
   createProtocolConnection,
@@ -38,6 +38,8 @@ export interface StartOptions {
   command?: string[];
   capabilities?: Record<string, unknown>;
   timeouts?: ClientTimeouts;
+  /** Workspace folders (file-system paths) sent with initialize; the first is also `rootUri`. Default: none (`rootUri: null`). */
+  workspaceFolders?: string[];
 }
 
 /** Raised for every failure the client detects itself; `stderr` is the tail of the server's stderr. */
@@ -123,7 +125,8 @@ export class LspClient {
     try {
       await client.request('initialize', {
         processId: process.pid,
-        rootUri: null,
+        rootUri: options.workspaceFolders?.length ? pathToFileURL(options.workspaceFolders[0]!).href : null,
+        ...(options.workspaceFolders ? { workspaceFolders: options.workspaceFolders.map((f) => ({ uri: pathToFileURL(f).href, name: f })) } : {}),
         capabilities: options.capabilities ?? { textDocument: { publishDiagnostics: { versionSupport: true } } },
         initializationOptions: options.initializationOptions,
       }, client.timeouts.startMs);
