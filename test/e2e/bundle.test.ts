@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { before, test } from 'node:test';
 import { promisify } from 'node:util';
+import type { TestResult } from '../../protocol/lsp.js';
 import { LspClient } from '../server/lsp-client.js';
 import { fixture } from '../support/fixtures.js';
 import { REPO } from './harness.js';
@@ -95,7 +96,6 @@ test('dist/native.cjs finds the native addon from the extension root and names t
   assert.match(native.validatorStatus('portable').why, /csrl\.validator/);
 });
 
-import type { TestResult } from '../../protocol/lsp.js';
 
 /** Opens a requirement in `c`, waits for its diagnostics, and tests it against the universal sentry-cli binary. */
 async function testAgainstSentry(c: LspClient): Promise<TestResult> {
@@ -148,8 +148,8 @@ test('the bundled server starts and lints without dist/server-validator.cjs; a t
 
 test('`csrl lsp --stdio` from the CLI bundle answers csrl.testAgainstPath', async () => {
   // bin/csrl.js runs dist/cli/main.js, which the e2e test may be rebuilding: this runs the same chunks from the test's own folder.
-  const main = pathToFileURL(path.join(out, 'cli', 'main.js')).href;
-  const c = await LspClient.start({ command: [process.execPath, '--input-type=module', '-e', `import { main } from ${JSON.stringify(main)}; process.exitCode = await main(['lsp', '--stdio']);`] });
+  const lsp = pathToFileURL(path.join(out, 'cli', 'lsp.js')).href;
+  const c = await LspClient.start({ command: [process.execPath, '--input-type=module', '-e', `import { runLsp } from ${JSON.stringify(lsp)}; process.exitCode = await runLsp(['--stdio']);`] });
   try {
     assertSentryResult(await testAgainstSentry(c));
   } finally {

@@ -168,7 +168,7 @@ test('end-to-end in a real VS Code (code-server + Chromium)', { skip: off ? 'CSR
         await toast.first().waitFor({ timeout: 30_000 });
         await page.waitForTimeout(500); // the toast fades in
         const message = await toast.first().innerText();
-        assert.match(message, /^Process \d+ runs \/.*node cannot be checked: /m, 'the message names the process and the path, without an internal error prefix');
+        assert.match(message, /^\/.*node \(process \d+\): cannot be checked: /m, 'the message names the path and the process in the engine\'s words (as csrl check --pid), without an internal error prefix');
         await shot('process-error-message');
       } catch (err) {
         await shot('failure').catch(() => undefined);

@@ -10,6 +10,7 @@
  * @sentry/cli-darwin@3.8.0), CSRL_E2E_OUT (a scratch folder).
  */
 import * as assert from 'node:assert/strict';
+import type { TestResult } from '../../../protocol/lsp.js';
 import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -143,9 +144,10 @@ test('"Test requirement against app or binary" on @sentry/cli-darwin@3.8.0: ✘ 
 
 test("the server's csrl.testAgainstPath (its code lens command, bundled validator) answers for a given path", async () => {
   const editor = await open('developer-id.csreq');
-  const r = await vscode.commands.executeCommand<{ verdict: string; slices: { arch: string; result: { verdict: string } }[] }>('csrl.testAgainstPath', { uri: editor.document.uri.toString(), requirement: 0, path: fixture });
-  assert.equal(r.verdict, 'false');
-  assert.deepEqual(r.slices.map((s) => s.result.verdict), ['false', 'false']);
+  // The same result as `csrl check --json` (protocol/lsp.ts TestResult), in its words.
+  const r = await vscode.commands.executeCommand<TestResult>('csrl.testAgainstPath', { uri: editor.document.uri.toString(), requirement: 0, path: fixture });
+  assert.equal(r.verdict, 'unsatisfied');
+  assert.deepEqual(r.slices.map((s) => s.verdict), ['unsatisfied', 'unsatisfied']);
 });
 
 test('the same requirement embedded in Swift is tested with marks mapped through the escapes', async () => {
