@@ -7,7 +7,7 @@
 import type { Requirement } from '../grammar/ast.js';
 import { printCanonical } from '../grammar/print/canonical.js';
 import { loadNative, type NativeValidator } from '../native/index.js';
-import { CodeReadError, readCode, type CodeReport, type ReadOptions } from '../validator/read.js';
+import { CodeReadError, readCode, type CodeReport, type ExpectedFile, type ReadOptions } from '../validator/read.js';
 import { askAppleVerdictOfPath, askAppleVerdictOfProcess, type Asked } from './apple/ask.js';
 import { withComparison, type AppleSide, type CompareOptions } from './apple/verdict.js';
 import { checkPidFile, settled, type PidNative } from './process-target.js';
@@ -24,7 +24,7 @@ export interface CheckOptions {
   signal?: AbortSignal;
   onProgress?: (doneBytes: number, totalBytes: number) => void;
   /** Who reads code signatures; tests replace it. */
-  readCode?: (path: string, options: ReadOptions) => Promise<CodeReport>;
+  readCode?: (path: string, options: ReadOptions, expect?: ExpectedFile) => Promise<CodeReport>;
   /**
    * Who asks Apple beside ours, for a path check. Absent: ours only. The
    * front ends pass `defaultApple`, which is the addon on macOS only, so
@@ -89,14 +89,19 @@ export async function checkPath(requirement: Requirement, text: string, target: 
  */
 export async function checkProcess(pid: number, requirement: Requirement, text: string, native: PidNative, options: CheckOptions = {}): Promise<CheckResult> {
   const canonical = printCanonical(requirement);
-  const checked = await checkPidFile(pid, native, async (exe) => {
+  // The file is read where checkPidFile says (Linux: /proc/PID/exe) and must be the file the process runs.
+  const checked = await checkPidFile(pid, native, async (readPath, _identity, expect) => {
     const [read, apple] = await Promise.all([
-      settled((options.readCode ?? readCode)(exe, readOptionsOf(options))),
+      settled((options.readCode ?? readCode)(readPath, readOptionsOf(options), expect)),
       native.backend === 'security-framework' && !options.withoutApple ? askAppleVerdictOfProcess(native, pid, canonical) : undefined,
     ]);
     return { read, apple };
   });
-  if (!checked.ok) return failedResult(text, `process ${pid}`, checked.failure, { target: { kind: 'static-file-check', pid } });
+  if (!checked.ok) {
+    // A deleted or replaced executable is not checked at all: the file now at its path is not what runs.
+    if ('notChecked' in checked) return failedResult(text, checked.notChecked.target.executablePath || `process ${pid}`, checked.notChecked.error, { target: checked.notChecked.target });
+    return failedResult(text, `process ${pid}`, checked.failure, { target: { kind: 'static-file-check', pid } });
+  }
   const { target } = checked;
   const { read, apple } = checked.result;
   const compare = (verdict: CheckResult['verdict'], extra: CompareOptions): AppleSide | undefined => (apple ? withComparison(verdict, apple, { ...compareOptionsOf(options), ...extra }) : undefined);

@@ -9,7 +9,7 @@ import { toHex } from '../grammar/bytes.js';
 import type { CertificateFacts, CodeDirectoryFacts, PlistDict, PlistValue } from '../validator/facts.js';
 import { oneLine } from '../validator/printable.js';
 import type { Problem } from '../validator/problems.js';
-import { CodeReadError, readCode, type CodeReport, type ReadOptions, type SliceReport } from '../validator/read.js';
+import { CodeReadError, readCode, type CodeReport, type ExpectedFile, type ReadOptions, type SliceReport } from '../validator/read.js';
 import type { ResourceReport } from '../validator/resources/verify.js';
 import { slotName } from '../validator/signature/blobs.js';
 import { flagNames, versionText } from '../validator/signature/codedirectory.js';
@@ -38,7 +38,7 @@ export interface InfoOptions {
   /** Architectures in the order Apple prefers them here; from process.arch when absent. */
   preferredArchs?: readonly string[];
   /** Who reads code signatures; tests replace it. */
-  readCode?: (path: string, options: ReadOptions) => Promise<CodeReport>;
+  readCode?: (path: string, options: ReadOptions, expect?: ExpectedFile) => Promise<CodeReport>;
 }
 
 export type InfoOutcome =
@@ -58,11 +58,16 @@ export async function inspectPath(file: string, options: InfoOptions): Promise<I
 /** The signature of the executable process `pid` runs, inside the PID-reuse guard. */
 export async function inspectProcess(pid: number, native: PidNative, options: InfoOptions): Promise<InfoOutcome> {
   const modules = loadOptionalModules();
-  const checked = await checkPidFile(pid, native, async (exe) => {
-    const [read, apple] = await Promise.all([settled((options.readCode ?? readCode)(exe, options.read)), options.apple ? askAppleReading(options.apple, { pid }) : undefined]);
+  const checked = await checkPidFile(pid, native, async (readPath, _identity, expect) => {
+    const [read, apple] = await Promise.all([settled((options.readCode ?? readCode)(readPath, options.read, expect)), options.apple ? askAppleReading(options.apple, { pid }) : undefined]);
     return { read, apple };
   });
-  if (!checked.ok) return { kind: 'process-failed', pid, failure: checked.failure };
+  if (!checked.ok) {
+    if ('failure' in checked) return { kind: 'process-failed', pid, failure: checked.failure };
+    // A deleted or replaced executable is not read: the file now at its path is not what runs.
+    const { target, error } = checked.notChecked;
+    return { kind: 'unreadable', path: target.executablePath || `process ${pid}`, error: new CodeReadError(error.code, error.message), target };
+  }
   const { read, apple } = checked.result;
   return outcomeOf(checked.target.executablePath, read, apple ? Promise.resolve(apple) : undefined, checked.target, modules, options);
 }

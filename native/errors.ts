@@ -23,6 +23,31 @@ export class ProcessNotFoundError extends NativeError {
   }
 }
 
+/** The process exists but runs no executable file: a kernel thread, or a zombie (exited, not yet reaped). */
+export class NoExecutableError extends NativeError {
+  constructor(message: string) {
+    super(message, 'ERR_CSRL_NO_EXECUTABLE');
+  }
+}
+
+/**
+ * The file at the path of a process's executable is not the file the process
+ * runs: it was deleted or replaced after the process started, or which file
+ * the process runs could not be established. Nothing was read or judged.
+ */
+export class ExecutableReplacedError extends NativeError {
+  constructor(
+    message: string,
+    readonly pid: number,
+    /** What the process reader found (native/index.ts ExecutableFile). */
+    readonly executable: { path: string; state: 'deleted' | 'replaced' | 'unverified'; detail?: string },
+    /** The process identity the guard held (native/index.ts ProcessIdentity). */
+    readonly identity: { pid: number; startTime: string; uniqueId?: string; pidVersion?: number },
+  ) {
+    super(message, 'ERR_CSRL_EXECUTABLE_REPLACED');
+  }
+}
+
 /**
  * The process changed while it was being checked (it exited, or its PID now
  * belongs to another process): any result obtained in between is discarded.

@@ -15,6 +15,7 @@ import {
   AccessDeniedError,
   NativeError,
   NativeUnavailableError,
+  NoExecutableError,
   ProcessChangedError,
   ProcessNotFoundError,
   UnsupportedPlatformError,
@@ -45,6 +46,30 @@ export interface ProcessIdentity {
   uniqueId?: string;
   /** macOS: the PID version, which changes on exec (also in the audit token). */
   pidVersion?: number;
+}
+
+/**
+ * The executable file a process runs, and whether its path still names it
+ * (native/src/backend.h ExecutableFile).
+ */
+export interface ExecutableFile {
+  /** The path the file had; for a deleted file the path it had (Linux: without the kernel's " (deleted)"); '' when unknown. */
+  path: string;
+  /** Linux: `/proc/PID/exe`, which opens the very file the process runs, whatever happened to `path`. */
+  readPath?: string;
+  /** Device and inode (decimal) of the file the process runs; present whenever `state` is 'present'. */
+  dev?: string;
+  ino?: string;
+  /** Linux: the file's link count (0 once deleted). */
+  links?: number;
+  /**
+   * 'present': the file at `path` is the one the process runs (same device and inode);
+   * 'deleted': nothing is at `path` any more; 'replaced': another file is at `path`;
+   * 'unverified': which file the process runs could not be established (macOS: no access to its memory map).
+   */
+  state: 'present' | 'deleted' | 'replaced' | 'unverified';
+  /** Why, for a state other than 'present'. */
+  detail?: string;
 }
 
 export type Unsupported = { supported: false; platform: string; reason: string };
@@ -177,6 +202,8 @@ export interface NativeValidator {
   /** Rejects with ProcessNotFoundError for a PID that does not (or no longer) exist. */
   processIdentity(pid: number): Promise<ProcessIdentity>;
   executablePath(pid: number): Promise<string>;
+  /** The file the process runs and whether its path still names it; a kernel thread or zombie rejects with NoExecutableError. */
+  executableFile(pid: number): Promise<ExecutableFile>;
   checkProcess(pid: number, requirement: string, options?: { auditToken?: Uint8Array }): Promise<AppleCheck | Unsupported>;
   checkPath(path: string, requirement: string): Promise<AppleCheck | Unsupported>;
   signingInformation(target: { pid: number; auditToken?: Uint8Array } | { path: string }): Promise<AppleSigningInfo | Unsupported>;
@@ -192,6 +219,7 @@ interface Binding {
   listProcesses(): Promise<ProcessInfo[]>;
   processIdentity(pid: unknown): Promise<ProcessIdentity>;
   executablePath(pid: unknown): Promise<string>;
+  executableFile(pid: unknown): Promise<ExecutableFile>;
   checkProcess(pid: unknown, requirement: unknown, auditToken?: unknown): Promise<AppleCheck | Unsupported>;
   checkPath(path: unknown, requirement: unknown): Promise<AppleCheck | Unsupported>;
   signingInformationForProcess(pid: unknown, auditToken?: unknown): Promise<AppleSigningInfo | Unsupported>;
@@ -205,6 +233,7 @@ const BINDING_FUNCTIONS = [
   'listProcesses',
   'processIdentity',
   'executablePath',
+  'executableFile',
   'checkProcess',
   'checkPath',
   'signingInformationForProcess',
@@ -340,6 +369,7 @@ function available(binding: Binding, tried: string[], attempts: LoadAttempt[], l
     listProcesses: () => binding.listProcesses().catch(rethrow),
     processIdentity: (pid) => binding.processIdentity(pid).catch(rethrow),
     executablePath: (pid) => binding.executablePath(pid).catch(rethrow),
+    executableFile: (pid) => binding.executableFile(pid).catch(rethrow),
     checkProcess: (pid, requirement, options) => binding.checkProcess(pid, requirement, options?.auditToken).catch(rethrow),
     checkPath: (p, requirement) => binding.checkPath(absolute(p), requirement).catch(rethrow),
     signingInformation: (target) => {
@@ -365,6 +395,7 @@ function unavailable(reason: string, tried: string[], attempts: LoadAttempt[]): 
     listProcesses: fail,
     processIdentity: fail,
     executablePath: fail,
+    executableFile: fail,
     checkProcess: fail,
     checkPath: fail,
     signingInformation: fail,
@@ -381,6 +412,8 @@ function rethrow(err: unknown): never {
   switch (code) {
     case 'ERR_CSRL_NO_SUCH_PROCESS':
       throw Object.assign(new ProcessNotFoundError(err.message), extra);
+    case 'ERR_CSRL_NO_EXECUTABLE':
+      throw Object.assign(new NoExecutableError(err.message), extra);
     case 'ERR_CSRL_PROCESS_CHANGED':
       throw Object.assign(new ProcessChangedError(err.message), extra);
     case 'ERR_CSRL_ACCESS_DENIED':

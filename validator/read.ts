@@ -83,20 +83,50 @@ function hashBudget(options: ReadOptions): HashBudget {
   return { bytes: limit, limit };
 }
 
-export async function readCode(path: string, options: ReadOptions = {}): Promise<CodeReport> {
+/**
+ * The one file a read must find: the executable a running process runs, as
+ * the process reader identified it (device and inode). A read that opens any
+ * other file fails instead of reading it.
+ */
+export interface ExpectedFile {
+  /** Device and inode, decimal, of the file that must be read. */
+  dev: string;
+  ino: string;
+  /**
+   * `path` itself leads to the file (Linux: /proc/PID/exe, which the kernel
+   * resolves to the file the process runs even when it was deleted or
+   * renamed): it is opened as given, never resolved by name (a name can
+   * lead to a decoy) and never read as part of a bundle.
+   */
+  direct: boolean;
+  /** Names the file in messages. */
+  what: string;
+}
+
+export async function readCode(path: string, options: ReadOptions = {}, expect?: ExpectedFile): Promise<CodeReport> {
   const limits = { ...DEFAULT_RESOURCE_LIMITS, ...options.resourceLimits };
-  return readCodeNested(path, options, { nesting: 0, limits, budget: { files: limits.maxFiles, bytes: limits.maxBytes }, hash: hashBudget(options) });
+  return readCodeNested(path, options, { nesting: 0, limits, budget: { files: limits.maxFiles, bytes: limits.maxBytes }, hash: hashBudget(options) }, undefined, expect);
+}
+
+/** Opens the main executable; with `expect`, only the very file expected. */
+async function openExpected(resolved: ResolvedCode, expect: ExpectedFile | undefined): Promise<ByteSource> {
+  // A bundle's executable must still be the file inside the bundle when it is opened.
+  const src = await ByteSource.open(resolved.executablePath, resolved.bundle?.path);
+  if (expect && !(src.identity && String(src.identity.dev) === expect.dev && String(src.identity.ino) === expect.ino)) {
+    await src.close();
+    throw new CodeReadError('not-found', `${expect.what}: the file opened is not the one the process runs (it was replaced or deleted); it is not read`);
+  }
+  return src;
 }
 
 /**
  * Reads code at `path`; nested code passes the outer bundle as `within`, and
  * must resolve inside it.
  */
-async function readCodeNested(path: string, options: ReadOptions, nesting: Nesting, within?: string): Promise<CodeReport> {
+async function readCodeNested(path: string, options: ReadOptions, nesting: Nesting, within?: string, expect?: ExpectedFile): Promise<CodeReport> {
   options.signal?.throwIfAborted();
-  const resolved = await resolveCode(path, within);
-  // A bundle's executable must still be the file inside the bundle when it is opened.
-  const src = await ByteSource.open(resolved.executablePath, resolved.bundle?.path);
+  const resolved: ResolvedCode = expect?.direct ? { path, executablePath: path } : await resolveCode(path, within);
+  const src = await openExpected(resolved, expect);
   const bundle = resolved.bundle;
   let sealRead: Promise<SealFile> | undefined;
   const seal = () => (bundle ? (sealRead ??= readResourceSeal(bundle.path, bundle.infoPlistPath)) : undefined);

@@ -42,6 +42,77 @@ struct proc_bsdinfo {
   uint64_t pbi_start_tvusec;
 };
 
+// sys/proc_info.h: PROC_PIDREGIONPATHINFO (the memory regions of a process,
+// each with the vnode that backs it), as lsof uses it.
+#define PROC_PIDREGIONPATHINFO 8
+#ifndef MAXPATHLEN
+#define MAXPATHLEN 1024  // sys/param.h
+#endif
+
+struct proc_regioninfo {
+  uint32_t pri_protection;
+  uint32_t pri_max_protection;
+  uint32_t pri_inheritance;
+  uint32_t pri_flags;
+  uint64_t pri_offset;
+  uint32_t pri_behavior;
+  uint32_t pri_user_wired_count;
+  uint32_t pri_user_tag;
+  uint32_t pri_pages_resident;
+  uint32_t pri_pages_shared_now_private;
+  uint32_t pri_pages_swapped_out;
+  uint32_t pri_pages_dirtied;
+  uint32_t pri_ref_count;
+  uint32_t pri_shadow_depth;
+  uint32_t pri_share_mode;
+  uint32_t pri_private_pages_resident;
+  uint32_t pri_shared_pages_resident;
+  uint32_t pri_obj_id;
+  uint32_t pri_depth;
+  uint64_t pri_address;
+  uint64_t pri_size;
+};
+
+struct vinfo_stat {
+  uint32_t vst_dev;
+  uint16_t vst_mode;
+  uint16_t vst_nlink;
+  uint64_t vst_ino;
+  uid_t vst_uid;
+  gid_t vst_gid;
+  int64_t vst_atime;
+  int64_t vst_atimensec;
+  int64_t vst_mtime;
+  int64_t vst_mtimensec;
+  int64_t vst_ctime;
+  int64_t vst_ctimensec;
+  int64_t vst_birthtime;
+  int64_t vst_birthtimensec;
+  off_t vst_size;
+  int64_t vst_blocks;
+  int32_t vst_blksize;
+  uint32_t vst_flags;
+  uint32_t vst_gen;
+  uint32_t vst_rdev;
+  int64_t vst_qspare[2];
+};
+
+struct vnode_info {
+  struct vinfo_stat vi_stat;
+  int vi_type;
+  int vi_pad;
+  fsid_t vi_fsid;  // sys/mount.h; <sys/types.h> has an fsid_t of the same shape on Linux
+};
+
+struct vnode_info_path {
+  struct vnode_info vip_vi;
+  char vip_path[MAXPATHLEN];
+};
+
+struct proc_regionwithpathinfo {
+  struct proc_regioninfo prp_prinfo;
+  struct vnode_info_path prp_vip;
+};
 
 // libproc.h
 int proc_listallpids(void* buffer, int buffersize);

@@ -147,6 +147,11 @@ Napi::Value JsExecutablePath(const Napi::CallbackInfo& info) {
   return Run(info.Env(), "csrl.executablePath", [pid] { return ExecutablePath(pid); });
 }
 
+Napi::Value JsExecutableFile(const Napi::CallbackInfo& info) {
+  int32_t pid = PidArg(info, 0);
+  return Run(info.Env(), "csrl.executableFile", [pid] { return ExecutableFile(pid); });
+}
+
 Napi::Value JsCheckProcess(const Napi::CallbackInfo& info) {
   // (pid, requirement, auditToken?)
   ProcessTarget target;
@@ -201,6 +206,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("listProcesses", Napi::Function::New(env, JsListProcesses, "listProcesses"));
   exports.Set("processIdentity", Napi::Function::New(env, JsProcessIdentity, "processIdentity"));
   exports.Set("executablePath", Napi::Function::New(env, JsExecutablePath, "executablePath"));
+  exports.Set("executableFile", Napi::Function::New(env, JsExecutableFile, "executableFile"));
   exports.Set("checkProcess", Napi::Function::New(env, JsCheckProcess, "checkProcess"));
   exports.Set("checkPath", Napi::Function::New(env, JsCheckPath, "checkPath"));
   exports.Set("signingInformationForProcess",

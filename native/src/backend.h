@@ -20,8 +20,17 @@ const char* SecurityBackendName();
 Outcome ListProcesses();
 // {pid, startTime, uniqueId?}; fails with kNoSuchProcess when the PID is gone.
 Outcome ProcessIdentity(int32_t pid);
-// String; fails with kNoSuchProcess or kAccessDenied.
+// String; fails with kNoSuchProcess, kNoExecutable or kAccessDenied.
 Outcome ExecutablePath(int32_t pid);
+// The executable file the process runs, and whether its path still names it:
+// {path, readPath?, dev?, ino?, state, detail?}. `state` is "present" (the
+// file at `path` is the one the process runs: same device and inode),
+// "deleted" (nothing is at `path` any more), "replaced" (another file is at
+// `path`) or "unverified" (the identity of the running file could not be
+// read). `readPath` (Linux: /proc/PID/exe) opens the very file the process
+// runs, whatever happened to its path. dev and ino are decimal strings.
+// Fails with kNoSuchProcess, kNoExecutable or kAccessDenied.
+Outcome ExecutableFile(int32_t pid);
 
 // Security.framework operations. On platforms without it these return an
 // Ok value {supported: false, platform, reason}.

@@ -105,9 +105,14 @@ Outcome ErrnoFailure(int err, int32_t pid, const char* what) {
 
 struct StatFields {
   std::string name;
+  char state = '?';
   long long ppid = 0;
+  unsigned long long flags = 0;
   unsigned long long startTicks = 0;
 };
+
+// PF_KTHREAD from the kernel's include/linux/sched.h (field 9 of /proc/PID/stat).
+constexpr unsigned long long kPfKthread = 0x00200000;
 
 // /proc/PID/stat is "pid (comm) state ppid … starttime(22) …". comm may hold
 // spaces and parentheses, so fields are counted from the last ')'.
@@ -117,12 +122,14 @@ bool ParseStat(const std::string& text, StatFields& out) {
   if (open == std::string::npos || close == std::string::npos || close < open) return false;
   out.name = text.substr(open + 1, close - open - 1);
   const char* p = text.c_str() + close + 1;
-  // Fields 3..22 follow; we need 4 (ppid) and 22 (starttime).
+  // Fields 3..22 follow; we need 3 (state), 4 (ppid), 9 (flags) and 22 (starttime).
   for (int field = 3; field <= 22; ++field) {
     while (*p == ' ') ++p;
     if (*p == '\0') return false;
     char* end = nullptr;
-    if (field == 4) out.ppid = std::strtoll(p, &end, 10);
+    if (field == 3) out.state = *p;
+    else if (field == 4) out.ppid = std::strtoll(p, &end, 10);
+    else if (field == 9) out.flags = std::strtoull(p, &end, 10);
     else if (field == 22) out.startTicks = std::strtoull(p, &end, 10);
     while (*p != ' ' && *p != '\0') ++p;
   }
@@ -260,6 +267,40 @@ Outcome ProcessIdentity(int32_t pid) {
   return Outcome::Ok(IdentityValue(snap));
 }
 
+namespace {
+
+// Why a process whose directory is still open has no /proc/PID/exe: a kernel
+// thread or a zombie (no memory map, so no executable), or it exited meanwhile.
+Outcome NoExecutable(int32_t pid, int dirfd, const ProcSnapshot& snap, int err) {
+  std::string now;
+  StatFields fresh;
+  // The directory is still open, so a failed read means the process exited.
+  if (ReadAt(dirfd, "stat", now) != 0 || !ParseStat(now, fresh)) return ErrnoFailure(ESRCH, pid, "executable");
+  std::string subject = "process " + std::to_string(pid) + " (" + snap.stat.name + ")";
+  if ((fresh.flags & kPfKthread) != 0)
+    return Outcome::Fail(codes::kNoExecutable, subject + " is a kernel thread: it has no executable file to check", err);
+  if (fresh.state == 'Z' || fresh.state == 'X')
+    return Outcome::Fail(codes::kNoExecutable,
+                         subject + " has exited (a zombie not yet reaped by its parent): it has no executable file to check",
+                         err);
+  return Outcome::Fail(codes::kNoExecutable, subject + " has no executable file (" + strerror(err) + ")", err);
+}
+
+// Outcome of ReadExe for the process whose directory is `dirfd`.
+Outcome ExeFailure(int32_t pid, int dirfd, const ProcSnapshot& snap, int err) {
+  if (err == ENOENT) return NoExecutable(pid, dirfd, snap, err);
+  return ErrnoFailure(err, pid, "executable path");
+}
+
+const char kDeletedSuffix[] = " (deleted)";
+
+bool EndsWith(const std::string& s, const char* suffix) {
+  size_t n = strlen(suffix);
+  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
+}
+
+}  // namespace
+
 Outcome ExecutablePath(int32_t pid) {
   Fd dir;
   Outcome opened = OpenProc(pid, dir);
@@ -268,17 +309,61 @@ Outcome ExecutablePath(int32_t pid) {
   Outcome read = Snapshot(pid, dir.get(), snap);
   if (!read.ok) return read;
   std::string exe;
-  int err = ReadExe(dir.get(), exe);
-  if (err == ENOENT) {
-    // The directory is still open, so ESRCH would mean "exited"; ENOENT here is a kernel thread.
-    std::string probe;
-    if (ReadAt(dir.get(), "stat", probe) != 0) return ErrnoFailure(ESRCH, pid, "executable");
-    return Outcome::Fail(codes::kNoSuchProcess,
-                         "process " + std::to_string(pid) + " (" + snap.stat.name + ") has no executable (kernel thread)",
-                         err);
-  }
-  if (err) return ErrnoFailure(err, pid, "executable path");
+  if (int err = ReadExe(dir.get(), exe)) return ExeFailure(pid, dir.get(), snap, err);
   return Outcome::Ok(Value::String(exe));
+}
+
+// The kernel's link /proc/PID/exe is the file the process runs, even when it
+// was deleted or renamed; its *name* (readlink) is only a path that named the
+// file once: "<path> (deleted)" after an unlink, and whatever is at <path>
+// now may be another file. So the identity of the running file is read
+// through the link (fstatat follows it to the mapped file) and compared with
+// the file now at the name; a caller reads the file through `readPath`
+// (/proc/PID/exe), never through the name.
+Outcome ExecutableFile(int32_t pid) {
+  Fd dir;
+  Outcome opened = OpenProc(pid, dir);
+  if (!opened.ok) return opened;
+  ProcSnapshot snap;
+  Outcome read = Snapshot(pid, dir.get(), snap);
+  if (!read.ok) return read;
+  std::string name;
+  if (int err = ReadExe(dir.get(), name)) return ExeFailure(pid, dir.get(), snap, err);
+  struct stat running;
+  if (fstatat(dir.get(), "exe", &running, 0) != 0) return ExeFailure(pid, dir.get(), snap, errno);
+
+  std::string path = name;
+  std::string state;
+  std::string detail;
+  struct stat at;
+  const bool atName = stat(name.c_str(), &at) == 0;
+  if (atName && at.st_dev == running.st_dev && at.st_ino == running.st_ino) {
+    state = "present";
+  } else {
+    if (EndsWith(name, kDeletedSuffix)) path = name.substr(0, name.size() - (sizeof kDeletedSuffix - 1));
+    struct stat now;
+    const bool atPath = path != name ? stat(path.c_str(), &now) == 0 : atName;
+    if (atPath && now.st_dev == running.st_dev && now.st_ino == running.st_ino) {
+      // Unlinked under this name but still linked at it (another hard link): the same file.
+      state = "present";
+    } else if (atPath) {
+      state = "replaced";
+      detail = "another file (device " + std::to_string(static_cast<unsigned long long>(now.st_dev)) + ", inode " +
+               std::to_string(static_cast<unsigned long long>(now.st_ino)) + ") is at that path now";
+    } else {
+      state = "deleted";
+      detail = running.st_nlink == 0 ? "the file has no name left (it was deleted)" : "nothing is at that path now";
+    }
+  }
+  Value v = Value::Object();
+  v.set("path", Value::String(path));
+  v.set("readPath", Value::String("/proc/" + std::to_string(pid) + "/exe"));
+  v.set("dev", Value::String(std::to_string(static_cast<unsigned long long>(running.st_dev))));
+  v.set("ino", Value::String(std::to_string(static_cast<unsigned long long>(running.st_ino))));
+  v.set("links", Value::Number(static_cast<double>(running.st_nlink)));
+  v.set("state", Value::String(state));
+  if (!detail.empty()) v.set("detail", Value::String(detail));
+  return Outcome::Ok(std::move(v));
 }
 
 }  // namespace csrl

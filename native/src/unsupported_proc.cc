@@ -16,5 +16,6 @@ const char* ProcessBackendName() { return "none"; }
 Outcome ListProcesses() { return Unsupported(); }
 Outcome ProcessIdentity(int32_t) { return Unsupported(); }
 Outcome ExecutablePath(int32_t) { return Unsupported(); }
+Outcome ExecutableFile(int32_t) { return Unsupported(); }
 
 }  // namespace csrl

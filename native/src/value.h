@@ -51,6 +51,8 @@ class Value {
 // Stable error codes shared with native/index.ts.
 namespace codes {
 constexpr const char* kNoSuchProcess = "ERR_CSRL_NO_SUCH_PROCESS";
+// The process exists but runs no executable file (a kernel thread, a zombie).
+constexpr const char* kNoExecutable = "ERR_CSRL_NO_EXECUTABLE";
 constexpr const char* kAccessDenied = "ERR_CSRL_ACCESS_DENIED";
 constexpr const char* kProcessChanged = "ERR_CSRL_PROCESS_CHANGED";
 constexpr const char* kUnsupportedPlatform = "ERR_CSRL_UNSUPPORTED_PLATFORM";

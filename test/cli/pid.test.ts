@@ -7,7 +7,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, realpathSync } from 'node:fs';
+import { once } from 'node:events';
+import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -18,6 +19,7 @@ import { loadNative, ProcessNotFoundError, type AppleCheck, type AppleStatus, ty
 import { readCode } from '../../validator/read.js';
 import { runCli } from '../support/cli.js';
 import { fixture } from '../support/fixtures.js';
+import { makeMachO, signMachO } from '../signer/index.js';
 
 const STATIC_LABEL = /STATIC CHECK OF THE FILE ON DISK \(static-file-check\), point-in-time/;
 const SERVICES_NOTE = /services must use setCodeSigningRequirement, xpc_connection_set_peer_code_signing_requirement or audit tokens/;
@@ -135,7 +137,9 @@ if (native.available && process.platform === 'linux') {
       assert.match(r.stderr, STATIC_LABEL);
       assert.match(r.stderr, SERVICES_NOTE);
       assert.ok(r.stderr.includes(`  executable: ${exe}\n`), r.stderr);
-      assert.ok(r.stderr.includes(`csrl info: not Mach-O: ${exe}: magic 0x7f454c46`), r.stderr);
+      // The file is read through the process itself (/proc/PID/exe), so the reader's message names that.
+      assert.ok(r.stderr.includes(`csrl info: not Mach-O: /proc/${child.pid}/exe: magic 0x7f454c46`), r.stderr);
+      assert.match(r.stderr, new RegExp(`read through /proc/${child.pid}/exe, the file the process runs`));
       assert.equal(realpathSync(exe), exe, 'the addon reports the resolved executable path');
     });
 
@@ -183,6 +187,152 @@ if (native.available && process.platform === 'linux') {
   });
 }
 
+/** A kernel thread visible in /proc (PID 2, kthreadd, unless this runs in a PID namespace without them). */
+function kernelThread(): number | undefined {
+  const isKthread = (pid: number) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const flags = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[6]);
+      return (flags & 0x00200000) !== 0; // PF_KTHREAD
+    } catch {
+      return false;
+    }
+  };
+  if (isKthread(2)) return 2;
+  return readdirSync('/proc').map(Number).filter((n) => Number.isInteger(n) && n > 0).find(isKthread);
+}
+
+if (native.available && process.platform === 'linux') {
+  describe('--pid of a kernel thread (Linux)', () => {
+    const kthread = kernelThread();
+    it(`check and info --pid ${kthread ?? '(none visible)'}: "kernel thread, no executable", exit 3, never "not found"`, { skip: kthread === undefined ? 'no kernel thread is visible in /proc here' : false }, async () => {
+      const pid = kthread!;
+      const name = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      const message = `process ${pid} (${name}) is a kernel thread: it has no executable file to check`;
+      for (const command of ['check', 'info'] as const) {
+        const args = command === 'check' ? ['check', '-e', 'anchor apple', '--pid', String(pid)] : ['info', '--pid', String(pid)];
+        const r = await runCli(args);
+        assert.equal(r.code, 3, r.stderr);
+        assert.equal(r.stderr, `csrl ${command}: ${message}\n`);
+        assert.doesNotMatch(r.stderr, /not found/);
+        const j = await runCli([...args, '--json']);
+        assert.equal(j.code, 3);
+        assert.deepEqual(JSON.parse(j.stdout).error, { code: 'process-no-executable', message });
+      }
+    });
+  });
+
+  describe('--pid of a process whose executable was deleted or replaced (Linux, real processes): the file now at its path is never judged', () => {
+    const children: ChildProcess[] = [];
+    const dirs: string[] = [];
+    after(() => {
+      for (const c of children) c.kill('SIGKILL');
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    });
+    const decoy = () => signMachO(makeMachO(), { identifier: 'com.example.decoy', adhoc: true });
+    const REQ = 'identifier "com.example.decoy"';
+
+    /** /bin/sleep copied to a temp dir and started from there. */
+    async function sleeperCopy(): Promise<{ pid: number; exe: string; dir: string }> {
+      const dir = mkdtempSync(path.join(tmpdir(), 'csrl-exe-'));
+      dirs.push(dir);
+      const exe = path.join(dir, 'sleeper');
+      copyFileSync('/bin/sleep', exe);
+      chmodSync(exe, 0o755);
+      const child = spawn(exe, ['60'], { stdio: 'ignore' });
+      children.push(child);
+      await once(child, 'spawn');
+      return { pid: child.pid!, exe, dir };
+    }
+
+    async function assertDecoyIsSatisfied(file: string): Promise<void> {
+      const r = await runCli(['check', '-e', REQ, file]);
+      assert.equal(r.code, 0, `test set-up: the decoy ${file} itself satisfies the requirement: ${r.stdout}${r.stderr}`);
+    }
+
+    async function assertNotJudged(pid: number, exe: string, state: 'deleted' | 'replaced', words: RegExp): Promise<void> {
+      const text = await runCli(['check', '-e', REQ, '--pid', String(pid)]);
+      assert.equal(text.code, 3, text.stdout + text.stderr);
+      assert.equal(text.stdout, '');
+      assert.doesNotMatch(text.stdout + text.stderr, /satisfied/);
+      assert.match(text.stderr, STATIC_LABEL);
+      assert.ok(text.stderr.includes(`csrl check: ${exe} (process ${pid}): cannot be checked: process ${pid} runs ${exe}, which was `), text.stderr);
+      assert.match(text.stderr, words);
+
+      const json = await runCli(['check', '--json', '-e', REQ, '--pid', String(pid)]);
+      assert.equal(json.code, 3);
+      const j = JSON.parse(json.stdout) as CheckResult;
+      assert.equal(j.verdict, 'invalid');
+      assert.deepEqual(j.slices, []);
+      assert.equal(j.path, exe);
+      assert.equal(j.error?.code, 'not-found');
+      assert.match(j.error?.message ?? '', words);
+      const t = j.target as PidTarget;
+      assert.equal(t.executablePath, exe);
+      assert.equal(t.executable.readVia, 'not-read');
+      assert.equal(t.executable.state, state);
+      assert.match(t.note, /nothing was checked/);
+
+      const info = await runCli(['info', '--pid', String(pid)]);
+      assert.equal(info.code, 3, info.stdout + info.stderr);
+      assert.equal(info.stdout, '');
+      assert.ok(info.stderr.includes(`csrl info: process ${pid} runs ${exe}, which was `), info.stderr);
+      assert.doesNotMatch(info.stderr, /com\.example\.decoy|Identifier=/);
+      const infoJson = await runCli(['info', '--json', '--pid', String(pid)]);
+      assert.equal(infoJson.code, 3);
+      const ij = JSON.parse(infoJson.stdout) as { verdict: string; target: PidTarget; error: { code: string; message: string } };
+      assert.equal(ij.verdict, 'unreadable');
+      assert.equal(ij.target.executable.state, state);
+      assert.match(ij.error.message, words);
+    }
+
+    it('deleted, with a signed Mach-O at "<path> (deleted)" (the name readlink gives): not judged, exit 3, state deleted', async () => {
+      const { pid, exe } = await sleeperCopy();
+      unlinkSync(exe);
+      const literal = `${exe} (deleted)`;
+      writeFileSync(literal, decoy());
+      await assertDecoyIsSatisfied(literal);
+      await assertNotJudged(pid, exe, 'deleted', /which was deleted after it started .*; the file the process runs is no longer at that path, so nothing was checked/);
+    });
+
+    it('deleted, with the signed Mach-O at "<path> (deleted)" and at the original path: not judged, exit 3, state replaced', async () => {
+      const { pid, exe } = await sleeperCopy();
+      unlinkSync(exe);
+      writeFileSync(`${exe} (deleted)`, decoy());
+      writeFileSync(exe, decoy());
+      await assertDecoyIsSatisfied(exe);
+      const { dev, ino } = statSync(exe);
+      await assertNotJudged(pid, exe, 'replaced', new RegExp(`deleted or replaced after it started: another file \\(device ${dev}, inode ${ino}\\) is at that path now, and it is not the file the process runs`));
+    });
+
+    it('replaced by rename(2) over its path while it runs: the new file is not judged, exit 3, state replaced', async () => {
+      const { pid, exe, dir } = await sleeperCopy();
+      const incoming = path.join(dir, 'incoming');
+      writeFileSync(incoming, decoy());
+      renameSync(incoming, exe);
+      await assertDecoyIsSatisfied(exe);
+      await assertNotJudged(pid, exe, 'replaced', /deleted or replaced after it started: another file .* is at that path now/);
+    });
+
+    it('moved (renamed, not deleted), with the signed Mach-O put at its old path: the file the process runs is judged (ELF: not Mach-O)', async () => {
+      const { pid, exe, dir } = await sleeperCopy();
+      const moved = path.join(dir, 'moved');
+      renameSync(exe, moved);
+      writeFileSync(exe, decoy());
+      await assertDecoyIsSatisfied(exe);
+      const r = await runCli(['check', '--json', '-e', REQ, '--pid', String(pid)]);
+      assert.equal(r.code, 3, r.stderr);
+      const j = JSON.parse(r.stdout) as CheckResult;
+      assert.equal(j.verdict, 'invalid');
+      assert.equal(j.error?.code, 'not-macho');
+      assert.equal(j.path, moved);
+      const t = j.target as PidTarget;
+      assert.deepEqual(t.executable, { readVia: 'process', readPath: `/proc/${pid}/exe`, state: 'present' });
+      assert.equal(t.executablePath, moved);
+    });
+  });
+}
+
 describe('--pid with a scripted native validator on a real Mach-O fixture', () => {
   const PID = 4242;
 
@@ -196,7 +346,15 @@ describe('--pid with a scripted native validator on a real Mach-O fixture', () =
     assert.equal(n.identityReads(), 2);
     const j = await withNative('info', ['--json', '--pid', String(PID), '--no-verify-pages'], scripted(exe, ['linux:boot:1']));
     const parsed = JSON.parse(j.stdout) as { target: PidTarget; path: string; verdict: string };
-    assert.deepEqual({ ...parsed.target, checkedAt: '', note: '' }, { kind: 'static-file-check', pid: PID, executablePath: exe, identity: { pid: PID, startTime: 'linux:boot:1' }, checkedAt: '', note: '' });
+    assert.deepEqual({ ...parsed.target, checkedAt: '', note: '' }, {
+      kind: 'static-file-check',
+      pid: PID,
+      executablePath: exe,
+      identity: { pid: PID, startTime: 'linux:boot:1' },
+      executable: { readVia: 'path', readPath: exe, state: 'not-verified' },
+      checkedAt: '',
+      note: '',
+    });
     assert.equal(parsed.path, exe);
     assert.equal(parsed.verdict, 'valid');
   });
@@ -225,7 +383,41 @@ describe('--pid with a scripted native validator on a real Mach-O fixture', () =
     assert.equal(parsed.verdict, 'unsatisfied');
     assert.equal(parsed.path, exe);
     assert.equal(parsed.apple, undefined);
-    assert.deepEqual(parsed.target && { ...parsed.target, checkedAt: '', note: '' }, { kind: 'static-file-check', pid: PID, executablePath: exe, identity: { pid: PID, startTime: 't' }, checkedAt: '', note: '' });
+    assert.deepEqual(parsed.target && { ...parsed.target, checkedAt: '', note: '' }, {
+      kind: 'static-file-check',
+      pid: PID,
+      executablePath: exe,
+      identity: { pid: PID, startTime: 't' },
+      executable: { readVia: 'path', readPath: exe, state: 'not-verified' },
+      checkedAt: '',
+      note: '',
+    });
+  });
+
+  it('with executableFile: the file is read where the process reader says, and only if it is the file the process runs (device and inode)', async () => {
+    const exe = await fixture('@rollup/rollup-darwin-arm64@4.68.8');
+    const st = statSync(exe, { bigint: true });
+    const withFile = (ino: bigint, readPath: string | undefined): PidNative => ({
+      ...scripted(exe, ['t']),
+      executableFile: async () => ({ path: '/opt/tool/bin/tool', ...(readPath ? { readPath } : {}), dev: String(st.dev), ino: String(ino), state: 'present' as const }),
+    });
+    // Read through readPath (as /proc/PID/exe is): the named path is only the label.
+    const good = await withNative('check', ['--json', '-e', 'anchor apple generic', '--pid', String(PID), '--no-verify-pages'], withFile(st.ino, exe));
+    const g = JSON.parse(good.stdout) as CheckResult;
+    assert.equal(g.verdict, 'unsatisfied', good.stderr);
+    assert.equal(g.path, '/opt/tool/bin/tool');
+    assert.deepEqual((g.target as PidTarget).executable, { readVia: 'process', readPath: exe, state: 'present' });
+    // Without readPath (macOS), by the path, verified.
+    const byPath = await withNative('info', ['--json', '--pid', String(PID), '--no-verify-pages'], { ...withFile(st.ino, undefined), executableFile: async () => ({ path: exe, dev: String(st.dev), ino: String(st.ino), state: 'present' as const }) });
+    assert.equal(byPath.code, 0, byPath.stderr);
+    assert.equal((JSON.parse(byPath.stdout) as { target: PidTarget }).target.executable.readVia, 'path-verified');
+    // Another file than the one the process runs is opened: refused, never judged.
+    for (const command of ['check', 'info'] as const) {
+      const args = command === 'check' ? ['-e', 'anchor apple generic', '--pid', String(PID), '--no-verify-pages'] : ['--pid', String(PID), '--no-verify-pages'];
+      const bad = await withNative(command, args, withFile(st.ino + 1n, exe));
+      assert.equal(bad.code, 3, bad.stdout + bad.stderr);
+      assert.match(bad.stderr, /the file opened is not the one the process runs \(it was replaced or deleted\); it is not read/);
+    }
   });
 
   describe("macOS: Apple's verdict beside ours (scripted Security.framework results)", () => {

@@ -109,6 +109,25 @@ const CASES: Case[] = [
     verdict: 'invalid',
     words: process.platform === 'darwin' ? /./ : /Mach-O/,
   },
+  {
+    // The process's file was deleted and a signed Mach-O that satisfies the requirement put at its path and at
+    // "<path> (deleted)" (the name Linux's /proc/PID/exe link gives): no door may judge the decoy.
+    name: `a process whose executable was deleted and replaced by a signed decoy (own child, ${process.platform})`,
+    requirement: 'identifier "com.example.doors"',
+    target: async () => {
+      const exe = join(dir, 'deleted-sleeper');
+      writeFileSync(exe, readFileSync('/bin/sleep'), { mode: 0o755 });
+      const c = spawn(exe, ['60'], { stdio: 'ignore' });
+      process.once('exit', () => c.kill('SIGKILL'));
+      await new Promise((resolve, reject) => c.once('spawn', resolve).once('error', reject));
+      rmSync(exe);
+      writeFileSync(`${exe} (deleted)`, readFileSync(files.good!));
+      writeFileSync(exe, readFileSync(files.good!));
+      return { pid: c.pid! };
+    },
+    verdict: 'invalid',
+    words: process.platform === 'darwin' ? /deleted|replaced|cannot tell which file/ : /deleted-sleeper, which was deleted or replaced after it started/,
+  },
 ];
 
 const requirementOf = (c: Case) => (c.requirement || `cdhash H"${cdhash}"`);
