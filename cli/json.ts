@@ -24,7 +24,44 @@ export class JsonTooLargeError extends Error {
 
 /** JSON with byte arrays as lower-case hex strings and 64-bit integers as decimal strings. */
 export function toJson(value: unknown, indent = 2, options: JsonOptions = {}): string {
-  return stringify(value, ' '.repeat(Math.max(0, Math.min(10, Math.trunc(indent)))), options.maxLength ?? Infinity);
+  const maxLength = options.maxLength ?? Infinity;
+  let text: string;
+  try {
+    text = shallowStringify(value, indent);
+  } catch (err) {
+    if (err !== TOO_DEEP && !(err instanceof RangeError)) throw err;
+    // Deeper than MAX_PRETTY_DEPTH (or than V8's stack): the iterative writer, several times slower.
+    return iterativeJson(value, indent, maxLength);
+  }
+  if (text !== undefined && text.length > maxLength) throw new JsonTooLargeError(maxLength);
+  return text;
+}
+
+const TOO_DEEP = Symbol('too deep');
+
+/**
+ * V8's own JSON.stringify (fast, native), with the replacer also tracking
+ * how deep it is: the holders on the current path, `this` being the object
+ * whose property is serialised. It throws TOO_DEEP instead of opening a
+ * container MAX_PRETTY_DEPTH levels down, where the output would start to
+ * differ from the iterative writer's.
+ */
+function shallowStringify(value: unknown, indent: number): string {
+  const holders: unknown[] = [];
+  return JSON.stringify(
+    value,
+    function (this: unknown, _key: string, raw: unknown): unknown {
+      while (holders.length > 0 && holders[holders.length - 1] !== this) holders.pop();
+      if (holders.length === 0) holders.push(this);
+      const v = replace(raw);
+      if (typeof v === 'object' && v !== null) {
+        if (holders.length - 1 >= MAX_PRETTY_DEPTH) throw TOO_DEEP;
+        holders.push(v);
+      }
+      return v;
+    },
+    indent,
+  );
 }
 
 function replace(v: unknown): unknown {
@@ -39,11 +76,31 @@ type Container = Record<string, unknown> | unknown[];
 /** JSON.stringify's SerializeJSONProperty up to the point where a container would be walked: the text of a primitive, undefined, or the container. */
 function prepare(key: string, raw: unknown): string | undefined | Container {
   let v = raw;
-  if ((typeof v === 'object' && v !== null) || typeof v === 'bigint') {
-    const toJSON = (v as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === 'function') v = toJSON.call(v, key);
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return Number.isFinite(v) ? String(v) : 'null';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'bigint':
+      // The replacer's rule (a BigInt.prototype.toJSON, if someone defined one, would come first).
+      if (typeof (v as unknown as { toJSON?: unknown }).toJSON !== 'function') return JSON.stringify(v.toString());
+      break;
+    case 'object':
+      if (v === null) return 'null';
+      // Plain AST records and arrays: nothing to convert (the common case, so it is tested first).
+      if (isPlain(v) && !('toJSON' in v)) return v as Container;
+      break;
+    default:
+      return undefined;
   }
-  v = replace(v);
+  const toJSON = (v as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') v = toJSON.call(v, key);
+  // The replacer: byte arrays as hex, 64-bit integers as decimal strings, functions left out.
+  if (v instanceof Uint8Array) v = toHex(v);
+  else if (typeof v === 'bigint') v = v.toString();
+  else if (typeof v === 'function') return undefined;
   if (v instanceof Number) v = Number(v);
   else if (v instanceof String) v = String(v);
   else if (v instanceof Boolean) v = v.valueOf();
@@ -54,13 +111,20 @@ function prepare(key: string, raw: unknown): string | undefined | Container {
     case 'string':
       return JSON.stringify(v);
     case 'number':
-      return Number.isFinite(v) ? JSON.stringify(v) : 'null';
+      return Number.isFinite(v) ? String(v) : 'null';
     case 'object':
       return v as Container;
     default:
       return undefined;
   }
 }
+
+function isPlain(v: object): boolean {
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === Array.prototype || proto === null;
+}
+
+const CYCLE_CHECK_DEPTH = 1024;
 
 interface Frame {
   value: Container;
@@ -77,29 +141,38 @@ interface Frame {
  * recursion (V8's stringify overflows its stack on deep trees), identical
  * output for anything nested at most MAX_PRETTY_DEPTH deep.
  */
+export function iterativeJson(value: unknown, indent = 2, maxLength = Infinity): string {
+  return stringify(value, ' '.repeat(Math.max(0, Math.min(10, Math.trunc(indent)))), maxLength);
+}
+
 function stringify(value: unknown, gap: string, maxLength: number): string {
   const first = prepare('', value);
   if (typeof first !== 'object') return first as string;
-  // Pieces gather in `chunk` and move to `parts` in blocks: millions of tiny strings would cost more than the text.
-  const parts: string[] = [];
-  let chunk = '';
+  // Pieces are joined in blocks: `+=` on millions of tiny strings builds ropes that cost more (in GC) than the text.
+  const blocks: string[] = [];
+  let pieces: string[] = [];
   let length = 0;
   const emit = (s: string): void => {
     length += s.length;
     if (length > maxLength) throw new JsonTooLargeError(maxLength);
-    chunk += s;
-    if (chunk.length >= 8192) {
-      parts.push(chunk);
-      chunk = '';
+    pieces.push(s);
+    if (pieces.length >= 16384) {
+      blocks.push(pieces.join(''));
+      pieces = [];
     }
   };
+  const keyTexts = new Map<string, string>();
   const indents: string[] = [];
   const indentOf = (level: number): string => (indents[level] ??= '\n' + gap.repeat(level));
+  // A cycle makes the path endless and brings the containers at every CYCLE_CHECK_DEPTH-th level
+  // back round, so only those are remembered (a Set of every open container cost more than the writer).
   const onPath = new Set<object>();
   const stack: Frame[] = [];
   const open = (c: Container, level: number, compact: boolean): void => {
-    if (onPath.has(c)) throw new TypeError('Converting circular structure to JSON');
-    onPath.add(c);
+    if (level % CYCLE_CHECK_DEPTH === 0 && level > 0) {
+      if (onPath.has(c)) throw new TypeError('Converting circular structure to JSON');
+      onPath.add(c);
+    }
     const isArray = Array.isArray(c);
     emit(isArray ? '[' : '{');
     stack.push({ value: c, keys: isArray ? undefined : Object.keys(c), next: 0, wrote: false, level, compact: compact || gap === '' || level >= MAX_PRETTY_DEPTH });
@@ -110,7 +183,7 @@ function stringify(value: unknown, gap: string, maxLength: number): string {
     const count = f.keys ? f.keys.length : (f.value as unknown[]).length;
     if (f.next >= count) {
       stack.pop();
-      onPath.delete(f.value);
+      if (f.level % CYCLE_CHECK_DEPTH === 0) onPath.delete(f.value);
       const close = f.keys ? '}' : ']';
       emit(f.wrote && !f.compact ? indentOf(f.level) + close : close);
       continue;
@@ -122,11 +195,15 @@ function stringify(value: unknown, gap: string, maxLength: number): string {
     const sep = f.wrote ? ',' : '';
     f.wrote = true;
     const lead = f.compact ? sep : sep + indentOf(f.level + 1);
-    emit(f.keys ? lead + JSON.stringify(key) + (f.compact ? ':' : ': ') : lead);
+    if (f.keys) {
+      let k = keyTexts.get(key);
+      if (k === undefined) keyTexts.set(key, (k = JSON.stringify(key)));
+      emit(lead + k + (f.compact ? ':' : ': '));
+    } else emit(lead);
     if (item === undefined) emit('null');
     else if (typeof item === 'string') emit(item);
     else open(item, f.level + 1, f.compact);
   }
-  parts.push(chunk);
-  return parts.join('');
+  blocks.push(pieces.join(''));
+  return blocks.join('');
 }
