@@ -387,18 +387,24 @@ const MARK: Record<Verdict, string> = { true: '✔', false: '✘', undetermined:
 const WORD: Record<OverallVerdict, string> = { satisfied: 'satisfied', unsatisfied: 'not satisfied', undetermined: 'undetermined', invalid: 'cannot be checked' };
 
 
-function renderTree(n: EvalNode, indent: string, out: string[]): void {
-  const mark = MARK[n.verdict];
-  const reason = n.reason ? ` [${n.reason}]` : '';
-  if (n.kind === 'and' || n.kind === 'or') {
-    out.push(`${indent}${mark} ${n.kind === 'and' ? 'all of' : 'any of'}: ${n.explanation}${reason}`);
-  } else if (n.kind === 'not') {
-    out.push(`${indent}${mark} not: ${n.explanation}${reason}`);
-  } else {
-    out.push(`${indent}${mark} ${n.clause}`);
-    out.push(`${indent}    ${n.explanation}${reason}`);
+/** Iterative: the tree can be 1000 levels deep (a long chain is flattened, but `!` and mixed nesting are not). */
+function renderTree(root: EvalNode, rootIndent: string, out: string[]): void {
+  const stack: Array<{ n: EvalNode; indent: string }> = [{ n: root, indent: rootIndent }];
+  while (stack.length > 0) {
+    const { n, indent } = stack.pop()!;
+    const mark = MARK[n.verdict];
+    const reason = n.reason ? ` [${n.reason}]` : '';
+    if (n.kind === 'and' || n.kind === 'or') {
+      out.push(`${indent}${mark} ${n.kind === 'and' ? 'all of' : 'any of'}: ${n.explanation}${reason}`);
+    } else if (n.kind === 'not') {
+      out.push(`${indent}${mark} not: ${n.explanation}${reason}`);
+    } else {
+      out.push(`${indent}${mark} ${n.clause}`);
+      out.push(`${indent}    ${n.explanation}${reason}`);
+    }
+    const children = flatChildren(n);
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ n: children[i]!, indent: indent + '  ' });
   }
-  for (const c of flatChildren(n)) renderTree(c, indent + '  ', out);
 }
 
 export function renderText(result: CheckResult): string {
