@@ -4,7 +4,7 @@ import { BlobError, decompile } from '../../grammar/codec/decode.js';
 import { printApple } from '../../grammar/print/apple.js';
 import { printCanonical } from '../../grammar/print/canonical.js';
 import { parseArgs } from '../args.js';
-import { readInput, splitLines } from '../input.js';
+import { MAX_EACH_LINE_BYTES, readInput, splitLines } from '../input.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { JsonTooLargeError, toJson } from '../json.js';
 
@@ -72,7 +72,7 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
 
   if (opts.flags.eachLine) {
     if (opts.values.hex !== undefined) throw new UsageError('--each-line reads hex lines from FILE or standard input, not --hex');
-    const input = await readInput(undefined, opts.positionals, io);
+    const input = await readInput(undefined, opts.positionals, io, MAX_EACH_LINE_BYTES);
     let failed = 0;
     for (const line of splitLines(input.bytes)) {
       try {

@@ -172,6 +172,17 @@ describe('issue 19 item 8: decompile amplification', () => {
   });
 });
 
+describe('issue 19 item 10: the input cap', () => {
+  it('one document over 8 MiB is a usage error (exit 64) naming the limit; --each-line takes more', () => {
+    const big = file('big.txt', 'anchor apple\n'.repeat(Math.ceil((8 * 1024 * 1024 + 1) / 13)));
+    const r = csrl(['parse', big], 128);
+    assert.equal(r.code, 64);
+    assert.match(r.stderr, /big\.txt: larger than 8388608 bytes \(the limit for one document; --each-line reads up to 67108864\)/);
+    const each = csrl(['parse', '--each-line', big], 512);
+    assert.equal(each.code, 0, each.stderr.slice(0, 300));
+  });
+});
+
 describe('issue 19 item 9: lexer errors are capped', () => {
   for (const [name, unit] of [['carriage returns', '\r'], ['vertical tabs', '\v'], ['0xFF bytes', '\xff'], ['"$ " pairs', '$ '], ['"a_ " words', 'a_ ']] as const) {
     it(`1 MB of ${name}: the first 100 errors and one summary, in a 256 MB heap`, () => {
