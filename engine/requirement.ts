@@ -30,8 +30,8 @@ export interface RequirementSource {
   readCertificateFiles?: boolean;
 }
 
-/** Largest requirement file or input read; Apple's own limit is far lower, this only bounds memory. */
-export const MAX_REQUIREMENT_BYTES = 64 * 1024 * 1024;
+/** Largest requirement file read (as cli/input.ts MAX_INPUT_BYTES); Apple's own limit is far lower, this only bounds memory. */
+export const MAX_REQUIREMENT_BYTES = 8 * 1024 * 1024;
 
 /** Largest certificate file hashed for `anchor = "/path"`; real certificates are a few kilobytes. */
 export const MAX_CERT_FILE = 1024 * 1024;

@@ -7,8 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -20,6 +19,7 @@ import { readCode } from '../../validator/read.js';
 import { runCli } from '../support/cli.js';
 import { fixture } from '../support/fixtures.js';
 import { makeMachO, signMachO } from '../signer/index.js';
+import { Sleepers } from '../support/sleepers.js';
 
 const STATIC_LABEL = /STATIC CHECK OF THE FILE ON DISK \(static-file-check\), point-in-time/;
 const SERVICES_NOTE = /services must use setCodeSigningRequirement, xpc_connection_set_peer_code_signing_requirement or audit tokens/;
@@ -233,17 +233,9 @@ if (native.available && process.platform === 'linux') {
     const REQ = 'identifier "com.example.decoy"';
 
     /** /bin/sleep copied to a temp dir and started from there. */
-    async function sleeperCopy(): Promise<{ pid: number; exe: string; dir: string }> {
-      const dir = mkdtempSync(path.join(tmpdir(), 'csrl-exe-'));
-      dirs.push(dir);
-      const exe = path.join(dir, 'sleeper');
-      copyFileSync('/bin/sleep', exe);
-      chmodSync(exe, 0o755);
-      const child = spawn(exe, ['60'], { stdio: 'ignore' });
-      children.push(child);
-      await once(child, 'spawn');
-      return { pid: child.pid!, exe, dir };
-    }
+    const sleepers = new Sleepers();
+    after(() => sleepers.cleanUp());
+    const sleeperCopy = () => sleepers.start({ prefix: 'csrl-exe-' });
 
     async function assertDecoyIsSatisfied(file: string): Promise<void> {
       const r = await runCli(['check', '-e', REQ, file]);

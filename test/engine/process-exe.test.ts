@@ -11,9 +11,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, copyFileSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { unlinkSync, writeFileSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import type { Requirement } from '../../grammar/ast.js';
 import { parse } from '../../grammar/parser.js';
@@ -22,13 +20,14 @@ import { inspectProcess } from '../../engine/info.js';
 import type { PidTarget } from '../../engine/process-target.js';
 import { loadNative } from '../../native/index.js';
 import { makeMachO, signMachO } from '../signer/index.js';
+import { Sleepers } from '../support/sleepers.js';
 
 const native = loadNative();
 const children: ChildProcess[] = [];
-const dirs: string[] = [];
+const sleepers = new Sleepers();
 after(() => {
   for (const c of children) c.kill('SIGKILL');
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  sleepers.cleanUp();
 });
 
 const TEXT = 'identifier "com.example.decoy"';
@@ -39,14 +38,7 @@ function requirement(): Requirement {
 }
 
 async function deletedWithDecoy(): Promise<{ pid: number; exe: string }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'csrl-engine-exe-'));
-  dirs.push(dir);
-  const exe = path.join(dir, 'sleeper');
-  copyFileSync('/bin/sleep', exe);
-  chmodSync(exe, 0o755);
-  const child = spawn(exe, ['60'], { stdio: 'ignore' });
-  children.push(child);
-  await once(child, 'spawn');
+  const { child, exe } = await sleepers.start({ prefix: 'csrl-engine-exe-' });
   unlinkSync(exe);
   const decoy = signMachO(makeMachO(), { identifier: 'com.example.decoy', adhoc: true });
   writeFileSync(`${exe} (deleted)`, decoy);

@@ -9,32 +9,23 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { checkProcessFile } from '../../native/identity.js';
 import { ExecutableReplacedError, loadNative, NoExecutableError } from '../../native/index.js';
+import { Sleepers, type Sleeper } from '../support/sleepers.js';
 
 const native = loadNative();
+const sleepers = new Sleepers();
 const children: ChildProcess[] = [];
-const dirs: string[] = [];
 after(() => {
   for (const c of children) c.kill('SIGKILL');
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  sleepers.cleanUp();
 });
 
-async function sleeperCopy(args: string[] = ['60']): Promise<{ pid: number; exe: string; dir: string; dev: bigint; ino: bigint }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'csrl-exefile-'));
-  dirs.push(dir);
-  const exe = path.join(dir, 'sleeper');
-  copyFileSync('/bin/sleep', exe);
-  chmodSync(exe, 0o755);
-  const { dev, ino } = statSync(exe, { bigint: true });
-  const child = spawn(exe, args, { stdio: 'ignore' });
-  children.push(child);
-  await once(child, 'spawn');
-  return { pid: child.pid!, exe, dir, dev, ino };
+function sleeperCopy(args: string[] = ['60']): Promise<Sleeper> {
+  return sleepers.start({ args, prefix: 'csrl-exefile-' });
 }
 
 function kthreadFlags(pid: number): number | undefined {
@@ -98,14 +89,7 @@ if (native.available && process.platform === 'linux') {
     });
 
     test('a file whose real name ends in " (deleted)" is present, not taken for a deleted one', async () => {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'csrl-exefile-'));
-      dirs.push(dir);
-      const exe = path.join(dir, 'tool (deleted)');
-      copyFileSync('/bin/sleep', exe);
-      chmodSync(exe, 0o755);
-      const child = spawn(exe, ['60'], { stdio: 'ignore' });
-      children.push(child);
-      await once(child, 'spawn');
+      const { child, exe } = await sleepers.start({ name: 'tool (deleted)', prefix: 'csrl-exefile-' });
       const f = await native.executableFile(child.pid!);
       assert.equal(f.state, 'present');
       assert.equal(f.path, exe);
