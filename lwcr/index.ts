@@ -11,3 +11,4 @@ export { parseLwcrXmlPlist, printLwcrXmlPlist } from './xml-plist.js';
 export { parseLwcrBplist, isBplist } from './bplist.js';
 export { readLwcrBytes, readLwcrText, type LwcrDocument, type LwcrForm } from './read.js';
 export { defaultDesignatedLwcr, type DesignatedInputs } from './default-designated.js';
+export { classicToLwcr, lwcrToClassic, CATEGORY_FORMS, type ToLwcrResult, type ToClassicResult, type TranslationNote } from './translate.js';

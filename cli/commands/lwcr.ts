@@ -5,9 +5,12 @@ import { loadLwcr, isBlocking, type LoadedLwcr } from '../../engine/lwcr-load.js
 import { renderLwcrText } from '../../engine/lwcr-render.js';
 import { failureLine } from '../../engine/render.js';
 import type { CheckOptions } from '../../engine/check.js';
+import { parse } from '../../grammar/parser.js';
 import {
   bytesToHex,
   canonical,
+  classicToLwcr,
+  lwcrToClassic,
   encodeDocument,
   lw,
   makeEnvelope,
@@ -19,7 +22,9 @@ import {
   type LwcrDiagnostic,
   type LwDict,
   type LwValue,
+  type TranslationNote,
 } from '../../lwcr/index.js';
+import { formatDiagnostic } from '../diagnostic-format.js';
 import { parseArgs, type ParsedArgs } from '../args.js';
 import { readInput } from '../input.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
@@ -28,6 +33,8 @@ import { toJson } from '../json.js';
 const HELP = `usage: csrl lwcr parse  [-e TEXT | FILE | -] [--plist] [--context CONTEXT]
        csrl lwcr encode [-e TEXT | FILE | -] [--der | --requirement-blob] [--hex] [-o OUT] [--ccat N]
        csrl lwcr decode [-e HEX | FILE | -] [--plist | --reqs]
+       csrl lwcr from-classic [-e TEXT | FILE | -] [--plist]
+       csrl lwcr to-classic [-e TEXT | FILE | -]
 
 Lightweight code requirements (launch and library constraints, XPC peer
 requirements): the dictionary language of docs/lwcr.md.
@@ -45,6 +52,11 @@ Input, in any of these forms (sensed from the content):
            kind-2 Requirement blob; keys sorted, ccat 0, comp 1, vers 1
   decode   print a blob or DER as JSON: the whole envelope (default), --reqs
            the requirements only, --plist the requirements as an XML plist
+  from-classic  translate a classic requirement (text) to an LWCR
+  to-classic    translate an LWCR to classic requirement text
+           Both translate only where the meaning is the same; approximate
+           clauses are noted, and a clause without an equivalent refuses the
+           whole translation (exit 1), with the reason
 
   -e, --expr TEXT   the input itself
   --context C       the evaluator it is for: launch (default), on-disk, process, library;
@@ -59,6 +71,7 @@ Examples:
   csrl lwcr parse -e '{"team-identifier": "ABCDE12345", "validation-category": 6}'
   csrl lwcr encode --hex constraint.plist
   csrl lwcr decode -e fade818100000059704f020101b04a30090c046363617402010030090c04636f6d7002010130270c0472657173b01f301d0c0f7465616d2d6964656e7469666965720c0a38584355553232534e3230090c0476657273020101
+  csrl lwcr from-classic -e 'identifier "com.example.tool" and anchor apple generic and certificate leaf[subject.OU] = "ABCDE12345"'
   csrl check --lwcr constraint.plist /Applications/Tool.app
 `;
 
@@ -83,7 +96,7 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     io.stdout(HELP);
     return sub === undefined ? EXIT.usage : EXIT.ok;
   }
-  if (sub !== 'parse' && sub !== 'encode' && sub !== 'decode') throw new UsageError(`unknown subcommand ${JSON.stringify(sub)}: parse, encode or decode`);
+  if (!['parse', 'encode', 'decode', 'from-classic', 'to-classic'].includes(sub)) throw new UsageError(`unknown subcommand ${JSON.stringify(sub)}: parse, encode, decode, from-classic or to-classic`);
   const opts = parseArgs(rest, {
     values: { expr: ['-e', '--expr'], output: ['-o', '--output'], context: ['--context'], ccat: ['--ccat'] },
     flags: { plist: ['--plist'], hex: ['--hex'], der: ['--der'], requirementBlob: ['--requirement-blob'], reqs: ['--reqs'], help: ['-h', '--help'] },
@@ -93,6 +106,7 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     return EXIT.ok;
   }
   const input = await readInput(opts.values.expr, opts.positionals, io);
+  if (sub === 'from-classic') return fromClassic(new TextDecoder().decode(input.bytes), input.name, opts.flags.plist === true, io);
   const loaded = loadLwcr(input.inline ? new TextDecoder().decode(input.bytes) : input.bytes, input.name, contextOption(opts.values.context));
   for (const d of loaded.diagnostics) io.stderr(formatLwcrDiagnostic(loaded.name, d) + '\n');
   const reqs = loaded.document?.reqs;
@@ -100,6 +114,14 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   if (sub === 'parse') {
     if (reqs) io.stdout(opts.flags.plist ? printLwcrXmlPlist(canonical(reqs)) : printLwcrJson(canonical(reqs)) + '\n');
     return errors || !reqs ? EXIT.failure : EXIT.ok;
+  }
+  if (sub === 'to-classic') {
+    if (!loaded.tree) return EXIT.failure;
+    const r = lwcrToClassic(loaded.tree);
+    for (const n of r.notes) io.stderr(noteLine(loaded.name, n) + '\n');
+    if (r.text === undefined) return EXIT.failure;
+    io.stdout(r.text + '\n');
+    return EXIT.ok;
   }
   if (sub === 'decode') {
     if (!loaded.document) return EXIT.failure;
@@ -115,6 +137,21 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     return loaded.diagnostics.some((d) => d.severity === 'error') ? EXIT.failure : EXIT.ok;
   }
   return encode(opts, loaded, reqs, io);
+}
+
+function noteLine(file: string, n: TranslationNote): string {
+  return `${file}:${n.range.start.line}:${n.range.start.column}: ${n.kind === 'refused' ? 'error: refused' : 'note: approximate'}: ${n.clause}: ${n.reason}`;
+}
+
+function fromClassic(text: string, name: string, plist: boolean, io: CommandIO): number {
+  const parsed = parse(text, { mode: 'single' });
+  for (const d of parsed.diagnostics) io.stderr(formatDiagnostic(name, d) + '\n');
+  if (!parsed.ok || parsed.document?.kind !== 'requirement') return EXIT.failure;
+  const r = classicToLwcr(parsed.document);
+  for (const n of r.notes) io.stderr(noteLine(name, n) + '\n');
+  if (!r.lwcr) return EXIT.failure;
+  io.stdout(plist ? printLwcrXmlPlist(canonical(r.lwcr)) : printLwcrJson(canonical(r.lwcr)) + '\n');
+  return EXIT.ok;
 }
 
 function encode(opts: ParsedArgs, loaded: LoadedLwcr, reqs: LwValue | undefined, io: CommandIO): number {

@@ -105,3 +105,22 @@ describe('csrl check --lwcr / --lwcr-json: exit codes and JSON as classic checks
     assert.equal((await runCli(['check', '--lwcr-json', '{"a": true}', '--pid', '1'])).code, 64);
   });
 });
+
+describe('csrl lwcr from-classic / to-classic', () => {
+  it('from-classic: Developer ID form → LWCR JSON, exit 0; a refusal → exit 1 with the reason at its position', async () => {
+    const r = await runCli(['lwcr', 'from-classic', '-e', 'identifier "com.example.tool" and anchor apple generic and certificate 1[field.1.2.840.113635.100.6.2.6] and certificate leaf[field.1.2.840.113635.100.6.1.13] and certificate leaf[subject.OU] = "ABCDE12345"']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { 'signing-identifier': 'com.example.tool', 'team-identifier': 'ABCDE12345', 'validation-category': 6 });
+    const no = await runCli(['lwcr', 'from-classic', '-e', 'identifier a and ! identifier b']);
+    assert.equal(no.code, 1);
+    assert.match(no.stderr, /^<text>:1:18: error: refused: not: LWCRs have no negation$/m);
+  });
+
+  it('to-classic: LWCR → classic text that csrl parse accepts; category 10 refused', async () => {
+    const r = await runCli(['lwcr', 'to-classic', '-e', '{"signing-identifier": {"$in": ["a", "b"]}, "platform-identifier": 2}']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '(platform 2 and (identifier "a" or identifier "b"))\n');
+    assert.equal((await runCli(['parse', '-e', r.stdout.trim()])).code, 0);
+    assert.equal((await runCli(['lwcr', 'to-classic', '-e', '{"validation-category": 10}'])).code, 1);
+  });
+});
