@@ -17,6 +17,7 @@ import type { NativeValidator } from '../native/index.js';
 import { askAppleReading, type Asked } from './apple/ask.js';
 import { appleSigningLines, ourSliceOf, preferredArchitectures, withoutComparison, withSigningComparison, type AppleReading } from './apple/signing.js';
 import { checkPidFile, settled, type PidFailure, type PidNative, type PidTarget } from './process-target.js';
+import { constraintsOf, defaultDesignatedOf, type ConstraintInfo, type DefaultDesignatedInfo } from './lwcr-info.js';
 import { pidLabel } from './render.js';
 
 /** What `info` prints for one slice, beside the reader's own report. */
@@ -26,6 +27,10 @@ export interface SliceInfo {
   posture?: { code: string; severity: 'warning' | 'info'; message: string }[];
   /** Set when an optional module (designated requirement, posture) could not be loaded. */
   notes: string[];
+  /** Launch and library constraints (slots 8–11), decoded. */
+  constraints?: ConstraintInfo[];
+  /** The default designated LWCR Security.framework would compute (never stored). */
+  defaultDesignatedLwcr?: DefaultDesignatedInfo;
 }
 
 /** The part of the native validator that reads Apple's signing information. */
@@ -88,7 +93,7 @@ async function outcomeOf(
   }
   const report = read.value;
   const loaded = await modules;
-  const extras = report.slices.map((s) => sliceInfo(s, loaded));
+  const extras = report.slices.map((s) => sliceInfo(s, loaded, report));
   const apple = asking
     ? withSigningComparison(
         report.slices.map((s) => ourSliceOf(s.facts)),
@@ -157,9 +162,11 @@ async function loadOptionalModules(): Promise<OptionalModules> {
   return out;
 }
 
-function sliceInfo(slice: SliceReport, modules: OptionalModules): SliceInfo {
+function sliceInfo(slice: SliceReport, modules: OptionalModules, report: CodeReport): SliceInfo {
   const info: SliceInfo = { notes: [] };
   if (slice.status === 'unsigned') return info;
+  info.constraints = constraintsOf(slice);
+  info.defaultDesignatedLwcr = defaultDesignatedOf(report, slice);
   info.notes.push(...modules.notes);
   if (modules.designated) {
     try {
@@ -245,6 +252,8 @@ export function jsonReport(report: CodeReport, extras: SliceInfo[], verdict: str
         secureTimestamp: f.secureTimestamp?.toISOString() ?? null,
         designated: x.designated ?? null,
         ...(x.designatedError ? { designatedError: x.designatedError } : {}),
+        constraints: x.constraints ? x.constraints.map(({ text: _text, ...c }) => c) : [],
+        defaultDesignatedLwcr: x.defaultDesignatedLwcr ? { ...x.defaultDesignatedLwcr, text: undefined } : null,
         posture: x.posture ?? null,
         notes: x.notes,
         verification: {
@@ -358,6 +367,13 @@ export function textReport(report: CodeReport, extras: SliceInfo[]): string {
     });
     if (x.designated) out.push(`${x.designated.implicit ? '# ' : ''}designated => ${oneLine(x.designated.text)}`);
     else if (x.designatedError) out.push(`designated requirement: ${oneLine(x.designatedError)}`);
+    for (const c of x.constraints ?? []) {
+      out.push(`Constraint slot ${c.slot} (${c.kind}), ${c.bytes} bytes${c.envelope ? `: ccat=${c.envelope.ccat ?? 'absent'} comp=${c.envelope.comp ?? 'absent'} vers=${c.envelope.vers ?? 'absent'}` : ''}`);
+      if (c.text) out.push(`  ${oneLine(c.text)}`);
+      for (const p of c.problems) out.push(`  ${oneLine(p)}`);
+    }
+    const dd = x.defaultDesignatedLwcr;
+    if (dd) out.push(`# default designated LWCR (computed; validation category ${dd.validationCategory ?? 'undetermined'}): ${dd.text ? oneLine(dd.text) : `none: ${oneLine(dd.categoryExplanation)}`}`);
     for (const note of x.notes) out.push(`note: ${oneLine(note)}`);
     const v = s.verification;
     out.push(`Verification: ${v.ok ? 'valid' : 'INVALID'}${v.pagesVerified ? ' (every code page checked)' : ' (code pages not checked)'}${v.at ? `, certificates judged at ${v.at.toISOString()}` : ''}`);

@@ -17,6 +17,7 @@ import {
   CSMAGIC_CODEDIRECTORY,
   CSMAGIC_EMBEDDED_DER_ENTITLEMENTS,
   CSMAGIC_EMBEDDED_ENTITLEMENTS,
+  CSMAGIC_LAUNCH_CONSTRAINT,
   CSMAGIC_REQUIREMENTS,
   hex32,
   SLOT_ALTERNATE_CODEDIRECTORIES,
@@ -25,6 +26,10 @@ import {
   SLOT_DER_ENTITLEMENTS,
   SLOT_ENTITLEMENTS,
   SLOT_INFO,
+  SLOT_LAUNCH_CONSTRAINT_PARENT,
+  SLOT_LAUNCH_CONSTRAINT_RESPONSIBLE,
+  SLOT_LAUNCH_CONSTRAINT_SELF,
+  SLOT_LIBRARY_CONSTRAINT,
   SLOT_REQUIREMENTS,
   SLOT_RESOURCEDIR,
   SLOT_SIGNATURE,
@@ -394,6 +399,13 @@ async function readOtherBlobs(report: SliceReport, superBlob: SuperBlob, sigFile
         problems.push(error('entitlements-malformed', err.message));
       }
     }
+  }
+  // Launch and library constraints: kept whole for the LWCR layer; the kernel refuses another magic (EBADEXEC).
+  for (const slot of [SLOT_LAUNCH_CONSTRAINT_SELF, SLOT_LAUNCH_CONSTRAINT_PARENT, SLOT_LAUNCH_CONSTRAINT_RESPONSIBLE, SLOT_LIBRARY_CONSTRAINT]) {
+    const b = blobAt(slot);
+    if (!b) continue;
+    if (b.magic !== CSMAGIC_LAUNCH_CONSTRAINT) problems.push(error('blob-bad-magic', `${slotName(slot)} blob has magic ${hex32(b.magic)}, expected ${hex32(CSMAGIC_LAUNCH_CONSTRAINT)}`));
+    else (layout.constraints ??= []).push({ slot, blob: new Uint8Array(b.bytes) });
   }
   const derEntitlements = blobAt(SLOT_DER_ENTITLEMENTS);
   if (derEntitlements) {

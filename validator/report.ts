@@ -63,6 +63,8 @@ export interface SignatureLayout {
   derEntitlements?: Uint8Array;
   /** The same, decoded (also in facts.entitlements when there is no XML blob). */
   derEntitlementsDict?: PlistDict;
+  /** Launch and library constraint blobs (slots 8–11, 0xfade8181…) as stored, whole; their hashes are checked with the special slots. */
+  constraints?: { slot: number; blob: Uint8Array }[];
   specialSlots: SpecialSlotCheck[];
   /** Pages checked per CodeDirectory slot, when pages were verified. */
   pages?: { directory: number; pages: number; mismatches: number }[];

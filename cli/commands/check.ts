@@ -20,6 +20,7 @@ export type { AppleSide } from '../../engine/apple/verdict.js';
 
 const HELP = `usage: csrl check (-e TEXT | -r FILE) (PATH | --pid PID) [--json] [--at signing-time|now|ISO-8601]
                   [--no-verify-pages] [--arch ARCH]
+       csrl check (--lwcr FILE | --lwcr-json TEXT) [--lwcr-context CONTEXT] PATH [options above]
 
 Tests a requirement against the code signature of PATH (a Mach-O file or an
 .app/.framework/.xpc bundle) on any OS, and explains the verdict clause by
@@ -28,6 +29,10 @@ slice passes.
 
   -e, --expr TEXT          the requirement text (a single requirement)
   -r, --requirement FILE   read the requirement from FILE (text, or a 0xfade0c00 blob); - for stdin
+  --lwcr FILE              a lightweight code requirement (launch/library constraint):
+                           JSON, XML or binary plist, DER, a 0xfade8181 blob, or hex; - for stdin
+  --lwcr-json TEXT         the same, given inline (JSON or XML plist text); see csrl lwcr --help
+  --lwcr-context C         which evaluator to model: launch (default), on-disk, process, library
   --pid PID                check the executable file that process PID runs (via the
                            native addon): a point-in-time static check of the file
                            on disk, labelled so
@@ -60,6 +65,7 @@ Exit status:
 Examples:
   csrl check -e 'anchor apple generic and certificate leaf[subject.OU] = "ABCDE12345"' Tool.app
   csrl check -r requirement.txt --arch arm64 --json build/helper
+  csrl check --lwcr-json '{"team-identifier": "ABCDE12345", "validation-category": 6}' Tool.app
 `;
 
 
@@ -85,15 +91,17 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
 
 export async function runCheck(args: string[], io: CommandIO, deps: CheckDeps): Promise<number> {
   const opts = parseArgs(args, {
-    values: { expr: ['-e', '--expr'], file: ['-r', '--requirement'], at: ['--at'], arch: ['--arch'], pid: ['--pid'] },
+    values: { expr: ['-e', '--expr'], file: ['-r', '--requirement'], at: ['--at'], arch: ['--arch'], pid: ['--pid'], lwcr: ['--lwcr'], lwcrJson: ['--lwcr-json'], lwcrContext: ['--lwcr-context'] },
     flags: { json: ['--json'], noVerifyPages: ['--no-verify-pages'], help: ['-h', '--help'] },
   });
   if (opts.flags.help) {
     io.stdout(HELP);
     return EXIT.ok;
   }
-  if (opts.values.expr !== undefined && opts.values.file !== undefined) throw new UsageError('give either -e TEXT or -r FILE, not both');
-  if (opts.values.expr === undefined && opts.values.file === undefined) throw new UsageError('a requirement is needed: -e TEXT or -r FILE');
+  const lwcr = opts.values.lwcr !== undefined || opts.values.lwcrJson !== undefined;
+  if ([opts.values.expr, opts.values.file, opts.values.lwcr, opts.values.lwcrJson].filter((v) => v !== undefined).length > 1) throw new UsageError('give one requirement: -e TEXT, -r FILE, --lwcr FILE or --lwcr-json TEXT');
+  if (opts.values.expr === undefined && opts.values.file === undefined && !lwcr) throw new UsageError('a requirement is needed: -e TEXT or -r FILE (or --lwcr FILE)');
+  if (opts.values.lwcrContext !== undefined && !lwcr) throw new UsageError('--lwcr-context goes with --lwcr or --lwcr-json');
   const pid = pidOption(opts);
   if (pid === undefined && opts.positionals.length !== 1) throw new UsageError(opts.positionals.length === 0 ? 'the code to check is needed: PATH or --pid PID' : `one PATH at a time (got ${opts.positionals.length})`);
   const target = pid === undefined ? opts.positionals[0]! : `process ${pid}`;
@@ -105,6 +113,13 @@ export async function runCheck(args: string[], io: CommandIO, deps: CheckDeps): 
     throw err;
   }
   const json = opts.flags.json === true;
+  if (lwcr) {
+    if (pid !== undefined) throw new UsageError('--pid is not supported with --lwcr: give the PATH of the executable');
+    const options: CheckOptions = { verifyPages: !opts.flags.noVerifyPages, at, ...(deps.readCode ? { readCode: deps.readCode } : {}), ...(opts.values.arch !== undefined ? { arch: opts.values.arch } : {}) };
+    const source = { ...(opts.values.lwcr !== undefined ? { file: opts.values.lwcr } : { text: opts.values.lwcrJson! }), ...(opts.values.lwcrContext !== undefined ? { context: opts.values.lwcrContext } : {}) };
+    const { runLwcrCheck } = await import('./lwcr.js');
+    return exitCode((await runLwcrCheck(source, target, options, json, io)).verdict);
+  }
 
   const loaded = await loadRequirement(opts.values.expr, opts.values.file, io);
   for (const d of loaded.diagnostics) io.stderr(formatDiagnostic(loaded.name, d) + '\n');

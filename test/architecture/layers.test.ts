@@ -17,19 +17,20 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { REPO } from '../e2e/harness.js';
 
-const LAYERS = ['client', 'cli', 'server', 'language-service', 'engine', 'protocol', 'validator', 'native', 'grammar'] as const;
+const LAYERS = ['client', 'cli', 'server', 'language-service', 'engine', 'protocol', 'validator', 'native', 'lwcr', 'grammar'] as const;
 type Layer = (typeof LAYERS)[number];
 
 /** What each layer may import (itself always). */
 const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   client: ['language-service', 'engine', 'protocol', 'grammar'],
-  cli: ['language-service', 'engine', 'protocol', 'validator', 'native', 'grammar'],
-  server: ['language-service', 'engine', 'protocol', 'validator', 'native', 'grammar'],
-  'language-service': ['grammar'],
-  engine: ['validator', 'native', 'grammar'],
+  cli: ['language-service', 'engine', 'protocol', 'validator', 'native', 'lwcr', 'grammar'],
+  server: ['language-service', 'engine', 'protocol', 'validator', 'native', 'lwcr', 'grammar'],
+  'language-service': ['lwcr', 'grammar'],
+  engine: ['validator', 'native', 'lwcr', 'grammar'],
   protocol: ['engine'],
   validator: ['grammar'],
   native: ['grammar'],
+  lwcr: ['grammar'],
   grammar: [],
 };
 

@@ -86,6 +86,8 @@ export interface SignOptions {
   entitlementsDer?: Entitlements | Uint8Array | null;
   /** Bytes hashed into special slot 3 (a bundle's _CodeSignature/CodeResources). */
   codeResources?: Uint8Array;
+  /** Launch/library constraint blobs (0xfade8181…) for slots 8–11, stored and hashed into their special slots as codesign does. */
+  constraints?: { slot: 8 | 9 | 10 | 11; blob: Uint8Array }[];
   signingTime?: Date;
   /** CMS SignerInfo digest; default sha256. */
   cmsDigest?: Digest;
@@ -335,6 +337,10 @@ export function signMachO(macho: Uint8Array, options: SignOptions): Uint8Array {
     const der = blob(MAGIC.entitlementsDer, payload);
     blobs.push({ slot: SLOT.entitlementsDer, data: der });
     special.set(SLOT.entitlementsDer, der);
+  }
+  for (const c of options.constraints ?? []) {
+    blobs.push({ slot: c.slot, data: c.blob });
+    special.set(c.slot, c.blob);
   }
 
   const hashTypes = options.hashTypes ?? ['sha256'];
