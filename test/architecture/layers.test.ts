@@ -4,7 +4,7 @@
  *   client, cli, server        front ends: never import each other
  *     → language-service, engine, protocol
  *       → validator, native    (native: the addon's binding only)
- *         → grammar            (pure: no I/O, imports nothing of ours)
+ *         → grammar, lwcr      (pure: no I/O; lwcr may import grammar)
  *
  * The extension (client/) reaches the validator, the native addon and the
  * grammar's codec only through the engine. No import cycle anywhere
