@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build as buildPlist } from 'plist';
-import { makeBundle, makeCa, makeMachO, signMachO, type Bundle, type SignOptions, type TestCa } from '../signer/index.js';
+import { makeBundle, makeCa, makeFat, makeMachO, signMachO, type Arch, type Bundle, type SignOptions, type TestCa } from '../signer/index.js';
 
 export const TEAM_A = 'TEAMAAAAAA';
 export const TEAM_B = 'TEAMBBBBBB';
@@ -48,7 +48,7 @@ export interface AppSpec {
   loginItem?: { team?: 'A' | 'B' | 'adhoc'; identifier?: string };
   extension?: { team?: 'A' | 'B' | 'adhoc'; identifier?: string };
   /** A library in Contents/Frameworks linked by the (hardened) main executable through @rpath. */
-  library?: { team?: 'A' | 'B' | 'adhoc'; hardened?: boolean; disableLibraryValidation?: boolean; platform?: boolean };
+  library?: { team?: 'A' | 'B' | 'adhoc'; hardened?: boolean; disableLibraryValidation?: boolean; platform?: boolean; arches?: Arch[]; appArches?: Arch[] };
   name?: string;
 }
 
@@ -62,6 +62,7 @@ export async function makeApp(dir: string, spec: AppSpec): Promise<Bundle> {
     name: spec.name ?? 'Tool',
     identifier: APP_ID,
     info,
+    ...(lib?.appArches ? { arches: lib.appArches } : {}),
     macho: lib ? { dylibs: ['@rpath/libfoo.dylib'], rpaths: ['@executable_path/../Frameworks'] } : {},
     sign: { ...appSign, ...(lib && lib.hardened !== false ? { runtime: 0x0a0f00 } : {}), ...(entitlements ? { entitlements } : {}) },
     populate: async (contents) => {
@@ -96,8 +97,10 @@ export async function makeApp(dir: string, spec: AppSpec): Promise<Bundle> {
       if (spec.extension) await nested('PlugIns', 'Share', '.appex', spec.extension, 'com.example.app.share');
       if (lib) {
         await mkdir(join(contents, 'Frameworks'), { recursive: true });
-        const dylib = makeMachO({ fileType: 'dylib', installName: '@rpath/libfoo.dylib', codeSize: 3000 });
-        await writeFile(join(contents, 'Frameworks', 'libfoo.dylib'), signMachO(dylib, { ...signer(lib.team ?? 'A'), identifier: 'com.example.libfoo', ...(lib.platform ? { platform: 1 } : {}) }));
+        const slices = (lib.arches ?? ['x86_64']).map((arch) =>
+          signMachO(makeMachO({ arch, fileType: 'dylib', installName: '@rpath/libfoo.dylib', codeSize: 3000 }), { ...signer(lib.team ?? 'A'), identifier: 'com.example.libfoo', ...(lib.platform ? { platform: 1 } : {}) }),
+        );
+        await writeFile(join(contents, 'Frameworks', 'libfoo.dylib'), slices.length === 1 ? slices[0]! : makeFat(slices));
       }
     },
   });
