@@ -1,15 +1,16 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { doctor, type DoctorOptions, type DoctorReport, type Relationship, type RelationshipKind } from '../../engine/doctor/doctor.js';
-import { VERDICT_WORDS } from '../../engine/render.js';
+import { checkDesignatedOf } from '../../engine/doctor/designated-of.js';
+import type { CheckOptions } from '../../engine/check.js';
+import { failureLine, renderApple, renderText, VERDICT_WORDS } from '../../engine/render.js';
 import type { OverallVerdict } from '../../engine/result.js';
 import { CheckTimeError, parseCheckTime } from '../../engine/time.js';
 import { oneLine } from '../../validator/printable.js';
-import { parseArgs } from '../args.js';
+import { parseArgs, type ParsedArgs } from '../args.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { toJson } from '../json.js';
 import { version } from '../version.js';
-import { exitCode } from './check.js';
 
 const HELP = `usage: csrl doctor PATH [--json | --format text|json|sarif] [--at signing-time|now|ISO-8601]
                    [--no-verify-pages]
@@ -58,6 +59,10 @@ Examples:
 `;
 
 const MARK: Record<OverallVerdict, string> = { satisfied: '✔', unsatisfied: '✘', undetermined: '?', invalid: '✘' };
+
+function exitCode(v: OverallVerdict): number {
+  return { satisfied: EXIT.ok, unsatisfied: EXIT.failure, undetermined: EXIT.undetermined, invalid: EXIT.cannotCheck }[v];
+}
 
 export interface DoctorDeps {
   readCode?: DoctorOptions['readCode'];
@@ -183,4 +188,48 @@ export function toSarif(report: DoctorReport, cwd: string) {
       },
     ],
   };
+}
+
+/**
+ * `csrl check --designated-of OLD NEW` (options already parsed by `csrl check`):
+ * NEW against OLD's designated requirement, with the requirement shown first.
+ */
+export async function runDesignatedOf(
+  opts: ParsedArgs,
+  io: CommandIO,
+  deps: { readCode?: CheckOptions['readCode']; pathNative?: () => NonNullable<ReturnType<NonNullable<CheckOptions['apple']>>> },
+): Promise<number> {
+  if (opts.values['expr'] !== undefined || opts.values['file'] !== undefined) throw new UsageError('--designated-of OLD is the requirement: give no -e or -r');
+  if (opts.values['pid'] !== undefined) throw new UsageError('--designated-of checks a PATH, not --pid');
+  if (opts.positionals.length !== 1) throw new UsageError(opts.positionals.length === 0 ? 'the new version to check is needed: --designated-of OLD NEW' : `one NEW at a time (got ${opts.positionals.length})`);
+  const options: CheckOptions = { verifyPages: !opts.flags['noVerifyPages'] };
+  try {
+    options.at = parseCheckTime(opts.values['at']);
+  } catch (err) {
+    if (err instanceof CheckTimeError) throw new UsageError(`--at ${err.message}`);
+    throw err;
+  }
+  if (opts.values['arch'] !== undefined) options.arch = opts.values['arch'];
+  if (deps.readCode) options.readCode = deps.readCode;
+  if (deps.pathNative) options.apple = () => deps.pathNative!();
+  const oldShown = opts.values['designatedOf']!;
+  const target = opts.positionals[0]!;
+  const out = await checkDesignatedOf(path.resolve(io.cwd, oldShown), path.resolve(io.cwd, target), oldShown, options);
+  for (const r of out.results) r.path = target;
+  const json = opts.flags['json'] === true;
+  if (json) {
+    io.stdout(toJson({ ...out.result, designatedOf: { path: oldShown, designated: out.designated }, ...(out.results.length > 1 ? { results: out.results } : {}) }) + '\n');
+  } else {
+    for (const d of out.designated) io.stdout(`designated requirement of ${oneLine(oldShown)} (${oneLine(d.arch)}${d.implicit ? ', implicit' : ''}): ${oneLine(d.text)}\n`);
+    for (const r of out.results) {
+      if (r.slices.length === 0) io.stderr(`csrl check: ${failureLine(r)}\n`);
+      else io.stdout(renderText(r) + (r.apple ? renderApple(r.apple) : ''));
+    }
+  }
+  if (json && out.result.slices.length === 0) io.stderr(`csrl check: ${failureLine(out.result)}\n`);
+  if (out.results.some((r) => r.apple?.disagreement)) {
+    io.stderr(`csrl check: DISAGREEMENT WITH APPLE for ${oneLine(target)}\n`);
+    return EXIT.cannotCheck;
+  }
+  return exitCode(out.result.verdict);
 }
