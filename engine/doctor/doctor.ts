@@ -63,7 +63,13 @@ function memoReader(options: DoctorOptions): (path: string) => Promise<CodeRepor
   const reader = options.readCode ?? readCode;
   return (path) => {
     let p = cache.get(path);
-    if (!p) cache.set(path, (p = reader(path, readOptions)));
+    if (!p) {
+      cache.set(path, (p = reader(path, readOptions)));
+      // A bundle's main executable is read as the bundle (resolveCode): the same report, not a second read.
+      p.then((r) => {
+        if (r.bundle && !cache.has(r.executablePath)) cache.set(r.executablePath, p!);
+      }, () => undefined);
+    }
     return p;
   };
 }
