@@ -8,7 +8,8 @@
  * judged slice's signature must verify first: an invalid signature is never
  * satisfied. Nothing here loads or runs the inspected code.
  */
-import { lstat, readdir, realpath } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, readdir, realpath } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { isInside, FileRefused, readInside } from '../../validator/bundle-files.js';
 import type { PlistDict } from '../../validator/facts.js';
@@ -387,7 +388,8 @@ async function machOFiles(ctx: Ctx): Promise<string[]> {
   const out: string[] = [];
   const stack = [ctx.root];
   let seen = 0;
-  const { open } = await import('node:fs/promises');
+  // Never follow a link, never wait on a FIFO swapped in after the listing.
+  const flags = constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOFOLLOW ?? 0);
   while (stack.length > 0) {
     const dir = stack.pop()!;
     let entries;
@@ -408,12 +410,15 @@ async function machOFiles(ctx: Ctx): Promise<string[]> {
         continue;
       }
       if (!e.isFile()) continue;
-      const handle = await open(p, 'r').catch(() => undefined);
+      const handle = await open(p, flags).catch(() => undefined);
       if (!handle) continue;
       try {
         const head = new Uint8Array(4);
-        const { bytesRead } = await handle.read(head, 0, 4, 0);
+        const st = await handle.stat();
+        const { bytesRead } = st.isFile() ? await handle.read(head, 0, 4, 0) : { bytesRead: 0 };
         if (bytesRead === 4 && looksLikeMachO(head)) out.push(p);
+      } catch {
+        // Unreadable: not code we can judge.
       } finally {
         await handle.close();
       }

@@ -178,6 +178,25 @@ describe('doctor: library validation', () => {
     assert.equal(r.against, 'Tool.app/Contents/MacOS/Tool');
   });
 
+  it('a framework bundle (its Info.plist sealed by the library\'s signature) is judged as the bundle', async () => {
+    const r = only((await run({ library: { framework: true } })).report, 'library-validation');
+    holds(r);
+    assert.equal(r.subject, 'Tool.app/Contents/Frameworks/Foo.framework/Foo');
+    const bad = only((await run({ library: { framework: true, team: 'B' } })).report, 'library-validation');
+    assert.equal(bad.verdict, 'unsatisfied');
+    assert.equal(bad.fact, `Tool.app/Contents/Frameworks/Foo.framework/Foo (x86_64) has team identifier "${TEAM_B}"`);
+  });
+
+  it('libraries linked by libraries (@loader_path) are judged against the executable', async () => {
+    const { report } = await run({ library: { child: 'adhoc' } });
+    const rels = report.relationships.filter((r) => r.kind === 'library-validation');
+    assert.deepEqual(rels.map((r) => [r.subject, r.against, r.verdict]), [
+      ['Tool.app/Contents/Frameworks/libfoo.dylib', 'Tool.app/Contents/MacOS/Tool', 'satisfied'],
+      ['Tool.app/Contents/Frameworks/libbar.dylib', 'Tool.app/Contents/MacOS/Tool', 'unsatisfied'],
+    ]);
+    assert.deepEqual(report.skipped, []);
+  });
+
   it('an ad-hoc library under the hardened runtime', async () => {
     const r = only((await run({ library: { team: 'adhoc' } })).report, 'library-validation');
     assert.equal(r.verdict, 'unsatisfied');

@@ -48,7 +48,7 @@ export interface AppSpec {
   loginItem?: { team?: 'A' | 'B' | 'adhoc'; identifier?: string };
   extension?: { team?: 'A' | 'B' | 'adhoc'; identifier?: string };
   /** A library in Contents/Frameworks linked by the (hardened) main executable through @rpath. */
-  library?: { team?: 'A' | 'B' | 'adhoc'; hardened?: boolean; disableLibraryValidation?: boolean; platform?: boolean; arches?: Arch[]; appArches?: Arch[] };
+  library?: { team?: 'A' | 'B' | 'adhoc'; hardened?: boolean; disableLibraryValidation?: boolean; platform?: boolean; arches?: Arch[]; appArches?: Arch[]; framework?: boolean; child?: 'A' | 'B' | 'adhoc' };
   name?: string;
 }
 
@@ -63,7 +63,7 @@ export async function makeApp(dir: string, spec: AppSpec): Promise<Bundle> {
     identifier: APP_ID,
     info,
     ...(lib?.appArches ? { arches: lib.appArches } : {}),
-    macho: lib ? { dylibs: ['@rpath/libfoo.dylib'], rpaths: ['@executable_path/../Frameworks'] } : {},
+    macho: lib ? { dylibs: [lib.framework ? '@rpath/Foo.framework/Foo' : '@rpath/libfoo.dylib', '/usr/lib/libSystem.B.dylib'], rpaths: ['@executable_path/../Frameworks'] } : {},
     sign: { ...appSign, ...(lib && lib.hardened !== false ? { runtime: 0x0a0f00 } : {}), ...(entitlements ? { entitlements } : {}) },
     populate: async (contents) => {
       if (spec.helper) {
@@ -97,10 +97,29 @@ export async function makeApp(dir: string, spec: AppSpec): Promise<Bundle> {
       if (spec.extension) await nested('PlugIns', 'Share', '.appex', spec.extension, 'com.example.app.share');
       if (lib) {
         await mkdir(join(contents, 'Frameworks'), { recursive: true });
-        const slices = (lib.arches ?? ['x86_64']).map((arch) =>
-          signMachO(makeMachO({ arch, fileType: 'dylib', installName: '@rpath/libfoo.dylib', codeSize: 3000 }), { ...signer(lib.team ?? 'A'), identifier: 'com.example.libfoo', ...(lib.platform ? { platform: 1 } : {}) }),
-        );
-        await writeFile(join(contents, 'Frameworks', 'libfoo.dylib'), slices.length === 1 ? slices[0]! : makeFat(slices));
+        if (lib.framework) {
+          await makeBundle(join(contents, 'Frameworks'), {
+            name: 'Foo',
+            extension: '.framework',
+            layout: 'shallow',
+            identifier: 'com.example.foo',
+            info: { CFBundlePackageType: 'FMWK' },
+            macho: { fileType: 'dylib', installName: '@rpath/Foo.framework/Foo', codeSize: 3000 },
+            sign: signer(lib.team ?? 'A'),
+          });
+        } else {
+          const slices = (lib.arches ?? ['x86_64']).map((arch) =>
+            signMachO(makeMachO({ arch, fileType: 'dylib', installName: '@rpath/libfoo.dylib', codeSize: 3000, ...(lib.child ? { dylibs: ['@loader_path/libbar.dylib'] } : {}) }), {
+              ...signer(lib.team ?? 'A'),
+              identifier: 'com.example.libfoo',
+              ...(lib.platform ? { platform: 1 } : {}),
+            }),
+          );
+          await writeFile(join(contents, 'Frameworks', 'libfoo.dylib'), slices.length === 1 ? slices[0]! : makeFat(slices));
+        }
+        if (lib.child) {
+          await writeFile(join(contents, 'Frameworks', 'libbar.dylib'), signMachO(makeMachO({ fileType: 'dylib', installName: '@rpath/libbar.dylib', codeSize: 3000 }), { ...signer(lib.child), identifier: 'com.example.libbar' }));
+        }
       }
     },
   });
