@@ -10,9 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CheckResult } from '../../engine/result.js';
-import { makeBundle } from '../signer/index.js';
+import { compile } from '../../grammar/codec/encode.js';
+import { parse } from '../../grammar/parser.js';
+import { makeBundle, requirementSet } from '../signer/index.js';
 import { runCli } from '../support/cli.js';
-import { APP_ID, signer } from './fixtures.js';
+import { APP_ID, signer, TEAM_A, TEAM_B } from './fixtures.js';
 
 let dir: string;
 before(async () => {
@@ -47,6 +49,19 @@ describe('csrl check --designated-of OLD NEW', () => {
     assert.equal(out.code, 1);
     assert.match(out.stdout, /✘ certificate root = H"[0-9a-f]{40}"/);
     assert.match(out.stdout, /result: not satisfied/);
+  });
+
+  it('an explicit designated requirement is the one used (team pinned by OU), every slice', async () => {
+    const text = `identifier "${APP_ID}" and certificate leaf[subject.OU] = "${TEAM_A}"`;
+    const bytes = compile(parse(text, { mode: 'single' }).document!).bytes!;
+    const old = await makeBundle(join(dir, 'old4'), { name: 'Tool', identifier: APP_ID, sign: { ...signer('A'), requirements: requirementSet([[3, bytes]]) }, macho: { codeSize: 5000 } });
+    const same = await runCli(['check', '--designated-of', old.path, (await app('new4a', 'A', ['x86_64', 'arm64'])).path]);
+    assert.equal(same.code, 0, same.stdout + same.stderr);
+    assert.match(same.stdout, new RegExp(`\\(x86_64\\): identifier "com\\.example\\.app" and certificate leaf\\[subject\\.OU\\] = "?${TEAM_A}"?\\n`));
+    const other = await runCli(['check', '--designated-of', old.path, (await app('new4b', 'B', ['x86_64', 'arm64'])).path]);
+    assert.equal(other.code, 1);
+    assert.match(other.stdout, new RegExp(`certificate leaf\\[subject\\.OU\\] is "${TEAM_B}"`));
+    assert.match(other.stdout, /result: not satisfied \(2 slices: 2 not satisfied\)/);
   });
 
   it('an old version whose signature does not verify gives no requirement to trust (exit 3)', async () => {

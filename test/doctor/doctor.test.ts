@@ -101,6 +101,22 @@ describe('doctor: SMJobBless', () => {
     assert.equal(r.fact, 'Label is "com.example.wrong"');
   });
 
+  it('a clause only a Mac can decide is undetermined (exit 2), with the clause named', async () => {
+    const app = await makeApp(join(dir, String(n++)), { helper: { requirement: `identifier "${HELPER}" and anchor trusted` } });
+    const r = only(await doctor(app.path), 'smjobbless-helper');
+    assert.equal(r.verdict, 'undetermined');
+    assert.equal(r.clause, 'anchor trusted');
+    const out = await runCli(['doctor', app.path]);
+    assert.equal(out.code, 2);
+    assert.match(out.stdout, /^\? smjobbless-helper: .*: undetermined: anchor trusted \(x86_64\) — /m);
+  });
+
+  it('a requirement with errors cannot be checked (invalid), never satisfied', async () => {
+    const r = only((await run({ helper: { requirement: 'identifier "x" and' } })).report, 'smjobbless-helper');
+    assert.equal(r.verdict, 'invalid');
+    assert.equal(r.clause, 'the requirement can be parsed');
+  });
+
   it('a tampered helper is invalid, never satisfied, and breaks the app\'s seal (exit 3)', async () => {
     const app = await makeApp(join(dir, String(n++)), { helper: {} });
     const file = join(app.resourceRoot, 'Library', 'LaunchServices', HELPER);
