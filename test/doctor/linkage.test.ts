@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readLinkage } from '../../validator/macho/linkage.js';
-import { CodeReadError } from '../../validator/read.js';
+import { CodeReadError, readCodeBytes } from '../../validator/read.js';
 import { makeFat, makeMachO } from '../signer/index.js';
 
 let dir: string;
@@ -77,5 +77,19 @@ describe('readLinkage', () => {
     const bytes = makeMachO({ rpaths: ['x'] });
     new DataView(bytes.buffer).setUint32(commandAt(bytes, 0x8000001c) + 4, 0x7fffffff, true);
     await assert.rejects(readLinkage(await write('bad-size', bytes)), CodeReadError);
+  });
+});
+
+describe('readLinkage: a dylib command too short for its fields', () => {
+  it('is left out, and the signature reader still reads the file', async () => {
+    const bytes = makeMachO({ rpaths: ['x'] });
+    const at = commandAt(bytes, 0x8000001c);
+    const v = new DataView(bytes.buffer);
+    assert.equal(v.getUint32(at + 4, true), 16);
+    v.setUint32(at, 0xc, true); // LC_LOAD_DYLIB in 16 bytes: no room for its 24-byte header
+    const [s] = await readLinkage(await write('short-dylib', bytes));
+    assert.deepEqual(s!.dylibs, []);
+    const report = await readCodeBytes(bytes);
+    assert.equal(report.slices[0]!.status, 'unsigned');
   });
 });

@@ -181,8 +181,8 @@ export async function readMachHeader(src: ByteSource, slice: SliceLocation): Pro
         break;
       }
       case LC_RPATH: {
-        need(12, 'LC_RPATH');
-        const nameOffset = u32(cmds, at + 8);
+        // Linkage is read for `csrl doctor` only: a malformed one is left out, never fatal to the signature read.
+        const nameOffset = size >= 12 ? u32(cmds, at + 8) : 0;
         if (nameOffset >= 12 && nameOffset < size) result.rpaths.push(cstring(cmds, at + nameOffset, at + size));
         break;
       }
@@ -191,8 +191,7 @@ export async function readMachHeader(src: ByteSource, slice: SliceLocation): Pro
       case LC_REEXPORT_DYLIB:
       case LC_LAZY_LOAD_DYLIB:
       case LC_LOAD_UPWARD_DYLIB: {
-        need(24, 'dylib load command');
-        const nameOffset = u32(cmds, at + 8);
+        const nameOffset = size >= 24 ? u32(cmds, at + 8) : 0;
         if (nameOffset >= 24 && nameOffset < size) result.dylibs.push({ kind: DYLIB_KINDS[cmd]!, name: cstring(cmds, at + nameOffset, at + size) });
         break;
       }
