@@ -64,6 +64,15 @@ describe('doctor: SMJobBless', () => {
     assert.equal(r.arch, 'x86_64');
   });
 
+  it('every architecture: a universal helper whose arm64 slice has another team fails there only', async () => {
+    const r = only((await run({ helper: { arm64Team: 'B' } })).report, 'smjobbless-helper');
+    assert.equal(r.verdict, 'unsatisfied');
+    assert.deepEqual(r.slices.map((s) => [s.arch, s.verdict]), [['x86_64', 'satisfied'], ['arm64', 'unsatisfied']]);
+    assert.equal(r.arch, 'arm64');
+    assert.equal(r.clause, `certificate leaf[subject.OU] = "${TEAM_A}"`);
+    assert.deepEqual(r.check?.slices.map((s) => s.verdict), ['satisfied', 'unsatisfied']);
+  });
+
   it('a helper with another identifier fails the identifier clause', async () => {
     const r = only((await run({ helper: { identifier: 'com.example.other' } })).report, 'smjobbless-helper');
     assert.equal(r.verdict, 'unsatisfied');

@@ -42,6 +42,8 @@ export interface AppSpec {
     requirement?: string;
     clients?: string[];
     launchdLabel?: string;
+    /** A universal helper whose arm64 slice is signed by this team. */
+    arm64Team?: 'A' | 'B' | 'adhoc';
   };
   smappservice?: { team?: 'A' | 'B' | 'adhoc'; missing?: boolean; spawnConstraint?: boolean };
   xpc?: { team?: 'A' | 'B' | 'adhoc'; identifier?: string };
@@ -69,13 +71,16 @@ export async function makeApp(dir: string, spec: AppSpec): Promise<Bundle> {
       if (spec.helper) {
         const h = spec.helper;
         const id = h.identifier ?? HELPER;
-        const macho = makeMachO({
-          infoPlist: { CFBundleIdentifier: id, CFBundleInfoDictionaryVersion: '6.0', SMAuthorizedClients: h.clients ?? [requirementFor(APP_ID, TEAM_A)] },
-          launchdPlist: { Label: h.launchdLabel ?? HELPER, MachServices: { [HELPER]: true } },
-        });
+        const macho = (arch: Arch) =>
+          makeMachO({
+            arch,
+            infoPlist: { CFBundleIdentifier: id, CFBundleInfoDictionaryVersion: '6.0', SMAuthorizedClients: h.clients ?? [requirementFor(APP_ID, TEAM_A)] },
+            launchdPlist: { Label: h.launchdLabel ?? HELPER, MachServices: { [HELPER]: true } },
+          });
         const file = join(contents, 'Library', 'LaunchServices', h.fileName ?? HELPER);
         await mkdir(join(contents, 'Library', 'LaunchServices'), { recursive: true });
-        await writeFile(file, signMachO(macho, { ...signer(h.team ?? 'A'), identifier: id, infoPlist: 'embedded' }));
+        const x86 = signMachO(macho('x86_64'), { ...signer(h.team ?? 'A'), identifier: id, infoPlist: 'embedded' });
+        await writeFile(file, h.arm64Team ? makeFat([x86, signMachO(macho('arm64'), { ...signer(h.arm64Team), identifier: id, infoPlist: 'embedded' })]) : x86);
       }
       if (spec.smappservice) {
         const s = spec.smappservice;
