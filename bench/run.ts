@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
  * a baseline measured in the same run. `npm run bench -- grammar lint` runs a subset.
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
-const ALL = ['grammar', 'signature', 'lint', 'lsp'];
+const ALL = ['grammar', 'signature', 'lint', 'lsp', 'doctor'];
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = chosen.length > 0 ? chosen : ALL;
 

@@ -14,6 +14,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   info: { summary: 'show the code signature of a binary, bundle or process', load: () => import('./commands/info.js') },
   check: { summary: 'test a requirement against a binary, bundle or process, clause by clause', load: () => import('./commands/check.js') },
   lwcr: { summary: 'lightweight code requirements (launch/library constraints): parse, encode, decode', load: () => import('./commands/lwcr.js') },
+  doctor: { summary: 'check every code-signing relationship inside an app and name the clause that breaks', load: () => import('./commands/doctor.js') },
   lint: { summary: 'lint requirements in source trees (text, JSON, SARIF)', load: () => import('./commands/lint.js') },
   ps: { summary: 'list processes', load: () => import('./commands/ps.js') },
   lsp: { summary: 'run the language server (--stdio)', load: async () => ({ run: lspFromCsrlExecutable }) },

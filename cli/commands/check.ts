@@ -21,6 +21,7 @@ export type { AppleSide } from '../../engine/apple/verdict.js';
 const HELP = `usage: csrl check (-e TEXT | -r FILE) (PATH | --pid PID) [--json] [--at signing-time|now|ISO-8601]
                   [--no-verify-pages] [--arch ARCH]
        csrl check (--lwcr FILE | --lwcr-json TEXT) [--lwcr-context CONTEXT] PATH [options above]
+       csrl check --designated-of OLD NEW [--json] [--at …] [--no-verify-pages] [--arch ARCH]
 
 Tests a requirement against the code signature of PATH (a Mach-O file or an
 .app/.framework/.xpc bundle) on any OS, and explains the verdict clause by
@@ -43,6 +44,9 @@ slice passes.
                            without a zone is UTC)
   --no-verify-pages        check the signature only, not every code page or sealed bundle resource (faster)
   --arch ARCH              check only this slice (x86_64, arm64, arm64e, i386, ...)
+  --designated-of OLD      the requirement is OLD's designated requirement (explicit, or
+                           implicit as Apple computes it; OLD's signature must verify):
+                           Sparkle's rule that an update NEW must satisfy it
 
 Marks: ✔ holds, ✘ does not hold, ? cannot be decided off the Mac (the reason is given).
 
@@ -66,6 +70,7 @@ Examples:
   csrl check -e 'anchor apple generic and certificate leaf[subject.OU] = "ABCDE12345"' Tool.app
   csrl check -r requirement.txt --arch arm64 --json build/helper
   csrl check --lwcr-json '{"team-identifier": "ABCDE12345", "validation-category": 6}' Tool.app
+  csrl check --designated-of /Applications/Tool.app build/Tool.app
 `;
 
 
@@ -91,13 +96,14 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
 
 export async function runCheck(args: string[], io: CommandIO, deps: CheckDeps): Promise<number> {
   const opts = parseArgs(args, {
-    values: { expr: ['-e', '--expr'], file: ['-r', '--requirement'], at: ['--at'], arch: ['--arch'], pid: ['--pid'], lwcr: ['--lwcr'], lwcrJson: ['--lwcr-json'], lwcrContext: ['--lwcr-context'] },
+    values: { expr: ['-e', '--expr'], file: ['-r', '--requirement'], at: ['--at'], arch: ['--arch'], pid: ['--pid'], lwcr: ['--lwcr'], lwcrJson: ['--lwcr-json'], lwcrContext: ['--lwcr-context'], designatedOf: ['--designated-of'] },
     flags: { json: ['--json'], noVerifyPages: ['--no-verify-pages'], help: ['-h', '--help'] },
   });
   if (opts.flags.help) {
     io.stdout(HELP);
     return EXIT.ok;
   }
+  if (opts.values.designatedOf !== undefined) return (await import('./doctor.js')).runDesignatedOf(opts, io, deps);
   const lwcr = opts.values.lwcr !== undefined || opts.values.lwcrJson !== undefined;
   if ([opts.values.expr, opts.values.file, opts.values.lwcr, opts.values.lwcrJson].filter((v) => v !== undefined).length > 1) throw new UsageError('give one requirement: -e TEXT, -r FILE, --lwcr FILE or --lwcr-json TEXT');
   if (opts.values.expr === undefined && opts.values.file === undefined && !lwcr) throw new UsageError('a requirement is needed: -e TEXT or -r FILE (or --lwcr FILE)');

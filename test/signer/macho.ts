@@ -72,7 +72,19 @@ export interface MachOOptions {
   linkeditSize?: number;
   /** Install name for dylibs. */
   installName?: string;
+  /** Embedded `__TEXT,__launchd_plist` (SMJobBless helpers; a dictionary is written as XML). */
+  launchdPlist?: string | Uint8Array | { [key: string]: PlistValue };
+  /** Libraries to link: LC_LOAD_DYLIB (default), LC_LOAD_WEAK_DYLIB or LC_REEXPORT_DYLIB, by install name. */
+  dylibs?: (string | { name: string; kind?: 'load' | 'weak' | 'reexport' })[];
+  /** LC_RPATH entries. */
+  rpaths?: string[];
 }
+
+export const LC_LOAD_DYLIB = 0xc;
+export const LC_LOAD_WEAK_DYLIB = 0x80000018;
+export const LC_REEXPORT_DYLIB = 0x8000001f;
+export const LC_RPATH = 0x8000001c;
+const DYLIB_CMD = { load: LC_LOAD_DYLIB, weak: LC_LOAD_WEAK_DYLIB, reexport: LC_REEXPORT_DYLIB } as const;
 
 export const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
 
@@ -128,13 +140,20 @@ export function makeMachO(options: MachOOptions = {}): Uint8Array {
     { sectname: '__text', data: options.code ?? filler(options.codeSize ?? 10_000, 0x5eed), align: 4, flags: 0x80000400 },
   ];
   if (options.infoPlist !== undefined) sections.push({ sectname: '__info_plist', data: plistBytes(options.infoPlist), align: 0, flags: 0 });
+  if (options.launchdPlist !== undefined) sections.push({ sectname: '__launchd_plist', data: plistBytes(options.launchdPlist), align: 0, flags: 0 });
   const installName = options.installName ?? '@rpath/libtest.dylib';
   const dylibCmdSize = alignUp(24 + installName.length + 1, cpu.is64 ? 8 : 4);
+  const pathCmd = (cmd: number, headerSize: number, text: string) => ({ cmd, headerSize, text, size: alignUp(headerSize + new TextEncoder().encode(text).length + 1, cpu.is64 ? 8 : 4) });
+  const extra = [
+    ...(options.dylibs ?? []).map((d) => (typeof d === 'string' ? { name: d, kind: 'load' as const } : d)).map((d) => pathCmd(DYLIB_CMD[d.kind ?? 'load'], 24, d.name)),
+    ...(options.rpaths ?? []).map((r) => pathCmd(LC_RPATH, 12, r)),
+  ];
 
   const commands: number[] = [];
   if (fileType === 'execute') commands.push(L.segmentSize);
   commands.push(L.segmentSize + L.sectionSize * sections.length, L.segmentSize);
   if (fileType === 'dylib') commands.push(dylibCmdSize);
+  for (const e of extra) commands.push(e.size);
   const sizeofcmds = commands.reduce((a, b) => a + b, 0);
   // Header padding as ld64 leaves it, so LC_CODE_SIGNATURE (16 bytes) can be added later.
   let cursor = alignUp(L.headerSize + sizeofcmds + 0x200, 16);
@@ -199,6 +218,17 @@ export function makeMachO(options: MachOOptions = {}): Uint8Array {
     w.u32(at + 20, 0x10000);
     out.set(new TextEncoder().encode(installName), at + 24);
     at += dylibCmdSize;
+  }
+  for (const e of extra) {
+    w.u32(at, e.cmd);
+    w.u32(at + 4, e.size);
+    w.u32(at + 8, e.headerSize);
+    if (e.headerSize === 24) {
+      w.u32(at + 16, 0x10000);
+      w.u32(at + 20, 0x10000);
+    }
+    out.set(new TextEncoder().encode(e.text), at + e.headerSize);
+    at += e.size;
   }
   out.set(filler(linkeditSize, 0x11d), textSize);
   return out;

@@ -7,6 +7,26 @@ const LC_SEGMENT = 0x1;
 const LC_ID_DYLIB = 0xd;
 const LC_SEGMENT_64 = 0x19;
 const LC_CODE_SIGNATURE = 0x1d;
+const LC_LOAD_DYLIB = 0xc;
+const LC_LOAD_WEAK_DYLIB = 0x80000018;
+const LC_REEXPORT_DYLIB = 0x8000001f;
+const LC_LAZY_LOAD_DYLIB = 0x20;
+const LC_LOAD_UPWARD_DYLIB = 0x80000023;
+const LC_RPATH = 0x8000001c;
+
+const DYLIB_KINDS: Record<number, LinkedDylib['kind']> = {
+  [LC_LOAD_DYLIB]: 'load',
+  [LC_LOAD_WEAK_DYLIB]: 'weak',
+  [LC_REEXPORT_DYLIB]: 'reexport',
+  [LC_LAZY_LOAD_DYLIB]: 'lazy',
+  [LC_LOAD_UPWARD_DYLIB]: 'upward',
+};
+
+/** A library the slice links (LC_LOAD_DYLIB and its kin), by install name as written. */
+export interface LinkedDylib {
+  kind: 'load' | 'weak' | 'reexport' | 'lazy' | 'upward';
+  name: string;
+}
 
 /** Real load commands take kilobytes; a sparse multi-gigabyte file must not make us read gigabytes of them. */
 export const MAX_SIZEOFCMDS = 16 << 20;
@@ -39,6 +59,12 @@ export interface MachHeader {
   infoPlistSection?: { offset: number; size: number };
   segments: Segment[];
   dylibId?: string;
+  /** The `__TEXT,__launchd_plist` section (SMJobBless helpers), relative to the slice start. */
+  launchdPlistSection?: { offset: number; size: number };
+  /** Libraries linked, in load-command order. */
+  dylibs: LinkedDylib[];
+  /** LC_RPATH entries, in load-command order. */
+  rpaths: string[];
 }
 
 function cstring(buf: Buffer, start: number, end: number): string {
@@ -92,6 +118,8 @@ export async function readMachHeader(src: ByteSource, slice: SliceLocation): Pro
     fileTypeName: fileTypeName(fileType),
     flags,
     segments: [],
+    dylibs: [],
+    rpaths: [],
   };
   let at = 0;
   for (let i = 0; i < ncmds; i++) {
@@ -137,6 +165,11 @@ export async function readMachHeader(src: ByteSource, slice: SliceLocation): Pro
               throw new CodeReadError('truncated', `${src.path}${where}: section __TEXT,__info_plist (offset ${secOffset}, size ${secSize}) extends past the end of the slice (${slice.size} bytes)`);
             }
             result.infoPlistSection = { offset: secOffset, size: Number(secSize) };
+          } else if (segName === '__TEXT' && sectName === '__launchd_plist') {
+            // Only SMJobBless readers look at it: an out-of-bounds one is left out, not fatal to the read.
+            const secSize = wide ? u64(cmds, sa + 40) : BigInt(u32(cmds, sa + 36));
+            const secOffset = u32(cmds, sa + (wide ? 48 : 40));
+            if (secSize <= BigInt(slice.size) && secOffset + Number(secSize) <= slice.size) result.launchdPlistSection = { offset: secOffset, size: Number(secSize) };
           }
         }
         break;
@@ -145,6 +178,21 @@ export async function readMachHeader(src: ByteSource, slice: SliceLocation): Pro
         need(24, 'LC_ID_DYLIB');
         const nameOffset = u32(cmds, at + 8);
         if (nameOffset >= 24 && nameOffset < size) result.dylibId = cstring(cmds, at + nameOffset, at + size);
+        break;
+      }
+      case LC_RPATH: {
+        // Linkage is read for `csrl doctor` only: a malformed one is left out, never fatal to the signature read.
+        const nameOffset = size >= 12 ? u32(cmds, at + 8) : 0;
+        if (nameOffset >= 12 && nameOffset < size) result.rpaths.push(cstring(cmds, at + nameOffset, at + size));
+        break;
+      }
+      case LC_LOAD_DYLIB:
+      case LC_LOAD_WEAK_DYLIB:
+      case LC_REEXPORT_DYLIB:
+      case LC_LAZY_LOAD_DYLIB:
+      case LC_LOAD_UPWARD_DYLIB: {
+        const nameOffset = size >= 24 ? u32(cmds, at + 8) : 0;
+        if (nameOffset >= 24 && nameOffset < size) result.dylibs.push({ kind: DYLIB_KINDS[cmd]!, name: cstring(cmds, at + nameOffset, at + size) });
         break;
       }
       default:
