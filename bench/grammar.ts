@@ -16,6 +16,12 @@ import { parse } from '../grammar/parser.js';
 import type { RequirementDocument } from '../grammar/ast.js';
 import { median, rng } from './stats.js';
 import v8 from 'node:v8';
+import vm from 'node:vm';
+import { compile } from '../grammar/codec/encode.js';
+import { decompile } from '../grammar/codec/decode.js';
+import { printApple } from '../grammar/print/apple.js';
+import { printCanonical } from '../grammar/print/canonical.js';
+import { toJson } from '../cli/json.js';
 
 
 
@@ -92,6 +98,67 @@ async function boxedNumbersPerPosition(text: string): Promise<string> {
   return `${((withResult - without) / Math.max(1, positions)).toFixed(2)} (${withResult - without} for ${positions} position references)`;
 }
 
+/**
+ * Long `and` chains (issue 19 item 6): time per clause of each stage, as a
+ * ratio to JSON.parse of the same number of bytes (measured here, `jsonMs`
+ * for `json`), and the JSON size per clause. Flat ratios across 1k/10k/100k
+ * mean linear time and output.
+ */
+function chainRows(runs: number, json: string, jsonMs: number): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  const jsonMsPerByte = jsonMs / json.length;
+  for (const n of [1_000, 10_000, 100_000]) {
+    const parts: string[] = [];
+    for (let i = 0; i < n; i++) parts.push(`identifier com.example.c${i}`);
+    const text = parts.join(' and ');
+    const reps = n >= 100_000 ? Math.min(runs, 3) : runs;
+    const doc = parse(text).document!;
+    const blob = compile(doc).bytes!;
+    let out = '';
+    const stages: Array<[string, () => void]> = [
+      ['parse', () => parse(text)],
+      ['print apple', () => printApple(doc)],
+      ['print canonical', () => printCanonical(doc)],
+      ['compile', () => compile(doc)],
+      ['decompile', () => decompile(blob)],
+      ['JSON (parse --json)', () => (out = toJson({ ok: true, mode: 'single', document: doc, diagnostics: [], comments: [] }))],
+    ];
+    const cells = stages.map(([name, fn]) => {
+      const ms = timeIt(reps, fn);
+      return `${name} ${((ms * 1000) / n).toFixed(2)} µs (${(ms / (jsonMsPerByte * text.length)).toFixed(1)}×)`;
+    });
+    rows.push([`${n.toLocaleString('en-US')}-clause and-chain, per clause (× JSON.parse of as many bytes)`, cells.join(', ')]);
+    rows.push([`  ${n.toLocaleString('en-US')}-clause chain output`, `text ${(text.length / n).toFixed(1)} B/clause, blob ${(blob.length / n).toFixed(1)} B/clause, JSON ${(out.length / n).toFixed(0)} B/clause (${(out.length / text.length).toFixed(1)}× the text)`]);
+  }
+  return rows;
+}
+
+/**
+ * Heap held by a parse result per input byte (issue 19 item 10), for large
+ * valid inputs of comments and of set entries. Heap, not RSS: RSS in this
+ * process also holds everything measured before.
+ */
+function memoryRows(): Array<[string, string]> {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const size = 4 << 20;
+  const inputs: Array<[string, string]> = [
+    ['comments', '# a comment line\n'.repeat(Math.ceil(size / 17))],
+    ['set entries', 'designated => anchor apple\n'.repeat(Math.ceil(size / 27))],
+  ];
+  return inputs.map(([name, text]) => {
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    let held: unknown = parse(text, { mode: 'set' });
+    gc();
+    const after = process.memoryUsage().heapUsed;
+    const perByte = (after - before) / text.length;
+    held = undefined;
+    void held;
+    return [`heap held per input byte, ${(text.length / 1e6).toFixed(1)} MB of ${name}`, `${perByte.toFixed(0)} bytes`] as [string, string];
+  });
+}
+
 async function main(): Promise<void> {
   const runsArg = process.argv.indexOf('--runs');
   const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
@@ -161,6 +228,9 @@ async function main(): Promise<void> {
   } catch (e) {
     rows.push(['compile / decompile', `not timed: ${(e as Error).message}`]);
   }
+
+  rows.push(...chainRows(runs, json, tJson));
+  rows.push(...memoryRows());
 
   const small = setText.split('\n').slice(0, 500).join('\n');
   rows.push(['HeapNumbers per position, 500-entry set', await boxedNumbersPerPosition(small)]);

@@ -14,6 +14,8 @@
  */
 import { createToken, EOF, Lexer, type CustomPatternMatcherReturn, type IToken, type TokenType } from 'chevrotain';
 import type { DiagnosticCode } from './diagnostics.js';
+import { KindCounter, type Dropped } from './diag-cap.js';
+import { isDottedNumber } from './words.js';
 
 // ---------------------------------------------------------------- token types
 
@@ -506,7 +508,7 @@ export function classifyWord(word: string, context: 'value' | 'match'): WordProb
       ? { code: 'CSR016', message: `a number cannot be a match value; quote it to compare text: ${quoted}` }
       : { code: 'CSR012', message: `a value that is a number must be quoted: ${quoted}` };
   }
-  if (/^[0-9]+(\.[0-9]+)+$/.test(word)) {
+  if (isDottedNumber(word, 2)) {
     return { code: 'CSR013', message: `version numbers must be quoted: ${quoted}` };
   }
   if (/^[0-9]/.test(word)) {
@@ -543,6 +545,8 @@ export interface LexResult {
   errors: LexDiagnostic[];
   /** Where Apple's input ends (the first NUL, else the text length). */
   end: number;
+  /** Errors counted but not built, past the per-kind cap (diag-cap.ts). */
+  dropped?: Dropped[];
 }
 
 /** Lexes `text` up to its first NUL (where Apple's input ends). */
@@ -571,25 +575,53 @@ export function lex(text: string): LexResult {
     return { tokens, comments, errors: [], end };
   }
   const errors: LexDiagnostic[] = [];
-  for (const e of r.errors) splitUnmatched(input, e.offset, e.offset + e.length, errors);
+  // One counter per producer: each emits in text order, so each keeps its own first ones of a kind.
+  const unmatched = new KindCounter();
+  const inTokens = new KindCounter();
+  const inComments = new KindCounter();
+  const word: WordState = { end: -1, isWord: false };
+  for (const e of r.errors) splitUnmatched(input, e.offset, e.offset + e.length, errors, unmatched, word);
+  // Errors inside words are always kept: mergeBadWords needs them to make the word one token.
   for (const t of tokens) {
     const err = (t.payload as TokenPayload | undefined)?.error;
-    if (err) errors.push({ ...err });
+    if (err && (err.inWord || inTokens.admit(err.code, err.severity ?? 'error', err.start, err.end))) errors.push({ ...err });
   }
   for (const c of comments) {
     const err = (c.payload as TokenPayload | undefined)?.error;
-    if (err) errors.push({ ...err });
+    if (err && inComments.admit(err.code, err.severity ?? 'error', err.start, err.end)) errors.push({ ...err });
   }
   errors.sort((a, b) => a.start - b.start);
-  return mergeBadWords(input, { tokens, comments, errors, end });
+  return mergeBadWords(input, { tokens, comments, errors, end, dropped: [...unmatched.dropped, ...inTokens.dropped, ...inComments.dropped] });
 }
 
-/** One diagnostic per carriage return, one per run of other unexpected characters. */
-function splitUnmatched(text: string, start: number, end: number, out: LexDiagnostic[]): void {
+/** The word (wordSpanAt) around the last unexpected character seen, so a long word is measured once. */
+interface WordState {
+  end: number;
+  /** The span holds a letter or digit: mergeBadWords reports it as one word, by its first error. */
+  isWord: boolean;
+}
+
+/** Whether text[start, end) holds an ASCII letter or digit. */
+function hasAlnum(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (isAlnum(text.charCodeAt(i))) return true;
+  return false;
+}
+
+/**
+ * One diagnostic per carriage return, one per run of other unexpected
+ * characters; past the per-kind cap they are only counted. Inside a word
+ * already reported only the word's first bad character is kept (mergeBadWords
+ * reports the word once, by its first error), so `a_a_a…` costs one record.
+ */
+function splitUnmatched(text: string, start: number, end: number, out: LexDiagnostic[], cap: KindCounter, word: WordState): void {
   let i = start;
   while (i < end) {
     const c = text.charCodeAt(i);
     if (c === 13) {
+      if (!cap.admit('CSR002', 'error', i, i + 1)) {
+        i++;
+        continue;
+      }
       out.push({
         code: 'CSR002',
         start: i,
@@ -604,6 +636,10 @@ function splitUnmatched(text: string, start: number, end: number, out: LexDiagno
       continue;
     }
     if (isSpaceLike(c) || isTypographicQuote(c)) {
+      if (!cap.admit('CSR001', 'error', i, i + 1)) {
+        i++;
+        continue;
+      }
       const quote = isTypographicQuote(c);
       out.push({
         code: 'CSR001',
@@ -626,6 +662,24 @@ function splitUnmatched(text: string, start: number, end: number, out: LexDiagno
       const d = text.charCodeAt(j);
       if (d === 13 || isSpaceLike(d) || isTypographicQuote(d)) break;
       j++;
+    }
+    if (i < word.end) {
+      // Inside the last word measured: a word keeps only its first error; other runs are counted as usual.
+      if (word.isWord || !cap.admit('CSR001', 'error', i, j)) {
+        i = j;
+        continue;
+      }
+    } else {
+      word.isWord = false;
+      if (isWordChar(c) || c === 46) {
+        const s = wordSpanAt(text, i);
+        word.end = s.end;
+        word.isWord = s.end > s.start && hasAlnum(text, s.start, s.end);
+      }
+      if (!word.isWord && !cap.admit('CSR001', 'error', i, j)) {
+        i = j;
+        continue;
+      }
     }
     out.push({
       code: 'CSR001',
@@ -654,21 +708,26 @@ function explainChar(c: number): string {
  */
 function mergeBadWords(text: string, lr: LexResult): LexResult {
   const spans: { start: number; end: number }[] = [];
+  // Every point of a span has that same span, so an error inside the last one measured is not measured
+  // again (measuring each of a long word's errors was quadratic: 40 KB of `1.1.1…` took 110 s).
+  let measured = { start: 0, end: -1, word: false };
   for (const e of lr.errors) {
     if (!e.inWord) continue;
     const at = e.start;
+    if (at >= measured.start && at < measured.end) continue;
     const c = text.charCodeAt(at);
     if (!isWordChar(c) && c !== 46) continue;
     const s = wordSpanAt(text, at);
     if (s.end <= s.start) continue;
-    let hasAlnum = false;
-    for (let i = s.start; i < s.end; i++) if (isAlnum(text.charCodeAt(i))) hasAlnum = true;
-    if (!hasAlnum) continue;
+    measured = { start: s.start, end: s.end, word: hasAlnum(text, s.start, s.end) };
+    if (!measured.word) continue;
     const last = spans[spans.length - 1];
     if (last && s.start < last.end) last.end = Math.max(last.end, s.end);
     else spans.push(s);
   }
   if (spans.length === 0) return lr;
+  // Words past the cap still become one token each; only their reports are counted.
+  const merged = new KindCounter();
   const tokens: IToken[] = [];
   const errors: LexDiagnostic[] = [];
   let ti = 0;
@@ -705,6 +764,7 @@ function mergeBadWords(text: string, lr: LexResult): LexResult {
     };
     tokens.push(synthetic);
     const problem = classifyWord(word, 'value');
+    if (!merged.admit(problem.code, 'error', s.start, s.end)) continue;
     errors.push({
       code: problem.code,
       start: s.start,
@@ -717,5 +777,5 @@ function mergeBadWords(text: string, lr: LexResult): LexResult {
   }
   while (ti < lr.tokens.length) tokens.push(lr.tokens[ti++]!);
   while (ei < lr.errors.length) errors.push(lr.errors[ei++]!);
-  return { tokens, comments: lr.comments, errors, end: lr.end };
+  return { tokens, comments: lr.comments, errors, end: lr.end, dropped: [...(lr.dropped ?? []), ...merged.dropped] };
 }

@@ -17,6 +17,7 @@ import { encodeOid } from './oid.js';
 import { closest, type RawDiag } from './parse-diag.js';
 import type { LineIndex } from './parse-positions.js';
 import { parseTimestamp } from './timestamp.js';
+import { isDotKeyForm, isDottedNumber } from './words.js';
 
 /** UTF-8 of a string, without TextEncoder for the common all-ASCII case (it dominated the profile). */
 function textBytes(text: string): Uint8Array {
@@ -405,14 +406,14 @@ export class AstBuilder {
     let message = `\`${text}\` is not a certificate field: a key starts with subject., field., extension., policy. or timestamp. (case-sensitive)`;
     const fixes: RawDiag['fixes'] = [];
     let replacement: string | undefined;
-    if (/^[0-9]+(\.[0-9]+)+$/.test(text)) replacement = `field.${text}`;
+    if (isDottedNumber(text, 2)) replacement = `field.${text}`;
     else {
       const near = dot >= 0 ? closest(head, names, 2) : undefined;
       if (near) replacement = `${near}.${text.slice(dot + 1)}`;
     }
     if (replacement) {
       message += `; did you mean \`${replacement}\`?`;
-      const quoted = t.tokenType === STRING || !/^[A-Za-z][A-Za-z0-9]*(\.([A-Za-z][A-Za-z0-9]*|[0-9]+))*$/.test(replacement);
+      const quoted = t.tokenType === STRING || !isDotKeyForm(replacement);
       fixes.push({ title: `Replace with ${replacement}`, start: t.startOffset, end: tokEnd(t), newText: quoted ? `"${replacement}"` : replacement });
     }
     this.semanticError('CSR052', message, t.startOffset, tokEnd(t), `${text}: unrecognized certificate field`, fixes.length ? fixes : undefined);

@@ -10,6 +10,7 @@ import {
   ALL_TOKEN_TYPES, ARROW, BlockComment, DOTKEY, HASHCONSTANT, HEXCONSTANT, INTEGER, KEYWORD_TOKENS, lex, LPAREN, NOT, PATHNAME,
   RPAREN, STRING, type LexDiagnostic,
 } from './lexer.js';
+import { capRaw, KindCounter, type Dropped } from './diag-cap.js';
 import { AstBuilder, tokEnd, toComment } from './parse-ast.js';
 import { appleTokenText, cstParser, REQUIREMENT_START, SET_START } from './parse-cst.js';
 import { decodeBytes, isByteEscape } from './parse-bytes.js';
@@ -46,7 +47,15 @@ export interface ParseResult {
 export const APPLE_FILE_READ_LIMIT = 10239;
 
 export function parse(text: string, options: ParseOptions = {}): ParseResult {
-  return parseCore(text, options, []);
+  return parseCore(text, options, [], []);
+}
+
+/** A byte Apple's lexer rejects everywhere (0xC0, 0xC1, 0xF5–0xFF), as parseBytes decodes it. */
+function isForbiddenByte(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  if (!isByteEscape(c)) return false;
+  const byte = c - 0xdc00;
+  return byte === 0xc0 || byte === 0xc1 || byte >= 0xf5;
 }
 
 /**
@@ -58,13 +67,12 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
 export function parseBytes(bytes: Uint8Array, options: ParseOptions = {}): ParseResult {
   const { text, limitAt } = decodeBytes(bytes, APPLE_FILE_READ_LIMIT);
   const extra: RawDiag[] = [];
+  const bad = new KindCounter();
   const nul = text.indexOf('\0');
   const appleEnd = nul < 0 ? text.length : nul;
   for (let at = 0; at < appleEnd; at++) {
-    const c = text.charCodeAt(at);
-    if (!isByteEscape(c)) continue;
-    const byte = c - 0xdc00;
-    if (byte !== 0xc0 && byte !== 0xc1 && byte < 0xf5) continue;
+    if (!isForbiddenByte(text, at) || !bad.admit('CSR003', 'error', at, at + 1)) continue;
+    const byte = text.charCodeAt(at) - 0xdc00;
     const hex = `0x${byte.toString(16).toUpperCase()}`;
     extra.push({
       code: 'CSR003',
@@ -84,7 +92,7 @@ export function parseBytes(bytes: Uint8Array, options: ParseOptions = {}): Parse
       end: text.length,
     });
   }
-  return parseCore(text, options, extra);
+  return parseCore(text, options, extra, bad.dropped);
 }
 
 function tokenInfoType(t: TokenType): TokenInfo['type'] {
@@ -151,15 +159,16 @@ function fromLex(d: LexDiagnostic): RawDiag {
   };
 }
 
-function parseCore(text: string, options: ParseOptions, extra: RawDiag[]): ParseResult {
+function parseCore(text: string, options: ParseOptions, extra: RawDiag[], dropped: Dropped[]): ParseResult {
   const maxDepth = options.maxDepth ?? 256;
   const lines = new LineIndex(text);
   const lr = lex(text);
   const tokens = lr.tokens;
   const diags: RawDiag[] = extra.slice();
   // parseBytes already reported the bytes the decoder turned into U+FFFD.
-  const extraAt = extra.length ? new Set(extra.filter((d) => d.code === 'CSR003').map((d) => d.start)) : undefined;
-  for (const e of lr.errors) if (!extraAt?.has(e.start)) diags.push(fromLex(e));
+  const byteErrors = extra.some((d) => d.code === 'CSR003');
+  for (const e of lr.errors) if (!(byteErrors && isForbiddenByte(text, e.start))) diags.push(fromLex(e));
+  if (lr.dropped) dropped = [...dropped, ...lr.dropped];
   if (lr.end < text.length) {
     diags.push({
       code: 'CSR007',
@@ -237,7 +246,7 @@ function parseCore(text: string, options: ParseOptions, extra: RawDiag[]): Parse
         start: 0,
         end: eofAt,
       });
-      return finish(text, lines, lr, tokens, diags, undefined, mode);
+      return finish(text, lines, lr, tokens, diags, dropped, undefined, mode);
     }
     const errors = parser.errors;
     // The parser is a singleton: let go of this text's tokens (and, through their images, the text).
@@ -267,7 +276,7 @@ function parseCore(text: string, options: ParseOptions, extra: RawDiag[]): Parse
   }
   if (modeDiag && deepAt >= 0) diags.push(modeDiag);
 
-  return finish(text, lines, lr, tokens, diags, document, mode);
+  return finish(text, lines, lr, tokens, diags, dropped, document, mode);
 }
 
 function finish(
@@ -275,16 +284,19 @@ function finish(
   lines: LineIndex,
   lr: ReturnType<typeof lex>,
   tokens: IToken[],
-  raw: RawDiag[],
+  all: RawDiag[],
+  dropped: Dropped[],
   document: RequirementDocument | undefined,
   mode: 'single' | 'set',
 ): ParseResult {
   // Apple prints the first lexical error alone (it aborts the parse); otherwise its first parser error.
-  const withApple = raw.filter((d) => d.severity === 'error' && d.apple);
+  const withApple = all.filter((d) => d.severity === 'error' && d.apple);
   const lexical = withApple.filter((d) => d.apple!.lexical);
   const pool = lexical.length ? lexical : withApple;
   let firstApple: RawDiag | undefined;
   for (const d of pool) if (!firstApple || d.apple!.order < firstApple.apple!.order) firstApple = d;
+
+  const raw = capRaw(all, dropped, firstApple);
 
   let opaque: Array<[number, number]> | undefined;
   const diagnostics: Diagnostic[] = raw.map((d) => {

@@ -6,7 +6,7 @@ import type { Diagnostic } from '../../grammar/diagnostics.js';
 import { parse, parseBytes } from '../../grammar/parser.js';
 import { parseArgs } from '../args.js';
 import { formatDiagnostic } from '../diagnostic-format.js';
-import { modeFrom, readInput, splitLines } from '../input.js';
+import { MAX_EACH_LINE_BYTES, MAX_INPUT_BYTES, modeFrom, readInput, splitLines } from '../input.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 
 const HELP = `usage: csrl compile [-e TEXT | FILE | -] [--single | --set | --auto] [-o OUT] [--hex] [--each-line]
@@ -19,6 +19,8 @@ Compiles requirement text to the binary form Apple's compiler writes
   -o, --output OUT  write the blob to OUT (default: standard output)
   --hex             print lower-case hex instead of binary
   --each-line       every input line is a separate item; prints one hex blob per line
+
+Input is at most ${MAX_INPUT_BYTES} bytes (${MAX_EACH_LINE_BYTES} with --each-line).
 
 Certificate files named in the text (anchor = "root.cer") are read relative
 to the input file's folder (the current folder for -e and standard input).
@@ -42,7 +44,7 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     return EXIT.ok;
   }
   const mode = modeFrom(opts.flags);
-  const input = await readInput(opts.values.expr, opts.positionals, io);
+  const input = await readInput(opts.values.expr, opts.positionals, io, opts.flags.eachLine ? MAX_EACH_LINE_BYTES : MAX_INPUT_BYTES);
   const readCertificateFile = (file: string): Uint8Array | undefined => {
     const full = path.resolve(input.baseDir, file);
     try {

@@ -4,9 +4,26 @@ import { BlobError, decompile } from '../../grammar/codec/decode.js';
 import { printApple } from '../../grammar/print/apple.js';
 import { printCanonical } from '../../grammar/print/canonical.js';
 import { parseArgs } from '../args.js';
-import { readInput, splitLines } from '../input.js';
+import { MAX_EACH_LINE_BYTES, readInput, splitLines } from '../input.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
-import { toJson } from '../json.js';
+import { JsonTooLargeError, toJson } from '../json.js';
+
+/**
+ * Output is bounded by the blob: at most this many characters per blob byte
+ * (and 1 MiB for small blobs). The decoder already refuses sets whose entries
+ * share or overlap sub-blobs more than 4 times over, and every printer is
+ * linear, so real output stays far below; this is the backstop that turns any
+ * remaining amplification into a clear error instead of gigabytes.
+ */
+export const MAX_OUTPUT_PER_BYTE = 1024;
+const MIN_OUTPUT_LIMIT = 1024 * 1024;
+
+/** The text for a blob would be longer than the output bound. */
+class OutputTooLarge extends Error {}
+
+function outputLimit(blobBytes: number): number {
+  return Math.max(MIN_OUTPUT_LIMIT, MAX_OUTPUT_PER_BYTE * blobBytes);
+}
 
 const HELP = `usage: csrl decompile [FILE | --hex HEX | -] [--style apple|canonical] [--json] [--each-line]
 
@@ -18,7 +35,8 @@ Prints a binary requirement (0xfade0c00) or requirement set (0xfade0c01) as text
   --json            print the syntax tree as JSON (ranges are byte offsets in the blob)
   --each-line       every input line is a hex blob; one result per line
 
-Exit status: 0 decoded, 1 invalid blob (the message names the byte offset), 64 usage error.
+Exit status: 0 decoded, 1 invalid blob (the message names the byte offset) or
+output that would be more than ${MAX_OUTPUT_PER_BYTE} characters per blob byte, 64 usage error.
 
 Examples:
   csrl decompile --hex fade0c00000000100000000100000003
@@ -36,21 +54,32 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   }
   const style = opts.values.style ?? 'apple';
   if (style !== 'apple' && style !== 'canonical') throw new UsageError(`--style must be apple or canonical, not '${style}'`);
-  const print = (doc: RequirementDocument): string => {
-    if (opts.flags.json) return toJson(doc) + '\n';
+  const print = (doc: RequirementDocument, blobBytes: number): string => {
+    const limit = outputLimit(blobBytes);
+    const tooLarge = () => new OutputTooLarge(`the ${opts.flags.json ? 'JSON' : 'text'} for this ${blobBytes}-byte blob would be more than ${limit} characters (${MAX_OUTPUT_PER_BYTE} per byte); not printed`);
+    if (opts.flags.json) {
+      try {
+        return toJson(doc, 2, { maxLength: limit }) + '\n';
+      } catch (err) {
+        if (err instanceof JsonTooLargeError) throw tooLarge();
+        throw err;
+      }
+    }
     const text = style === 'apple' ? printApple(doc) : printCanonical(doc);
+    if (text.length > limit) throw tooLarge();
     return text.endsWith('\n') ? text : text + '\n';
   };
 
   if (opts.flags.eachLine) {
     if (opts.values.hex !== undefined) throw new UsageError('--each-line reads hex lines from FILE or standard input, not --hex');
-    const input = await readInput(undefined, opts.positionals, io);
+    const input = await readInput(undefined, opts.positionals, io, MAX_EACH_LINE_BYTES);
     let failed = 0;
     for (const line of splitLines(input.bytes)) {
       try {
-        io.stdout(print(decompile(hexArgument(line))).replace(/\n(?!$)/g, ' '));
+        const blob = hexArgument(line);
+        io.stdout(print(decompile(blob), blob.length).replace(/\n(?!$)/g, ' '));
       } catch (err) {
-        if (!(err instanceof BlobError) && !(err instanceof UsageError)) throw err;
+        if (!(err instanceof BlobError) && !(err instanceof UsageError) && !(err instanceof OutputTooLarge)) throw err;
         failed++;
         io.stdout(`error: ${err.message}\n`);
       }
@@ -70,10 +99,10 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     name = input.name;
   }
   try {
-    io.stdout(print(decompile(bytes)));
+    io.stdout(print(decompile(bytes), bytes.length));
     return EXIT.ok;
   } catch (err) {
-    if (!(err instanceof BlobError)) throw err;
+    if (!(err instanceof BlobError) && !(err instanceof OutputTooLarge)) throw err;
     io.stderr(`${name}: error: ${err.message}\n`);
     return EXIT.failure;
   }

@@ -2,7 +2,7 @@ import { parse, parseBytes, type ParseResult } from '../../grammar/parser.js';
 import { printCanonical } from '../../grammar/print/canonical.js';
 import { parseArgs } from '../args.js';
 import { formatDiagnostic } from '../diagnostic-format.js';
-import { modeFrom, readInput, splitLines } from '../input.js';
+import { MAX_EACH_LINE_BYTES, MAX_INPUT_BYTES, modeFrom, readInput, splitLines } from '../input.js';
 import { EXIT, type CommandIO } from '../io.js';
 import { toJson } from '../json.js';
 
@@ -18,6 +18,8 @@ Errors and warnings go to standard error as FILE:LINE:COL: severity: message [CO
   --auto            decide by the first word, as csreq does (default)
   --json            print {ok, mode, document, diagnostics, comments} as JSON
   --each-line       every input line is a separate item; one result per line
+
+Input is at most ${MAX_INPUT_BYTES} bytes (${MAX_EACH_LINE_BYTES} with --each-line).
 
 Exit status: 0 accepted, 1 rejected, 64 usage error.
 
@@ -37,7 +39,7 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     return EXIT.ok;
   }
   const mode = modeFrom(opts.flags);
-  const input = await readInput(opts.values.expr, opts.positionals, io);
+  const input = await readInput(opts.values.expr, opts.positionals, io, opts.flags.eachLine ? MAX_EACH_LINE_BYTES : MAX_INPUT_BYTES);
 
   if (opts.flags.eachLine) {
     let failed = 0;

@@ -26,6 +26,7 @@ import type { UnknownOpExpr,
   DateMatchOp,
 } from '../ast.js';
 import { utf8Text } from '../bytes.js';
+import { childDepth, DEFAULT_MAX_DEPTH, type NestKind } from './nesting.js';
 import { decodeOid } from '../oid.js';
 import {
   KIND_EXPR,
@@ -50,14 +51,14 @@ export class BlobError extends Error {
 
 export interface DecompileOptions {
   /**
-   * Deepest nesting accepted (the top expression is depth 1). Apple's
-   * evaluator refuses programs nested about 1000 deep (its counter starts at
-   * 1000; spec §5.2), so deeper blobs can never be satisfied anyway.
+   * Deepest nesting accepted, counted as the parser counts it: `!` and the
+   * parentheses Apple's dumper prints (nesting.ts), so an `and`/`or` chain of
+   * any length decodes. The same limit bounds compile.
    */
   maxDepth?: number;
 }
 
-export const DEFAULT_MAX_DEPTH = 1000;
+export { DEFAULT_MAX_DEPTH };
 
 /** The kind of blob, by its magic; undefined for anything else. */
 export function blobKind(bytes: Uint8Array): 'requirement' | 'set' | undefined {
@@ -117,10 +118,11 @@ function decodeSet(ctx: Ctx): RequirementSet {
     throw new BlobError(8, `the set claims ${count} entries, whose index needs ${indexEnd} bytes, but the blob has ${length}`);
   }
   const entries: RequirementSetEntry[] = [];
-  // Entries may share or overlap sub-blobs. Sharing is decoded once; overlap is bounded so a crafted
-  // index cannot make decoding quadratic (Apple's compiler writes sub-blobs back to back, never overlapping).
+  // Entries may share or overlap sub-blobs. Sharing is decoded once; both are bounded so a crafted
+  // index cannot make decoding, printing or evaluating quadratic (Apple's compiler writes sub-blobs back
+  // to back, never overlapping or shared; Apple's reader accepts both, so this refusal is ours).
   const decoded = new Map<number, Requirement>();
-  let decodedBytes = 0;
+  let coveredBytes = 0;
   for (let i = 0; i < count; i++) {
     const at = 12 + 8 * i;
     const type = view.getUint32(at);
@@ -141,12 +143,14 @@ function decodeSet(ctx: Ctx): RequirementSet {
     if (subLength < 12 || offset + subLength > length) {
       throw new BlobError(offset + 4, `set entry ${i}: its requirement declares ${subLength} bytes, which ${subLength < 12 ? 'is shorter than the 12-byte header' : `runs past the end of the set (${length - offset} bytes left)`}`);
     }
+    // A shared sub-blob counts once per entry: it is decoded once, but every printout and
+    // evaluation repeats it (20 entries sharing a 4 KB sub-blob made --json fail; 8,000 ran for minutes).
+    coveredBytes += subLength;
+    if (coveredBytes > OVERLAP_FACTOR * length) {
+      throw new BlobError(at + 4, `set entry ${i}: the set's sub-blobs overlap more than ${OVERLAP_FACTOR} times over (a sub-blob shared by several entries counts once for each)`);
+    }
     let requirement = decoded.get(offset);
     if (!requirement) {
-      decodedBytes += subLength;
-      if (decodedBytes > OVERLAP_FACTOR * length) {
-        throw new BlobError(at + 4, `set entry ${i}: the set's sub-blobs overlap more than ${OVERLAP_FACTOR} times over`);
-      }
       requirement = decodeRequirement(ctx, offset, offset + subLength);
       decoded.set(offset, requirement);
     }
@@ -291,6 +295,8 @@ function readMatch(r: Reader): Match {
 
 interface Frame {
   kind: 'and' | 'or' | 'not' | 'skip';
+  /** Nesting depth as nesting.ts counts it. */
+  depth: number;
   start: number;
   need: number;
   children: Expr[];
@@ -300,21 +306,27 @@ interface Frame {
 
 function decodeExpr(r: Reader, maxDepth: number): Expr {
   const stack: Frame[] = [];
+  /** Depth of a frame of `kind` opened at `start` under the current top; a BlobError past maxDepth. */
+  const depthOf = (kind: NestKind, start: number): number => {
+    const top = stack[stack.length - 1];
+    const depth = childDepth(top?.kind, top?.depth ?? 0, kind);
+    if (depth > maxDepth) throw new BlobError(start, `expressions are nested more than ${maxDepth} deep (counting \`!\` and parentheses, as the parser does)`);
+    return depth;
+  };
   for (;;) {
     const start = r.pc;
-    if (stack.length >= maxDepth) {
-      throw new BlobError(start, `expressions are nested more than ${maxDepth} deep`);
-    }
     const word = r.u32('an opcode');
     const op = word & 0xffffff;
     let node: Expr;
     switch (op) {
       case OP.and:
-      case OP.or:
-        stack.push({ kind: op === OP.and ? 'and' : 'or', start, need: 2, children: [] });
+      case OP.or: {
+        const kind = op === OP.and ? 'and' : 'or';
+        stack.push({ kind, depth: depthOf(kind, start), start, need: 2, children: [] });
         continue;
+      }
       case OP.not:
-        stack.push({ kind: 'not', start, need: 1, children: [] });
+        stack.push({ kind: 'not', depth: depthOf('not', start), start, need: 1, children: [] });
         continue;
       case OP.false:
       case OP.true:
@@ -413,7 +425,7 @@ function decodeExpr(r: Reader, maxDepth: number): Expr {
         const unknown: UnknownOpExpr = { kind: 'unknownOp', opcode: op, flags: word >>> 24, payload, range: range(start, r.pc) };
         if ((word & OP_GENERIC_FALSE) === 0) {
           // opGenericSkip: the following expression is evaluated in its place.
-          stack.push({ kind: 'skip', start, need: 1, children: [], skip: unknown });
+          stack.push({ kind: 'skip', depth: depthOf('skip', start), start, need: 1, children: [], skip: unknown });
           continue;
         }
         node = unknown;

@@ -9,6 +9,7 @@ import type { Expr, Match, Range, Requirement, RequirementDocument, RequirementS
 import { MATCH_OPCODES } from '../ast.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { KIND_EXPR, KIND_LWCR, OP, REQUIREMENT_MAGIC, REQUIREMENT_SET_MAGIC } from './opcodes.js';
+import { childDepth, DEFAULT_MAX_DEPTH, type NestKind } from './nesting.js';
 import { sha1 } from './sha1.js';
 import { ByteWriter } from './writer.js';
 
@@ -21,6 +22,13 @@ export interface CompileOptions {
    * caller passes this.
    */
   readCertificateFile?: (path: string) => Uint8Array | undefined;
+  /**
+   * Deepest nesting written (nesting.ts; default 1000): deeper trees get error
+   * CSR020 at the first node past it and no bytes, because decompile refuses
+   * what is deeper (one limit for both directions). Chains of `and`/`or`
+   * (left-nested, as Apple compiles them) do not count.
+   */
+  maxDepth?: number;
 }
 
 export interface CompileResult {
@@ -88,20 +96,46 @@ function error(code: Diagnostic['code'], message: string, range: Range, apple?: 
   return apple === undefined ? { code, severity: 'error', message, range } : { code, severity: 'error', message, range, apple };
 }
 
+function nestKind(e: Expr): NestKind {
+  if (e.kind === 'and' || e.kind === 'or' || e.kind === 'not') return e.kind;
+  return e.kind === 'unknownOp' && e.operand ? 'skip' : 'leaf';
+}
+
 /** Prefix order with an explicit stack: parser trees of long `and` chains are deep. */
 function encodeExpr(root: Expr, w: ByteWriter, options: CompileOptions, diagnostics: Diagnostic[]): void {
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  let tooDeep = false;
+  // Parallel stacks: the node, and its nesting depth (nesting.ts).
   const stack: Expr[] = [root];
+  const depths: number[] = [childDepth(undefined, 0, nestKind(root))];
+  const push = (parent: Expr, parentDepth: number, child: Expr): void => {
+    stack.push(child);
+    depths.push(childDepth(nestKind(parent), parentDepth, nestKind(child)));
+  };
   while (stack.length > 0) {
     const e = stack.pop()!;
+    const depth = depths.pop()!;
+    if (depth > maxDepth && !tooDeep) {
+      // Reported once, at the first node (in text order) past the limit.
+      tooDeep = true;
+      diagnostics.push(
+        error(
+          'CSR020',
+          `nesting deeper than ${maxDepth} levels of \`!\` and parentheses (chains of one operator do not count): decompile refuses such blobs, so none is written`,
+          e.range,
+        ),
+      );
+    }
     switch (e.kind) {
       case 'and':
       case 'or':
         w.u32(e.kind === 'and' ? OP.and : OP.or);
-        stack.push(e.right, e.left);
+        push(e, depth, e.right);
+        push(e, depth, e.left);
         break;
       case 'not':
         w.u32(OP.not);
-        stack.push(e.operand);
+        push(e, depth, e.operand);
         break;
       case 'const':
         w.u32(e.value ? OP.true : OP.false);
@@ -195,7 +229,7 @@ function encodeExpr(root: Expr, w: ByteWriter, options: CompileOptions, diagnost
           w.raw(e.payload);
         }
         const operand = e.operand;
-        if (operand) stack.push(operand);
+        if (operand) push(e, depth, operand);
         break;
       }
       case 'error':

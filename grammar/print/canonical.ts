@@ -39,6 +39,7 @@ import { bytesEqual, toHex } from '../bytes.js';
 import { encodeOid, decodeOid } from '../oid.js';
 import { formatTimestamp, parseTimestamp } from '../timestamp.js';
 import { canonicalValue, type ValueContext } from './values.js';
+import { isDottedNumber } from '../words.js';
 
 export interface CanonicalOptions {
   /** Comments of the source (from the parser); every one is kept, before the token that followed it. */
@@ -256,7 +257,7 @@ class CanonicalPrinter {
 
   private oidText(oid: Oid): string {
     const written = oid.text;
-    if (/^[0-9]+(\.[0-9]+)*$/.test(written) && bytesEqual(encodeOid(written).bytes, oid.bytes)) return written;
+    if (isDottedNumber(written, 1) && bytesEqual(encodeOid(written).bytes, oid.bytes)) return written;
     if (oid.bytes.length === 0) return '0';
     const decoded = decodeOid(oid.bytes);
     if (!bytesEqual(encodeOid(decoded).bytes, oid.bytes)) {

@@ -5,6 +5,7 @@
  */
 import type { Value } from '../ast.js';
 import { toHex, utf8Strict } from '../bytes.js';
+import { isDotKeyForm } from '../words.js';
 
 /** The 29 reserved words (spec §1.5); the dumper's table also holds "" so an empty value prints quoted. */
 export const KEYWORDS: ReadonlySet<string> = new Set([
@@ -59,11 +60,9 @@ export function appleHash(bytes: Uint8Array): string {
   return `H"${toHex(bytes)}"`;
 }
 
-const DOTKEY = /^[A-Za-z][A-Za-z0-9]*(?:\.(?:[A-Za-z][A-Za-z0-9]*|[0-9]+))*$/;
-
 /** True when `text` lexes as one DOTKEY token that is not a keyword, i.e. it may be written bare. */
 export function isBareWord(text: string): boolean {
-  return DOTKEY.test(text) && !KEYWORDS.has(text);
+  return isDotKeyForm(text) && !KEYWORDS.has(text);
 }
 
 /** Where a string operand sits decides which token kinds the grammar accepts there (spec §2). */

@@ -74,6 +74,8 @@ interface Ctx {
   facts: CodeFacts;
   directory: Directory | undefined;
   depth: number;
+  /** Some node was deeper than MAX_EVAL_DEPTH: Apple's interpreter throws, for the whole requirement. */
+  tooDeep: boolean;
 }
 
 function directoryOf(facts: CodeFacts): Directory | undefined {
@@ -106,7 +108,7 @@ const v = (b: boolean): Verdict => (b ? 'true' : 'false');
  * posture report's business.
  */
 export function evaluate(requirement: Requirement | Expr, facts: CodeFacts, _options: EvaluateOptions = {}): EvalNode {
-  const ctx: Ctx = { facts, directory: directoryOf(facts), depth: 0 };
+  const ctx: Ctx = { facts, directory: directoryOf(facts), depth: 0, tooDeep: false };
   if (requirement.kind === 'requirement') {
     if (requirement.form === 2) {
       return {
@@ -122,15 +124,31 @@ export function evaluate(requirement: Requirement | Expr, facts: CodeFacts, _opt
     if (!requirement.expr) {
       return { kind: 'error', verdict: 'undetermined', explanation: 'the requirement has no readable expression', range: requirement.range, clause: '', children: [] };
     }
-    return ev(requirement.expr, ctx);
+    return rejectTooDeep(ev(requirement.expr, ctx), ctx);
   }
-  return ev(requirement, ctx);
+  return rejectTooDeep(ev(requirement, ctx), ctx);
+}
+
+/**
+ * Apple's interpreter throws errSecCSReqInvalid when it nests too deep, which
+ * ends the whole evaluation, whatever the other clauses say: the requirement
+ * is never satisfied. Its depth counts every level of a left-nested chain
+ * (`a and b and c …` as compiled, spec §2.3), so chains of about 1000
+ * clauses and more all end here. The tree below keeps what each clause says.
+ */
+function rejectTooDeep(root: EvalNode, ctx: Ctx): EvalNode {
+  if (!ctx.tooDeep) return root;
+  root.verdict = 'false';
+  root.explanation = `the requirement nests deeper than ${MAX_EVAL_DEPTH} levels (every clause of a chain of and/or is one level, as Apple compiles chains): Apple's interpreter rejects it as invalid (errSecCSReqInvalid), so it is never satisfied`;
+  delete root.reason;
+  return root;
 }
 
 function ev(e: Expr, ctx: Ctx): EvalNode {
   ctx.depth++;
   try {
     if (ctx.depth > MAX_EVAL_DEPTH) {
+      ctx.tooDeep = true;
       return node(e, 'false', `nested deeper than ${MAX_EVAL_DEPTH} levels: Apple's interpreter rejects the requirement as invalid`);
     }
     return evalExpr(e, ctx);
