@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fchmodSync, lstatSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { isatty } from 'node:tty';
 import * as path from 'node:path';
 import { toHex } from '../../grammar/bytes.js';
@@ -120,7 +120,12 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   const out = opts.flags.hex ? new TextEncoder().encode(toHex(compiled.bytes) + '\n') : compiled.bytes;
   if (opts.values.output !== undefined) {
     try {
-      writeOutput(path.resolve(io.cwd, opts.values.output), out, !opts.flags.hex);
+      const target = path.resolve(io.cwd, opts.values.output);
+      if (isStandardOutput(target)) {
+        // -o /dev/stdout (or /dev/fd/1): whatever standard output is, a pipe, a socket or a terminal.
+        if (!opts.flags.hex && io.stdoutIsTTY) throw new UsageError('refusing to write binary to a terminal; use --hex or -o FILE');
+        io.stdoutBytes(out);
+      } else writeOutput(target, out, !opts.flags.hex);
     } catch (err) {
       if (!(err instanceof OutputError)) throw err;
       io.stderr(`csrl compile: ${oneLine(opts.values.output)}: ${err.message}\n`);
@@ -130,6 +135,22 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     io.stdoutBytes(out);
   }
   return EXIT.ok;
+}
+
+/**
+ * OUT is the very file standard output is, named through a link (/dev/stdout,
+ * /dev/fd/1) or a device, pipe or socket: written as standard output (a
+ * socket cannot be opened by name; `-o /dev/stdout >> log` appends).
+ */
+function isStandardOutput(target: string): boolean {
+  try {
+    const st = statSync(target);
+    if (st.isFile() && !lstatSync(target).isSymbolicLink()) return false;
+    const out = fstatSync(1);
+    return st.dev === out.dev && st.ino === out.ino;
+  } catch {
+    return false;
+  }
 }
 
 const why = (err: unknown): string => {

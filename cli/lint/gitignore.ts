@@ -31,10 +31,11 @@ export interface IgnoreMatcher {
   readonly counts: { literal: number; filed: number; scanned: number };
 }
 
+/** The package's rule: `regex` is built on first use (a getter), so literal rules never build one. */
 interface Rule {
-  body: string;
-  negative: boolean;
-  regex: RegExp;
+  readonly body: string;
+  readonly negative: boolean;
+  readonly regex: RegExp;
 }
 
 /** Indices of the last rule for a key: for files and folders alike, and directory-only (`foo/`). */
@@ -58,13 +59,10 @@ function rulesOf(text: string): { rules: Rule[] } | { fallback: ReturnType<typeo
   // The package's rule list (name, body, negative, regex): checked, and if it ever changes shape, its own test() is used instead.
   const raw = (ig as unknown as { _rules?: { _rules?: unknown } })._rules?._rules;
   if (!Array.isArray(raw)) return { fallback: ig };
-  const rules: Rule[] = [];
-  for (const r of raw as { body?: unknown; negative?: unknown; regex?: unknown }[]) {
-    const regex = r.regex;
-    if (typeof r.body !== 'string' || typeof r.negative !== 'boolean' || !(regex instanceof RegExp)) return { fallback: ig };
-    rules.push({ body: r.body, negative: r.negative, regex });
-  }
-  return { rules };
+  const rules = raw as Partial<Rule>[];
+  for (const r of rules) if (typeof r.body !== 'string' || typeof r.negative !== 'boolean') return { fallback: ig };
+  if (rules.length > 0 && !(rules[0]!.regex instanceof RegExp)) return { fallback: ig };
+  return { rules: rules as Rule[] };
 }
 
 export function compileIgnore(text: string): IgnoreMatcher {
@@ -84,7 +82,7 @@ export function compileIgnore(text: string): IgnoreMatcher {
 
 class CompiledIgnore implements IgnoreMatcher {
   private readonly negative: boolean[] = [];
-  private readonly regex: RegExp[] = [];
+  private readonly rules: Rule[];
   private readonly names = new Map<string, Last>();
   private readonly paths = new Map<string, Last>();
   private readonly bySuffix = new Map<string, number[]>();
@@ -96,12 +94,12 @@ class CompiledIgnore implements IgnoreMatcher {
   readonly counts = { literal: 0, filed: 0, scanned: 0 };
 
   constructor(rules: Rule[]) {
+    this.rules = rules;
     const rest: number[] = [];
     const suffixLengths = new Set<number>();
     const prefixLengths = new Set<number>();
     rules.forEach((rule, i) => {
       this.negative.push(rule.negative);
-      this.regex.push(rule.regex);
       if (this.fileLiteral(rule, i)) {
         this.counts.literal++;
         return;
@@ -119,17 +117,21 @@ class CompiledIgnore implements IgnoreMatcher {
     this.prefixLengths = [...prefixLengths].sort((a, b) => a - b);
     for (let end = rest.length; end > 0; end -= BLOCK) {
       const indices = rest.slice(Math.max(0, end - BLOCK), end);
-      const flags = this.regex[indices[0]!]!.flags;
-      const same = indices.every((k) => this.regex[k]!.flags === flags);
+      const flags = this.rules[indices[0]!]!.regex.flags;
+      const same = indices.every((k) => this.rules[k]!.regex.flags === flags);
       // Rules with different flags (never, with one ignore() instance) get a block that always says "maybe".
-      const combined = same ? new RegExp(indices.map((k) => `(?:${this.regex[k]!.source})`).join('|'), flags.replace(/[gy]/g, '')) : /(?:)/;
+      const combined = same ? new RegExp(indices.map((k) => `(?:${this.rules[k]!.regex.source})`).join('|'), flags.replace(/[gy]/g, '')) : /(?:)/;
       this.blocks.push({ combined, indices });
     }
   }
 
-  /** A rule without wildcards: filed by name or by path, if its own regular expression agrees on what it matches. */
+  /**
+   * A rule without wildcards: filed by name (no slash but a trailing one: the
+   * path's last segment) or by path (a leading or inner slash: anchored to
+   * the .gitignore's folder). Its regular expression is never built.
+   */
   private fileLiteral(rule: Rule, i: number): boolean {
-    const { body, regex } = rule;
+    const { body } = rule;
     if (SPECIAL.test(body) || !isAscii(body)) return false;
     const dirOnly = body.endsWith('/');
     let key = dirOnly ? body.slice(0, -1) : body;
@@ -137,25 +139,6 @@ class CompiledIgnore implements IgnoreMatcher {
     if (key.startsWith('/')) key = key.slice(1);
     if (key === '' || key.startsWith('/') || key.endsWith('/') || key.includes('//')) return false;
     if (!anchored && key.includes('/')) return false;
-    // What the rule must and must not match, asked of the rule itself: a disagreement leaves it to its regular expression.
-    const probes: [string, boolean][] = anchored
-      ? [
-          [key + '/', true],
-          [key, !dirOnly],
-          ['q/' + key, false],
-          ['q/' + key + '/', false],
-        ]
-      : [
-          [key + '/', true],
-          [key, !dirOnly],
-          ['q/' + key, !dirOnly],
-          ['q/' + key + '/', true],
-          [key + 'q', false],
-        ];
-    for (const [p, want] of probes) {
-      regex.lastIndex = 0;
-      if (regex.test(p) !== want) return false;
-    }
     const map = anchored ? this.paths : this.names;
     const k = asciiLower(key);
     const last = map.get(k) ?? { any: -1, dir: -1 };
@@ -216,7 +199,7 @@ class CompiledIgnore implements IgnoreMatcher {
       candidates.sort((a, b) => b - a);
       for (const k of candidates) {
         if (k <= best) break;
-        if (this.regex[k]!.test(full)) {
+        if (this.rules[k]!.regex.test(full)) {
           best = k;
           break;
         }
@@ -228,7 +211,7 @@ class CompiledIgnore implements IgnoreMatcher {
       if (!block.combined.test(full)) continue;
       let found = false;
       for (let j = block.indices.length - 1; j >= 0 && block.indices[j]! > best; j--) {
-        if (this.regex[block.indices[j]!]!.test(full)) {
+        if (this.rules[block.indices[j]!]!.regex.test(full)) {
           best = block.indices[j]!;
           found = true;
           break;
