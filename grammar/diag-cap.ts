@@ -1,11 +1,14 @@
 /**
- * Caps diagnostics per kind. A 100 KB file of carriage returns is 100,000
+ * Caps error diagnostics per kind. A 100 KB file of carriage returns is 100,000
  * lexical errors, and 1 MB of them took 1.3–1.7 GB to report; a person (or
  * an editor) needs the first few and a count. Each kind (code) keeps its
  * first MAX_PER_KIND diagnostics in text order and the rest become one
  * summary diagnostic, "N more … of the same kind", at the first one left
  * out. Producers that can flood (the lexer, the byte check) count instead of
- * building records past the cap, so memory stays bounded too.
+ * building records past the cap, so memory stays bounded too. Warnings are
+ * not capped: at most one per set entry or comment, and the language
+ * server's per-entry analysis of large sets must add up to the whole
+ * document's (test/server/lean.test.ts).
  */
 import type { DiagnosticCode, Severity } from './diagnostics.js';
 import type { RawDiag } from './parse-diag.js';
@@ -33,6 +36,7 @@ export class KindCounter {
 
   /** True when the diagnostic should be built; false when it is only counted. */
   admit(code: DiagnosticCode, severity: Severity, start: number, end: number): boolean {
+    if (severity !== 'error') return true;
     const key = `${code}/${severity}`;
     const n = this.seen.get(key) ?? 0;
     this.seen.set(key, n + 1);
@@ -51,7 +55,7 @@ export class KindCounter {
  */
 export function capRaw(raw: RawDiag[], dropped: readonly Dropped[], keep: RawDiag | undefined): RawDiag[] {
   const total = new Map<string, number>();
-  for (const d of raw) total.set(`${d.code}/${d.severity}`, (total.get(`${d.code}/${d.severity}`) ?? 0) + 1);
+  for (const d of raw) if (d.severity === 'error') total.set(`${d.code}/${d.severity}`, (total.get(`${d.code}/${d.severity}`) ?? 0) + 1);
   if (dropped.length === 0 && [...total.values()].every((n) => n <= MAX_PER_KIND)) return raw;
 
   const sorted = raw.map((d, i) => ({ d, i })).sort((a, b) => a.d.start - b.d.start || a.d.end - b.d.end || a.i - b.i);
@@ -61,7 +65,7 @@ export function capRaw(raw: RawDiag[], dropped: readonly Dropped[], keep: RawDia
   for (const { d } of sorted) {
     const key = `${d.code}/${d.severity}`;
     const n = kept.get(key) ?? 0;
-    if (n < MAX_PER_KIND || d === keep) {
+    if (n < MAX_PER_KIND || d === keep || d.severity !== 'error') {
       kept.set(key, n + 1);
       out.push(d);
       continue;

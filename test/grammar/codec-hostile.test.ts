@@ -171,7 +171,9 @@ describe('hostile blobs: nesting', () => {
     const doc = decompile(bytes, { maxDepth: n + 1 }) as Requirement;
     assert.equal(printApple(doc), '! '.repeat(n) + 'always');
     assert.equal(printCanonical(doc), '! '.repeat(n) + 'always');
-    assert.deepEqual(compile(doc).bytes, bytes);
+    assert.deepEqual(compile(doc, { maxDepth: n + 1 }).bytes, bytes);
+    // With the default limit compile refuses what decompile refuses (issue 19 item 8): one limit both ways.
+    assert.deepEqual(compile(doc).diagnostics.map((d) => d.code), ['CSR020']);
     assert.ok(astEqual(doc, decompile(bytes, { maxDepth: n + 1 })));
   });
 
