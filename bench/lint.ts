@@ -11,6 +11,9 @@
  * - the whole `csrl lint DIR --format json` process vs the whole rg process;
  * - the same with Node's bare start-up (`node -e 0`) subtracted;
  * - lint in process (walk, read, pre-filter, analyse; warmed up) vs rg.
+ * - the walk of a 4,000-file tree under a 20,000-rule .gitignore (issue
+ *   19.11) against the same walk without a .gitignore, and the `ignore`
+ *   package's per-path test (what the walker used before) over the same paths.
  * Every timing is the median of --runs runs after one warm-up run (so both
  * tools read from the page cache).
  *
@@ -22,7 +25,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import ignore from 'ignore';
 import { lintPaths } from '../cli/lint/lint.js';
+import { compileIgnore } from '../cli/lint/gitignore.js';
+import { Walker } from '../cli/lint/walk.js';
 import { median, rng } from './stats.js';
 
 const exec = promisify(execFile);
@@ -117,6 +123,86 @@ async function timeInProcess(runs: number, dir: string): Promise<{ ms: number; f
   return { ms: median(times), ...last };
 }
 
+const IGNORE_FILES = 4_000;
+const IGNORE_RULES = 20_000;
+
+/** A .gitignore of IGNORE_RULES rules as large projects have them: mostly names and paths, then extensions, prefixes, negations, a few free wildcards. */
+export function bigGitignore(rules = IGNORE_RULES): string {
+  const lines: string[] = ['# generated'];
+  for (let i = 0; lines.length <= rules; i++) {
+    switch (i % 10) {
+      case 0: case 1: case 2: case 3: lines.push(`gen_${i}.o`); break;
+      case 4: lines.push(`/out/build${i}/`); break;
+      case 5: lines.push(`module${i % 40}/Sources/File${i}.swift`); break;
+      case 6: lines.push(`*.ext${i}`); break;
+      case 7: lines.push(`tmp${i}-*`); break;
+      case 8: lines.push(`!keep${i}.swift`); break;
+      default: lines.push(i % 1000 === 9 ? `*.sw${i % 7}?` : `cache${i}/`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+function buildIgnoreTree(dir: string, withGitignore: boolean): string[] {
+  mkdirSync(join(dir, '.git'), { recursive: true });
+  const rels: string[] = [];
+  for (let f = 0; f < 40; f++) mkdirSync(join(dir, `module${f}`, 'Sources'), { recursive: true });
+  for (let n = 0; n < IGNORE_FILES; n++) {
+    const rel = `module${n % 40}/Sources/File${n}.swift`;
+    writeFileSync(join(dir, rel), 'import Foundation\n');
+    rels.push(rel);
+  }
+  if (withGitignore) writeFileSync(join(dir, '.gitignore'), bigGitignore());
+  return rels;
+}
+
+function timeWalk(runs: number, dir: string): { ms: number; files: number } {
+  const times: number[] = [];
+  let files = 0;
+  for (let i = 0; i <= runs; i++) {
+    const t = performance.now();
+    const w = new Walker();
+    w.addRoot(dir);
+    if (i > 0) times.push(performance.now() - t);
+    files = w.candidates.length;
+  }
+  return { ms: median(times), files };
+}
+
+/** The walk under a large .gitignore against the walk without one (same tree shape, same run). */
+export function gitignoreRows(runs: number): void {
+  const plain = mkdtempSync(join(tmpdir(), 'csrl-lint-ign0-'));
+  const big = mkdtempSync(join(tmpdir(), 'csrl-lint-ign1-'));
+  try {
+    buildIgnoreTree(plain, false);
+    const rels = buildIgnoreTree(big, true);
+    const without = timeWalk(runs, plain);
+    const withRules = timeWalk(runs, big);
+    const compileTimes: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      compileIgnore(bigGitignore());
+      compileTimes.push(performance.now() - t0);
+    }
+    const compileMs = median(compileTimes);
+    // The package the walker used before, on a sample of the same paths (its test() checks each path's folders too):
+    // every path costs it about the same, and all 4,000 took minutes.
+    const sample = rels.filter((_, k) => k % 40 === 0);
+    const t = performance.now();
+    const ig = ignore().add(bigGitignore());
+    for (const rel of sample) ig.test(rel);
+    const packageMs = ((performance.now() - t) * rels.length) / sample.length;
+    console.log(`walk ${IGNORE_FILES} files, no .gitignore          ${without.ms.toFixed(1)} ms  (${without.files} files)`);
+    console.log(`walk ${IGNORE_FILES} files, ${IGNORE_RULES} .gitignore rules ${withRules.ms.toFixed(1)} ms  (${withRules.files} files; compile included)`);
+    console.log(`  of which compiling the .gitignore       ${compileMs.toFixed(1)} ms  (once per .gitignore, not per path)`);
+    console.log(`ratio with rules / without                ${(withRules.ms / without.ms).toFixed(2)}x  (${((withRules.ms - compileMs) / without.ms).toFixed(2)}x without the compile)`);
+    console.log(`ignore package test(), ${IGNORE_FILES} paths      ${packageMs.toFixed(0)} ms  (estimated from ${sample.length} of them; ${(packageMs / without.ms).toFixed(0)}x the plain walk)`);
+  } finally {
+    rmSync(plain, { recursive: true, force: true });
+    rmSync(big, { recursive: true, force: true });
+  }
+}
+
 async function hasRipgrep(): Promise<boolean> {
   try {
     await exec('rg', ['--version']);
@@ -141,6 +227,7 @@ export async function main(argv: string[]): Promise<void> {
     console.log(`csrl lint (process)         ${lintProcess.toFixed(1)} ms`);
     console.log(`node -e 0 (start-up)        ${nodeStart.toFixed(1)} ms`);
     console.log(`csrl lint (in process)      ${inProcess.ms.toFixed(1)} ms`);
+    gitignoreRows(runs);
     if (!(await hasRipgrep())) {
       console.log('rg (ripgrep) is not installed: no baseline, no ratios (apt-get install ripgrep)');
       return;

@@ -6,8 +6,12 @@ export interface CommandIO {
   stderr: (text: string) => void;
   /** Writes raw bytes to standard output. */
   stdoutBytes: (bytes: Uint8Array) => void;
-  /** Reads all of standard input. */
-  readStdin: () => Promise<Uint8Array>;
+  /**
+   * Standard input: a stream of chunks (the process's stdin), or all of it at
+   * once when it is already in memory (tests, the extension). Commands read it
+   * only through cli/input.ts, which stops at the input limit.
+   */
+  readStdin: () => AsyncIterable<Uint8Array> | Promise<Uint8Array>;
   /** Whether standard output is a terminal (binary output is refused there). */
   stdoutIsTTY: boolean;
   cwd: string;
@@ -34,11 +38,8 @@ export function processIO(): CommandIO {
     stdout: (t) => process.stdout.write(process.stdout.isTTY ? terminalSafe(t) : t),
     stderr: (t) => process.stderr.write(process.stderr.isTTY ? terminalSafe(t) : t),
     stdoutBytes: (b) => process.stdout.write(b),
-    readStdin: async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks);
-    },
+    // The stream itself, never buffered here: cli/input.ts counts it and stops at the limit.
+    readStdin: () => process.stdin,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     cwd: process.cwd(),
   };

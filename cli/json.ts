@@ -22,7 +22,36 @@ export class JsonTooLargeError extends Error {
   }
 }
 
-/** JSON with byte arrays as lower-case hex strings and 64-bit integers as decimal strings. */
+/**
+ * What a terminal acts on or reorders that JSON.stringify leaves as it is:
+ * DEL, C1 controls, bidirectional marks, overrides and isolates, the line and
+ * paragraph separators and the BOM (it already escapes C0 controls and lone
+ * surrogates). The same set as validator/printable.ts terminalSafe escapes.
+ */
+const TERMINAL_ACTIVE = /[\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
+
+const uEscape = (c: string): string => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0');
+
+/**
+ * JSON text with those characters as \uXXXX: the same JSON value, and nothing
+ * left for the terminal escaper (cli/io.ts) to change, so `--json` on a
+ * terminal is still JSON. Outside strings JSON text is ASCII, so every match
+ * is inside a string, where \uXXXX means the character itself.
+ */
+export function escapeTerminalActive(json: string): string {
+  return json.replace(TERMINAL_ACTIVE, uEscape);
+}
+
+/** A string as a JSON string literal, terminal-active characters escaped. */
+function quote(s: string): string {
+  return escapeTerminalActive(JSON.stringify(s));
+}
+
+/**
+ * JSON with byte arrays as lower-case hex strings and 64-bit integers as
+ * decimal strings; DEL, C1, bidi characters, U+2028/U+2029 and the BOM as
+ * \uXXXX (see escapeTerminalActive). Every --json output goes through here.
+ */
 export function toJson(value: unknown, indent = 2, options: JsonOptions = {}): string {
   const maxLength = options.maxLength ?? Infinity;
   let text: string;
@@ -33,7 +62,9 @@ export function toJson(value: unknown, indent = 2, options: JsonOptions = {}): s
     // Deeper than MAX_PRETTY_DEPTH (or than V8's stack): the iterative writer, several times slower.
     return iterativeJson(value, indent, maxLength);
   }
-  if (text !== undefined && text.length > maxLength) throw new JsonTooLargeError(maxLength);
+  if (text === undefined) return text;
+  text = escapeTerminalActive(text);
+  if (text.length > maxLength) throw new JsonTooLargeError(maxLength);
   return text;
 }
 
@@ -78,14 +109,14 @@ function prepare(key: string, raw: unknown): string | undefined | Container {
   let v = raw;
   switch (typeof v) {
     case 'string':
-      return JSON.stringify(v);
+      return quote(v);
     case 'number':
       return Number.isFinite(v) ? String(v) : 'null';
     case 'boolean':
       return v ? 'true' : 'false';
     case 'bigint':
       // The replacer's rule (a BigInt.prototype.toJSON, if someone defined one, would come first).
-      if (typeof (v as unknown as { toJSON?: unknown }).toJSON !== 'function') return JSON.stringify(v.toString());
+      if (typeof (v as unknown as { toJSON?: unknown }).toJSON !== 'function') return quote(v.toString());
       break;
     case 'object':
       if (v === null) return 'null';
@@ -109,7 +140,7 @@ function prepare(key: string, raw: unknown): string | undefined | Container {
     case 'boolean':
       return v ? 'true' : 'false';
     case 'string':
-      return JSON.stringify(v);
+      return quote(v);
     case 'number':
       return Number.isFinite(v) ? String(v) : 'null';
     case 'object':
@@ -139,7 +170,8 @@ interface Frame {
 /**
  * JSON.stringify(value, replace, gap) with an explicit stack instead of
  * recursion (V8's stringify overflows its stack on deep trees), identical
- * output for anything nested at most MAX_PRETTY_DEPTH deep.
+ * output (terminal-active characters escaped, as toJson does) for anything
+ * nested at most MAX_PRETTY_DEPTH deep.
  */
 export function iterativeJson(value: unknown, indent = 2, maxLength = Infinity): string {
   return stringify(value, ' '.repeat(Math.max(0, Math.min(10, Math.trunc(indent)))), maxLength);
@@ -197,7 +229,7 @@ function stringify(value: unknown, gap: string, maxLength: number): string {
     const lead = f.compact ? sep : sep + indentOf(f.level + 1);
     if (f.keys) {
       let k = keyTexts.get(key);
-      if (k === undefined) keyTexts.set(key, (k = JSON.stringify(key)));
+      if (k === undefined) keyTexts.set(key, (k = quote(key)));
       emit(lead + k + (f.compact ? ':' : ': '));
     } else emit(lead);
     if (item === undefined) emit('null');

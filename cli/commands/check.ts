@@ -9,7 +9,7 @@ import type { NativeValidator } from '../../native/index.js';
 import type { CodeReport, ReadOptions } from '../../validator/read.js';
 import { parseArgs } from '../args.js';
 import { formatDiagnostic } from '../diagnostic-format.js';
-import { MAX_INPUT_BYTES } from '../input.js';
+import { MAX_INPUT_BYTES, readStdinBounded } from '../input.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { toJson } from '../json.js';
 import { defaultNative, pidOption } from './info.js';
@@ -29,7 +29,7 @@ clause for every architecture slice. A universal binary passes only if every
 slice passes.
 
   -e, --expr TEXT          the requirement text (a single requirement)
-  -r, --requirement FILE   read the requirement from FILE (text, or a 0xfade0c00 blob); - for stdin
+  -r, --requirement FILE   read the requirement from FILE (text, or a 0xfade0c00 blob); - for stdin (at most ${MAX_INPUT_BYTES} bytes)
   --lwcr FILE              a lightweight code requirement (launch/library constraint):
                            JSON, XML or binary plist, DER, a 0xfade8181 blob, or hex; - for stdin
   --lwcr-json TEXT         the same, given inline (JSON or XML plist text); see csrl lwcr --help
@@ -162,8 +162,8 @@ export async function runCheck(args: string[], io: CommandIO, deps: CheckDeps): 
 async function loadRequirement(expr: string | undefined, file: string | undefined, io: CommandIO): Promise<LoadedRequirement> {
   if (expr !== undefined) return requirementFromText(expr, { name: '<text>', baseDir: io.cwd });
   if (file === '-') {
-    const bytes = await io.readStdin();
-    if (bytes.length > MAX_INPUT_BYTES) throw new UsageError(`standard input is larger than ${MAX_INPUT_BYTES} bytes`);
+    // Counted as it arrives: reading stops (exit 64) once past the limit.
+    const bytes = await readStdinBounded(io, MAX_INPUT_BYTES);
     return requirementFromBytes(bytes, { name: '<stdin>', baseDir: io.cwd });
   }
   try {

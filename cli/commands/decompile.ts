@@ -4,7 +4,7 @@ import { BlobError, decompile } from '../../grammar/codec/decode.js';
 import { printApple } from '../../grammar/print/apple.js';
 import { printCanonical } from '../../grammar/print/canonical.js';
 import { parseArgs } from '../args.js';
-import { MAX_EACH_LINE_BYTES, readInput, splitLines } from '../input.js';
+import { MAX_EACH_LINE_BYTES, MAX_INPUT_BYTES, MAX_LINE_BYTES, readInput, readLines, tooLongLine } from '../input.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { JsonTooLargeError, toJson } from '../json.js';
 
@@ -34,6 +34,10 @@ Prints a binary requirement (0xfade0c00) or requirement set (0xfade0c01) as text
   --style canonical text that always re-parses (e.g. 'certificate leaf trusted', dates as timestamp "...")
   --json            print the syntax tree as JSON (ranges are byte offsets in the blob)
   --each-line       every input line is a hex blob; one result per line
+
+Input is at most ${MAX_INPUT_BYTES} bytes; with --each-line ${MAX_EACH_LINE_BYTES} in all
+and ${MAX_LINE_BYTES} per line (a longer line is an error of its own). Standard
+input is read as it comes and reading stops once a limit is passed (exit 64).
 
 Exit status: 0 decoded, 1 invalid blob (the message names the byte offset) or
 output that would be more than ${MAX_OUTPUT_PER_BYTE} characters per blob byte, 64 usage error.
@@ -72,11 +76,16 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
 
   if (opts.flags.eachLine) {
     if (opts.values.hex !== undefined) throw new UsageError('--each-line reads hex lines from FILE or standard input, not --hex');
-    const input = await readInput(undefined, opts.positionals, io, MAX_EACH_LINE_BYTES);
+    const { lines } = await readLines(undefined, opts.positionals, io);
     let failed = 0;
-    for (const line of splitLines(input.bytes)) {
+    for await (const item of lines) {
+      if ('tooLong' in item) {
+        failed++;
+        io.stdout(`error: ${tooLongLine(item)}\n`);
+        continue;
+      }
       try {
-        const blob = hexArgument(line);
+        const blob = hexArgument(item.text);
         io.stdout(print(decompile(blob), blob.length).replace(/\n(?!$)/g, ' '));
       } catch (err) {
         if (!(err instanceof BlobError) && !(err instanceof UsageError) && !(err instanceof OutputTooLarge)) throw err;

@@ -2,7 +2,7 @@ import { parse, parseBytes, type ParseResult } from '../../grammar/parser.js';
 import { printCanonical } from '../../grammar/print/canonical.js';
 import { parseArgs } from '../args.js';
 import { formatDiagnostic } from '../diagnostic-format.js';
-import { MAX_EACH_LINE_BYTES, MAX_INPUT_BYTES, modeFrom, readInput, splitLines } from '../input.js';
+import { MAX_EACH_LINE_BYTES, MAX_INPUT_BYTES, MAX_LINE_BYTES, modeFrom, readInput, readLines, tooLongLine } from '../input.js';
 import { EXIT, type CommandIO } from '../io.js';
 import { toJson } from '../json.js';
 
@@ -19,7 +19,9 @@ Errors and warnings go to standard error as FILE:LINE:COL: severity: message [CO
   --json            print {ok, mode, document, diagnostics, comments} as JSON
   --each-line       every input line is a separate item; one result per line
 
-Input is at most ${MAX_INPUT_BYTES} bytes (${MAX_EACH_LINE_BYTES} with --each-line).
+Input is at most ${MAX_INPUT_BYTES} bytes; with --each-line ${MAX_EACH_LINE_BYTES} in all
+and ${MAX_LINE_BYTES} per line (a longer line is an error of its own). Standard
+input is read as it comes and reading stops once a limit is passed (exit 64).
 
 Exit status: 0 accepted, 1 rejected, 64 usage error.
 
@@ -39,13 +41,17 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     return EXIT.ok;
   }
   const mode = modeFrom(opts.flags);
-  const input = await readInput(opts.values.expr, opts.positionals, io, opts.flags.eachLine ? MAX_EACH_LINE_BYTES : MAX_INPUT_BYTES);
 
   if (opts.flags.eachLine) {
     let failed = 0;
-    const lines = splitLines(input.bytes);
-    for (const line of lines) {
-      const result = parse(line, { mode });
+    const { lines } = await readLines(opts.values.expr, opts.positionals, io);
+    for await (const item of lines) {
+      if ('tooLong' in item) {
+        failed++;
+        io.stdout(opts.flags.json ? toJson({ ok: false, error: tooLongLine(item) }, 0) + '\n' : `error: ${tooLongLine(item)}\n`);
+        continue;
+      }
+      const result = parse(item.text, { mode });
       if (result.ok && result.document) {
         io.stdout(opts.flags.json ? toJson(summary(result), 0) + '\n' : printCanonical(result.document).replace(/\n+$/, '').replace(/\n/g, ' ') + '\n');
       } else {
@@ -57,6 +63,7 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     return failed === 0 ? EXIT.ok : EXIT.failure;
   }
 
+  const input = await readInput(opts.values.expr, opts.positionals, io);
   const result = input.inline ? parse(new TextDecoder().decode(input.bytes), { mode }) : parseBytes(input.bytes, { mode });
   for (const d of result.diagnostics) io.stderr(formatDiagnostic(input.name, d) + '\n');
   if (opts.flags.json) {

@@ -5,6 +5,7 @@
 import type { Diagnostic } from '../../grammar/diagnostics.js';
 import { RULE_BY_CODE } from '../../language-service/rules/index.js';
 import { formatDiagnostic } from '../diagnostic-format.js';
+import { toJson } from '../json.js';
 import type { LintReport } from './lint.js';
 
 export const JSON_SCHEMA_VERSION = 1;
@@ -62,5 +63,5 @@ export function toJsonReport(report: LintReport, toolVersion: string) {
 }
 
 export function formatJson(report: LintReport, toolVersion: string): string {
-  return JSON.stringify(toJsonReport(report, toolVersion), null, 2) + '\n';
+  return toJson(toJsonReport(report, toolVersion)) + '\n';
 }

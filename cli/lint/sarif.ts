@@ -7,6 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, Severity } from '../../grammar/diagnostics.js';
 import { LANGUAGE_CODES, LINT_RULES } from '../../language-service/rules/index.js';
+import { toJson } from '../json.js';
 import type { LintReport } from './lint.js';
 
 const SRCROOT = '%SRCROOT%';
@@ -115,5 +116,5 @@ export function toSarif(report: LintReport, toolVersion: string, cwd: string) {
 }
 
 export function formatSarif(report: LintReport, toolVersion: string, cwd: string): string {
-  return JSON.stringify(toSarif(report, toolVersion, cwd), null, 2) + '\n';
+  return toJson(toSarif(report, toolVersion, cwd)) + '\n';
 }

@@ -7,8 +7,8 @@
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
 import { languageIdForPath } from '../../language-service/embedded/hosts.js';
+import { compileIgnore, type IgnoreMatcher } from './gitignore.js';
 
 export type FileKind = { kind: 'requirement' } | { kind: 'host'; languageId: string };
 
@@ -28,7 +28,8 @@ export interface SkipNote {
 interface IgnoreLevel {
   /** Directory the patterns are relative to. */
   base: string;
-  ig: Ignore;
+  /** Compiled once (see gitignore.ts): a path's test does not try every rule. */
+  ig: IgnoreMatcher;
 }
 
 /** Kind of file by its name; undefined for files lint does not read. */
@@ -92,7 +93,7 @@ export class Walker {
     if (!root) return [];
     const chain: IgnoreLevel[] = [];
     const exclude = readText(join(root, '.git', 'info', 'exclude'));
-    if (exclude) chain.push({ base: root, ig: ignore().add(exclude) });
+    if (exclude) chain.push({ base: root, ig: compileIgnore(exclude) });
     // Levels above `dir`; `dir`'s own .gitignore is added by walk().
     for (const d of ancestors.slice(1).reverse()) {
       const level = gitignoreAt(d);
@@ -189,7 +190,7 @@ function inside(rootReal: string, path: string): boolean {
 
 function gitignoreAt(dir: string): IgnoreLevel | undefined {
   const text = readText(join(dir, '.gitignore'));
-  return text ? { base: dir, ig: ignore().add(text) } : undefined;
+  return text ? { base: dir, ig: compileIgnore(text) } : undefined;
 }
 
 function readText(path: string): string | undefined {
@@ -209,9 +210,10 @@ function ignored(chain: IgnoreLevel[], path: string, isDir: boolean): boolean {
     let rel = relative(level.base, path);
     if (!rel || rel.startsWith('..')) continue;
     if (sep !== '/') rel = rel.split(sep).join('/');
-    const result = level.ig.test(isDir ? rel + '/' : rel);
-    if (result.ignored) return true;
-    if (result.unignored) return false;
+    // The folders above `path` were tested on the way down (an ignored folder is not entered), so only `path` itself is.
+    const result = level.ig.test(rel, isDir);
+    if (result === 'ignored') return true;
+    if (result === 'unignored') return false;
   }
   return false;
 }
