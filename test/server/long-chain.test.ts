@@ -14,7 +14,7 @@ const POS = { line: 0, character: 40 };
 
 let client: LspClient;
 before(async () => {
-  client = await LspClient.start({ timeouts: { request: 240_000, start: 60_000 } });
+  client = await LspClient.start({ timeouts: { requestMs: 240_000, startMs: 60_000 } });
   client.open(URI, 'csreq', TEXT);
   await client.waitForDiagnostics(URI);
 });
