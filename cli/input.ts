@@ -170,14 +170,6 @@ async function checkedSize(file: string, full: string, limit: number): Promise<n
   return size;
 }
 
-/** Splits input into lines for --each-line (LF only, like the language; a final empty line is not an item). */
-export function splitLines(bytes: Uint8Array): string[] {
-  const text = new TextDecoder().decode(bytes);
-  const lines = text.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
-
 export function modeFrom(flags: Record<string, boolean>): 'single' | 'set' | 'auto' {
   const chosen = (['single', 'set', 'auto'] as const).filter((m) => flags[m]);
   if (chosen.length > 1) throw new UsageError(`--${chosen.join(' and --')} exclude each other`);

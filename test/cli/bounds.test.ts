@@ -102,6 +102,20 @@ describe('issue 18.1: standard input that never ends (/dev/zero)', () => {
     assert.equal(d.stdout, 'error: line 1 is 9000000 bytes, more than 8388608 (the limit for one line); not read\nanchor apple\n');
   });
 
+  it('files are read only if regular and counted as read (/proc files say size 0)', () => {
+    const p = csrl(['parse', '/proc/self/pagemap'], undefined);
+    assert.equal(p.code, 64);
+    assert.match(p.stderr, /\/proc\/self\/pagemap: larger than 8388608 bytes/);
+    const e = csrl(['parse', '--each-line', '/proc/self/pagemap'], undefined);
+    assert.equal(e.code, 64);
+    assert.match(e.stderr, /\/proc\/self\/pagemap: more than 67108864 bytes in all/);
+    for (const args of [['parse', '/dev/zero'], ['parse', '--each-line', '/dev/zero'], ['decompile', '/dev/zero']]) {
+      const r = csrl(args, undefined);
+      assert.equal(r.code, 64);
+      assert.match(r.stderr, /\/dev\/zero: not a regular file/);
+    }
+  });
+
   it('ordinary standard input is read as before (one document, lines, a byte-order mark only at the start)', () => {
     assert.equal(csrl(['parse', '-'], 'anchor apple').stdout, 'anchor apple\n');
     const r = csrl(['parse', '--each-line'], '\ufeffanchor apple\nanchor apple generic\n\ufeffanchor apple');
