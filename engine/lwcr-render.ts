@@ -1,7 +1,7 @@
 /** An LWCR check result in the words and marks of the classic one (engine/render.ts). */
 import { oneLine } from '../validator/printable.js';
 import type { LwcrCheckResult, LwcrEvalNode } from './lwcr.js';
-import { CLAUSE_MARK, VERDICT_WORDS } from './render.js';
+import { CLAUSE_MARK, resultLine, VERDICT_WORDS } from './render.js';
 
 function renderTree(root: LwcrEvalNode, out: string[]): void {
   const stack: { n: LwcrEvalNode; indent: string }[] = [{ n: root, indent: '  ' }];
@@ -28,11 +28,6 @@ export function renderLwcrText(result: LwcrCheckResult): string {
     if (s.tree) renderTree(s.tree, out);
     for (const p of s.problems.filter((p) => p.severity === 'warning')) out.push(`  warning: ${oneLine(p.message)} [${p.code}]`);
   }
-  const n = result.slices.length;
-  const counts = (['satisfied', 'unsatisfied', 'undetermined', 'invalid'] as const)
-    .map((v) => [v, result.slices.filter((s) => s.verdict === v).length] as const)
-    .filter(([, c]) => c > 0)
-    .map(([v, c]) => `${c} ${VERDICT_WORDS[v]}`);
-  out.push(`result: ${VERDICT_WORDS[result.verdict]} (${n} slice${n === 1 ? '' : 's'}: ${counts.join(', ')})`);
+  out.push(resultLine(result));
   return out.join('\n') + '\n';
 }

@@ -49,13 +49,18 @@ export function renderText(result: CheckResult): string {
       for (const p of s.posture) out.push(`    ${p.severity === 'warning' ? '!' : '·'} ${oneLine(p.message)} [${p.code}]`);
     }
   }
+  out.push(resultLine(result));
+  return out.join('\n') + '\n';
+}
+
+/** The last line of a check in text: the overall verdict and how many slices said what. */
+export function resultLine(result: { verdict: OverallVerdict; slices: readonly { verdict: OverallVerdict }[] }): string {
   const n = result.slices.length;
   const counts = (['satisfied', 'unsatisfied', 'undetermined', 'invalid'] as const)
     .map((v) => [v, result.slices.filter((s) => s.verdict === v).length] as const)
     .filter(([, c]) => c > 0)
     .map(([v, c]) => `${c} ${VERDICT_WORDS[v]}`);
-  out.push(`result: ${VERDICT_WORDS[result.verdict]} (${n} slice${n === 1 ? '' : 's'}: ${counts.join(', ')})`);
-  return out.join('\n') + '\n';
+  return `result: ${VERDICT_WORDS[result.verdict]} (${n} slice${n === 1 ? '' : 's'}: ${counts.join(', ')})`;
 }
 
 /** Why a check could not be made, in one line (the result has no slices). */

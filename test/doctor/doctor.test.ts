@@ -10,10 +10,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import AjvModule from 'ajv-draft-04';
 import { doctor, type DoctorReport, type Relationship, type RelationshipKind } from '../../engine/doctor/doctor.js';
-import { REPO } from '../e2e/harness.js';
 import { runCli } from '../support/cli.js';
+import { sarifValidator } from '../support/sarif.js';
 import { APP_ID, HELPER, makeApp, requirementFor, TEAM_A, TEAM_B, teams, type AppSpec } from './fixtures.js';
 
 let dir: string;
@@ -328,30 +327,3 @@ describe('csrl doctor: one bundle with every relationship', () => {
   });
 });
 
-type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
-
-/** The SARIF 2.1.0 schema (draft-04) the lint tests validate against, from @microsoft/jest-sarif, with the same format checks. */
-function sarifValidator(): Validate {
-  // A CommonJS module: its default export is module.exports, whose `default` is the class.
-  const Ajv = (AjvModule as unknown as { default: new (options: Record<string, unknown>) => { compile(schema: object): Validate } }).default;
-  const schemaPath = join(REPO, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
-  const ajv = new Ajv({
-    allErrors: true,
-    strict: false,
-    unicodeRegExp: false,
-    logger: false,
-    formats: {
-      uri: (s: string) => /^[A-Za-z][A-Za-z0-9+.-]*:/.test(s),
-      'uri-reference': (s: string) => {
-        try {
-          new URL(s, 'file:///base/');
-          return !/\s/.test(s);
-        } catch {
-          return false;
-        }
-      },
-      'date-time': (s: string) => !Number.isNaN(Date.parse(s)),
-    },
-  });
-  return ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
-}

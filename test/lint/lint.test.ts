@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import AjvModule from 'ajv-draft-04';
 import { analyzeHostDocument, analyzeRequirement } from '../../language-service/analysis/analyze.js';
 import { LINT_RULES } from '../../language-service/rules/index.js';
 import { languageIdForPath } from '../../language-service/embedded/extract.js';
 import { runCli } from '../support/cli.js';
+import { sarifValidator } from '../support/sarif.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const examples = join(root, 'examples');
@@ -136,37 +135,6 @@ describe('the examples folder', () => {
   });
 });
 
-/**
- * The official SARIF 2.1.0 schema (draft-04), as shipped in the
- * @microsoft/jest-sarif package; Ajv checks formats with the small validators
- * below (ajv-formats is not installed).
- */
-function sarifValidator() {
-  // A CommonJS module: its default export is module.exports, whose `default` is the class.
-  type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
-  const Ajv = (AjvModule as unknown as { default: new (options: Record<string, unknown>) => { compile(schema: object): Validate } }).default;
-  const schemaPath = join(root, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
-  const ajv = new Ajv({
-    allErrors: true,
-    strict: false,
-    // The schema's language pattern is not valid with the `u` flag.
-    unicodeRegExp: false,
-    logger: false,
-    formats: {
-      uri: (s: string) => /^[A-Za-z][A-Za-z0-9+.-]*:/.test(s),
-      'uri-reference': (s: string) => {
-        try {
-          new URL(s, 'file:///base/');
-          return !/\s/.test(s);
-        } catch {
-          return false;
-        }
-      },
-      'date-time': (s: string) => !Number.isNaN(Date.parse(s)),
-    },
-  });
-  return ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
-}
 
 describe('a temporary tree', () => {
   let dir = '';
