@@ -138,7 +138,7 @@ if (native.available && process.platform === 'linux') {
       assert.match(r.stderr, SERVICES_NOTE);
       assert.ok(r.stderr.includes(`  executable: ${exe}\n`), r.stderr);
       // The file is read through the process itself (/proc/PID/exe), so the reader's message names that.
-      assert.ok(r.stderr.includes(`csrl info: not Mach-O: /proc/${child.pid}/exe: magic 0x7f454c46`), r.stderr);
+      assert.ok(r.stderr.includes(`csrl info: not Mach-O: /proc/${child.pid}/exe: a Linux (ELF) executable or library; it carries no Apple code signature (magic 0x7f454c46)`), r.stderr);
       assert.match(r.stderr, new RegExp(`read through /proc/${child.pid}/exe, the file the process runs`));
       assert.equal(realpathSync(exe), exe, 'the addon reports the resolved executable path');
     });

@@ -305,6 +305,14 @@ describe('hostile: files that are not Mach-O, or whose headers lie', () => {
     e = await readError(Buffer.from('hello, world\n'));
     assert.equal(e.code, 'not-macho');
     assert.match(e.message, /magic 0x68656c6c is neither Mach-O nor universal/);
+    // Formats people point csrl at by mistake are named in words, with the magic kept for the record.
+    e = await readError(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0]));
+    assert.equal(e.code, 'not-macho');
+    assert.match(e.message, /: a Linux \(ELF\) executable or library; it carries no Apple code signature \(magic 0x7f454c46\)$/);
+    e = await readError(Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'));
+    assert.match(e.message, /a Windows \(PE\) executable or library; it carries no Apple code signature/);
+    e = await readError(Buffer.from('#!/bin/sh\necho hi\n'));
+    assert.match(e.message, /a script \(it starts with #!\); it carries no Apple code signature/);
     e = await readError(Buffer.from([0xcf, 0xfa, 0xed, 0xfe, 0x0c, 0, 0, 1, 0, 0, 0, 0]));
     assert.equal(e.code, 'truncated');
     assert.match(e.message, /Mach-O header needs 28 bytes, file has 12/);

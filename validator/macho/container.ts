@@ -49,7 +49,9 @@ export async function readContainer(src: ByteSource): Promise<Container> {
     return { kind: 'thin', slices: [{ index: 0, cpuType, cpuSubtype, arch: archName(cpuType, cpuSubtype), offset: 0, size: src.size }] };
   }
   if (magic !== FAT_MAGIC && magic !== FAT_MAGIC_64) {
-    throw new CodeReadError('not-macho', `${src.path}: magic 0x${magic.toString(16).padStart(8, '0')} is neither Mach-O nor universal (fat)`);
+    const known = FOREIGN_FORMATS.find((f) => f.matches(head));
+    const hex = `magic 0x${magic.toString(16).padStart(8, '0')}`;
+    throw new CodeReadError('not-macho', known ? `${src.path}: ${known.words}; it carries no Apple code signature (${hex})` : `${src.path}: ${hex} is neither Mach-O nor universal (fat)`);
   }
   const kind: ContainerKind = magic === FAT_MAGIC ? 'fat' : 'fat64';
   const count = head.readUInt32BE(4);
@@ -112,3 +114,10 @@ export async function readContainer(src: ByteSource): Promise<Container> {
   }
   return { kind, slices };
 }
+
+/** Executable formats people point csrl at by mistake (a Linux binary, a Windows one, a script), named in words. */
+const FOREIGN_FORMATS: { words: string; matches: (head: Buffer) => boolean }[] = [
+  { words: 'a Linux (ELF) executable or library', matches: (h) => h[0] === 0x7f && h[1] === 0x45 && h[2] === 0x4c && h[3] === 0x46 },
+  { words: 'a Windows (PE) executable or library', matches: (h) => h[0] === 0x4d && h[1] === 0x5a },
+  { words: 'a script (it starts with #!)', matches: (h) => h[0] === 0x23 && h[1] === 0x21 },
+];
