@@ -18,8 +18,11 @@ requirement files (.csreq, .rqset) and requirements embedded in Swift,
 Objective-C, C/C++ (SecRequirementCreateWithString, setCodeSigningRequirement,
 xpc_connection_set_peer_code_signing_requirement, ...), shell scripts
 (codesign -R/-r, csreq -r) and property lists (SMPrivilegedExecutables,
-SMAuthorizedClients). Folders are walked honouring .gitignore; binary and
-unreadable files are skipped with a note.
+SMAuthorizedClients). Lightweight code requirements (LWCR) are read from
+launchd plists (SpawnConstraint), launch-constraint plists, *.lwcr.json files
+and JSON files whose keys look like LWCR facts (docs/lwcr.md, "Lint"); they
+get validation (LW0xx) and lint findings. Folders are walked honouring
+.gitignore; binary and unreadable files are skipped with a note.
 
   PATH                 files or folders to lint (default: the current folder)
   --format FORMAT      text (default): FILE:LINE:COL: severity: message [CODE]
