@@ -72,6 +72,13 @@ describe('csrl lint on LWCR files', () => {
     assert.equal(report.summary.warnings, 4);
   });
 
+  test('--rule turns LW codes and LWCR rules off like the classic ones', async () => {
+    const run = await runCli(['lint', '--format', 'json', '--rule', 'LW031=off', '--rule', 'lwcr-vacuous-optional=off', '.'], { cwd: dir });
+    const report = JSON.parse(run.stdout) as JsonReport;
+    const all = report.files.flatMap((f) => f.diagnostics.map((d) => d.code));
+    assert.ok(!all.includes('LW031') && !all.includes('CSR115') && all.includes('CSR113'), all.join());
+  });
+
   test('text and SARIF carry the same codes', async () => {
     const text = await runCli(['lint', '.'], { cwd: dir });
     assert.match(text.stdout, /^helper\.plist:8:3: warning: .+\[CSR113\]$/m);
