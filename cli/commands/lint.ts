@@ -1,6 +1,7 @@
 import { DIAGNOSTIC_CODES } from '../../grammar/diagnostics.js';
 import type { RuleSeverity } from '../../language-service/analysis/analyze.js';
 import { LANGUAGE_CODES, RULE_BY_CODE, RULE_BY_ID } from '../../language-service/rules/index.js';
+import { LWCR_CODES } from '../../lwcr/index.js';
 import { parseArgs } from '../args.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { formatJson, formatText } from '../lint/format.js';
@@ -18,8 +19,11 @@ requirement files (.csreq, .rqset) and requirements embedded in Swift,
 Objective-C, C/C++ (SecRequirementCreateWithString, setCodeSigningRequirement,
 xpc_connection_set_peer_code_signing_requirement, ...), shell scripts
 (codesign -R/-r, csreq -r) and property lists (SMPrivilegedExecutables,
-SMAuthorizedClients). Folders are walked honouring .gitignore; binary and
-unreadable files are skipped with a note.
+SMAuthorizedClients). Lightweight code requirements (LWCR) are read from
+launchd plists (SpawnConstraint), launch-constraint plists, *.lwcr.json files
+and JSON files whose keys look like LWCR facts (docs/lwcr.md, "Lint"); they
+get validation (LW0xx) and lint findings. Folders are walked honouring
+.gitignore; binary and unreadable files are skipped with a note.
 
   PATH                 files or folders to lint (default: the current folder)
   --format FORMAT      text (default): FILE:LINE:COL: severity: message [CODE]
@@ -48,7 +52,7 @@ const LEVELS = new Set<RuleSeverity>(['off', 'error', 'warning', 'information', 
 const LEVEL_ALIASES: Record<string, RuleSeverity> = { info: 'information', note: 'information', warn: 'warning', none: 'off' };
 
 function knownCode(name: string): boolean {
-  return name in DIAGNOSTIC_CODES || RULE_BY_CODE.has(name) || RULE_BY_ID.has(name) || LANGUAGE_CODES.some((c) => c.code === name || c.id === name);
+  return name in DIAGNOSTIC_CODES || name in LWCR_CODES || RULE_BY_CODE.has(name) || RULE_BY_ID.has(name) || LANGUAGE_CODES.some((c) => c.code === name || c.id === name);
 }
 
 export function parseRules(specs: string[]): Record<string, RuleSeverity> {

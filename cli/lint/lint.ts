@@ -9,7 +9,9 @@ import { relative, resolve, sep } from 'node:path';
 import type { Diagnostic, Severity } from '../../grammar/diagnostics.js';
 import type { AnalysisOptions } from '../../language-service/analysis/analyze.js';
 import { HOST_RULE_MARKERS } from '../../language-service/rules/index.js';
-import { markersFor } from '../../language-service/embedded/hosts.js';
+import { LineIndex } from '../../language-service/analysis/text.js';
+import { hostLanguage, markersFor } from '../../language-service/embedded/hosts.js';
+import { findLwcr, isLwcrHost, LWCR_MARKERS } from '../../language-service/embedded/lwcr.js';
 import { describeError, Walker, type Candidate, type SkipNote } from './walk.js';
 
 export interface LintOptions {
@@ -58,7 +60,10 @@ const markerBytes = new Map<string, Buffer[]>();
 function markers(languageId: string): Buffer[] {
   let list = markerBytes.get(languageId);
   // Files without any requirement can still earn R12/R13 (an XPC listener with no check), so their markers count too.
-  if (!list) markerBytes.set(languageId, (list = [...markersFor(languageId), ...HOST_RULE_MARKERS].map((m) => Buffer.from(m, 'latin1'))));
+  // JSON is read only for LWCR; property lists may hold LWCR (SpawnConstraint, launch-constraint files) too.
+  const strings = languageId === 'json' ? LWCR_MARKERS
+    : [...markersFor(languageId), ...HOST_RULE_MARKERS, ...(hostLanguage(languageId)?.family === 'plist' ? LWCR_MARKERS : [])];
+  if (!list) markerBytes.set(languageId, (list = strings.map((m) => Buffer.from(m, 'latin1'))));
   return list;
 }
 
@@ -154,7 +159,7 @@ function readCandidate(candidate: Candidate, identities: Set<string> | undefined
       return 'binary property list (convert it with plutil -convert xml1 to lint it)';
     }
     if (bytes.subarray(0, BINARY_PROBE).includes(0)) return 'binary file';
-    if (candidate.kind.kind === 'host' && !markers(candidate.kind.languageId).some((m) => bytes.includes(m))) return undefined;
+    if (candidate.kind.kind === 'host' && candidate.kind.languageId !== 'lwcr-json' && !markers(candidate.kind.languageId).some((m) => bytes.includes(m))) return undefined;
     let text = bytes.toString('utf8');
     // Editors hide a byte-order mark; so does the language server's view of the text.
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -182,6 +187,36 @@ function analyse(a: Analyzer, candidate: Candidate, read: { text: string }, opti
     const analysis = a.analyzeRequirement(read.text, options);
     return { path: candidate.path, language: 'csreq', requirements: a.requirementsOf(analysis.parse).length, diagnostics: analysis.diagnostics };
   }
-  const host = a.analyzeHostDocument(read.text, candidate.kind.languageId, { ...options, mode: undefined });
-  return { path: candidate.path, language: candidate.kind.languageId, requirements: host.requirements.length, diagnostics: host.diagnostics };
+  const languageId = candidate.kind.languageId;
+  const host = a.analyzeHostDocument(read.text, languageId, { ...options, mode: undefined });
+  let requirements = host.requirements.length;
+  let diagnostics = host.diagnostics;
+  if (isLwcrHost(languageId)) {
+    const lw = lwcrDiagnostics(a, read.text, languageId, options);
+    requirements += lw.requirements;
+    if (lw.diagnostics.length > 0) diagnostics = a.sortDiagnostics([...diagnostics, ...lw.diagnostics]);
+  }
+  return { path: candidate.path, language: languageId, requirements, diagnostics };
+}
+
+/**
+ * The validation diagnostics (LW0xx, lwcr/analyse.ts) of the LWCRs in a property list or JSON
+ * file; the LWCR lint rules (CSR113–CSR116) come with the host analysis.
+ */
+function lwcrDiagnostics(a: Analyzer, text: string, languageId: string, options: AnalysisOptions): { requirements: number; diagnostics: Diagnostic[] } {
+  const found = findLwcr(text, languageId);
+  const out: Diagnostic[] = [];
+  const index = new LineIndex(text);
+  const push = (code: string, produced: Severity, message: string, start: number, end: number) => {
+    const severity = a.resolveSeverity(code, produced, options, false);
+    if (severity) out.push({ code: code as Diagnostic['code'], severity, message, range: index.range(start, Math.max(start, end)) });
+  };
+  if (found.syntaxError) {
+    const r = found.syntaxError.range;
+    push('LW001', 'error', `LWCR not readable: ${found.syntaxError.message}`, r?.start.offset ?? 0, r?.end.offset ?? 0);
+  }
+  for (const l of found.found) {
+    for (const d of l.analysis.diagnostics) push(d.code, d.severity, d.message, d.range.start.offset, d.range.end.offset);
+  }
+  return { requirements: found.found.length, diagnostics: out };
 }

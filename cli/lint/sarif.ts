@@ -7,6 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, Severity } from '../../grammar/diagnostics.js';
 import { LANGUAGE_CODES, LINT_RULES } from '../../language-service/rules/index.js';
+import { LWCR_CODES } from '../../lwcr/index.js';
 import { toJson } from '../json.js';
 import type { LintReport } from './lint.js';
 
@@ -32,6 +33,15 @@ function allRules(): RuleInfo[] {
   return [
     ...LANGUAGE_CODES.map((c) => ({ ...c, security: false })),
     ...LINT_RULES.map((r) => ({ ...r, security: true })),
+    ...Object.entries(LWCR_CODES).map(([code, title]) => ({
+      code,
+      id: `lwcr-${title.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase()}`,
+      title: `LWCR: ${title}`,
+      defaultSeverity: 'error' as Severity,
+      description: `Lightweight code requirement: ${title}.`,
+      help: 'See docs/lwcr.md (validation codes LW0xx).',
+      security: false,
+    })),
   ].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }
 

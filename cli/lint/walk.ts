@@ -37,6 +37,10 @@ export function kindOf(path: string): FileKind | undefined {
   const lower = path.toLowerCase();
   // Both are auto-sensed, as the language server does (a first-line `# csrl: set` comment or --mode forces one).
   if (lower.endsWith('.csreq') || lower.endsWith('.rqset')) return { kind: 'requirement' };
+  // JSON is read for lightweight code requirements only (language-service/embedded/lwcr.ts):
+  // `*.lwcr.json` always counts as one, any other `*.json` when its top-level keys look like one.
+  if (lower.endsWith('.lwcr.json')) return { kind: 'host', languageId: 'lwcr-json' };
+  if (lower.endsWith('.json')) return { kind: 'host', languageId: 'json' };
   const languageId = languageIdForPath(path);
   return languageId ? { kind: 'host', languageId } : undefined;
 }
@@ -69,7 +73,7 @@ export class Walker {
       this.walk(abs, st, this.ignoreChain(abs));
     } else if (st.isFile()) {
       const kind = kindOf(abs);
-      if (!kind) this.notes.push({ path: abs, reason: 'not a requirement file (.csreq, .rqset) or a Swift, Objective-C, C/C++, shell or property-list file' });
+      if (!kind) this.notes.push({ path: abs, reason: 'not a requirement file (.csreq, .rqset) or a Swift, Objective-C, C/C++, shell, property-list or JSON file' });
       else this.candidates.push({ path: abs, kind, viaLink: false });
     } else {
       this.notes.push({ path: abs, reason: 'not a regular file' });

@@ -10,6 +10,9 @@ import appleGenericWithoutTeam from './apple-generic-without-team.js';
 import developmentIdentity from './development-identity.js';
 import identifierOnly from './identifier-only.js';
 import launchConstraintSigningIdentifier from './launch-constraint-signing-identifier.js';
+import lwcrDevelopmentCategory from './lwcr-development-category.js';
+import lwcrTeamWithoutCategory from './lwcr-team-without-category.js';
+import lwcrVacuousOptional from './lwcr-vacuous-optional.js';
 import noAntiInjection from './no-anti-injection.js';
 import noMinimumVersion from './no-minimum-version.js';
 import subjectWithoutAppleAnchor from './subject-without-apple-anchor.js';
@@ -43,6 +46,9 @@ export const RULES: readonly RuleDefinition[] = [
   trivialOrDominated,
   xpcWithoutRequirement,
   launchConstraintSigningIdentifier,
+  lwcrTeamWithoutCategory,
+  lwcrVacuousOptional,
+  lwcrDevelopmentCategory,
 ];
 
 /** The rules' metadata, by code. */
@@ -63,7 +69,7 @@ export const DEFAULT_CONTEXT_SEVERITY: Readonly<Record<string, RuleSeverity>> = 
 );
 
 /**
- * Plain substrings without which no host rule (R12, R13) can fire: a file
+ * Plain substrings without which no host rule (R12–R16) can fire: a file
  * holding none of them (and no requirement marker) can be skipped by a pre-filter.
  */
 export const HOST_RULE_MARKERS: readonly string[] = RULES.flatMap((r) => r.hostMarkers ?? []);

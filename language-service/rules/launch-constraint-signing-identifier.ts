@@ -1,10 +1,17 @@
 import type { LineIndex } from '../analysis/text.js';
 import { hostLanguage } from '../embedded/hosts.js';
+import { findLwcr } from '../embedded/lwcr.js';
+import { lwBranches, lwcrHost } from './lwcr-tree.js';
 import { defineRule, type Finding } from './types.js';
 
 interface DictScope { keys: { name: string; start: number; end: number }[] }
 
-/** R13: every `<dict>` that has `signing-identifier` needs `team-identifier` or `validation-category` next to it. */
+/**
+ * R13: `signing-identifier` needs `team-identifier` or `validation-category` in the same branch.
+ * In a document holding LWCR (embedded/lwcr.ts: launchd `SpawnConstraint`, launch-constraint plists,
+ * LWCR JSON) each `$or` branch of the requirements is judged (a `cdhash` pin also counts); in other
+ * property lists, every `<dict>` with `signing-identifier` needs one of them as a sibling key.
+ */
 export default defineRule({
   code: 'CSR113',
   id: 'launch-constraint-signing-identifier',
@@ -13,14 +20,30 @@ export default defineRule({
   description: 'A signing identifier alone can be claimed by anyone who signs code.',
   help: 'Add `team-identifier` (or `validation-category`) next to `signing-identifier`.',
   docs: {
-    firesOn: 'a property-list dictionary with `signing-identifier` and neither `team-identifier` nor `validation-category`',
+    firesOn: 'an LWCR branch (launchd `SpawnConstraint`, launch-constraint plist, LWCR JSON) or another property-list dictionary with `signing-identifier` and neither `team-identifier` nor `validation-category` (nor, in an LWCR, `cdhash`)',
     why: 'a signing identifier alone can be claimed by anyone',
     fix: 'add `team-identifier`',
   },
   hostMarkers: ['signing-identifier'],
   host(hostText, languageId, index) {
+    if (findLwcr(hostText, languageId).found.length > 0) return lintLwcr(hostText, languageId, index);
     return hostLanguage(languageId)?.family === 'plist' ? lintLaunchConstraints(hostText, index) : [];
   },
+});
+
+const MESSAGE = 'This launch constraint checks `signing-identifier` alone: anyone can sign code with that identifier. Add `team-identifier` (or `validation-category`) in the same dictionary.';
+
+const lintLwcr = lwcrHost((tree, _l, at) => {
+  const out: Finding[] = [];
+  const seen = new Set<unknown>();
+  for (const b of lwBranches(tree) ?? []) {
+    const sid = b.facts.find((f) => f.key === 'signing-identifier');
+    if (!sid || seen.has(sid)) continue;
+    if (b.facts.some((f) => f.key === 'team-identifier' || f.key === 'validation-category' || f.key === 'cdhash')) continue;
+    seen.add(sid);
+    out.push({ code: 'CSR113', message: MESSAGE, range: at(sid.keyRange) });
+  }
+  return out;
 });
 
 function lintLaunchConstraints(text: string, index: LineIndex): Finding[] {
@@ -43,7 +66,7 @@ function lintLaunchConstraints(text: string, index: LineIndex): Finding[] {
     if (scope.keys.some((k) => k.name === 'team-identifier' || k.name === 'validation-category')) return;
     out.push({
       code: 'CSR113',
-      message: 'This launch constraint checks `signing-identifier` alone: anyone can sign code with that identifier. Add `team-identifier` (or `validation-category`) in the same dictionary.',
+      message: MESSAGE,
       range: index.range(sid.start, sid.end),
     });
   }

@@ -34,7 +34,7 @@ describe('lint rule registry', () => {
 
   it('derived tables keep their values', () => {
     assert.deepEqual(DEFAULT_CONTEXT_SEVERITY, { CSR106: 'hint', CSR107: 'off', CSR108: 'off' });
-    assert.deepEqual(new Set(HOST_RULE_MARKERS), new Set(['shouldAcceptNewConnection', 'XPC_CONNECTION_MACH_SERVICE_LISTENER', 'xpc_listener_create', 'NSXPCListener', 'XPCListener', 'kSecGuestAttributePid', 'signing-identifier']));
+    assert.deepEqual(new Set(HOST_RULE_MARKERS), new Set(['shouldAcceptNewConnection', 'XPC_CONNECTION_MACH_SERVICE_LISTENER', 'xpc_listener_create', 'NSXPCListener', 'XPCListener', 'kSecGuestAttributePid', 'signing-identifier', 'team-identifier', '$optional', 'validation-category']));
   });
 });
 

@@ -54,7 +54,7 @@ describe('lint rules: each fires and stays quiet', () => {
   });
 
   it('every rule has metadata with a stable code and id', () => {
-    assert.deepEqual(LINT_RULES.map((r) => r.code), Array.from({ length: 13 }, (_, i) => `CSR${101 + i}`));
+    assert.deepEqual(LINT_RULES.map((r) => r.code), Array.from({ length: 16 }, (_, i) => `CSR${101 + i}`));
     for (const r of LINT_RULES) assert.match(r.id, /^[a-z0-9-]+$/);
     for (const code of Object.keys(DIAGNOSTIC_CODES)) assert.ok(LANGUAGE_CODES.some((c) => c.code === code), code);
   });
