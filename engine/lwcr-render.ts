@@ -1,7 +1,7 @@
 /** An LWCR check result in the words and marks of the classic one (engine/render.ts). */
 import { oneLine } from '../validator/printable.js';
 import type { LwcrCheckResult, LwcrEvalNode } from './lwcr.js';
-import { CLAUSE_MARK, resultLine, VERDICT_WORDS } from './render.js';
+import { CLAUSE_MARK, resultLine, sliceHead, sliceWarnings } from './render.js';
 
 function renderTree(root: LwcrEvalNode, out: string[]): void {
   const stack: { n: LwcrEvalNode; indent: string }[] = [{ n: root, indent: '  ' }];
@@ -24,9 +24,9 @@ export function renderLwcrText(result: LwcrCheckResult): string {
   const out: string[] = [];
   const shownPath = oneLine(result.path);
   for (const s of result.slices) {
-    out.push(`${shownPath} (${oneLine(s.arch)}): ${VERDICT_WORDS[s.verdict]}${s.invalidReason ? `: ${oneLine(s.invalidReason)}` : ''}`);
+    sliceHead(shownPath, s, out);
     if (s.tree) renderTree(s.tree, out);
-    for (const p of s.problems.filter((p) => p.severity === 'warning')) out.push(`  warning: ${oneLine(p.message)} [${p.code}]`);
+    sliceWarnings(s, out);
   }
   out.push(resultLine(result));
   return out.join('\n') + '\n';

@@ -41,9 +41,9 @@ export function renderText(result: CheckResult): string {
   const out: string[] = [];
   const shownPath = oneLine(result.path);
   for (const s of result.slices) {
-    out.push(`${shownPath} (${oneLine(s.arch)}): ${VERDICT_WORDS[s.verdict]}${s.invalidReason ? `: ${oneLine(s.invalidReason)}` : ''}`);
+    sliceHead(shownPath, s, out);
     if (s.tree) renderTree(s.tree, out);
-    for (const p of s.problems.filter((p) => p.severity === 'warning')) out.push(`  warning: ${oneLine(p.message)} [${p.code}]`);
+    sliceWarnings(s, out);
     if (s.posture.length > 0) {
       out.push('  posture:');
       for (const p of s.posture) out.push(`    ${p.severity === 'warning' ? '!' : '·'} ${oneLine(p.message)} [${p.code}]`);
@@ -51,6 +51,16 @@ export function renderText(result: CheckResult): string {
   }
   out.push(resultLine(result));
   return out.join('\n') + '\n';
+}
+
+/** A slice's first line: where, which architecture, the verdict in words and why it cannot be checked. */
+export function sliceHead(shownPath: string, s: { arch: string; verdict: OverallVerdict; invalidReason?: string | undefined }, out: string[]): void {
+  out.push(`${shownPath} (${oneLine(s.arch)}): ${VERDICT_WORDS[s.verdict]}${s.invalidReason ? `: ${oneLine(s.invalidReason)}` : ''}`);
+}
+
+/** The signature's warnings under a slice. */
+export function sliceWarnings(s: { problems: readonly { severity: string; message: string; code: string }[] }, out: string[]): void {
+  for (const p of s.problems.filter((p) => p.severity === 'warning')) out.push(`  warning: ${oneLine(p.message)} [${p.code}]`);
 }
 
 /** The last line of a check in text: the overall verdict and how many slices said what. */

@@ -10,7 +10,8 @@ import type { CheckArgs, CompareWithDesignatedResult, CompiledResult, DecompileP
 import type { DocState } from './documents.js';
 import { parse } from '../grammar/parser.js';
 import { MAX_DEPTH } from '../language-service/analysis/analyze.js';
-import { insideRoots, readRegularFile } from './file-access.js';
+import { FileReadError, readRegularFile } from '../engine/files.js';
+import { insideRoots } from './file-access.js';
 
 /** Largest file read for a certificate hash, a binary requirement, or a blob to decompile. */
 export const MAX_FILE_BYTES = 1 << 20;
@@ -40,9 +41,14 @@ export function selectDocument(state: DocState, arg: RequirementArg): { doc: Req
   return { doc: p.document, label: p.document.kind === 'set' ? 'requirement set' : 'requirement' };
 }
 
-export function readBounded(path: string): Uint8Array | undefined {
-  // Regular files only, bounded by the bytes actually read (not by what stat says).
-  return readRegularFile(path, MAX_FILE_BYTES);
+/** A regular file of at most MAX_FILE_BYTES, counted as read (engine/files.ts), or undefined. */
+function readBounded(path: string): Uint8Array | undefined {
+  try {
+    return readRegularFile(path, MAX_FILE_BYTES);
+  } catch (err) {
+    if (err instanceof FileReadError) return undefined;
+    throw err;
+  }
 }
 
 export function showCompiled(state: DocState, arg: RequirementArg, trusted: boolean): CompiledResult {

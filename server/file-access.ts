@@ -1,21 +1,9 @@
 /**
- * Which files requests may read (documents the client opened, files inside
- * the workspace folders), and reading them boundedly through the engine's
- * one reader of files named by untrusted input.
+ * Which files requests may read: documents the client opened, files inside
+ * the workspace folders (read through the engine's bounded reader).
  */
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { FileReadError, readRegularFile as readFile } from '../engine/files.js';
-
-/** The bytes of a regular file (engine/files.ts: no FIFO or device, counted as read), or undefined when it cannot be had within `max`. */
-export function readRegularFile(path: string, max: number): Uint8Array | undefined {
-  try {
-    return readFile(path, max);
-  } catch (err) {
-    if (err instanceof FileReadError) return undefined;
-    throw err;
-  }
-}
 
 function inside(root: string, path: string): boolean {
   const rel = relative(root, path);
