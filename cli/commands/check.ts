@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { checkPath, checkProcess, defaultApple, type CheckOptions } from '../../engine/check.js';
-import type { PidNative } from '../../engine/process-target.js';
+import { processNative, type PidNative } from '../../engine/process-target.js';
 import { failureLine, pidLabel, renderApple, renderText } from '../../engine/render.js';
 import { requirementFromBytes, requirementFromFile, requirementFromText, RequirementFileError, type LoadedRequirement } from '../../engine/requirement.js';
 import { failedResult, type CheckResult, type OverallVerdict } from '../../engine/result.js';
@@ -12,7 +12,7 @@ import { formatDiagnostic } from '../diagnostic-format.js';
 import { MAX_INPUT_BYTES, readStdinBounded } from '../input.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { toJson } from '../json.js';
-import { defaultNative, pidOption } from './info.js';
+import { pidOption } from './info.js';
 
 export { checkReport, overall, type CheckResult, type OverallVerdict, type SliceResult } from '../../engine/result.js';
 export { renderText } from '../../engine/render.js';
@@ -141,7 +141,7 @@ export async function runCheck(args: string[], io: CommandIO, deps: CheckDeps): 
   if (opts.values.arch !== undefined) options.arch = opts.values.arch;
   let result: CheckResult;
   if (pid !== undefined) {
-    result = await checkProcess(pid, loaded.requirement, loaded.text, deps.native ?? defaultNative(), options);
+    result = await checkProcess(pid, loaded.requirement, loaded.text, deps.native ?? processNative(), options);
   } else {
     if (deps.pathNative) options.apple = () => deps.pathNative!();
     result = await checkPath(loaded.requirement, loaded.text, path.resolve(io.cwd, target), options);

@@ -57,11 +57,6 @@ export function pidOption(opts: ParsedArgs): number | undefined {
   return pid;
 }
 
-/** Loaded only for --pid (and, on macOS, for Apple's reading), so path checks elsewhere never pay for (or depend on) the addon. */
-export function defaultNative(): PidNative {
-  return processNative();
-}
-
 export interface InfoDeps {
   /** For --pid; the real addon (loaded on first use) when absent. */
   native?: PidNative;
@@ -103,7 +98,7 @@ export async function run(args: string[], io: CommandIO, deps: InfoDeps = defaul
   if (opts.values.arch !== undefined) options.read.arch = opts.values.arch;
   if (deps.preferredArchs) options.preferredArchs = deps.preferredArchs;
 
-  const outcome = pid === undefined ? await inspectPath(target, options) : await inspectProcess(pid, deps.native ?? defaultNative(), options);
+  const outcome = pid === undefined ? await inspectPath(target, options) : await inspectProcess(pid, deps.native ?? processNative(), options);
   const json = opts.flags.json === true;
   // In JSON, Apple's lines are in the document; only the problems go to stderr.
   const text = infoText(json && outcome.kind === 'unreadable' ? { ...outcome, apple: undefined } : outcome, target);
