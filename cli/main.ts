@@ -9,6 +9,7 @@ export { version };
  */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: CommandRun }> }> = {
   parse: { summary: 'check requirement text and print it in canonical form', load: () => import('./commands/parse.js') },
+  fmt: { summary: 'lay out requirement text (as Format Document does); --check for CI', load: () => import('./commands/fmt.js') },
   compile: { summary: 'compile requirement text to Apple\'s binary form', load: () => import('./commands/compile.js') },
   decompile: { summary: 'print a binary requirement (blob) as text', load: () => import('./commands/decompile.js') },
   info: { summary: 'show the code signature of a binary, bundle or process', load: () => import('./commands/info.js') },

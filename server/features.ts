@@ -12,8 +12,7 @@ import {
 } from 'vscode-languageserver';
 import type { Expr } from '../grammar/ast.js';
 import { SERVER_COMMANDS } from '../protocol/lsp.js';
-import { printCanonical } from '../grammar/print/canonical.js';
-import { parse } from '../grammar/parser.js';
+import { formatRequirementText } from '../grammar/print/format.js';
 import { escapeForHost, MAX_DEPTH } from '../language-service/analysis/analyze.js';
 import { appleAnchored, branchFacts, disjuncts, missingAntiInjection } from '../language-service/analysis/branches.js';
 import { summarizeRequirement } from '../language-service/analysis/summary.js';
@@ -142,15 +141,17 @@ export function semanticTokens(state: DocState): number[] {
   return data;
 }
 
-export function formatDocument(state: DocState): TextEdit[] | undefined {
-  if (state.kind !== 'csreq' || state.diagnostics.some((d) => d.severity === 'error')) return undefined;
-  // A large set analysed entry by entry is parsed once more as a whole for printing.
-  const p = state.views.length === 1 ? state.views[0]!.analysis.parse : parse(state.text, { mode: 'set', maxDepth: MAX_DEPTH });
-  if (!p.document || p.diagnostics.some((d) => d.severity === 'error')) return undefined;
-  let formatted = printCanonical(p.document, { comments: p.comments, source: state.text });
-  if (!formatted.endsWith('\n')) formatted += '\n';
-  if (formatted === state.text) return [];
-  return [{ range: toLspRange(state.index.range(0, state.text.length)), newText: formatted }];
+/**
+ * Formats a requirement document whenever it parses, whatever lint says;
+ * `refused` says why when it does not. Embedded requirements are left to
+ * their host language's formatter.
+ */
+export function formatDocument(state: DocState, options: { width: number; indent: number }): { edits?: TextEdit[]; refused?: string } {
+  if (state.kind !== 'csreq') return {};
+  const result = formatRequirementText(state.text, { mode: state.views[0]?.mode ?? 'auto', width: options.width, indent: options.indent, maxDepth: MAX_DEPTH });
+  if (!result.ok) return { refused: `csrl: ${result.reason}` };
+  if (!result.changed) return { edits: [] };
+  return { edits: [{ range: toLspRange(state.index.range(0, state.text.length)), newText: result.text }] };
 }
 
 function lspOverlap(a: LspRange, b: LspRange): boolean {

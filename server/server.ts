@@ -15,6 +15,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParseMode } from '../grammar/parser.js';
+import { DEFAULT_FORMAT_INDENT, DEFAULT_FORMAT_WIDTH } from '../grammar/print/format.js';
 import { analyzeRequirement, escapeForHost, type AnalysisOptions } from '../language-service/analysis/analyze.js';
 import type { RuleSeverity } from '../language-service/rules/index.js';
 import {
@@ -47,19 +48,24 @@ export interface Settings {
   mode: ParseMode;
   context: 'default' | 'privileged-helper';
   rules: Record<string, RuleSeverity>;
+  /** `csrl.format.lineWidth`: the width `and`/`or` chains are broken to fit. */
+  formatWidth: number;
 }
 
-const DEFAULT_SETTINGS: Settings = { mode: 'auto', context: 'default', rules: {} };
+const DEFAULT_SETTINGS: Settings = { mode: 'auto', context: 'default', rules: {}, formatWidth: DEFAULT_FORMAT_WIDTH };
 const SEVERITIES = new Set(['off', 'error', 'warning', 'information', 'hint']);
 
 /** Accepts `{ rules: { CSR101: 'off' } }`, `{ 'rules.CSR101': 'off' }` and the same under a `csrl` key. */
 export function normalizeSettings(raw: unknown): Settings {
-  const out: Settings = { mode: 'auto', context: 'default', rules: {} };
+  const out: Settings = { ...DEFAULT_SETTINGS, rules: {} };
   if (typeof raw !== 'object' || raw === null) return out;
   let r = raw as Record<string, unknown>;
   if (typeof r['csrl'] === 'object' && r['csrl'] !== null) r = r['csrl'] as Record<string, unknown>;
   if (r['mode'] === 'single' || r['mode'] === 'set' || r['mode'] === 'auto') out.mode = r['mode'];
   if (r['context'] === 'privileged-helper' || r['context'] === 'default') out.context = r['context'];
+  const format = typeof r['format'] === 'object' && r['format'] !== null ? (r['format'] as Record<string, unknown>) : {};
+  const width = format['lineWidth'] ?? r['format.lineWidth'];
+  if (typeof width === 'number' && Number.isFinite(width) && width >= 20 && width <= 1000) out.formatWidth = Math.floor(width);
   const add = (code: string, sev: unknown) => {
     if (typeof sev === 'string' && SEVERITIES.has(sev)) out.rules[code] = sev as RuleSeverity;
   };
@@ -397,7 +403,11 @@ export function startServer(connection: Connection): void {
 
   connection.onDocumentFormatting(guard((p) => {
     const state = stateOf(p.textDocument.uri);
-    return state ? formatDocument(state) ?? null : null;
+    if (!state) return null;
+    const result = formatDocument(state, { width: settings.formatWidth, indent: p.options.insertSpaces === false ? DEFAULT_FORMAT_INDENT : p.options.tabSize });
+    // A notification, not window/showMessageRequest: nothing to answer, and format-on-save is not held up.
+    if (result.refused) void connection.sendNotification('window/showMessage', { type: 2, message: result.refused });
+    return result.edits ?? null;
   }));
   connection.onDocumentSymbol(guard((p) => {
     const state = stateOf(p.textDocument.uri);

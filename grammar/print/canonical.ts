@@ -48,6 +48,13 @@ export interface CanonicalOptions {
   source?: string;
   /** Parenthesise right-nested `and`/`or` so the text re-parses to the exact tree (and bytes). */
   preserveNesting?: boolean;
+  /**
+   * Lay out for people: an `and`/`or` chain that does not fit in `width`
+   * columns (or holds a line comment) is broken before each operator, one
+   * indentation step deeper per level of nesting. Without it the text is one
+   * line per requirement, as before.
+   */
+  layout?: { width: number; indent?: number };
 }
 
 export interface CanonicalProblem {
@@ -69,7 +76,14 @@ export function canonicalProblems(node: RequirementDocument | Expr): CanonicalPr
 const Level = { Primary: 0, And: 1, Or: 2, Top: 3 } as const;
 type Level = (typeof Level)[keyof typeof Level];
 
-type Task = string | { e: Expr; level: Level } | { flush: number };
+/** One `and`/`or` chain as laid out: broken chains put each operator at the start of a line indented `depth` steps. */
+interface Chain {
+  op: 'and' | 'or';
+  broken: boolean;
+  depth: number;
+}
+
+type Task = string | { e: Expr; level: Level; chain?: Chain } | { flush: number } | { op: 'and' | 'or'; chain: Chain };
 
 const INDENT = '    ';
 
@@ -82,8 +96,12 @@ class CanonicalPrinter {
   private inExpr = false;
   private started = false;
 
+  private readonly indentUnit: string;
+  private scratch: CanonicalPrinter | undefined;
+
   constructor(private readonly options: CanonicalOptions) {
     this.comments = [...(options.comments ?? [])].sort((a, b) => a.range.start.offset - b.range.start.offset);
+    this.indentUnit = options.layout ? ' '.repeat(Math.max(1, Math.min(8, options.layout.indent ?? INDENT.length))) : INDENT;
   }
 
   document(node: RequirementDocument | Expr): string {
@@ -111,7 +129,7 @@ class CanonicalPrinter {
     if (this.out.empty || this.out.last === '\n') {
       text = text.replace(/^ +/, '');
       if (text === '') return;
-      if (!this.out.empty && this.inExpr && this.started) this.out.append(INDENT);
+      if (!this.out.empty && this.inExpr && this.started) this.out.append(this.indentUnit);
     } else if (this.out.last === ' ' && text.startsWith(' ')) {
       text = text.slice(1);
     }
@@ -146,7 +164,7 @@ class CanonicalPrinter {
       this.out.trimEnd();
       this.out.append('\n');
     } else if (!atLineStart && !' (['.includes(this.out.last)) this.out.append(' ');
-    if (this.out.last === '\n' && this.inExpr && this.started) this.out.append(INDENT);
+    if (this.out.last === '\n' && this.inExpr && this.started) this.out.append(this.indentUnit);
     this.out.append(text);
     this.out.append(runsToLineEnd || ownLine ? '\n' : ' ');
   }
@@ -161,6 +179,7 @@ class CanonicalPrinter {
     this.write((name || String(type)) + ' => ');
     this.requirement(entry.requirement);
     this.flushLine(entry.requirement.range.end.line);
+    this.out.trimEnd();
     if (this.out.last !== '\n') this.out.append('\n');
   }
 
@@ -192,23 +211,26 @@ class CanonicalPrinter {
         this.flush(t.flush);
         continue;
       }
+      if ('op' in t) {
+        this.operator(t.op, t.chain);
+        continue;
+      }
       const e = t.e;
       this.flush(e.range.start.offset);
       switch (e.kind) {
-        case 'and': {
-          const right: Level = nest && e.right.kind === 'and' ? Level.Primary : Level.And;
-          const parts: Task[] = [{ e: e.left, level: Level.And }, { flush: e.right.range.start.offset }, ' and ', { e: e.right, level: right }];
-          pushAll(tasks, t.level > Level.Primary ? parts : ['(', ...parts, ')']);
-          break;
-        }
+        case 'and':
         case 'or': {
-          const right: Level = nest && e.right.kind === 'or' ? Level.And : Level.Or;
-          const parts: Task[] = [{ e: e.left, level: Level.Or }, { flush: e.right.range.start.offset }, ' or ', { e: e.right, level: right }];
-          pushAll(tasks, t.level > Level.And ? parts : ['(', ...parts, ')']);
+          const isAnd = e.kind === 'and';
+          const parenthesised = isAnd ? t.level <= Level.Primary : t.level <= Level.And;
+          const chain = !parenthesised && t.chain?.op === e.kind ? t.chain : this.chain(e, t.chain, parenthesised);
+          const own: Level = isAnd ? Level.And : Level.Or;
+          const right: Level = nest && e.right.kind === e.kind ? (isAnd ? Level.Primary : Level.And) : own;
+          const parts: Task[] = [{ e: e.left, level: own, chain }, { flush: e.right.range.start.offset }, { op: e.kind, chain }, { e: e.right, level: right, chain }];
+          pushAll(tasks, parenthesised ? ['(', ...parts, ')'] : parts);
           break;
         }
         case 'not':
-          pushAll(tasks, ['! ', { e: e.operand, level: Level.Primary }]);
+          pushAll(tasks, ['! ', { e: e.operand, level: Level.Primary, chain: t.chain }]);
           break;
         case 'unknownOp': {
           this.problem(e.range, `unknown opcode ${e.opcode} has no text form`);
@@ -216,7 +238,7 @@ class CanonicalPrinter {
           if (e.flags & 0x80 || !operand) this.write(`never /* unknown opcode ${e.opcode}: false */`);
           else {
             this.write(`/* unknown opcode ${e.opcode} skipped */ `);
-            tasks.push({ e: operand, level: t.level });
+            tasks.push({ e: operand, level: t.level, chain: t.chain });
           }
           break;
         }
@@ -228,6 +250,105 @@ class CanonicalPrinter {
       }
     }
     this.inExpr = false;
+  }
+
+  // ---- layout ---------------------------------------------------------------
+
+  /** A new chain starts at `e`: broken when laid out and it does not fit on the rest of the line or holds a line comment. */
+  private chain(e: Expr & { kind: 'and' | 'or' }, outer: Chain | undefined, parenthesised: boolean): Chain {
+    const depth = outer ? outer.depth + 1 : 0;
+    const layout = this.options.layout;
+    if (!layout) return { op: e.kind, broken: false, depth };
+    const room = layout.width - this.out.column - (parenthesised ? 2 : 0);
+    const broken = this.hasLineComment(e) || !this.fitsFlat(e, room - this.blockCommentWidth(e));
+    return { op: e.kind, broken, depth };
+  }
+
+  /** Whether `e` printed on one line takes at most `room` columns; stops measuring once it does not. */
+  private fitsFlat(root: Expr, room: number): boolean {
+    const scratch = this.scratch ?? (this.scratch = new CanonicalPrinter({}));
+    const nest = this.options.preserveNesting === true;
+    let width = 0;
+    const stack: Array<{ e: Expr; level: Level }> = [{ e: root, level: Level.Top }];
+    while (stack.length > 0 && width <= room) {
+      const { e, level } = stack.pop()!;
+      switch (e.kind) {
+        case 'and':
+        case 'or': {
+          const isAnd = e.kind === 'and';
+          if (isAnd ? level <= Level.Primary : level <= Level.And) width += 2;
+          width += isAnd ? 5 : 4;
+          const own: Level = isAnd ? Level.And : Level.Or;
+          stack.push({ e: e.left, level: own }, { e: e.right, level: nest && e.right.kind === e.kind ? (isAnd ? Level.Primary : Level.And) : own });
+          break;
+        }
+        case 'not':
+          width += 2;
+          stack.push({ e: e.operand, level: Level.Primary });
+          break;
+        case 'unknownOp':
+          width += 40;
+          if (e.operand) stack.push({ e: e.operand, level });
+          break;
+        default:
+          for (const piece of scratch.leaf(e)) if (typeof piece === 'string') width += piece.length;
+      }
+    }
+    return width <= room;
+  }
+
+  private operator(op: 'and' | 'or', chain: Chain): void {
+    if (!chain.broken) {
+      this.write(` ${op} `);
+      return;
+    }
+    this.out.trimEnd();
+    if (this.out.last !== '\n') this.out.append('\n');
+    this.out.append(this.indentUnit.repeat(chain.depth + 1) + op + ' ');
+  }
+
+  /**
+   * The comments that print inside `e`: those before its last token that takes
+   * comments (a comment inside a leaf's words moves after the leaf, and after
+   * the last leaf it is outside `e`). Counting only these keeps the layout
+   * the same when the formatted text is formatted again.
+   */
+  private commentsWithin(e: Expr): Comment[] {
+    const start = e.range.start.offset;
+    const end = this.lastCommentPoint(e);
+    const out: Comment[] = [];
+    for (let i = this.next; i < this.comments.length; i++) {
+      const c = this.comments[i]!;
+      if (c.range.start.offset >= end) break;
+      if (c.range.start.offset >= start) out.push(c);
+    }
+    return out;
+  }
+
+  private lastCommentPoint(e: Expr): number {
+    for (;;) {
+      if (e.kind === 'and' || e.kind === 'or') e = e.right;
+      else if (e.kind === 'not') e = e.operand;
+      else if (e.kind === 'unknownOp' && e.operand) e = e.operand;
+      else break;
+    }
+    let point = e.range.start.offset;
+    if (e.kind !== 'unknownOp') {
+      const scratch = this.scratch ?? (this.scratch = new CanonicalPrinter({}));
+      for (const piece of scratch.leaf(e)) if (typeof piece !== 'string') point = Math.max(point, piece.flush);
+    }
+    return point;
+  }
+
+  private hasLineComment(e: Expr): boolean {
+    return this.commentsWithin(e).some((c) => c.style !== 'block');
+  }
+
+  private blockCommentWidth(e: Expr): number {
+    const { source } = this.options;
+    let width = 0;
+    for (const c of this.commentsWithin(e)) width += (source !== undefined ? c.range.end.offset - c.range.start.offset : commentText(c).length) + 1;
+    return width;
   }
 
   // ---- leaves ---------------------------------------------------------------
@@ -384,6 +505,8 @@ function at(range: Range): Piece {
 class Output {
   private readonly parts: string[] = [];
   last = '';
+  /** Characters since the last line break. */
+  column = 0;
 
   get empty(): boolean {
     return this.parts.length === 0;
@@ -393,6 +516,8 @@ class Output {
     if (text === '') return;
     this.parts.push(text);
     this.last = text[text.length - 1]!;
+    const nl = text.lastIndexOf('\n');
+    this.column = nl < 0 ? this.column + text.length : text.length - nl - 1;
   }
 
   /** Drops trailing spaces (never inside a string: the output only ever ends between tokens). */
@@ -402,6 +527,7 @@ class Output {
       let end = p.length;
       while (end > 0 && p.charCodeAt(end - 1) === 0x20) end--;
       if (end === p.length) break;
+      this.column -= p.length - end;
       if (end === 0) this.parts.pop();
       else {
         this.parts[this.parts.length - 1] = p.slice(0, end);

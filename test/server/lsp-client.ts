@@ -99,6 +99,8 @@ export class LspClient {
   private disposed = false;
   readonly timeouts: Required<ClientTimeouts>;
 
+  /** `window/showMessage` notifications, in order. */
+  readonly shownMessages: Array<{ type: number; message: string }> = [];
   private constructor(readonly child: ChildProcess, readonly connection: ProtocolConnection, readonly command: string[], timeouts: ClientTimeouts) {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...timeouts };
   }
@@ -116,6 +118,9 @@ export class LspClient {
         w.resolve(p);
         return false;
       });
+    });
+    connection.onNotification('window/showMessage', (p: { type: number; message: string }) => {
+      client.shownMessages.push(p);
     });
     // Answer server-to-client requests a minimal client would.
     connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));

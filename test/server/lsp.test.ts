@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, CompletionItem, CompletionList, DocumentSymbol, FoldingRange, Hover, SelectionRange, TextEdit } from 'vscode-languageserver';
-import { parse } from '../../grammar/parser.js';
-import { printCanonical } from '../../grammar/print/canonical.js';
+import { formatRequirementText } from '../../grammar/print/format.js';
 import { applyEdits, LspClient, marked, pos, sliceRange } from './lsp-client.js';
 
 let client: LspClient;
@@ -124,17 +123,35 @@ describe('csreq documents over LSP', () => {
     assert.ok(items.some((i) => i.label === 'identifier'));
   });
 
-  it('formats with the canonical printer and keeps comments', async () => {
-    const text = '// the helper\nidentifier   "com.example.helper"\n   and anchor apple generic   # team\n';
+  it('formats with the layout of `csrl fmt` and keeps comments (indent from the editor\'s tab size)', async () => {
+    const text = '// the helper\nidentifier   "com.example.helper"\n   and anchor apple generic   # team\n and certificate leaf[subject.OU] = "ABCDE12345"\n';
     const { u } = await openAndWait('csreq', 'csreq', text);
     const edits = await client.request<TextEdit[] | null>('textDocument/formatting', { textDocument: { uri: u }, options: { tabSize: 2, insertSpaces: true } });
-    const p = parse(text);
-    let expected = printCanonical(p.document!, { comments: p.comments, source: text });
-    if (!expected.endsWith('\n')) expected += '\n';
     const out = applyEdits(text, edits ?? []);
-    assert.equal(out, expected);
-    assert.match(out, /the helper/);
-    assert.match(out, /team/);
+    assert.equal(out, '// the helper\nidentifier "com.example.helper"\n  and anchor apple generic # team\n  and certificate leaf[subject.OU] = "ABCDE12345"\n');
+    const cli = formatRequirementText(text, { indent: 2 });
+    assert.ok(cli.ok);
+    assert.equal(out, cli.text);
+  });
+
+  it('formats a requirement that has an error-severity lint finding (the issue: it silently did nothing)', async () => {
+    const text = 'identifier    "com.example.helper"';
+    const { u, diags } = await openAndWait('csreq', 'csreq', text);
+    assert.ok(diags.diagnostics.some((d) => d.severity === 1 && d.code === 'CSR101'), JSON.stringify(diags));
+    const edits = await client.request<TextEdit[] | null>('textDocument/formatting', { textDocument: { uri: u }, options: { tabSize: 4, insertSpaces: true } });
+    assert.equal(applyEdits(text, edits ?? []), 'identifier "com.example.helper"\n');
+  });
+
+  it('does not format text that does not parse, and says why in a warning', async () => {
+    const text = 'identifier "a" or certificate leaf[subject.CN] = 9ABCDE1234';
+    const { u } = await openAndWait('csreq', 'csreq', text);
+    const before = client.shownMessages.length;
+    const edits = await client.request<TextEdit[] | null>('textDocument/formatting', { textDocument: { uri: u }, options: { tabSize: 4, insertSpaces: true } });
+    assert.equal(edits, null);
+    const shown = client.shownMessages.slice(before);
+    assert.equal(shown.length, 1, JSON.stringify(shown));
+    assert.equal(shown[0]!.type, 2);
+    assert.match(shown[0]!.message, /^csrl: not formatted: the text does not parse \(line 1, column 50: .*quoted/);
   });
 
   it('offers quick fixes: quote a value, CN → OU, add an anchor, fix CRLF, drop `designated =>`', async () => {

@@ -109,9 +109,10 @@ test('completion after "and " offers keywords and certificate slots', async () =
   assert.ok(labels.some((l) => l.startsWith('certificate')), 'a certificate completion');
 });
 
-test('formatting prints the canonical form', async () => {
-  const doc = await vscode.workspace.openTextDocument({ language: 'csreq', content: 'identifier    "com.example.a"   and   anchor apple  generic\n' });
+test('Format Document lays out a long requirement, also one with an error-severity lint finding', async () => {
+  const doc = await vscode.workspace.openTextDocument({ language: 'csreq', content: 'identifier    "com.example.a"   or   anchor apple  generic and certificate leaf[subject.OU] = "ABCDE12345"\n' });
   await vscode.window.showTextDocument(doc);
+  await until('the identifier-only error', async () => (vscode.languages.getDiagnostics(doc.uri).some((d) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code)) === 'CSR101' && d.severity === vscode.DiagnosticSeverity.Error) ? true : undefined));
   const edits = await until('formatting edits', async () => {
     const e = await vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', doc.uri, { tabSize: 2, insertSpaces: true });
     return e && e.length > 0 ? e : undefined;
@@ -119,7 +120,7 @@ test('formatting prints the canonical form', async () => {
   const we = new vscode.WorkspaceEdit();
   we.set(doc.uri, edits);
   assert.ok(await vscode.workspace.applyEdit(we));
-  assert.equal(doc.getText().trim(), 'identifier "com.example.a" and anchor apple generic');
+  assert.equal(doc.getText(), 'identifier "com.example.a"\n  or anchor apple generic and certificate leaf[subject.OU] = "ABCDE12345"\n');
 });
 
 test('"Test requirement against app or binary" on @sentry/cli-darwin@3.8.0: ✘ on identifier and team, ✔ on the Developer ID clauses', async () => {
