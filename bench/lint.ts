@@ -8,8 +8,10 @@
  * SMAuthorizedClients, codesign -R). The baseline is
  * `rg -l 'SecRequirementCreateWithString|setCodeSigningRequirement|SMAuthorizedClients' DIR`,
  * the practical lower bound for "find the files". Printed:
- * - the whole `csrl lint DIR --format json` process vs the whole rg process;
- * - the same with Node's bare start-up (`node -e 0`) subtracted;
+ * - the whole `csrl lint DIR --format json` process vs the whole rg process
+ *   (grep -rlE when rg is not installed), alternated run by run, median and min;
+ * - Node's bare start-up (`node -e 0`), the floor of any Node CLI, and the
+ *   lint process with it subtracted;
  * - lint in process (walk, read, pre-filter, analyse; warmed up) vs rg.
  * - the walk of a 4,000-file tree under a 20,000-rule .gitignore (issue
  *   19.11) against the same walk without a .gitignore, and the `ignore`
@@ -96,19 +98,26 @@ export function buildTree(dir: string): { files: number; withRequirements: numbe
   return { files: FILES, withRequirements };
 }
 
-async function timeProcess(runs: number, file: string, args: string[]): Promise<number> {
-  const times: number[] = [];
+/** Every contender once per round (after one warm-up round), so load from elsewhere falls on all alike. */
+async function timeAlternated<K extends string>(runs: number, contenders: Record<K, [string, string[]]>): Promise<Record<K, { median: number; min: number }>> {
+  const names = Object.keys(contenders) as K[];
+  const times = new Map<K, number[]>(names.map((n) => [n, []]));
   for (let i = 0; i <= runs; i++) {
-    const t = performance.now();
-    try {
-      await exec(file, args, { maxBuffer: 64 * 1024 * 1024 });
-    } catch (err) {
-      // `csrl lint` exits 1 when it finds problems; rg exits 1 when it finds nothing.
-      if ((err as { code?: unknown }).code !== 1) throw err;
+    for (const n of names) {
+      const [file, args] = contenders[n];
+      const t = performance.now();
+      try {
+        await exec(file, args, { maxBuffer: 64 * 1024 * 1024 });
+      } catch (err) {
+        // `csrl lint` exits 1 when it finds problems; rg exits 1 when it finds nothing.
+        if ((err as { code?: unknown }).code !== 1) throw err;
+      }
+      if (i > 0) times.get(n)!.push(performance.now() - t);
     }
-    if (i > 0) times.push(performance.now() - t);
   }
-  return median(times);
+  const out = {} as Record<K, { median: number; min: number }>;
+  for (const n of names) out[n] = { median: median(times.get(n)!), min: Math.min(...times.get(n)!) };
+  return out;
 }
 
 async function timeInProcess(runs: number, dir: string): Promise<{ ms: number; files: number; requirements: number }> {
@@ -222,22 +231,27 @@ export async function main(argv: string[]): Promise<void> {
     const inProcess = await timeInProcess(runs, dir);
     console.log(`lint found requirements in ${inProcess.files} files (${inProcess.requirements} requirements)`);
     const csrl = join(REPO, 'bin', 'csrl.js');
-    const lintProcess = await timeProcess(runs, process.execPath, [csrl, 'lint', dir, '--format', 'json']);
-    const nodeStart = await timeProcess(runs, process.execPath, ['-e', '0']);
-    console.log(`csrl lint (process)         ${lintProcess.toFixed(1)} ms`);
-    console.log(`node -e 0 (start-up)        ${nodeStart.toFixed(1)} ms`);
     console.log(`csrl lint (in process)      ${inProcess.ms.toFixed(1)} ms`);
     gitignoreRows(runs);
-    if (!(await hasRipgrep())) {
-      console.log('rg (ripgrep) is not installed: no baseline, no ratios (apt-get install ripgrep)');
-      return;
-    }
-    const rg = await timeProcess(runs, 'rg', ['-l', PATTERN, dir]);
-    const rgFound = (await exec('rg', ['-l', PATTERN, dir], { maxBuffer: 64 * 1024 * 1024 }).catch(() => ({ stdout: '' }))).stdout.split('\n').filter(Boolean).length;
-    console.log(`rg -l (process)             ${rg.toFixed(1)} ms  (${rgFound} files)`);
-    console.log(`ratio lint process / rg               ${(lintProcess / rg).toFixed(2)}x`);
-    console.log(`ratio (lint process - node start) / rg ${((lintProcess - nodeStart) / rg).toFixed(2)}x`);
-    console.log(`ratio lint in process / rg            ${(inProcess.ms / rg).toFixed(2)}x  (aim: within 3x)`);
+    const rg = await hasRipgrep();
+    if (!rg) console.log('rg (ripgrep) is not installed: the baseline is grep -rlE instead');
+    const t = await timeAlternated(runs, {
+      lint: [process.execPath, [csrl, 'lint', dir, '--format', 'json']],
+      node: [process.execPath, ['-e', '0']],
+      baseline: rg ? ['rg', ['-l', PATTERN, dir]] : ['grep', ['-rlE', PATTERN, dir]],
+    });
+    const baseName = rg ? 'rg -l' : 'grep -rlE';
+    const found = (await exec(rg ? 'rg' : 'grep', rg ? ['-l', PATTERN, dir] : ['-rlE', PATTERN, dir], { maxBuffer: 64 * 1024 * 1024 }).catch(() => ({ stdout: '' }))).stdout.split('\n').filter(Boolean).length;
+    const ms = (x: { median: number; min: number }) => `${x.median.toFixed(1)} ms (min ${x.min.toFixed(1)})`;
+    console.log(`Whole processes, alternated, median of ${runs}:`);
+    console.log(`  csrl lint DIR --format json   ${ms(t.lint)}`);
+    console.log(`  node -e 0 (start-up)          ${ms(t.node)}`);
+    console.log(`  ${baseName.padEnd(28)}  ${ms(t.baseline)}  (${found} files)`);
+    const ratio = (a: { median: number; min: number }, b: { median: number; min: number }) => `${(a.median / b.median).toFixed(2)}x (min ${(a.min / b.min).toFixed(2)}x)`;
+    console.log(`ratio lint process / ${baseName}              ${ratio(t.lint, t.baseline)}  (aim: within 3x)`);
+    console.log(`ratio floor: node -e 0 / ${baseName}          ${ratio(t.node, t.baseline)}`);
+    console.log(`ratio (lint process - node start) / ${baseName} ${((t.lint.median - t.node.median) / t.baseline.median).toFixed(2)}x`);
+    console.log(`ratio lint in process / ${baseName}           ${(inProcess.ms / t.baseline.median).toFixed(2)}x`);
   } finally {
     if (!argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });
   }

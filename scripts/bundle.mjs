@@ -153,6 +153,21 @@ const nativeExternal = {
 };
 
 /**
+ * The validator only parses property lists (validator/signature/plist.ts), but
+ * the `plist` package's entry also loads its builders and xmlbuilder (about
+ * 260 KB): the bundles take its parser module alone, so `csrl check` does not
+ * compile code it never runs. (The package's `exports` hide the module from
+ * ordinary imports; the unbundled build keeps the full package.)
+ */
+const plistParseOnly = {
+  name: 'plist-parse-only',
+  setup(build) {
+    build.onResolve({ filter: /^plist$/ }, (a) =>
+      /[\\/]validator[\\/]signature[\\/]plist\.ts$/.test(a.importer) ? { path: path.join(repo, 'node_modules', 'plist', 'dist', 'parse.js') } : undefined);
+  },
+};
+
+/**
  * The server imports the validator (server/validator-entry.ts) when a test command
  * first runs, so it starts without parsing it (about half of its code). In the
  * server bundle that import loads dist/server-validator.cjs, the file beside it;
@@ -175,7 +190,7 @@ const common = {
   minify,
   logLevel: 'warning',
   mainFields: ['module', 'main'],
-  plugins: [nativeExternal],
+  plugins: [nativeExternal, plistParseOnly],
   define: { 'import.meta.url': 'importMetaUrl' },
   inject: [importMetaShim],
   // TypeScript sources import './x.js' for './x.ts'.
@@ -190,7 +205,7 @@ const builds = [
   // dynamic-import off: the validator's import becomes a require. import() of a CommonJS
   // file goes through Node's ESM loader, which also scans the whole file for export
   // names: measured, the first test command took about 100 ms longer than with require.
-  { ...common, format: 'cjs', entryPoints: [path.join(repo, 'server', 'main.ts')], outfile: path.join(dist, 'server.cjs'), plugins: [nativeExternal, validatorApart], supported: { 'dynamic-import': false } },
+  { ...common, format: 'cjs', entryPoints: [path.join(repo, 'server', 'main.ts')], outfile: path.join(dist, 'server.cjs'), plugins: [nativeExternal, plistParseOnly, validatorApart], supported: { 'dynamic-import': false } },
   { ...common, format: 'cjs', entryPoints: [path.join(repo, 'server', 'validator-entry.ts')], outfile: path.join(dist, 'server-validator.cjs') },
   {
     ...common,

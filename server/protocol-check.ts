@@ -102,6 +102,7 @@ const PARAMS: Record<string, Check> = {
   'textDocument/codeAction': obj({ textDocument: docId, range, context: obj({ diagnostics: arr(objAny) }, { only: arr(str) }) }),
   'textDocument/codeLens': docParams,
   'textDocument/semanticTokens/full': docParams,
+  'textDocument/diagnostic': obj({ textDocument: docId }, { identifier: str, previousResultId: str }),
   'workspace/executeCommand': obj({ command: str }, { arguments: arr(any, 64) }),
   'csrl/decompile': obj({}, { uri: str, base64: str }),
 };

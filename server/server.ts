@@ -41,6 +41,7 @@ import {
 } from './features.js';
 import { hoverAt } from '../language-service/hover.js';
 import { toLspDiagnostic, toLspRange } from './lsp-convert.js';
+import { DiagnosticResults } from './diagnostic-results.js';
 import { updateDocument } from './text-edits.js';
 import { intakeOf } from './intake.js';
 
@@ -189,6 +190,10 @@ export function startServer(connection: Connection): void {
   let settings: Settings = DEFAULT_SETTINGS;
   let trusted = true;
   let pullConfiguration = false;
+  /** The client pulls diagnostics (LSP 3.17 textDocument/diagnostic): nothing is pushed. */
+  let pullDiagnostics = false;
+  let refreshDiagnostics = false;
+  const results = new DiagnosticResults();
   /** Workspace folders (file-system paths) from initialize and didChangeWorkspaceFolders: where csrl/decompile may read. */
   let roots: string[] = [];
   let watchFolders = false;
@@ -216,7 +221,7 @@ export function startServer(connection: Connection): void {
 
   function schedule(uri: string): void {
     const doc = documents.get(uri);
-    if (!doc) return;
+    if (!doc || pullDiagnostics) return;
     const now = performance.now();
     const previous = lastChange.get(uri);
     lastChange.set(uri, now);
@@ -252,12 +257,20 @@ export function startServer(connection: Connection): void {
     }
     // An edit that arrived while analysing makes this result stale; its own run follows.
     if (!state || documents.get(uri)?.version !== state.version) return;
+    const diagnostics = state.diagnostics.map(toLspDiagnostic);
+    // What the client already shows is not sent again (most keystrokes in a large set change nothing).
+    if (!results.shouldPush(uri, diagnostics)) return;
     // A client that has gone away makes the send fail; the connection's own close handling ends the process.
-    connection.sendDiagnostics({ uri, version: state.version, diagnostics: state.diagnostics.map(toLspDiagnostic) }).catch(() => undefined);
+    connection.sendDiagnostics({ uri, version: state.version, diagnostics }).catch(() => undefined);
   }
 
   function reanalyseAll(): void {
     states.clear();
+    if (pullDiagnostics) {
+      // The client asks again for every open document.
+      if (refreshDiagnostics) connection.languages.diagnostics.refresh();
+      return;
+    }
     for (const d of documents.all()) schedule(d.uri);
   }
 
@@ -295,6 +308,8 @@ export function startServer(connection: Connection): void {
     pullConfiguration = params.capabilities.workspace?.configuration === true;
     roots = workspaceRoots(params.workspaceFolders ?? [], params.rootUri, params.rootPath);
     watchFolders = params.capabilities.workspace?.workspaceFolders === true;
+    pullDiagnostics = params.capabilities.textDocument?.diagnostic !== undefined;
+    refreshDiagnostics = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -309,6 +324,7 @@ export function startServer(connection: Connection): void {
         executeCommandProvider: { commands: Object.values(SERVER_COMMANDS) },
         semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        ...(pullDiagnostics ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
       },
       serverInfo: { name: 'csrl', version: '0.1.0' },
     };
@@ -358,7 +374,8 @@ export function startServer(connection: Connection): void {
     pendingSince.delete(e.document.uri);
     lastChange.delete(e.document.uri);
     states.delete(e.document.uri);
-    connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch(() => undefined);
+    results.forget(e.document.uri);
+    if (!pullDiagnostics) connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch(() => undefined);
   });
 
   const docOffset = (state: DocState, pos: { line: number; character: number }) => state.index.offsetAt(pos.line, pos.character);
@@ -434,6 +451,13 @@ export function startServer(connection: Connection): void {
     const state = stateOf(p.textDocument.uri);
     return { data: state ? semanticTokens(state) : [] };
   }));
+
+  type PullHandler = Parameters<typeof connection.languages.diagnostics.on>[0];
+  connection.languages.diagnostics.on(guard((p: Parameters<PullHandler>[0]) => {
+    const state = stateOf(p.textDocument.uri);
+    const items = state ? state.diagnostics.map(toLspDiagnostic) : [];
+    return results.report(p.textDocument.uri, items, p.previousResultId);
+  }) as unknown as PullHandler);
 
   connection.onExecuteCommand(guard(async (p) => {
     const arg = commandArgument(p.command, p.arguments?.[0]);

@@ -87,6 +87,8 @@ interface Pending {
  */
 export class LspClient {
   readonly published: PublishDiagnosticsParams[] = [];
+  /** The server's capabilities, from its initialize result. */
+  capabilities: Record<string, unknown> | undefined;
   private waiters: { uri: string; pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void; reject: (e: Error) => void }[] = [];
   private readonly pending = new Set<Pending>();
   /** Tail of the server's stderr (the last 64 KB). */
@@ -128,13 +130,14 @@ export class LspClient {
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.listen();
     try {
-      await client.request('initialize', {
+      const init = await client.request<{ capabilities?: Record<string, unknown> }>('initialize', {
         processId: process.pid,
         rootUri: options.workspaceFolders?.length ? pathToFileURL(options.workspaceFolders[0]!).href : null,
         ...(options.workspaceFolders ? { workspaceFolders: options.workspaceFolders.map((f) => ({ uri: pathToFileURL(f).href, name: f })) } : {}),
         capabilities: options.capabilities ?? { textDocument: { publishDiagnostics: { versionSupport: true } } },
         initializationOptions: options.initializationOptions,
       }, client.timeouts.startMs);
+      client.capabilities = init?.capabilities;
     } catch (err) {
       client.dispose();
       const e = err as LspClientError;

@@ -1,9 +1,8 @@
 /** X.509 certificate facts as the requirement evaluator reads them (CertificateFacts of validator/facts.ts). */
 import { createHash } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import type { CertificateExtension, CertificateFacts } from '../facts.js';
-import { copyBytes, integerHex, toHex } from './bytes.js';
+import { integerHex, toHex } from './bytes.js';
+import { booleanOf, decodeDer, expect, integerBytes, isContext, isUniversal, octetsOf, oidOf, stringOf, TAG, timeOf, type Der } from './der.js';
 import { CmsError, decoding } from './errors.js';
 import { EMAIL_ADDRESS_OID, nameAttributes, nameKey, nameText } from './names.js';
 
@@ -17,19 +16,61 @@ const OID_SUBJECT_ALT_NAME = '2.5.29.17';
 const OID_SUBJECT_KEY_ID = '2.5.29.14';
 const OID_AUTHORITY_KEY_ID = '2.5.29.35';
 
-/** Decodes a certificate with pkijs; the caller gets a CmsError for anything malformed. */
-export function decodeCertificate(der: Uint8Array): pkijs.Certificate {
-  if (der.length > MAX_CERTIFICATE_BYTES) {
-    throw new CmsError(`certificate of ${der.length} bytes exceeds the ${MAX_CERTIFICATE_BYTES}-byte limit`);
+/** The parts of a certificate the facts need, read from its structure (RFC 5280 §4.1). */
+interface CertificateParts {
+  serial: Uint8Array;
+  issuer: Der;
+  subject: Der;
+  notBefore: Date;
+  notAfter: Date;
+  extensions: CertificateExtension[];
+}
+
+/** Reads Certificate → TBSCertificate; CmsError for anything that is not one. */
+function certificateParts(cert: Der): CertificateParts {
+  const [tbs, sigAlg, sigValue, ...rest] = expect(cert, TAG.sequence, 'certificate').children;
+  expect(sigAlg, TAG.sequence, 'certificate signature algorithm');
+  if (!isUniversal(sigValue, TAG.bitString) || rest.length > 0) throw new CmsError('certificate is not SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }');
+  const fields = expect(tbs, TAG.sequence, 'tbsCertificate').children;
+  let i = 0;
+  if (isContext(fields[0], 0)) i++; // [0] EXPLICIT version
+  const serial = integerBytes(fields[i++], 'serial number');
+  expect(fields[i++], TAG.sequence, 'tbsCertificate signature algorithm');
+  const issuer = expect(fields[i++], TAG.sequence, 'issuer');
+  const validity = expect(fields[i++], TAG.sequence, 'validity').children;
+  if (validity.length !== 2) throw new CmsError('validity is not SEQUENCE { notBefore, notAfter }');
+  const notBefore = timeOf(validity[0], 'notBefore');
+  const notAfter = timeOf(validity[1], 'notAfter');
+  const subject = expect(fields[i++], TAG.sequence, 'subject');
+  expect(fields[i++], TAG.sequence, 'subjectPublicKeyInfo');
+  if (isContext(fields[i], 1)) i++;
+  if (isContext(fields[i], 2)) i++;
+  const extensions: CertificateExtension[] = [];
+  if (isContext(fields[i], 3)) {
+    const wrapper = fields[i++]!;
+    if (!wrapper.constructed || wrapper.children.length !== 1) throw new CmsError('extensions are not [3] EXPLICIT SEQUENCE');
+    for (const ext of expect(wrapper.children[0], TAG.sequence, 'extensions').children) {
+      const parts = expect(ext, TAG.sequence, 'extension').children;
+      const oid = oidOf(parts[0], 'extension id');
+      const critical = parts.length === 3 ? booleanOf(parts[1], 'extension critical flag') : false;
+      if (parts.length !== 2 && parts.length !== 3) throw new CmsError('extension is not SEQUENCE { extnID, critical, extnValue }');
+      extensions.push({ oid, critical, value: octetsOf(parts[parts.length - 1], 'extension value') });
+    }
   }
-  return decoding('malformed certificate', () => pkijs.Certificate.fromBER(der));
+  if (i !== fields.length) throw new CmsError('tbsCertificate has unexpected fields');
+  return { serial, issuer, subject, notBefore, notAfter, extensions };
+}
+
+/** The value at the start of `bytes`; like the pkijs decoding this replaces, what follows it is not looked at. */
+function leadingDer(bytes: Uint8Array): Der {
+  return decodeDer(bytes);
 }
 
 function policiesOf(ext: CertificateExtension | undefined): string[] {
   if (!ext) return [];
   try {
-    const policies = pkijs.CertificatePolicies.fromBER(ext.value);
-    return policies.certificatePolicies.map((p) => p.policyIdentifier);
+    const policies = expect(leadingDer(ext.value), TAG.sequence, 'certificate policies');
+    return policies.children.map((p) => oidOf(expect(p, TAG.sequence, 'policy information').children[0], 'policy identifier'));
   } catch {
     // A malformed policy extension names no policy; it must not make the whole chain unreadable.
     return [];
@@ -39,32 +80,30 @@ function policiesOf(ext: CertificateExtension | undefined): string[] {
 function sanEmails(ext: CertificateExtension | undefined): string[] {
   if (!ext) return [];
   try {
-    const names = pkijs.GeneralNames.fromBER(ext.value);
-    return names.names.filter((n) => n.type === 1 && typeof n.value === 'string').map((n) => n.value as string);
+    const names = expect(leadingDer(ext.value), TAG.sequence, 'subject alternative name');
+    // rfc822Name is [1] IMPLICIT IA5String.
+    return names.children.filter((n) => isContext(n, 1) && !n.constructed).map((n) => stringOf({ ...n, cls: 0, tag: 22 })!);
   } catch {
     return [];
   }
 }
 
-function extensionsOf(cert: pkijs.Certificate): CertificateExtension[] {
-  return (cert.extensions ?? []).map((e) => ({
-    oid: e.extnID,
-    critical: e.critical,
-    value: copyBytes(e.extnValue.valueBlock.valueHexView),
-  }));
-}
-
 /** Everything CertificateFacts holds, read from one DER certificate. Throws CmsError when it cannot be decoded. */
 export function certificateFacts(der: Uint8Array): CertificateFacts {
-  return factsOfCertificate(decodeCertificate(der), der);
+  if (der.length > MAX_CERTIFICATE_BYTES) {
+    throw new CmsError(`certificate of ${der.length} bytes exceeds the ${MAX_CERTIFICATE_BYTES}-byte limit`);
+  }
+  const exact = new Uint8Array(der);
+  return decoding('malformed certificate', () => factsOfCertificate(leadingDer(exact), exact));
 }
 
-/** Facts of a certificate pkijs already decoded (inside a SignedData), with its exact DER. */
-export function factsOfCertificate(cert: pkijs.Certificate, der: Uint8Array): CertificateFacts {
+/** Facts of a certificate already decoded (inside a SignedData), with its exact DER. */
+export function factsOfCertificate(cert: Der, der: Uint8Array): CertificateFacts {
   const exact = new Uint8Array(der);
-  const subject = nameAttributes(cert.subject);
-  const issuer = nameAttributes(cert.issuer);
-  const extensions = extensionsOf(cert);
+  const parts = certificateParts(cert);
+  const subject = nameAttributes(parts.subject, 'subject');
+  const issuer = nameAttributes(parts.issuer, 'issuer');
+  const extensions = parts.extensions;
   const find = (oid: string) => extensions.find((e) => e.oid === oid);
   const emails = [
     ...subject.filter((a) => a.oid === EMAIL_ADDRESS_OID).map((a) => a.value),
@@ -76,9 +115,9 @@ export function factsOfCertificate(cert: pkijs.Certificate, der: Uint8Array): Ce
     issuer,
     subjectText: nameText(subject),
     issuerText: nameText(issuer),
-    serialHex: integerHex(copyBytes(cert.serialNumber.valueBlock.valueHexView)),
-    notBefore: cert.notBefore.value,
-    notAfter: cert.notAfter.value,
+    serialHex: integerHex(parts.serial),
+    notBefore: parts.notBefore,
+    notAfter: parts.notAfter,
     sha1: new Uint8Array(createHash('sha1').update(exact).digest()),
     sha256: new Uint8Array(createHash('sha256').update(exact).digest()),
     extensions,
@@ -113,9 +152,7 @@ function subjectKeyIdUncached(cert: CertificateFacts): string | undefined {
   const ext = cert.extensions.find((e) => e.oid === OID_SUBJECT_KEY_ID);
   if (!ext) return undefined;
   try {
-    const parsed = asn1js.fromBER(ext.value);
-    if (parsed.offset === -1 || !(parsed.result instanceof asn1js.OctetString)) return undefined;
-    return toHex(parsed.result.valueBlock.valueHexView);
+    return toHex(octetsOf(decodeDer(ext.value), 'subject key identifier'));
   } catch {
     return undefined;
   }
@@ -125,8 +162,10 @@ function authorityKeyIdUncached(cert: CertificateFacts): string | undefined {
   const ext = cert.extensions.find((e) => e.oid === OID_AUTHORITY_KEY_ID);
   if (!ext) return undefined;
   try {
-    const aki = pkijs.AuthorityKeyIdentifier.fromBER(ext.value);
-    return aki.keyIdentifier ? toHex(aki.keyIdentifier.valueBlock.valueHexView) : undefined;
+    const aki = expect(leadingDer(ext.value), TAG.sequence, 'authority key identifier');
+    // keyIdentifier is [0] IMPLICIT OCTET STRING.
+    const id = aki.children.find((c) => isContext(c, 0) && !c.constructed);
+    return id ? toHex(id.input.subarray(id.contentStart, id.contentEnd)) : undefined;
   } catch {
     return undefined;
   }

@@ -3,9 +3,9 @@
  * Short names follow OpenSSL's where they exist, since the fixture spec and
  * most people compare against `openssl x509 -subject` output.
  */
-import * as asn1js from 'asn1js';
-import type { RelativeDistinguishedNames } from 'pkijs';
 import type { NameAttribute } from '../facts.js';
+import { CmsError } from './errors.js';
+import { encoded, expect, oidOf, stringOf, TAG, type Der } from './der.js';
 
 const SHORT_NAMES: Record<string, string> = {
   '2.5.4.3': 'CN',
@@ -48,20 +48,25 @@ function hex(bytes: Uint8Array): string {
 }
 
 /** The string inside a DirectoryString-like value; non-strings become `#<DER hex>` as RFC 4514 writes them. */
-function attributeValueText(value: unknown): string {
-  const block = (value as { valueBlock?: { value?: unknown } } | undefined)?.valueBlock;
-  if (block && typeof block.value === 'string') return block.value;
-  if (value instanceof asn1js.BaseBlock) return '#' + hex(new Uint8Array(value.toBER(false)));
-  return '';
+function attributeValueText(value: Der): string {
+  return stringOf(value) ?? '#' + hex(encoded(value));
 }
 
-export function nameAttributes(name: RelativeDistinguishedNames): NameAttribute[] {
-  return name.typesAndValues.map((tv) => {
-    const attr: NameAttribute = { oid: tv.type, value: attributeValueText(tv.value) };
-    const short = shortNameOf(tv.type);
-    if (short !== undefined) attr.name = short;
-    return attr;
-  });
+/** A Name (SEQUENCE OF RelativeDistinguishedName), its attributes in DER order; CmsError when malformed. */
+export function nameAttributes(name: Der | undefined, what = 'name'): NameAttribute[] {
+  const out: NameAttribute[] = [];
+  for (const rdn of expect(name, TAG.sequence, what).children) {
+    for (const atv of expect(rdn, TAG.set, `${what} RDN`).children) {
+      const [type, value, ...rest] = expect(atv, TAG.sequence, `${what} attribute`).children;
+      if (!value || rest.length > 0) throw new CmsError(`${what} attribute is not SEQUENCE { type, value }`);
+      const oid = oidOf(type, `${what} attribute type`);
+      const attr: NameAttribute = { oid, value: attributeValueText(value) };
+      const short = shortNameOf(oid);
+      if (short !== undefined) attr.name = short;
+      out.push(attr);
+    }
+  }
+  return out;
 }
 
 function escapeValue(value: string): string {

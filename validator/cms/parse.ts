@@ -1,17 +1,16 @@
 /**
  * Reading the CMS SignedData of a code signature (superblob slot 0x10000,
- * magic 0xfade0b01). Decoding is done by pkijs/asn1js; this module only
- * picks out what code signing uses. asn1js bounds depth (100) and node count
- * (10,000) itself; the byte size is bounded here.
+ * magic 0xfade0b01), picking out what code signing uses with the small
+ * BER reader of der.ts, which bounds depth (100) and node count (10,000);
+ * the byte size is bounded here.
  */
 import { createHash } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import type { CertificateFacts, HashType } from '../facts.js';
 import { parsePlistDict } from '../signature/plist.js';
 import { digestName, hashTypeOfDigest, signatureName } from './algorithms.js';
 import { factsOfCertificate, issuedBy, MAX_CERTIFICATE_BYTES, orderChain, subjectKeyId } from './certificate.js';
-import { copyBytes, integerHex, toHex } from './bytes.js';
+import { integerHex, toHex } from './bytes.js';
+import { algorithmOf, decodeDer, encoded, expect, integerBytes, isContext, isUniversal, octetsOf, oidOf, TAG, timeOf, type Der } from './der.js';
 import { CmsError, decoding } from './errors.js';
 import { nameAttributes, nameText } from './names.js';
 
@@ -74,7 +73,8 @@ export interface SignerView {
   contentTypeAttribute?: string;
   digestAlgorithm: string;
   signatureAlgorithmOid: string;
-  signatureParameters?: asn1js.AsnType;
+  /** The signature algorithm's parameters (RSASSA-PSS), DER. */
+  signatureParameters?: Uint8Array;
   signature: Uint8Array;
   /** Encapsulated content; present means the CMS is not detached. */
   content?: Uint8Array;
@@ -90,38 +90,33 @@ export interface DecodedCms {
   timestamp?: { view: SignerView; imprint: { digestAlgorithm: string; digest: Uint8Array } };
 }
 
-function octets(value: unknown, what: string): Uint8Array {
-  if (!(value instanceof asn1js.OctetString)) throw new CmsError(`${what} is not an OCTET STRING`);
-  return copyBytes(value.getValue());
-}
+/** The values of each attribute of a signed or unsigned attribute set, by type (an attribute may repeat). */
+type Attributes = Map<string, Der[][]>;
 
-function timeOf(value: unknown, what: string): Date {
-  if (value instanceof asn1js.UTCTime || value instanceof asn1js.GeneralizedTime) {
-    const date = value.toDate();
-    if (!Number.isNaN(date.getTime())) return date;
+function attributesOf(set: Der, what: string): Attributes {
+  const out: Attributes = new Map();
+  for (const attr of set.children) {
+    const [type, values, ...rest] = expect(attr, TAG.sequence, `${what} attribute`).children;
+    const oid = oidOf(type, `${what} attribute type`);
+    if (rest.length > 0) throw new CmsError(`${what} attribute ${oid} has extra fields`);
+    const list = expect(values, TAG.set, `${what} attribute ${oid} values`).children;
+    out.set(oid, [...(out.get(oid) ?? []), list]);
   }
-  throw new CmsError(`${what} is not a valid UTCTime or GeneralizedTime`);
+  return out;
 }
 
-/** The raw DER of each certificate in SignedData.certificates, exactly as signed (pkijs would re-encode them). */
-function rawCertificates(signedDataAsn: asn1js.AsnType): Uint8Array[] {
-  if (!(signedDataAsn instanceof asn1js.Sequence)) throw new CmsError('SignedData is not a SEQUENCE');
-  const field = signedDataAsn.valueBlock.value.find(
-    (v) => v.idBlock.tagClass === 3 && v.idBlock.tagNumber === 0 && v.idBlock.isConstructed,
-  );
+function attributeValues(attrs: Attributes | undefined, oid: string): Der[] | undefined {
+  const found = attrs?.get(oid) ?? [];
+  if (found.length > 1) throw new CmsError(`attribute ${oid} occurs ${found.length} times`);
+  return found[0];
+}
+
+/** The raw DER of each X.509 certificate in SignedData.certificates, exactly as signed, with its decoding. */
+function certificatesOf(field: Der | undefined): CertificateFacts[] {
   if (!field) return [];
-  const items = (field as asn1js.Constructed).valueBlock.value;
   // Attribute and other certificate formats ([1], [2], [3]) are not X.509 certificates; Apple never sends them.
-  return items.filter((v) => v.idBlock.tagClass === 1 && v.idBlock.tagNumber === 16).map((v) => copyBytes(v.valueBeforeDecodeView));
-}
-
-/** Facts of every X.509 certificate in the SignedData, reusing pkijs's decoding with the exact DER beside it. */
-function certificatesOf(signedDataAsn: asn1js.AsnType, signedData: pkijs.SignedData): CertificateFacts[] {
-  const raw = rawCertificates(signedDataAsn);
-  const decoded = (signedData.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
-  if (raw.length !== decoded.length) throw new CmsError('CMS certificate set could not be decoded consistently');
-  return decoded.map((cert, i) => {
-    const der = raw[i]!;
+  return field.children.filter((v) => isUniversal(v, TAG.sequence)).map((cert) => {
+    const der = encoded(cert);
     if (der.length > MAX_CERTIFICATE_BYTES) throw new CmsError(`certificate of ${der.length} bytes exceeds the ${MAX_CERTIFICATE_BYTES}-byte limit`);
     return decoding('malformed certificate', () => factsOfCertificate(cert, der));
   });
@@ -136,28 +131,22 @@ function parseCdhashesPlist(bytes: Uint8Array): Uint8Array[] {
   return list.map((x) => new Uint8Array(x as Uint8Array));
 }
 
-function parseCdhashes2(values: unknown[]): { hashType: HashType; digest: Uint8Array }[] {
+function parseCdhashes2(values: Der[]): { hashType: HashType; digest: Uint8Array }[] {
   const out: { hashType: HashType; digest: Uint8Array }[] = [];
   for (const value of values) {
-    const items = value instanceof asn1js.Sequence ? value.valueBlock.value : [];
+    const items = isUniversal(value, TAG.sequence) && value.constructed ? value.children : [];
     const [oid, digest] = items;
-    if (items.length !== 2 || !(oid instanceof asn1js.ObjectIdentifier)) {
+    if (items.length !== 2 || !isUniversal(oid, TAG.oid)) {
       throw new CmsError('CDHashes2 attribute value is not SEQUENCE { OID, OCTET STRING }');
     }
-    const hashType = hashTypeOfDigest(digestName(oid.valueBlock.toString()));
+    const hashType = hashTypeOfDigest(digestName(oidOf(oid, 'CDHashes2 digest algorithm')));
     // An agility entry for a digest no CodeDirectory can use names nothing we could compare.
-    if (hashType) out.push({ hashType, digest: octets(digest, 'CDHashes2 digest') });
+    if (hashType) out.push({ hashType, digest: octetsOf(digest, 'CDHashes2 digest') });
   }
   return out;
 }
 
-function attributeValues(attrs: pkijs.SignedAndUnsignedAttributes | undefined, oid: string): unknown[] | undefined {
-  const found = attrs?.attributes.filter((a) => a.type === oid) ?? [];
-  if (found.length > 1) throw new CmsError(`attribute ${oid} occurs ${found.length} times`);
-  return found[0]?.values;
-}
-
-function single(attrs: pkijs.SignedAndUnsignedAttributes | undefined, oid: string, what: string): unknown {
+function single(attrs: Attributes | undefined, oid: string, what: string): Der | undefined {
   const values = attributeValues(attrs, oid);
   if (values === undefined) return undefined;
   if (values.length !== 1) throw new CmsError(`${what} attribute has ${values.length} values, expected 1`);
@@ -169,19 +158,22 @@ interface SignerId {
   keyId?: string;
 }
 
-function signerIdOf(signerInfo: pkijs.SignerInfo): SignerId {
-  const sid = signerInfo.sid as unknown;
-  if (sid instanceof pkijs.IssuerAndSerialNumber) {
+function signerIdOf(sid: Der | undefined): SignerId {
+  if (isUniversal(sid, TAG.sequence) && sid.constructed) {
+    const [issuer, serial] = sid.children;
+    if (sid.children.length !== 2) throw new CmsError('signer identifier is not SEQUENCE { issuer, serialNumber }');
     return {
       issuerAndSerial: {
-        issuer: nameText(nameAttributes(sid.issuer)),
-        serialHex: integerHex(copyBytes(sid.serialNumber.valueBlock.valueHexView)),
+        issuer: nameText(nameAttributes(issuer, 'signer issuer')),
+        serialHex: integerHex(integerBytes(serial, 'signer serial number')),
       },
     };
   }
   // [0] SubjectKeyIdentifier: the tagged primitive holds the key identifier octets.
-  const view = (sid as { valueBlock?: { valueHexView?: Uint8Array } } | undefined)?.valueBlock?.valueHexView;
-  return view && view.length > 0 ? { keyId: toHex(copyBytes(view)) } : {};
+  if (isContext(sid, 0) && !sid.constructed) {
+    return sid.contentEnd > sid.contentStart ? { keyId: toHex(sid.input.subarray(sid.contentStart, sid.contentEnd)) } : {};
+  }
+  throw new CmsError('signer identifier is neither issuerAndSerialNumber nor subjectKeyIdentifier');
 }
 
 function findSigner(id: SignerId, certs: CertificateFacts[]): CertificateFacts | undefined {
@@ -193,67 +185,156 @@ function findSigner(id: SignerId, certs: CertificateFacts[]): CertificateFacts |
   return undefined;
 }
 
-/** Decodes ContentInfo → SignedData from an asn1js value and describes its first signer. */
-function signerView(contentInfoAsn: asn1js.AsnType, what: string): { view: SignerView; signerInfo: pkijs.SignerInfo; id: SignerId; signedData: pkijs.SignedData } {
-  const contentInfo = decoding(`malformed ${what} ContentInfo`, () => new pkijs.ContentInfo({ schema: contentInfoAsn }));
-  if (contentInfo.contentType !== OID_SIGNED_DATA) {
-    throw new CmsError(`${what} content type is ${contentInfo.contentType}, expected SignedData ${OID_SIGNED_DATA}`);
+interface SignerInfoParts {
+  sid: Der;
+  digestAlgorithm: string;
+  signedAttrs?: Der;
+  signatureAlgorithm: { oid: string; parameters?: Der };
+  signature: Uint8Array;
+  unsignedAttrs?: Der;
+}
+
+/** SignerInfo (RFC 5652 §5.3). */
+function signerInfoParts(d: Der): SignerInfoParts {
+  const f = expect(d, TAG.sequence, 'SignerInfo').children;
+  let i = 0;
+  integerBytes(f[i++], 'SignerInfo version');
+  const sid = f[i++];
+  if (!sid) throw new CmsError('SignerInfo has no signer identifier');
+  const digestAlgorithm = algorithmOf(f[i++], 'SignerInfo digest algorithm').oid;
+  let signedAttrs: Der | undefined;
+  if (isContext(f[i], 0)) {
+    signedAttrs = f[i++]!;
+    if (!signedAttrs.constructed) throw new CmsError('signed attributes are not a SET');
   }
-  const signedData = decoding(`malformed ${what} SignedData`, () => new pkijs.SignedData({ schema: contentInfo.content }));
-  const signerInfo = signedData.signerInfos[0];
-  if (!signerInfo) throw new CmsError(`${what} SignedData has no SignerInfo`);
-  const certs = certificatesOf(contentInfo.content as asn1js.AsnType, signedData);
-  const id = signerIdOf(signerInfo);
+  const signatureAlgorithm = algorithmOf(f[i++], 'SignerInfo signature algorithm');
+  const signature = octetsOf(f[i++], 'SignerInfo signature');
+  let unsignedAttrs: Der | undefined;
+  if (isContext(f[i], 1)) {
+    unsignedAttrs = f[i++]!;
+    if (!unsignedAttrs.constructed) throw new CmsError('unsigned attributes are not a SET');
+  }
+  if (i !== f.length) throw new CmsError('SignerInfo has unexpected fields');
+  const parts: SignerInfoParts = { sid, digestAlgorithm, signatureAlgorithm, signature };
+  if (signedAttrs) parts.signedAttrs = signedAttrs;
+  if (unsignedAttrs) parts.unsignedAttrs = unsignedAttrs;
+  return parts;
+}
+
+interface SignedDataParts {
+  eContentType: string;
+  eContent?: Uint8Array;
+  certificates: CertificateFacts[];
+  signerInfos: Der[];
+}
+
+/** SignedData (RFC 5652 §5.1). */
+function signedDataParts(d: Der | undefined): SignedDataParts {
+  const f = expect(d, TAG.sequence, 'SignedData').children;
+  let i = 0;
+  integerBytes(f[i++], 'SignedData version');
+  for (const alg of expect(f[i++], TAG.set, 'SignedData digest algorithms').children) algorithmOf(alg, 'SignedData digest algorithm');
+  const encap = expect(f[i++], TAG.sequence, 'encapsulated content info').children;
+  const eContentType = oidOf(encap[0], 'encapsulated content type');
+  let eContent: Uint8Array | undefined;
+  if (encap.length > 1) {
+    const wrapper = encap[1];
+    if (!isContext(wrapper, 0) || !wrapper.constructed || wrapper.children.length !== 1 || encap.length > 2) throw new CmsError('encapsulated content is not [0] EXPLICIT OCTET STRING');
+    eContent = octetsOf(wrapper.children[0], 'encapsulated content');
+  }
+  let certificates: CertificateFacts[] = [];
+  if (isContext(f[i], 0)) {
+    const field = f[i++]!;
+    if (!field.constructed) throw new CmsError('SignedData certificates are not a SET');
+    certificates = certificatesOf(field);
+  }
+  if (isContext(f[i], 1)) i++; // CRLs: not used by code signing
+  const signerInfos = expect(f[i++], TAG.set, 'SignedData signer infos').children;
+  if (i !== f.length) throw new CmsError('SignedData has unexpected fields');
+  const parts: SignedDataParts = { eContentType, certificates, signerInfos };
+  if (eContent) parts.eContent = eContent;
+  return parts;
+}
+
+/** Decodes ContentInfo → SignedData and describes its first signer. */
+function signerView(contentInfoAsn: Der, what: string): { view: SignerView; signerInfo: SignerInfoParts; id: SignerId } {
+  const [typeNode, wrapper, ...rest] = decoding(`malformed ${what} ContentInfo`, () => expect(contentInfoAsn, TAG.sequence, 'ContentInfo').children);
+  const contentType = decoding(`malformed ${what} ContentInfo`, () => oidOf(typeNode, 'content type'));
+  if (!isContext(wrapper, 0) || !wrapper.constructed || wrapper.children.length !== 1 || rest.length > 0) {
+    throw new CmsError(`malformed ${what} ContentInfo: content is not [0] EXPLICIT`);
+  }
+  if (contentType !== OID_SIGNED_DATA) {
+    throw new CmsError(`${what} content type is ${contentType}, expected SignedData ${OID_SIGNED_DATA}`);
+  }
+  const signedData = decoding(`malformed ${what} SignedData`, () => signedDataParts(wrapper.children[0]));
+  const first = signedData.signerInfos[0];
+  if (!first) throw new CmsError(`${what} SignedData has no SignerInfo`);
+  const signerInfo = decoding(`malformed ${what} SignerInfo`, () => signerInfoParts(first));
+  // Every SignerInfo must be well formed, as the whole SignedData was before.
+  for (const other of signedData.signerInfos.slice(1)) decoding(`malformed ${what} SignerInfo`, () => signerInfoParts(other));
+  const certs = signedData.certificates;
+  const id = decoding(`malformed ${what} SignerInfo`, () => signerIdOf(signerInfo.sid));
   const signer = findSigner(id, certs);
   const view: SignerView = {
     ...splitChain(orderChain(certs, signer)),
-    digestAlgorithm: digestName(signerInfo.digestAlgorithm.algorithmId),
-    signatureAlgorithmOid: signerInfo.signatureAlgorithm.algorithmId,
-    signature: copyBytes(signerInfo.signature.getValue()),
-    contentType: signedData.encapContentInfo.eContentType,
+    digestAlgorithm: digestName(signerInfo.digestAlgorithm),
+    signatureAlgorithmOid: signerInfo.signatureAlgorithm.oid,
+    signature: signerInfo.signature,
+    contentType: signedData.eContentType,
     signerCount: signedData.signerInfos.length,
   };
-  if (signerInfo.signatureAlgorithm.algorithmParams !== undefined) {
-    view.signatureParameters = signerInfo.signatureAlgorithm.algorithmParams as asn1js.AsnType;
+  if (signerInfo.signatureAlgorithm.parameters !== undefined) {
+    view.signatureParameters = encoded(signerInfo.signatureAlgorithm.parameters);
   }
   if (signer) view.signer = signer;
   const signed = signerInfo.signedAttrs;
   if (signed) {
-    const attrs = copyBytes(signed.encodedValue);
+    const attrs = encoded(signed);
     // The signature covers the attributes with the universal SET OF tag, not the [0] IMPLICIT tag they travel under (RFC 5652 §5.4).
     attrs[0] = 0x31;
     view.signedAttributes = attrs;
-    const digest = single(signed, OID_MESSAGE_DIGEST, `${what} message digest`);
-    if (digest !== undefined) view.messageDigest = octets(digest, `${what} message digest`);
-    const type = single(signed, OID_CONTENT_TYPE, `${what} content type`);
+    const parsed = decoding(`malformed ${what} signed attributes`, () => attributesOf(signed, what));
+    const digest = single(parsed, OID_MESSAGE_DIGEST, `${what} message digest`);
+    if (digest !== undefined) view.messageDigest = octetsOf(digest, `${what} message digest`);
+    const type = single(parsed, OID_CONTENT_TYPE, `${what} content type`);
     if (type !== undefined) {
-      if (!(type instanceof asn1js.ObjectIdentifier)) throw new CmsError(`${what} content type attribute is not an OID`);
-      view.contentTypeAttribute = type.valueBlock.toString();
+      if (!isUniversal(type, TAG.oid)) throw new CmsError(`${what} content type attribute is not an OID`);
+      view.contentTypeAttribute = oidOf(type, `${what} content type attribute`);
     }
   }
-  const eContent = signedData.encapContentInfo.eContent;
-  if (eContent) view.content = copyBytes(eContent.getValue());
-  return { view, signerInfo, id, signedData };
+  if (signedData.eContent) view.content = signedData.eContent;
+  return { view, signerInfo, id };
 }
 
-function parseTimestamp(values: unknown[]): NonNullable<DecodedCms['timestamp']> & { time: Date } {
+/** TSTInfo (RFC 3161 §2.4.2): the imprint and genTime. */
+function tstInfoOf(bytes: Uint8Array): { genTime: Date; digestAlgorithm: string; digest: Uint8Array } {
+  const f = expect(decodeDer(bytes), TAG.sequence, 'TSTInfo').children;
+  integerBytes(f[0], 'TSTInfo version');
+  oidOf(f[1], 'TSTInfo policy');
+  const imprint = expect(f[2], TAG.sequence, 'TSTInfo message imprint').children;
+  if (imprint.length !== 2) throw new CmsError('TSTInfo message imprint is not SEQUENCE { hashAlgorithm, hashedMessage }');
+  const hashAlgorithm = algorithmOf(imprint[0], 'TSTInfo hash algorithm').oid;
+  const digest = octetsOf(imprint[1], 'TSTInfo hashed message');
+  integerBytes(f[3], 'TSTInfo serial number');
+  if (!isUniversal(f[4], TAG.generalizedTime)) throw new CmsError('TSTInfo genTime is not a GeneralizedTime');
+  const genTime = timeOf(f[4], 'TSTInfo genTime');
+  return { genTime, digestAlgorithm: digestName(hashAlgorithm), digest };
+}
+
+function parseTimestamp(values: Der[]): NonNullable<DecodedCms['timestamp']> & { time: Date } {
   if (values.length !== 1) throw new CmsError(`timestamp attribute has ${values.length} values, expected 1`);
-  const { view } = signerView(values[0] as asn1js.AsnType, 'timestamp token');
+  const { view } = signerView(values[0]!, 'timestamp token');
   if (view.contentType !== OID_TST_INFO || !view.content) throw new CmsError('timestamp token does not encapsulate a TSTInfo');
-  const tst = decoding('TSTInfo', () => pkijs.TSTInfo.fromBER(view.content!));
+  const tst = decoding('TSTInfo', () => tstInfoOf(view.content!));
   return {
     view,
     time: tst.genTime,
-    imprint: {
-      digestAlgorithm: digestName(tst.messageImprint.hashAlgorithm.algorithmId),
-      digest: copyBytes(tst.messageImprint.hashedMessage.valueBlock.valueHexView),
-    },
+    imprint: { digestAlgorithm: tst.digestAlgorithm, digest: tst.digest },
   };
 }
 
 /**
- * asn1js and pkijs need tens of milliseconds for one 9 KB CMS, and a reader
- * typically asks for the facts and then for verification of the same bytes:
+ * A reader typically asks for the facts and then for verification of the same bytes:
  * remember the last few decodings by content hash.
  */
 const recent = new Map<string, DecodedCms>();
@@ -275,14 +356,14 @@ export function decodeCms(der: Uint8Array): DecodedCms {
 
 function decodeUncached(der: Uint8Array): DecodedCms {
   if (der.length === 0) throw new CmsError('CMS signature is empty');
-  // A private, exactly-sized copy: asn1js keeps views into it, and it decodes a plain Uint8Array fastest.
-  const parsed = decoding('malformed CMS', () => asn1js.fromBER(new Uint8Array(der)));
-  if (parsed.offset === -1) throw new CmsError(`malformed CMS: ${parsed.result.error || 'cannot decode BER'}`);
+  // A private, exactly-sized copy: every value read from it is copied out again, so nothing aliases the caller's buffer.
+  const input = new Uint8Array(der);
+  const parsed = decoding('malformed CMS', () => decodeDer(input));
   // codesign sizes the blob before signing, so zero padding may follow the BER; anything else is not ours.
-  for (let i = parsed.offset; i < der.length; i++) {
-    if (der[i] !== 0) throw new CmsError(`unexpected data after the CMS at byte ${parsed.offset}`);
+  for (let i = parsed.end; i < der.length; i++) {
+    if (der[i] !== 0) throw new CmsError(`unexpected data after the CMS at byte ${parsed.end}`);
   }
-  const { view, signerInfo, id } = signerView(parsed.result, 'CMS');
+  const { view, signerInfo, id } = signerView(parsed, 'CMS');
   const facts: CmsFacts = {
     certificates: view.chain,
     extraCertificates: view.extra,
@@ -293,16 +374,17 @@ function decodeUncached(der: Uint8Array): DecodedCms {
   if (id.keyId) facts.signerKeyId = id.keyId;
   if (view.messageDigest) facts.messageDigest = view.messageDigest;
 
-  const signed = signerInfo.signedAttrs;
+  const signed = signerInfo.signedAttrs ? decoding('malformed CMS signed attributes', () => attributesOf(signerInfo.signedAttrs!, 'CMS')) : undefined;
   const signingTime = single(signed, OID_SIGNING_TIME, 'signing time');
   if (signingTime !== undefined) facts.signingTime = timeOf(signingTime, 'signing time');
   const plistValue = single(signed, OID_CDHASHES_PLIST, 'CDHashes');
-  if (plistValue !== undefined) facts.cdhashesPlist = parseCdhashesPlist(octets(plistValue, 'CDHashes'));
+  if (plistValue !== undefined) facts.cdhashesPlist = parseCdhashesPlist(octetsOf(plistValue, 'CDHashes'));
   const cdhashes2 = attributeValues(signed, OID_CDHASHES2);
   if (cdhashes2 !== undefined) facts.cdhashes2 = parseCdhashes2(cdhashes2);
 
   const decoded: DecodedCms = { facts, main: view };
-  const tsValues = attributeValues(signerInfo.unsignedAttrs, OID_TIMESTAMP_TOKEN);
+  const unsigned = signerInfo.unsignedAttrs ? decoding('malformed CMS unsigned attributes', () => attributesOf(signerInfo.unsignedAttrs!, 'CMS unsigned')) : undefined;
+  const tsValues = attributeValues(unsigned, OID_TIMESTAMP_TOKEN);
   if (tsValues !== undefined) {
     try {
       const ts = parseTimestamp(tsValues);

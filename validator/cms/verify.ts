@@ -4,12 +4,12 @@
  * node:crypto. Trust decisions about the anchor are left to the evaluator.
  */
 import { constants, createHash, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import * as pkijs from 'pkijs';
 import type { HashType } from '../facts.js';
 import type { Problem } from '../problems.js';
 import { digestName, digestOfHashType, isKnownDigest, signatureAlgorithm } from './algorithms.js';
 import { equalBytes, toHex } from './bytes.js';
 import { publicKeyOf, verifyChain } from './chain.js';
+import { algorithmOf, CLASS_CONTEXT, decodeDer, expect, smallInteger, TAG } from './der.js';
 import { CmsError } from './errors.js';
 import { decodeCms, type CmsFacts, type DecodedCms, type SignerView } from './parse.js';
 
@@ -45,8 +45,8 @@ export function verifyWithKey(
         return keyType === 'ed25519' && cryptoVerify(null, data, key, signature);
       case 'rsa-pss': {
         if (keyType !== 'rsa' && keyType !== 'rsa-pss') return false;
-        const params = new pkijs.RSASSAPSSParams({ schema: parameters });
-        return cryptoVerify(digestName(params.hashAlgorithm.algorithmId), data, {
+        const params = pssParameters(parameters);
+        return cryptoVerify(params.digest, data, {
           key,
           padding: constants.RSA_PKCS1_PSS_PADDING,
           saltLength: params.saltLength,
@@ -56,6 +56,22 @@ export function verifyWithKey(
   } catch {
     return false;
   }
+}
+
+/**
+ * RSASSA-PSS-params (RFC 4055 §3.1): hashAlgorithm [0] (default SHA-1) and
+ * saltLength [2] (default 20); the mask generation is MGF1 over the same
+ * hash, which is what node:crypto does. Throws when `parameters` is absent or malformed.
+ */
+function pssParameters(parameters: unknown): { digest: string; saltLength: number } {
+  if (!(parameters instanceof Uint8Array)) throw new CmsError('RSASSA-PSS parameters are missing');
+  const out = { digest: 'sha1', saltLength: 20 };
+  for (const field of expect(decodeDer(parameters), TAG.sequence, 'RSASSA-PSS parameters').children) {
+    if (!field.constructed || field.children.length !== 1) throw new CmsError('RSASSA-PSS parameter is not EXPLICIT');
+    if (field.cls === CLASS_CONTEXT && field.tag === 0) out.digest = digestName(algorithmOf(field.children[0], 'RSASSA-PSS hash algorithm').oid);
+    else if (field.cls === CLASS_CONTEXT && field.tag === 2) out.saltLength = smallInteger(field.children[0], 'RSASSA-PSS salt length');
+  }
+  return out;
 }
 
 interface SignerCodes {

@@ -4,12 +4,12 @@
  * contents octets, and the GeneralizedTime-in-UTF8String dates read by
  * `[timestamp.…]` and `legacy`.
  */
-import * as asn1js from 'asn1js';
 import type { CertSlot } from '../../grammar/ast.js';
 import { bytesEqual } from '../../grammar/bytes.js';
 import { encodeOid } from '../../grammar/oid.js';
 import { parseTimestamp } from '../../grammar/timestamp.js';
 import type { CertificateFacts } from '../facts.js';
+import { decodeDer, stringOf, TAG } from '../cms/der.js';
 
 /** `Context::cert(ix)`: negative indexes count back from the anchor; anything outside the chain is missing. */
 export function certAt(chain: readonly CertificateFacts[], index: number): CertificateFacts | undefined {
@@ -89,11 +89,16 @@ export type ExtensionDate =
  */
 export function extensionDate(value: Uint8Array): ExtensionDate {
   if (value.length > 4096) return { ok: false, why: 'the extension value is too large to be a date' };
-  const parsed = asn1js.fromBER(value);
-  if (parsed.offset === -1 || !(parsed.result instanceof asn1js.Utf8String)) {
+  let text: string | undefined;
+  try {
+    const parsed = decodeDer(value);
+    if (parsed.cls === 0 && parsed.tag === TAG.utf8String && !parsed.constructed) text = stringOf(parsed);
+  } catch {
+    // Not DER at all: said below.
+  }
+  if (text === undefined) {
     return { ok: false, why: 'the extension value is not a DER UTF8String' };
   }
-  const text = parsed.result.getValue();
   const ts = parseTimestamp(text);
   if (!ts.valid) return { ok: false, why: `"${text}" is not GeneralizedTime text (${ts.reason ?? 'invalid'})` };
   if (ts.seconds === 0n) return { ok: false, why: 'the date is the zero time (2001-01-01), which Apple treats as no date' };
