@@ -12,7 +12,7 @@ import { constants } from 'node:fs';
 import { lstat, open, readdir, realpath } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { isInside, FileRefused, readInside } from '../../validator/bundle-files.js';
-import type { PlistDict } from '../../validator/facts.js';
+import type { PlistDict, PlistValue } from '../../validator/facts.js';
 import { readLinkage, looksLikeMachO, type SliceLinkage } from '../../validator/macho/linkage.js';
 import { oneLine } from '../../validator/printable.js';
 import { CodeReadError, readCode, type CodeReport, type ReadOptions, type SliceReport } from '../../validator/read.js';
@@ -21,6 +21,7 @@ import { requirementFromText } from '../requirement.js';
 import { checkReport, overall, type CheckResult, type OverallVerdict } from '../result.js';
 import type { CheckTime } from '../time.js';
 import { RANK, slicesOfCheck } from './clause.js';
+import { checkSpawnConstraint } from './spawn-constraint.js';
 import type { DoctorReport, Relationship, RelationshipKind, RelationshipSlice } from './types.js';
 
 export type * from './types.js';
@@ -52,6 +53,8 @@ interface Ctx {
   appIdentifier: string | undefined;
   options: DoctorOptions;
   read: (path: string) => Promise<CodeReport>;
+  /** Load commands and embedded plists of a Mach-O file, read once per path (a CodeReadError: not readable as Mach-O). */
+  linkage: (path: string) => Promise<SliceLinkage[] | CodeReadError>;
   skipped: DoctorReport['skipped'];
 }
 
@@ -60,7 +63,8 @@ const show = (ctx: Ctx, p: string) => oneLine(relative(ctx.shownBase, p) || '.')
 /** Each path is read once however many relationships it is part of. */
 function memoReader(options: DoctorOptions): (path: string) => Promise<CodeReport> {
   const cache = new Map<string, Promise<CodeReport>>();
-  const readOptions: ReadOptions = { verifyPages: options.verifyPages ?? true, at: options.at ?? 'signing-time', ...(options.signal ? { signal: options.signal } : {}) };
+  // Shared with the reader: nested code read while verifying a bundle's seal is not read again on its own.
+  const readOptions: ReadOptions = { verifyPages: options.verifyPages ?? true, at: options.at ?? 'signing-time', cache: new Map(), ...(options.signal ? { signal: options.signal } : {}) };
   const reader = options.readCode ?? readCode;
   return (path) => {
     let p = cache.get(path);
@@ -72,6 +76,15 @@ function memoReader(options: DoctorOptions): (path: string) => Promise<CodeRepor
       }, () => undefined);
     }
     return p;
+  };
+}
+
+function linkageReader(root: string): Ctx['linkage'] {
+  const cache = new Map<string, Promise<SliceLinkage[] | CodeReadError>>();
+  return (p) => {
+    let l = cache.get(p);
+    if (!l) cache.set(p, (l = readLinkage(p, root).catch((err) => (err instanceof CodeReadError ? err : Promise.reject(err)))));
+    return l;
   };
 }
 
@@ -96,7 +109,7 @@ export async function doctor(target: string, options: DoctorOptions = {}): Promi
   const contentsDir = join(root, 'Contents');
   const contents = (await isDir(contentsDir)) ? contentsDir : root;
   const first = app.slices.find((s) => s.status !== 'unsigned');
-  const ctx: Ctx = { root, shownBase: dirname(root), contents, app, appIdentifier: first?.facts.identifier, options, read, skipped: [] };
+  const ctx: Ctx = { root, shownBase: dirname(root), contents, app, appIdentifier: first?.facts.identifier, options, read, linkage: linkageReader(root), skipped: [] };
 
   const rels: Relationship[] = [selfSignature(ctx)];
   rels.push(...(await smJobBless(ctx)));
@@ -253,13 +266,8 @@ function authorizedClients(ctx: Ctx, helper: CodeReport, shownHelper: string, ap
 async function launchdLabel(ctx: Ctx, real: string, helper: CodeReport, label: string, shownHelper: string, appName: string): Promise<Relationship> {
   const via = `${shownHelper} embedded launchd plist (__TEXT,__launchd_plist)`;
   const rule = `Label and CFBundleIdentifier = ${JSON.stringify(label)}`;
-  let linkage: SliceLinkage[];
-  try {
-    linkage = await readLinkage(real, ctx.root);
-  } catch (err) {
-    if (err instanceof CodeReadError) return whole('smjobbless-launchd', shownHelper, appName, oneLine(rule), 'invalid', 'the helper can be read', err.message, { via });
-    throw err;
-  }
+  const linkage = await ctx.linkage(real);
+  if (linkage instanceof CodeReadError) return whole('smjobbless-launchd', shownHelper, appName, oneLine(rule), 'invalid', 'the helper can be read', linkage.message, { via });
   const slices = helper.slices.map((s): RelationshipSlice => {
     const why = invalidSlice(s);
     if (why) return { arch: s.arch, verdict: 'invalid', clause: 'the signature verifies', fact: oneLine(why) };
@@ -333,7 +341,8 @@ async function smAppService(ctx: Ctx): Promise<Relationship[]> {
         throw err;
       }
       const notes: string[] = [];
-      if (plist['SpawnConstraint'] !== undefined) notes.push('SpawnConstraint: not checked (lightweight code requirements are not evaluated yet)');
+      const constraint = plist['SpawnConstraint'];
+      if (constraint !== undefined) notes.push('SpawnConstraint: not checked (the program could not be judged)');
       const program = plist['BundleProgram'];
       if (typeof program !== 'string' || program === '') {
         const fact = plist['Program'] !== undefined ? 'the plist has Program (a path outside the bundle), not BundleProgram' : 'the plist has no BundleProgram';
@@ -352,10 +361,17 @@ async function smAppService(ctx: Ctx): Promise<Relationship[]> {
         out.push(whole('smappservice', shown, appName, rule, 'invalid', 'the program can be read', code.error, { via, ...(notes.length ? { notes } : {}) }));
         continue;
       }
-      out.push(relationship('smappservice', shown, appName, rule, sameTeam(ctx, code, shown, undefined), { via, ...(notes.length ? { notes } : {}) }));
+      out.push(relationship('smappservice', shown, appName, rule, sameTeam(ctx, code, shown, undefined), { via }));
+      if (constraint !== undefined) out.push(spawnConstraint(ctx, constraint, code, shown, appName, `${via} SpawnConstraint`));
     }
   }
   return out;
+}
+
+function spawnConstraint(ctx: Ctx, value: PlistValue, program: CodeReport, shown: string, appName: string, via: string): Relationship {
+  const c = checkSpawnConstraint(value, program, shown, ctx.options.at);
+  if ('problem' in c) return whole('spawn-constraint', shown, appName, c.text, 'invalid', 'the SpawnConstraint can be parsed', c.problem, { via });
+  return relationship('spawn-constraint', shown, appName, c.text, c.slices, { via, lwcrCheck: c.check });
 }
 
 async function nestedBundles(ctx: Ctx, folder: string, kind: RelationshipKind): Promise<Relationship[]> {
@@ -470,16 +486,11 @@ const MAX_LINK_DEPTH = 64;
 
 async function libraryValidation(ctx: Ctx): Promise<Relationship[]> {
   const files = await machOFiles(ctx);
-  const linkages = new Map<string, Promise<SliceLinkage[] | undefined>>();
-  const linkageOf = (p: string) => {
-    let l = linkages.get(p);
-    if (!l) linkages.set(p, (l = readLinkage(p, ctx.root).catch((err) => (err instanceof CodeReadError ? undefined : Promise.reject(err)))));
-    return l;
-  };
+  const linkageOf = ctx.linkage;
   const pairs = new Map<string, { exe: string; lib: string; slices: RelationshipSlice[] }>();
   for (const exe of files) {
     const linkage = await linkageOf(exe);
-    if (!linkage || !linkage.some((s) => s.fileType === 2)) continue;
+    if (linkage instanceof CodeReadError || !linkage.some((s) => s.fileType === 2)) continue;
     const exeReport = await readFor(ctx, exe);
     if ('error' in exeReport) {
       ctx.skipped.push({ path: show(ctx, exe), reason: `library validation not checked: ${oneLine(exeReport.error)}` });
@@ -520,14 +531,15 @@ async function libraryValidation(ctx: Ctx): Promise<Relationship[]> {
           const entry = pairs.get(key) ?? { exe, lib, slices: [] };
           pairs.set(key, entry);
           entry.slices.push(await judgeLibrary(ctx, lib, slice.arch, team));
-          const libLinkage = (await linkageOf(lib))?.find((x) => x.arch === slice.arch);
+          const libLinkages = await linkageOf(lib);
+          const libLinkage = libLinkages instanceof CodeReadError ? undefined : libLinkages.find((x) => x.arch === slice.arch);
           if (libLinkage && depth < MAX_LINK_DEPTH) queue.push({ image: lib, linkage: libLinkage, rpaths: [...libLinkage.rpaths.map((r) => ({ path: r, loader: lib })), ...rpaths], depth: depth + 1 });
         }
       }
     }
   }
   return [...pairs.values()].map(({ exe, lib, slices }) =>
-    relationship('library-validation', show(ctx, lib), show(ctx, exe), 'library validation: signed by the same team as the executable, or by Apple (platform code)', slices),
+    relationship('library-validation', show(ctx, lib), show(ctx, exe), 'library validation: signed by the same team as the executable, or by Apple (platform code, or anchor apple)', slices),
   );
 }
 
@@ -540,12 +552,24 @@ async function judgeLibrary(ctx: Ctx, lib: string, arch: string, team: string | 
   const why = invalidSlice(s);
   if (why) return { arch, verdict: 'invalid', clause: 'the signature verifies', fact: oneLine(why) };
   if (s.facts.platform !== undefined && s.facts.platform !== 0) return { arch, verdict: 'satisfied' };
-  const clause = team === undefined ? 'platform code (the executable has no team identifier)' : `team identifier = ${JSON.stringify(team)}`;
   const got = s.facts.teamIdentifier;
-  if (team === undefined || got !== team) {
-    const fact = got === undefined ? `${shown} (${arch}) is ${s.facts.adhoc ? 'ad-hoc signed' : 'signed'} without a team identifier` : `${shown} (${arch}) has team identifier ${JSON.stringify(got)}`;
-    return { arch, verdict: 'unsatisfied', clause: oneLine(clause), fact: oneLine(fact) };
-  }
-  return { arch, verdict: 'satisfied' };
+  if (team !== undefined && got === team) return { arch, verdict: 'satisfied' };
+  // Library validation also accepts code signed by Apple that is not platform code (Xcode's, Safari's): `anchor apple`.
+  const apple = appleSigned(ctx, report, arch, shown);
+  if (apple.verdict === 'satisfied') return { arch, verdict: 'satisfied' };
+  if (apple.verdict === 'undetermined') return { arch, verdict: 'undetermined', clause: APPLE, fact: oneLine(apple.fact) };
+  const clause = team === undefined ? `platform code or ${APPLE} (the executable has no team identifier)` : `team identifier = ${JSON.stringify(team)}`;
+  const fact = got === undefined ? `${shown} (${arch}) is ${s.facts.adhoc ? 'ad-hoc signed' : 'signed'} without a team identifier` : `${shown} (${arch}) has team identifier ${JSON.stringify(got)}`;
+  return { arch, verdict: 'unsatisfied', clause: oneLine(clause), fact: oneLine(fact) };
+}
+
+const APPLE = 'signed by Apple (anchor apple)';
+
+/** `anchor apple` on one slice, through the requirement evaluator: Apple's own code, by its certificate chain. */
+function appleSigned(ctx: Ctx, report: CodeReport, arch: string, shown: string): { verdict: OverallVerdict; fact: string } {
+  const checked = checkRequirement(ctx, report, 'anchor apple', shown);
+  if ('problem' in checked) return { verdict: 'invalid', fact: checked.problem };
+  const slice = checked.slices.find((x) => x.arch === arch);
+  return { verdict: slice?.verdict ?? 'invalid', fact: slice?.tree?.explanation ?? slice?.invalidReason ?? `no ${arch} slice` };
 }
 
