@@ -54,7 +54,7 @@ export interface AppSpec {
   loginItem?: { team?: 'A' | 'B' | 'adhoc'; identifier?: string };
   extension?: { team?: 'A' | 'B' | 'adhoc'; identifier?: string };
   /** A library in Contents/Frameworks linked by the (hardened) main executable through @rpath. */
-  library?: { team?: 'A' | 'B' | 'adhoc'; hardened?: boolean; disableLibraryValidation?: boolean; platform?: boolean; arches?: Arch[]; appArches?: Arch[]; framework?: boolean; child?: 'A' | 'B' | 'adhoc' };
+  library?: { team?: 'A' | 'B' | 'adhoc'; hardened?: boolean; disableLibraryValidation?: boolean; platform?: boolean; arches?: Arch[]; appArches?: Arch[]; framework?: boolean; child?: 'A' | 'B' | 'adhoc'; sign?: Omit<SignOptions, 'identifier'> };
   name?: string;
 }
 
@@ -119,7 +119,7 @@ export async function makeApp(dir: string, spec: AppSpec): Promise<Bundle> {
         } else {
           const slices = (lib.arches ?? ['x86_64']).map((arch) =>
             signMachO(makeMachO({ arch, fileType: 'dylib', installName: '@rpath/libfoo.dylib', codeSize: 3000, ...(lib.child ? { dylibs: ['@loader_path/libbar.dylib'] } : {}) }), {
-              ...signer(lib.team ?? 'A'),
+              ...(lib.sign ?? signer(lib.team ?? 'A')),
               identifier: 'com.example.libfoo',
               ...(lib.platform ? { platform: 1 } : {}),
             }),
