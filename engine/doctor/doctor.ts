@@ -43,7 +43,7 @@ const MAX_PLIST_BYTES = 1 << 20;
 const CS_RUNTIME = 0x10000;
 const DISABLE_LV = 'com.apple.security.cs.disable-library-validation';
 
-interface Ctx {
+export interface Ctx {
   /** The bundle's real path, and the folder its parts are shown relative to. */
   root: string;
   shownBase: string;
@@ -94,28 +94,36 @@ function countOf(rels: Relationship[]): Record<OverallVerdict, number> {
   return counts;
 }
 
-export async function doctor(target: string, options: DoctorOptions = {}): Promise<DoctorReport> {
+/** A bundle opened for judging its relationships (one run: reads are cached), or why it cannot be. */
+export type OpenedBundle = { ctx: Ctx } | { error: { code: string; message: string } };
+
+export async function openBundle(target: string, options: DoctorOptions = {}): Promise<OpenedBundle> {
   const read = memoReader(options);
-  const fail = (code: string, message: string): DoctorReport => ({ path: target, verdict: 'invalid', relationships: [], counts: countOf([]), skipped: [], error: { code, message } });
   let app: CodeReport;
   try {
     app = await read(target);
   } catch (err) {
-    if (err instanceof CodeReadError) return fail(err.code, err.message);
+    if (err instanceof CodeReadError) return { error: { code: err.code, message: err.message } };
     throw err;
   }
-  if (!app.bundle) return fail('not-bundle', `${oneLine(target)}: not a bundle (doctor looks inside an .app, .xpc or other bundle folder)`);
+  if (!app.bundle) return { error: { code: 'not-bundle', message: `${oneLine(target)}: not a bundle (doctor looks inside an .app, .xpc or other bundle folder)` } };
   const root = app.bundle.path;
   const contentsDir = join(root, 'Contents');
   const contents = (await isDir(contentsDir)) ? contentsDir : root;
   const first = app.slices.find((s) => s.status !== 'unsigned');
-  const ctx: Ctx = { root, shownBase: dirname(root), contents, app, appIdentifier: first?.facts.identifier, options, read, linkage: linkageReader(root), skipped: [] };
+  return { ctx: { root, shownBase: dirname(root), contents, app, appIdentifier: first?.facts.identifier, options, read, linkage: linkageReader(root), skipped: [] } };
+}
 
+export async function doctor(target: string, options: DoctorOptions = {}): Promise<DoctorReport> {
+  const opened = await openBundle(target, options);
+  if ('error' in opened) return { path: target, verdict: 'invalid', relationships: [], counts: countOf([]), skipped: [], error: opened.error };
+  const { ctx } = opened;
+  const first = ctx.app.slices.find((s) => s.status !== 'unsigned');
   const rels: Relationship[] = [selfSignature(ctx)];
   rels.push(...(await smJobBless(ctx)));
   rels.push(...(await smAppService(ctx)));
   for (const [dir, kind] of [['XPCServices', 'xpc-service'], ['Library/LoginItems', 'login-item'], ['PlugIns', 'app-extension']] as const) {
-    rels.push(...(await nestedBundles(ctx, join(contents, dir), kind)));
+    rels.push(...(await nestedBundles(ctx, join(ctx.contents, dir), kind)));
   }
   rels.push(...(await libraryValidation(ctx)));
   const report: DoctorReport = { path: target, verdict: overall(rels.map((r) => r.verdict)), relationships: rels, counts: countOf(rels), skipped: ctx.skipped };
@@ -209,31 +217,44 @@ async function smJobBless(ctx: Ctx): Promise<Relationship[]> {
   const via = 'Info.plist SMPrivilegedExecutables';
   if (!isDict(privileged)) return [whole('smjobbless-helper', appName, appName, 'SMPrivilegedExecutables is a dictionary', 'invalid', 'SMPrivilegedExecutables is a dictionary of label → requirement', 'it is not a dictionary', { via })];
   const out: Relationship[] = [];
-  for (const [label, text] of Object.entries(privileged)) {
-    const helperPath = join(ctx.contents, 'Library', 'LaunchServices', label);
-    const shownHelper = show(ctx, helperPath);
-    const entryVia = `${via}[${oneLine(JSON.stringify(label))}]`;
-    if (typeof text !== 'string') {
-      out.push(whole('smjobbless-helper', shownHelper, appName, String(text), 'invalid', 'the entry is a requirement string', `the entry is a ${Array.isArray(text) ? 'array' : typeof text}`, { via: entryVia }));
-      continue;
-    }
-    const real = label.includes('/') || label === '..' || label === '.' || label === '' ? undefined : await inside(ctx, helperPath);
-    if (!real) {
-      out.push(whole('smjobbless-helper', shownHelper, appName, oneLine(text), 'unsatisfied', `a helper at ${show(ctx, helperPath)} (the label's place)`, 'no such file: the helper is not where the label says', { via: entryVia }));
-      continue;
-    }
-    const helper = await readFor(ctx, real);
-    if ('error' in helper) {
-      out.push(whole('smjobbless-helper', shownHelper, appName, oneLine(text), 'invalid', 'the helper can be read', helper.error, { via: entryVia }));
-      continue;
-    }
-    const checked = checkRequirement(ctx, helper, text, shownHelper);
-    if ('problem' in checked) out.push(whole('smjobbless-helper', shownHelper, appName, oneLine(text), 'invalid', 'the requirement can be parsed', checked.problem, { via: entryVia }));
-    else out.push(fromCheck('smjobbless-helper', shownHelper, appName, entryVia, checked));
-    out.push(authorizedClients(ctx, helper, shownHelper, appName));
-    out.push(await launchdLabel(ctx, real, helper, label, shownHelper, appName));
-  }
+  for (const [label, text] of Object.entries(privileged)) out.push(...(await blessEntry(ctx, label, text, via)));
   return out;
+}
+
+/**
+ * One SMPrivilegedExecutables entry (label → requirement, written in the
+ * app's Info.plist or in an editor) against the bundle's helper: the helper
+ * relationship first, then, when the helper could be read, its
+ * SMAuthorizedClients and launchd label.
+ */
+export async function blessEntry(ctx: Ctx, label: string, text: PlistValue, via = 'Info.plist SMPrivilegedExecutables'): Promise<Relationship[]> {
+  const appName = show(ctx, ctx.root);
+  const helperPath = join(ctx.contents, 'Library', 'LaunchServices', label);
+  const shownHelper = show(ctx, helperPath);
+  const entryVia = `${via}[${oneLine(JSON.stringify(label))}]`;
+  if (typeof text !== 'string') {
+    return [whole('smjobbless-helper', shownHelper, appName, String(text), 'invalid', 'the entry is a requirement string', `the entry is a ${Array.isArray(text) ? 'array' : typeof text}`, { via: entryVia })];
+  }
+  const real = label.includes('/') || label === '..' || label === '.' || label === '' ? undefined : await inside(ctx, helperPath);
+  if (!real) {
+    return [whole('smjobbless-helper', shownHelper, appName, oneLine(text), 'unsatisfied', `a helper at ${show(ctx, helperPath)} (the label's place)`, 'no such file: the helper is not where the label says', { via: entryVia })];
+  }
+  const helper = await readFor(ctx, real);
+  if ('error' in helper) return [whole('smjobbless-helper', shownHelper, appName, oneLine(text), 'invalid', 'the helper can be read', helper.error, { via: entryVia })];
+  const checked = checkRequirement(ctx, helper, text, shownHelper);
+  return [
+    'problem' in checked ? whole('smjobbless-helper', shownHelper, appName, oneLine(text), 'invalid', 'the requirement can be parsed', checked.problem, { via: entryVia }) : fromCheck('smjobbless-helper', shownHelper, appName, entryVia, checked),
+    authorizedClients(ctx, helper, shownHelper, appName),
+    await launchdLabel(ctx, real, helper, label, shownHelper, appName),
+  ];
+}
+
+/** One SMAuthorizedClients requirement (as a helper's Info.plist or an editor has it) against the bundle itself. */
+export function authorizedClient(ctx: Ctx, text: string, via: string): Relationship {
+  const appName = show(ctx, ctx.root);
+  const checked = checkRequirement(ctx, ctx.app, text, appName);
+  if ('problem' in checked) return whole('smjobbless-client', appName, via, oneLine(text), 'invalid', 'the requirement can be parsed', checked.problem, { via });
+  return fromCheck('smjobbless-client', appName, via, via, checked);
 }
 
 function isDict(v: unknown): v is PlistDict {
@@ -329,42 +350,53 @@ async function smAppService(ctx: Ctx): Promise<Relationship[]> {
     for (const name of (await listDir(folder)).filter((n) => n.endsWith('.plist'))) {
       const plistPath = join(folder, name);
       const via = show(ctx, plistPath);
-      const rule = 'BundleProgram exists, is signed, and has the app\'s team identifier';
-      let plist: PlistDict;
+      let bytes: Uint8Array;
       try {
-        plist = parsePlistDict((await readInside(ctx.root, plistPath, MAX_PLIST_BYTES, via)).bytes, via);
+        bytes = (await readInside(ctx.root, plistPath, MAX_PLIST_BYTES, via)).bytes;
       } catch (err) {
-        if (err instanceof FileRefused || err instanceof PlistError) {
-          out.push(whole('smappservice', via, appName, rule, 'invalid', 'the launchd plist can be read', err.message, { via }));
+        if (err instanceof FileRefused) {
+          out.push(whole('smappservice', via, appName, SMAPPSERVICE_RULE, 'invalid', 'the launchd plist can be read', err.message, { via }));
           continue;
         }
         throw err;
       }
-      const notes: string[] = [];
-      const constraint = plist['SpawnConstraint'];
-      if (constraint !== undefined) notes.push('SpawnConstraint: not checked (the program could not be judged)');
-      const program = plist['BundleProgram'];
-      if (typeof program !== 'string' || program === '') {
-        const fact = plist['Program'] !== undefined ? 'the plist has Program (a path outside the bundle), not BundleProgram' : 'the plist has no BundleProgram';
-        out.push(whole('smappservice', via, appName, rule, 'unsatisfied', 'BundleProgram names a program in the bundle', fact, { via, ...(notes.length ? { notes } : {}) }));
-        continue;
-      }
-      const programPath = join(ctx.root, program);
-      const shown = show(ctx, programPath);
-      const real = await inside(ctx, programPath);
-      if (!real) {
-        out.push(whole('smappservice', shown, appName, rule, 'unsatisfied', `BundleProgram ${JSON.stringify(program)} exists in the bundle`, `no file at ${shown}`, { via, ...(notes.length ? { notes } : {}) }));
-        continue;
-      }
-      const code = await readFor(ctx, real);
-      if ('error' in code) {
-        out.push(whole('smappservice', shown, appName, rule, 'invalid', 'the program can be read', code.error, { via, ...(notes.length ? { notes } : {}) }));
-        continue;
-      }
-      out.push(relationship('smappservice', shown, appName, rule, sameTeam(ctx, code, shown, undefined), { via }));
-      if (constraint !== undefined) out.push(spawnConstraint(ctx, constraint, code, shown, appName, `${via} SpawnConstraint`));
+      out.push(...(await launchdJob(ctx, bytes, via)));
     }
   }
+  return out;
+}
+
+const SMAPPSERVICE_RULE = 'BundleProgram exists, is signed, and has the app\'s team identifier';
+
+/**
+ * One SMAppService launchd plist (from the bundle, or as an editor has it)
+ * against the bundle: its BundleProgram, then its SpawnConstraint.
+ */
+export async function launchdJob(ctx: Ctx, bytes: Uint8Array, via: string): Promise<Relationship[]> {
+  const appName = show(ctx, ctx.root);
+  const rule = SMAPPSERVICE_RULE;
+  let plist: PlistDict;
+  try {
+    plist = parsePlistDict(bytes, via);
+  } catch (err) {
+    if (err instanceof PlistError) return [whole('smappservice', via, appName, rule, 'invalid', 'the launchd plist can be read', err.message, { via })];
+    throw err;
+  }
+  const constraint = plist['SpawnConstraint'];
+  const notes = constraint !== undefined ? { notes: ['SpawnConstraint: not checked (the program could not be judged)'] } : {};
+  const program = plist['BundleProgram'];
+  if (typeof program !== 'string' || program === '') {
+    const fact = plist['Program'] !== undefined ? 'the plist has Program (a path outside the bundle), not BundleProgram' : 'the plist has no BundleProgram';
+    return [whole('smappservice', via, appName, rule, 'unsatisfied', 'BundleProgram names a program in the bundle', fact, { via, ...notes })];
+  }
+  const programPath = join(ctx.root, program);
+  const shown = show(ctx, programPath);
+  const real = await inside(ctx, programPath);
+  if (!real) return [whole('smappservice', shown, appName, rule, 'unsatisfied', `BundleProgram ${JSON.stringify(program)} exists in the bundle`, `no file at ${shown}`, { via, ...notes })];
+  const code = await readFor(ctx, real);
+  if ('error' in code) return [whole('smappservice', shown, appName, rule, 'invalid', 'the program can be read', code.error, { via, ...notes })];
+  const out = [relationship('smappservice', shown, appName, rule, sameTeam(ctx, code, shown, undefined), { via })];
+  if (constraint !== undefined) out.push(spawnConstraint(ctx, constraint, code, shown, appName, `${via} SpawnConstraint`));
   return out;
 }
 
