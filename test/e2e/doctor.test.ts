@@ -6,7 +6,8 @@
  * signed by another team; bundle made by the test signer into a temporary
  * workspace, removed afterwards). The lens asks for the bundle once (VS
  * Code's file dialog), marks the entry ✘, and the hover names the failing
- * clause; the doctor's report then shows in the results view. Screenshots:
+ * clause; the doctor's report then shows in the results view. In Restricted
+ * Mode the lens reads nothing and says why. Screenshots:
  * test/artifacts/e2e-doctor/.
  *
  * Never skipped silently: without Chromium or the cached code-server this
@@ -154,9 +155,36 @@ test('e2e: Info.plist code lens checks SMPrivilegedExecutables against the built
       assert.ok(rowText.includes(`certificate leaf[subject.OU] = "${TEAM_A}"`), rowText);
     } catch (err) {
       await shot('failure').catch(() => undefined);
+      await browser.close().catch(() => undefined);
       throw new Error(`${(err as Error).message}\n--- extension host log ---\n${extensionHostLog(cs.userData)}`);
     } finally {
       await cs.stop();
+    }
+
+    // Restricted Mode: the lens is there, but checking reads nothing and says why (no folder dialog).
+    const rm = await startCodeServer(tools, runDir, 'rm', { workspace, vsix, trust: true });
+    const rmPage = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    try {
+      const payload = [['openFile', rm.remote(path.join(workspace, 'Info.plist'))]];
+      await rmPage.goto(`${rm.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+      const distrust = rmPage.locator('.monaco-dialog-box .monaco-button').filter({ hasText: /No, I don.t trust/ });
+      await distrust.first().waitFor({ timeout: 60_000 });
+      await distrust.first().click();
+      const lens = rmPage.locator('.monaco-editor .codelens-decoration a').filter({ hasText: 'Check against the built bundle' });
+      await lens.first().waitFor({ timeout: 60_000 });
+      await lens.first().click();
+      const toast = rmPage.locator('.notifications-toasts .notification-toast').filter({ hasText: /Restricted Mode/ });
+      await toast.first().waitFor({ timeout: 15_000 });
+      await rmPage.waitForTimeout(500);
+      await rmPage.screenshot({ path: path.join(shots, `${String(++step).padStart(2, '0')}-restricted-mode.png`) });
+      assert.match(await toast.first().innerText(), /checking against a built bundle is disabled/);
+      assert.equal(await rmPage.locator('.quick-input-widget').first().isVisible(), false, 'no folder dialog in Restricted Mode');
+      assert.equal((await marks(rmPage)).length, 0, 'no marks');
+    } catch (err) {
+      await rmPage.screenshot({ path: path.join(shots, 'rm-failure.png') }).catch(() => undefined);
+      throw new Error(`${(err as Error).message}\n--- extension host log ---\n${extensionHostLog(rm.userData)}`);
+    } finally {
+      await rm.stop();
       await browser.close();
     }
   } finally {
