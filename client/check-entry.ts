@@ -29,6 +29,9 @@ export { addProcessSigning, listProcesses, processSigningAvailable, signingCell 
 export { designatedOf } from '../engine/designated.js';
 export { compileText, decompileBytes } from '../engine/blob.js';
 export { parseCheckTime } from '../engine/time.js';
+export { doctor, type DoctorReport, type Relationship } from '../engine/doctor/doctor.js';
+export { checkBundleEntries, type BundleEntry, type BundleEntriesResult } from '../engine/doctor/entries.js';
+export { locateBundleEntries } from '../language-service/bundle-entries.js';
 export { extractRequirements, parse, renderText };
 
 /** A failure a person can act on (bad path, unsigned code, requirement with errors). */

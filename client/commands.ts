@@ -62,7 +62,8 @@ export class Commands {
     }
   }
 
-  private requireTrust(what: string): void {
+  /** Refuses (as a cancellation, after telling why) in an untrusted workspace. */
+  requireTrust(what: string): void {
     if (vscode.workspace.isTrusted) return;
     void vscode.window.showWarningMessage(`This workspace is in Restricted Mode: ${what} is disabled, because it reads binaries and processes. Trust the workspace to use it.`, 'Manage Workspace Trust').then((c) => {
       if (c) void vscode.commands.executeCommand('workbench.trust.manage');

@@ -10,6 +10,8 @@ import type { Middleware } from 'vscode-languageclient/node.js';
 import { Commands, DECOMPILED_SCHEME, decompiledUri, looksLikeBinaryRequirement, type TargetArgs } from './commands.js';
 import { checkModule, nativeModule, setExtensionRoot } from './lazy.js';
 import { ResultDecorations, ResultsTree, type ShownResult } from './results.js';
+import { BundleChecks } from './bundle-checks.js';
+import { DoctorResults } from './doctor-results.js';
 import { EMBEDDING_LANGUAGES, hasRequirements, ServerHandle } from './server.js';
 
 /** What `activate` returns: used by the integration tests and available to other extensions. */
@@ -63,8 +65,9 @@ export function activate(context: vscode.ExtensionContext): CsrlApi {
     }),
   );
 
-  const tree = vscode.window.createTreeView('csrl.results', { treeDataProvider: new ResultsTree(decorations), showCollapseAll: true });
-  context.subscriptions.push(tree);
+  const doctorResults = new DoctorResults();
+  const tree = vscode.window.createTreeView('csrl.results', { treeDataProvider: new ResultsTree(decorations, [doctorResults]), showCollapseAll: true });
+  context.subscriptions.push(tree, doctorResults, new BundleChecks(context, cmds, doctorResults));
 
   const reg = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown));
   reg('csrl.testAgainstBinary', (a?: TargetArgs | vscode.Uri) => cmds.testAgainstBinary(a instanceof vscode.Uri ? {} : a));

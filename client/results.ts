@@ -179,7 +179,16 @@ function escapeMd(s: string): string {
   return s.replace(/[\\`*_{}[\]<>#|]/g, (ch) => `\\${ch}`);
 }
 
+/** Other results the view shows under roots of their own (csrl doctor's: client/doctor-results.ts). */
+export interface ResultsSource<T> {
+  readonly onDidChange: vscode.Event<void>;
+  roots(): T[];
+  children(node: T): T[];
+  item(node: T): vscode.TreeItem;
+}
+
 type Node =
+  | { kind: 'source'; source: ResultsSource<unknown>; node: unknown }
   | { kind: 'run'; r: ShownResult }
   | { kind: 'apple'; r: ShownResult; row: AppleRow; a: AppleSide }
   | { kind: 'disagreement'; r: ShownResult; sentence: string }
@@ -194,13 +203,20 @@ export class ResultsTree implements vscode.TreeDataProvider<Node> {
   private readonly emitter = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
 
-  constructor(private readonly decorations: ResultDecorations) {
+  constructor(
+    private readonly decorations: ResultDecorations,
+    private readonly sources: ResultsSource<unknown>[] = [],
+  ) {
     decorations.onDidChange(() => this.emitter.fire(undefined));
+    for (const s of sources) s.onDidChange(() => this.emitter.fire(undefined));
   }
 
   getChildren(node?: Node): Node[] {
-    if (!node) return this.decorations.all().map((r) => ({ kind: 'run', r }));
+    const wrap = (source: ResultsSource<unknown>) => (n: unknown): Node => ({ kind: 'source', source, node: n });
+    if (!node) return [...this.sources.flatMap((s) => s.roots().map(wrap(s))), ...this.decorations.all().map((r): Node => ({ kind: 'run', r }))];
     switch (node.kind) {
+      case 'source':
+        return node.source.children(node.node).map(wrap(node.source));
       case 'run': {
         // Apple's verdict first, beside ours; a contradiction above everything.
         const a = node.r.appleSide;
@@ -228,6 +244,8 @@ export class ResultsTree implements vscode.TreeDataProvider<Node> {
     const collapsed = vscode.TreeItemCollapsibleState.Collapsed;
     const expanded = vscode.TreeItemCollapsibleState.Expanded;
     switch (node.kind) {
+      case 'source':
+        return node.source.item(node.node);
       case 'run': {
         const item = new vscode.TreeItem(`${node.r.summary.split(':')[0]} — ${node.r.label}`, expanded);
         item.description = `${WORD[node.r.result.verdict]}${node.r.apple ? ` · Apple: ${node.r.apple}` : ''}`;

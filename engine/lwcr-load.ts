@@ -4,7 +4,7 @@
  * unusable; E 1 and E 5 (unknown operator, undefined fact) are deferred to
  * evaluation, as the OS defers them, and `$optional` may absorb them.
  */
-import { analyse, canonical, readLwcrBytes, readLwcrText, LwcrSyntaxError, type LwcrContext, type LwcrDiagnostic, type LwcrDocument, type LwGroup } from '../lwcr/index.js';
+import { analyse, canonical, printLwcrJson, readLwcrBytes, readLwcrText, LwcrSyntaxError, type LwcrContext, type LwcrDiagnostic, type LwcrDocument, type LwGroup, type LwValue } from '../lwcr/index.js';
 
 export interface LoadedLwcr {
   name: string;
@@ -33,11 +33,22 @@ export function loadLwcr(input: string | Uint8Array, name: string, context?: Lwc
   const diagnostics: LwcrDiagnostic[] = [...(document.envelope?.problems ?? [])];
   if (!document.reqs) return { name, text, document, diagnostics };
   // The OS evaluates entries in stored order, which for text forms is the sorted order an encoder writes (§5.2).
-  const reqs = document.der ? document.reqs : canonical(document.reqs);
+  return analysed({ name, text, document, diagnostics }, document.der ? document.reqs : canonical(document.reqs), context);
+}
+
+/**
+ * An LWCR already read as a value (a launchd plist's `SpawnConstraint`,
+ * which the OS re-encodes, so it is evaluated in sorted order); its text is
+ * its JSON form.
+ */
+export function loadLwcrValue(reqs: LwValue, name: string, context?: LwcrContext): LoadedLwcr {
+  return analysed({ name, text: printLwcrJson(reqs), diagnostics: [] }, canonical(reqs), context);
+}
+
+function analysed(out: LoadedLwcr, reqs: LwValue, context: LwcrContext | undefined): LoadedLwcr {
   const a = analyse(reqs, context ? { context } : {});
-  diagnostics.push(...a.diagnostics.sort((x, y) => x.range.start.offset - y.range.start.offset));
-  const out: LoadedLwcr = { name, text, document, diagnostics };
-  if (a.tree && !diagnostics.some(isBlocking)) out.tree = a.tree;
+  out.diagnostics.push(...a.diagnostics.sort((x, y) => x.range.start.offset - y.range.start.offset));
+  if (a.tree && !out.diagnostics.some(isBlocking)) out.tree = a.tree;
   return out;
 }
 

@@ -5,9 +5,11 @@
  * signature is a Problem on that slice (the code is there, its signature is
  * invalid). Nothing here loads or runs the inspected code.
  */
+import { realpath } from 'node:fs/promises';
 import { strongestCodeDirectory, type CodeDirectoryFacts, type CodeFacts, type HashType, type PlistDict } from './facts.js';
 import type { Problem } from './problems.js';
 import { MAX_INFO_PLIST_BYTES, resolveCode, type ResolvedCode } from './bundle.js';
+import { isInside } from './bundle-files.js';
 import { readContainer, type SliceLocation } from './macho/container.js';
 import { CodeReadError } from './macho/errors.js';
 import { readMachHeader, type CodeSignatureCommand, type MachHeader } from './macho/header.js';
@@ -46,7 +48,7 @@ import { DEFAULT_RESOURCE_LIMITS } from './resources/types.js';
 import { checkResources, readResourceSeal, type ResourceNesting, type SealFile } from './resources/check.js';
 
 export { CodeReadError, type CodeReadErrorCode } from './macho/errors.js';
-export type { CodeReport, ReadOptions, SignatureLayout, SliceReport, SpecialSlotCheck } from './report.js';
+export type { CodeReport, CodeReportCache, ReadOptions, SignatureLayout, SliceReport, SpecialSlotCheck } from './report.js';
 export { DEFAULT_MAX_HASH_BYTES } from './report.js';
 
 /**
@@ -110,7 +112,25 @@ export interface ExpectedFile {
 
 export async function readCode(path: string, options: ReadOptions = {}, expect?: ExpectedFile): Promise<CodeReport> {
   const limits = { ...DEFAULT_RESOURCE_LIMITS, ...options.resourceLimits };
-  return readCodeNested(path, options, { nesting: 0, limits, budget: { files: limits.maxFiles, bytes: limits.maxBytes }, hash: hashBudget(options) }, undefined, expect);
+  const read = () => readCodeNested(path, options, { nesting: 0, limits, budget: { files: limits.maxFiles, bytes: limits.maxBytes }, hash: hashBudget(options) }, undefined, expect);
+  // A process's file is opened as identified, never by a name a cache could know it by.
+  return expect ? read() : cached(path, options, read);
+}
+
+/**
+ * The cached report of the code at `path` (by real path), else `read()`'s,
+ * remembered. Nested code (`within` its bundle) must still resolve inside
+ * the bundle: otherwise it is read, and refused, as without a cache.
+ */
+async function cached(path: string, options: ReadOptions, read: () => Promise<CodeReport>, within?: string): Promise<CodeReport> {
+  const cache = options.cache;
+  if (!cache || options.arch !== undefined) return read();
+  const key = await realpath(path).catch(() => undefined);
+  // A path that does not resolve is read (and fails) as given, not remembered.
+  if (key === undefined || (within !== undefined && !isInside(within, key))) return read();
+  let p = cache.get(key);
+  if (!p) cache.set(key, (p = read()));
+  return p;
 }
 
 /** Opens the main executable; with `expect`, only the very file expected. */
@@ -148,7 +168,7 @@ async function readCodeNested(path: string, options: ReadOptions, nesting: Nesti
       delete inner.arch;
       delete inner.onProgress;
       try {
-        return await readCodeNested(nestedPath, inner, { ...nesting, nesting: nesting.nesting + 1 }, bundle.path);
+        return await cached(nestedPath, inner, () => readCodeNested(nestedPath, inner, { ...nesting, nesting: nesting.nesting + 1 }, bundle.path), bundle.path);
       } catch (err) {
         if (err instanceof CodeReadError) return err.message;
         throw err;

@@ -34,7 +34,17 @@ export interface ReadOptions {
    * past it are not hashed, and the slice has a `hash-limit` error.
    */
   maxHashBytes?: number;
+  /**
+   * Reports already read by this caller, by real path: a piece of code is read
+   * once however often it is asked for (as nested code of a bundle, then on
+   * its own). A report depends on the other options: share a cache only
+   * between reads with the same options, and only within one run (files
+   * change). Not used for a read of one architecture (`arch`).
+   */
+  cache?: CodeReportCache;
 }
+
+export type CodeReportCache = Map<string, Promise<CodeReport>>;
 
 /** Far above real code: a 4 GB universal binary with two CodeDirectories per slice hashes 8 GB. */
 export const DEFAULT_MAX_HASH_BYTES = 64 * 2 ** 30;

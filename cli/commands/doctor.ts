@@ -26,14 +26,16 @@ clause that failed and the fact about the code that failed it:
   smjobbless-client    the helper's embedded SMAuthorizedClients → the app (one must hold)
   smjobbless-launchd   the helper's embedded launchd Label and CFBundleIdentifier = <label>
   smappservice         Contents/Library/LaunchDaemons|LaunchAgents/*.plist BundleProgram:
-                       present, signed, the app's team (SpawnConstraint is not checked yet)
+                       present, signed, the app's team
+  spawn-constraint     such a plist's SpawnConstraint (a lightweight code requirement)
+                       → its BundleProgram, as launchd evaluates it
   xpc-service, login-item, app-extension
                        Contents/XPCServices, Contents/Library/LoginItems, Contents/PlugIns:
                        the app's team, identifier beginning with the app's identifier
   library-validation   a hardened-runtime executable without
                        com.apple.security.cs.disable-library-validation, and each library
                        it links from the bundle (@rpath, @executable_path, @loader_path):
-                       the same team, or platform code
+                       the same team, or Apple's (platform code, or anchor apple)
 
   --json                   the report as JSON (schema: docs/doctor-json.md); same as --format json
   --format FORMAT          text (default), json or sarif (SARIF 2.1.0, one result per
@@ -133,10 +135,11 @@ const KINDS: { id: RelationshipKind; text: string }[] = [
   { id: 'smjobbless-client', text: "The app satisfies one of the helper's SMAuthorizedClients requirements." },
   { id: 'smjobbless-launchd', text: "The helper's embedded launchd Label and CFBundleIdentifier are its file name." },
   { id: 'smappservice', text: "A LaunchDaemons/LaunchAgents plist's BundleProgram exists, is signed and has the app's team." },
+  { id: 'spawn-constraint', text: "A LaunchDaemons/LaunchAgents plist's BundleProgram satisfies its SpawnConstraint." },
   { id: 'xpc-service', text: "An XPC service has the app's team and an identifier beginning with the app's." },
   { id: 'login-item', text: "A login item has the app's team and an identifier beginning with the app's." },
   { id: 'app-extension', text: "An app extension has the app's team and an identifier beginning with the app's." },
-  { id: 'library-validation', text: 'A library loaded by a hardened-runtime executable has its team, or is platform code.' },
+  { id: 'library-validation', text: 'A library loaded by a hardened-runtime executable has its team, or is signed by Apple.' },
 ];
 
 const SARIF_LEVEL: Record<OverallVerdict, 'error' | 'warning' | 'note' | 'none'> = { satisfied: 'none', unsatisfied: 'error', invalid: 'error', undetermined: 'warning' };

@@ -12,7 +12,7 @@ import { constants } from 'node:fs';
 import { lstat, open, readdir, realpath } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { isInside, FileRefused, readInside } from '../../validator/bundle-files.js';
-import type { PlistDict } from '../../validator/facts.js';
+import type { PlistDict, PlistValue } from '../../validator/facts.js';
 import { readLinkage, looksLikeMachO, type SliceLinkage } from '../../validator/macho/linkage.js';
 import { oneLine } from '../../validator/printable.js';
 import { CodeReadError, readCode, type CodeReport, type ReadOptions, type SliceReport } from '../../validator/read.js';
@@ -21,6 +21,7 @@ import { requirementFromText } from '../requirement.js';
 import { checkReport, overall, type CheckResult, type OverallVerdict } from '../result.js';
 import type { CheckTime } from '../time.js';
 import { RANK, slicesOfCheck } from './clause.js';
+import { checkSpawnConstraint } from './spawn-constraint.js';
 import type { DoctorReport, Relationship, RelationshipKind, RelationshipSlice } from './types.js';
 
 export type * from './types.js';
@@ -42,7 +43,7 @@ const MAX_PLIST_BYTES = 1 << 20;
 const CS_RUNTIME = 0x10000;
 const DISABLE_LV = 'com.apple.security.cs.disable-library-validation';
 
-interface Ctx {
+export interface Ctx {
   /** The bundle's real path, and the folder its parts are shown relative to. */
   root: string;
   shownBase: string;
@@ -52,6 +53,8 @@ interface Ctx {
   appIdentifier: string | undefined;
   options: DoctorOptions;
   read: (path: string) => Promise<CodeReport>;
+  /** Load commands and embedded plists of a Mach-O file, read once per path (a CodeReadError: not readable as Mach-O). */
+  linkage: (path: string) => Promise<SliceLinkage[] | CodeReadError>;
   skipped: DoctorReport['skipped'];
 }
 
@@ -60,7 +63,8 @@ const show = (ctx: Ctx, p: string) => oneLine(relative(ctx.shownBase, p) || '.')
 /** Each path is read once however many relationships it is part of. */
 function memoReader(options: DoctorOptions): (path: string) => Promise<CodeReport> {
   const cache = new Map<string, Promise<CodeReport>>();
-  const readOptions: ReadOptions = { verifyPages: options.verifyPages ?? true, at: options.at ?? 'signing-time', ...(options.signal ? { signal: options.signal } : {}) };
+  // Shared with the reader: nested code read while verifying a bundle's seal is not read again on its own.
+  const readOptions: ReadOptions = { verifyPages: options.verifyPages ?? true, at: options.at ?? 'signing-time', cache: new Map(), ...(options.signal ? { signal: options.signal } : {}) };
   const reader = options.readCode ?? readCode;
   return (path) => {
     let p = cache.get(path);
@@ -75,34 +79,51 @@ function memoReader(options: DoctorOptions): (path: string) => Promise<CodeRepor
   };
 }
 
+function linkageReader(root: string): Ctx['linkage'] {
+  const cache = new Map<string, Promise<SliceLinkage[] | CodeReadError>>();
+  return (p) => {
+    let l = cache.get(p);
+    if (!l) cache.set(p, (l = readLinkage(p, root).catch((err) => (err instanceof CodeReadError ? err : Promise.reject(err)))));
+    return l;
+  };
+}
+
 function countOf(rels: Relationship[]): Record<OverallVerdict, number> {
   const counts: Record<OverallVerdict, number> = { satisfied: 0, unsatisfied: 0, undetermined: 0, invalid: 0 };
   for (const r of rels) counts[r.verdict]++;
   return counts;
 }
 
-export async function doctor(target: string, options: DoctorOptions = {}): Promise<DoctorReport> {
+/** A bundle opened for judging its relationships (one run: reads are cached), or why it cannot be. */
+export type OpenedBundle = { ctx: Ctx } | { error: { code: string; message: string } };
+
+export async function openBundle(target: string, options: DoctorOptions = {}): Promise<OpenedBundle> {
   const read = memoReader(options);
-  const fail = (code: string, message: string): DoctorReport => ({ path: target, verdict: 'invalid', relationships: [], counts: countOf([]), skipped: [], error: { code, message } });
   let app: CodeReport;
   try {
     app = await read(target);
   } catch (err) {
-    if (err instanceof CodeReadError) return fail(err.code, err.message);
+    if (err instanceof CodeReadError) return { error: { code: err.code, message: err.message } };
     throw err;
   }
-  if (!app.bundle) return fail('not-bundle', `${oneLine(target)}: not a bundle (doctor looks inside an .app, .xpc or other bundle folder)`);
+  if (!app.bundle) return { error: { code: 'not-bundle', message: `${oneLine(target)}: not a bundle (doctor looks inside an .app, .xpc or other bundle folder)` } };
   const root = app.bundle.path;
   const contentsDir = join(root, 'Contents');
   const contents = (await isDir(contentsDir)) ? contentsDir : root;
   const first = app.slices.find((s) => s.status !== 'unsigned');
-  const ctx: Ctx = { root, shownBase: dirname(root), contents, app, appIdentifier: first?.facts.identifier, options, read, skipped: [] };
+  return { ctx: { root, shownBase: dirname(root), contents, app, appIdentifier: first?.facts.identifier, options, read, linkage: linkageReader(root), skipped: [] } };
+}
 
+export async function doctor(target: string, options: DoctorOptions = {}): Promise<DoctorReport> {
+  const opened = await openBundle(target, options);
+  if ('error' in opened) return { path: target, verdict: 'invalid', relationships: [], counts: countOf([]), skipped: [], error: opened.error };
+  const { ctx } = opened;
+  const first = ctx.app.slices.find((s) => s.status !== 'unsigned');
   const rels: Relationship[] = [selfSignature(ctx)];
   rels.push(...(await smJobBless(ctx)));
   rels.push(...(await smAppService(ctx)));
   for (const [dir, kind] of [['XPCServices', 'xpc-service'], ['Library/LoginItems', 'login-item'], ['PlugIns', 'app-extension']] as const) {
-    rels.push(...(await nestedBundles(ctx, join(contents, dir), kind)));
+    rels.push(...(await nestedBundles(ctx, join(ctx.contents, dir), kind)));
   }
   rels.push(...(await libraryValidation(ctx)));
   const report: DoctorReport = { path: target, verdict: overall(rels.map((r) => r.verdict)), relationships: rels, counts: countOf(rels), skipped: ctx.skipped };
@@ -196,31 +217,44 @@ async function smJobBless(ctx: Ctx): Promise<Relationship[]> {
   const via = 'Info.plist SMPrivilegedExecutables';
   if (!isDict(privileged)) return [whole('smjobbless-helper', appName, appName, 'SMPrivilegedExecutables is a dictionary', 'invalid', 'SMPrivilegedExecutables is a dictionary of label → requirement', 'it is not a dictionary', { via })];
   const out: Relationship[] = [];
-  for (const [label, text] of Object.entries(privileged)) {
-    const helperPath = join(ctx.contents, 'Library', 'LaunchServices', label);
-    const shownHelper = show(ctx, helperPath);
-    const entryVia = `${via}[${oneLine(JSON.stringify(label))}]`;
-    if (typeof text !== 'string') {
-      out.push(whole('smjobbless-helper', shownHelper, appName, String(text), 'invalid', 'the entry is a requirement string', `the entry is a ${Array.isArray(text) ? 'array' : typeof text}`, { via: entryVia }));
-      continue;
-    }
-    const real = label.includes('/') || label === '..' || label === '.' || label === '' ? undefined : await inside(ctx, helperPath);
-    if (!real) {
-      out.push(whole('smjobbless-helper', shownHelper, appName, oneLine(text), 'unsatisfied', `a helper at ${show(ctx, helperPath)} (the label's place)`, 'no such file: the helper is not where the label says', { via: entryVia }));
-      continue;
-    }
-    const helper = await readFor(ctx, real);
-    if ('error' in helper) {
-      out.push(whole('smjobbless-helper', shownHelper, appName, oneLine(text), 'invalid', 'the helper can be read', helper.error, { via: entryVia }));
-      continue;
-    }
-    const checked = checkRequirement(ctx, helper, text, shownHelper);
-    if ('problem' in checked) out.push(whole('smjobbless-helper', shownHelper, appName, oneLine(text), 'invalid', 'the requirement can be parsed', checked.problem, { via: entryVia }));
-    else out.push(fromCheck('smjobbless-helper', shownHelper, appName, entryVia, checked));
-    out.push(authorizedClients(ctx, helper, shownHelper, appName));
-    out.push(await launchdLabel(ctx, real, helper, label, shownHelper, appName));
-  }
+  for (const [label, text] of Object.entries(privileged)) out.push(...(await blessEntry(ctx, label, text, via)));
   return out;
+}
+
+/**
+ * One SMPrivilegedExecutables entry (label → requirement, written in the
+ * app's Info.plist or in an editor) against the bundle's helper: the helper
+ * relationship first, then, when the helper could be read, its
+ * SMAuthorizedClients and launchd label.
+ */
+export async function blessEntry(ctx: Ctx, label: string, text: PlistValue, via = 'Info.plist SMPrivilegedExecutables'): Promise<Relationship[]> {
+  const appName = show(ctx, ctx.root);
+  const helperPath = join(ctx.contents, 'Library', 'LaunchServices', label);
+  const shownHelper = show(ctx, helperPath);
+  const entryVia = `${via}[${oneLine(JSON.stringify(label))}]`;
+  if (typeof text !== 'string') {
+    return [whole('smjobbless-helper', shownHelper, appName, String(text), 'invalid', 'the entry is a requirement string', `the entry is a ${Array.isArray(text) ? 'array' : typeof text}`, { via: entryVia })];
+  }
+  const real = label.includes('/') || label === '..' || label === '.' || label === '' ? undefined : await inside(ctx, helperPath);
+  if (!real) {
+    return [whole('smjobbless-helper', shownHelper, appName, oneLine(text), 'unsatisfied', `a helper at ${show(ctx, helperPath)} (the label's place)`, 'no such file: the helper is not where the label says', { via: entryVia })];
+  }
+  const helper = await readFor(ctx, real);
+  if ('error' in helper) return [whole('smjobbless-helper', shownHelper, appName, oneLine(text), 'invalid', 'the helper can be read', helper.error, { via: entryVia })];
+  const checked = checkRequirement(ctx, helper, text, shownHelper);
+  return [
+    'problem' in checked ? whole('smjobbless-helper', shownHelper, appName, oneLine(text), 'invalid', 'the requirement can be parsed', checked.problem, { via: entryVia }) : fromCheck('smjobbless-helper', shownHelper, appName, entryVia, checked),
+    authorizedClients(ctx, helper, shownHelper, appName),
+    await launchdLabel(ctx, real, helper, label, shownHelper, appName),
+  ];
+}
+
+/** One SMAuthorizedClients requirement (as a helper's Info.plist or an editor has it) against the bundle itself. */
+export function authorizedClient(ctx: Ctx, text: string, via: string): Relationship {
+  const appName = show(ctx, ctx.root);
+  const checked = checkRequirement(ctx, ctx.app, text, appName);
+  if ('problem' in checked) return whole('smjobbless-client', appName, via, oneLine(text), 'invalid', 'the requirement can be parsed', checked.problem, { via });
+  return fromCheck('smjobbless-client', appName, via, via, checked);
 }
 
 function isDict(v: unknown): v is PlistDict {
@@ -253,13 +287,8 @@ function authorizedClients(ctx: Ctx, helper: CodeReport, shownHelper: string, ap
 async function launchdLabel(ctx: Ctx, real: string, helper: CodeReport, label: string, shownHelper: string, appName: string): Promise<Relationship> {
   const via = `${shownHelper} embedded launchd plist (__TEXT,__launchd_plist)`;
   const rule = `Label and CFBundleIdentifier = ${JSON.stringify(label)}`;
-  let linkage: SliceLinkage[];
-  try {
-    linkage = await readLinkage(real, ctx.root);
-  } catch (err) {
-    if (err instanceof CodeReadError) return whole('smjobbless-launchd', shownHelper, appName, oneLine(rule), 'invalid', 'the helper can be read', err.message, { via });
-    throw err;
-  }
+  const linkage = await ctx.linkage(real);
+  if (linkage instanceof CodeReadError) return whole('smjobbless-launchd', shownHelper, appName, oneLine(rule), 'invalid', 'the helper can be read', linkage.message, { via });
   const slices = helper.slices.map((s): RelationshipSlice => {
     const why = invalidSlice(s);
     if (why) return { arch: s.arch, verdict: 'invalid', clause: 'the signature verifies', fact: oneLine(why) };
@@ -321,41 +350,60 @@ async function smAppService(ctx: Ctx): Promise<Relationship[]> {
     for (const name of (await listDir(folder)).filter((n) => n.endsWith('.plist'))) {
       const plistPath = join(folder, name);
       const via = show(ctx, plistPath);
-      const rule = 'BundleProgram exists, is signed, and has the app\'s team identifier';
-      let plist: PlistDict;
+      let bytes: Uint8Array;
       try {
-        plist = parsePlistDict((await readInside(ctx.root, plistPath, MAX_PLIST_BYTES, via)).bytes, via);
+        bytes = (await readInside(ctx.root, plistPath, MAX_PLIST_BYTES, via)).bytes;
       } catch (err) {
-        if (err instanceof FileRefused || err instanceof PlistError) {
-          out.push(whole('smappservice', via, appName, rule, 'invalid', 'the launchd plist can be read', err.message, { via }));
+        if (err instanceof FileRefused) {
+          out.push(whole('smappservice', via, appName, SMAPPSERVICE_RULE, 'invalid', 'the launchd plist can be read', err.message, { via }));
           continue;
         }
         throw err;
       }
-      const notes: string[] = [];
-      if (plist['SpawnConstraint'] !== undefined) notes.push('SpawnConstraint: not checked (lightweight code requirements are not evaluated yet)');
-      const program = plist['BundleProgram'];
-      if (typeof program !== 'string' || program === '') {
-        const fact = plist['Program'] !== undefined ? 'the plist has Program (a path outside the bundle), not BundleProgram' : 'the plist has no BundleProgram';
-        out.push(whole('smappservice', via, appName, rule, 'unsatisfied', 'BundleProgram names a program in the bundle', fact, { via, ...(notes.length ? { notes } : {}) }));
-        continue;
-      }
-      const programPath = join(ctx.root, program);
-      const shown = show(ctx, programPath);
-      const real = await inside(ctx, programPath);
-      if (!real) {
-        out.push(whole('smappservice', shown, appName, rule, 'unsatisfied', `BundleProgram ${JSON.stringify(program)} exists in the bundle`, `no file at ${shown}`, { via, ...(notes.length ? { notes } : {}) }));
-        continue;
-      }
-      const code = await readFor(ctx, real);
-      if ('error' in code) {
-        out.push(whole('smappservice', shown, appName, rule, 'invalid', 'the program can be read', code.error, { via, ...(notes.length ? { notes } : {}) }));
-        continue;
-      }
-      out.push(relationship('smappservice', shown, appName, rule, sameTeam(ctx, code, shown, undefined), { via, ...(notes.length ? { notes } : {}) }));
+      out.push(...(await launchdJob(ctx, bytes, via)));
     }
   }
   return out;
+}
+
+const SMAPPSERVICE_RULE = 'BundleProgram exists, is signed, and has the app\'s team identifier';
+
+/**
+ * One SMAppService launchd plist (from the bundle, or as an editor has it)
+ * against the bundle: its BundleProgram, then its SpawnConstraint.
+ */
+export async function launchdJob(ctx: Ctx, bytes: Uint8Array, via: string): Promise<Relationship[]> {
+  const appName = show(ctx, ctx.root);
+  const rule = SMAPPSERVICE_RULE;
+  let plist: PlistDict;
+  try {
+    plist = parsePlistDict(bytes, via);
+  } catch (err) {
+    if (err instanceof PlistError) return [whole('smappservice', via, appName, rule, 'invalid', 'the launchd plist can be read', err.message, { via })];
+    throw err;
+  }
+  const constraint = plist['SpawnConstraint'];
+  const notes = constraint !== undefined ? { notes: ['SpawnConstraint: not checked (the program could not be judged)'] } : {};
+  const program = plist['BundleProgram'];
+  if (typeof program !== 'string' || program === '') {
+    const fact = plist['Program'] !== undefined ? 'the plist has Program (a path outside the bundle), not BundleProgram' : 'the plist has no BundleProgram';
+    return [whole('smappservice', via, appName, rule, 'unsatisfied', 'BundleProgram names a program in the bundle', fact, { via, ...notes })];
+  }
+  const programPath = join(ctx.root, program);
+  const shown = show(ctx, programPath);
+  const real = await inside(ctx, programPath);
+  if (!real) return [whole('smappservice', shown, appName, rule, 'unsatisfied', `BundleProgram ${JSON.stringify(program)} exists in the bundle`, `no file at ${shown}`, { via, ...notes })];
+  const code = await readFor(ctx, real);
+  if ('error' in code) return [whole('smappservice', shown, appName, rule, 'invalid', 'the program can be read', code.error, { via, ...notes })];
+  const out = [relationship('smappservice', shown, appName, rule, sameTeam(ctx, code, shown, undefined), { via })];
+  if (constraint !== undefined) out.push(spawnConstraint(ctx, constraint, code, shown, appName, `${via} SpawnConstraint`));
+  return out;
+}
+
+function spawnConstraint(ctx: Ctx, value: PlistValue, program: CodeReport, shown: string, appName: string, via: string): Relationship {
+  const c = checkSpawnConstraint(value, program, shown, ctx.options.at);
+  if ('problem' in c) return whole('spawn-constraint', shown, appName, c.text, 'invalid', 'the SpawnConstraint can be parsed', c.problem, { via });
+  return relationship('spawn-constraint', shown, appName, c.text, c.slices, { via, lwcrCheck: c.check });
 }
 
 async function nestedBundles(ctx: Ctx, folder: string, kind: RelationshipKind): Promise<Relationship[]> {
@@ -470,16 +518,11 @@ const MAX_LINK_DEPTH = 64;
 
 async function libraryValidation(ctx: Ctx): Promise<Relationship[]> {
   const files = await machOFiles(ctx);
-  const linkages = new Map<string, Promise<SliceLinkage[] | undefined>>();
-  const linkageOf = (p: string) => {
-    let l = linkages.get(p);
-    if (!l) linkages.set(p, (l = readLinkage(p, ctx.root).catch((err) => (err instanceof CodeReadError ? undefined : Promise.reject(err)))));
-    return l;
-  };
+  const linkageOf = ctx.linkage;
   const pairs = new Map<string, { exe: string; lib: string; slices: RelationshipSlice[] }>();
   for (const exe of files) {
     const linkage = await linkageOf(exe);
-    if (!linkage || !linkage.some((s) => s.fileType === 2)) continue;
+    if (linkage instanceof CodeReadError || !linkage.some((s) => s.fileType === 2)) continue;
     const exeReport = await readFor(ctx, exe);
     if ('error' in exeReport) {
       ctx.skipped.push({ path: show(ctx, exe), reason: `library validation not checked: ${oneLine(exeReport.error)}` });
@@ -520,14 +563,15 @@ async function libraryValidation(ctx: Ctx): Promise<Relationship[]> {
           const entry = pairs.get(key) ?? { exe, lib, slices: [] };
           pairs.set(key, entry);
           entry.slices.push(await judgeLibrary(ctx, lib, slice.arch, team));
-          const libLinkage = (await linkageOf(lib))?.find((x) => x.arch === slice.arch);
+          const libLinkages = await linkageOf(lib);
+          const libLinkage = libLinkages instanceof CodeReadError ? undefined : libLinkages.find((x) => x.arch === slice.arch);
           if (libLinkage && depth < MAX_LINK_DEPTH) queue.push({ image: lib, linkage: libLinkage, rpaths: [...libLinkage.rpaths.map((r) => ({ path: r, loader: lib })), ...rpaths], depth: depth + 1 });
         }
       }
     }
   }
   return [...pairs.values()].map(({ exe, lib, slices }) =>
-    relationship('library-validation', show(ctx, lib), show(ctx, exe), 'library validation: signed by the same team as the executable, or by Apple (platform code)', slices),
+    relationship('library-validation', show(ctx, lib), show(ctx, exe), 'library validation: signed by the same team as the executable, or by Apple (platform code, or anchor apple)', slices),
   );
 }
 
@@ -540,12 +584,24 @@ async function judgeLibrary(ctx: Ctx, lib: string, arch: string, team: string | 
   const why = invalidSlice(s);
   if (why) return { arch, verdict: 'invalid', clause: 'the signature verifies', fact: oneLine(why) };
   if (s.facts.platform !== undefined && s.facts.platform !== 0) return { arch, verdict: 'satisfied' };
-  const clause = team === undefined ? 'platform code (the executable has no team identifier)' : `team identifier = ${JSON.stringify(team)}`;
   const got = s.facts.teamIdentifier;
-  if (team === undefined || got !== team) {
-    const fact = got === undefined ? `${shown} (${arch}) is ${s.facts.adhoc ? 'ad-hoc signed' : 'signed'} without a team identifier` : `${shown} (${arch}) has team identifier ${JSON.stringify(got)}`;
-    return { arch, verdict: 'unsatisfied', clause: oneLine(clause), fact: oneLine(fact) };
-  }
-  return { arch, verdict: 'satisfied' };
+  if (team !== undefined && got === team) return { arch, verdict: 'satisfied' };
+  // Library validation also accepts code signed by Apple that is not platform code (Xcode's, Safari's): `anchor apple`.
+  const apple = appleSigned(ctx, report, arch, shown);
+  if (apple.verdict === 'satisfied') return { arch, verdict: 'satisfied' };
+  if (apple.verdict === 'undetermined') return { arch, verdict: 'undetermined', clause: APPLE, fact: oneLine(apple.fact) };
+  const clause = team === undefined ? `platform code or ${APPLE} (the executable has no team identifier)` : `team identifier = ${JSON.stringify(team)}`;
+  const fact = got === undefined ? `${shown} (${arch}) is ${s.facts.adhoc ? 'ad-hoc signed' : 'signed'} without a team identifier` : `${shown} (${arch}) has team identifier ${JSON.stringify(got)}`;
+  return { arch, verdict: 'unsatisfied', clause: oneLine(clause), fact: oneLine(fact) };
+}
+
+const APPLE = 'signed by Apple (anchor apple)';
+
+/** `anchor apple` on one slice, through the requirement evaluator: Apple's own code, by its certificate chain. */
+function appleSigned(ctx: Ctx, report: CodeReport, arch: string, shown: string): { verdict: OverallVerdict; fact: string } {
+  const checked = checkRequirement(ctx, report, 'anchor apple', shown);
+  if ('problem' in checked) return { verdict: 'invalid', fact: checked.problem };
+  const slice = checked.slices.find((x) => x.arch === arch);
+  return { verdict: slice?.verdict ?? 'invalid', fact: slice?.tree?.explanation ?? slice?.invalidReason ?? `no ${arch} slice` };
 }
 

@@ -4,6 +4,7 @@
  * per architecture, and for a failure the clause that broke it and the fact
  * that broke the clause. Schema: docs/doctor-json.md.
  */
+import type { LwcrCheckResult } from '../lwcr.js';
 import type { CheckResult, OverallVerdict } from '../result.js';
 
 export type RelationshipKind =
@@ -17,6 +18,8 @@ export type RelationshipKind =
   | 'smjobbless-launchd'
   /** SMAppService: a LaunchDaemons/LaunchAgents plist's BundleProgram: present, signed, same team as the app. */
   | 'smappservice'
+  /** SMAppService: the plist's SpawnConstraint (a lightweight code requirement) against its BundleProgram, as launchd evaluates it. */
+  | 'spawn-constraint'
   | 'xpc-service'
   | 'login-item'
   | 'app-extension'
@@ -52,6 +55,8 @@ export interface Relationship {
   notes?: string[];
   /** For a requirement rule: the whole `csrl check` result (clause trees per slice). */
   check?: CheckResult;
+  /** For a lightweight code requirement (a SpawnConstraint): the whole `csrl check --lwcr` result. */
+  lwcrCheck?: LwcrCheckResult;
 }
 
 export interface DoctorReport {

@@ -157,12 +157,16 @@ describe('doctor: SMAppService', () => {
     assert.equal(r.fact, 'no file at Tool.app/Contents/MacOS/daemon');
   });
 
-  it('a program signed by another team; SpawnConstraint reported as not checked', async () => {
-    const r = only((await run({ smappservice: { team: 'B', spawnConstraint: true } })).report, 'smappservice');
+  it('a program signed by another team; its SpawnConstraint is judged on its own (spawn-constraint.test.ts)', async () => {
+    const { report } = await run({ smappservice: { team: 'B', spawnConstraint: true } });
+    const r = only(report, 'smappservice');
     assert.equal(r.verdict, 'unsatisfied');
     assert.equal(r.clause, `team identifier = "${TEAM_A}"`);
     assert.equal(r.fact, `Tool.app/Contents/MacOS/daemon (x86_64) has team identifier "${TEAM_B}"`);
-    assert.deepEqual(r.notes, ['SpawnConstraint: not checked (lightweight code requirements are not evaluated yet)']);
+    assert.equal(r.notes, undefined);
+    const c = only(report, 'spawn-constraint');
+    assert.equal(c.verdict, 'unsatisfied');
+    assert.equal(c.clause, `team-identifier = "${TEAM_A}"`);
   });
 });
 
@@ -267,9 +271,9 @@ describe('csrl doctor: one bundle with every relationship', () => {
     const out = await runCli(['doctor', app.path]);
     assert.equal(out.code, 0, out.stderr);
     const lines = out.stdout.trimEnd().split('\n');
-    assert.equal(lines.filter((l) => l.startsWith('✔ ')).length, 9);
-    assert.equal(lines.at(-1), 'result: satisfied (9 relationships: 9 satisfied)');
-    assert.ok(lines.includes('    note: SpawnConstraint: not checked (lightweight code requirements are not evaluated yet)'));
+    assert.equal(lines.filter((l) => l.startsWith('✔ ')).length, 10);
+    assert.equal(lines.at(-1), 'result: satisfied (10 relationships: 10 satisfied)');
+    assert.ok(lines.includes('✔ spawn-constraint: Tool.app/Contents/MacOS/daemon ← Tool.app'), out.stdout);
   });
 
   it('some fail: exit 1, ✘ lines name the clause and the fact; JSON and SARIF agree', async () => {

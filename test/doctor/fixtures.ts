@@ -13,6 +13,9 @@ export const TEAM_A = 'TEAMAAAAAA';
 export const TEAM_B = 'TEAMBBBBBB';
 export const APP_ID = 'com.example.app';
 export const HELPER = 'com.example.app.helper';
+export const DAEMON_ID = 'com.example.app.daemon';
+/** A SpawnConstraint the fixture daemon (team A, DAEMON_ID) satisfies. */
+export const SPAWN_CONSTRAINT = { 'team-identifier': TEAM_A, 'signing-identifier': DAEMON_ID };
 
 let cas: { a: TestCa; b: TestCa } | undefined;
 /** Two throwaway teams (key generation is slow: made once per process). */
@@ -45,12 +48,13 @@ export interface AppSpec {
     /** A universal helper whose arm64 slice is signed by this team. */
     arm64Team?: 'A' | 'B' | 'adhoc';
   };
-  smappservice?: { team?: 'A' | 'B' | 'adhoc'; missing?: boolean; spawnConstraint?: boolean };
+  /** spawnConstraint: `true` for SPAWN_CONSTRAINT (which the daemon satisfies), or the plist value to write. */
+  smappservice?: { team?: 'A' | 'B' | 'adhoc'; missing?: boolean; spawnConstraint?: true | unknown };
   xpc?: { team?: 'A' | 'B' | 'adhoc'; identifier?: string };
   loginItem?: { team?: 'A' | 'B' | 'adhoc'; identifier?: string };
   extension?: { team?: 'A' | 'B' | 'adhoc'; identifier?: string };
   /** A library in Contents/Frameworks linked by the (hardened) main executable through @rpath. */
-  library?: { team?: 'A' | 'B' | 'adhoc'; hardened?: boolean; disableLibraryValidation?: boolean; platform?: boolean; arches?: Arch[]; appArches?: Arch[]; framework?: boolean; child?: 'A' | 'B' | 'adhoc' };
+  library?: { team?: 'A' | 'B' | 'adhoc'; hardened?: boolean; disableLibraryValidation?: boolean; platform?: boolean; arches?: Arch[]; appArches?: Arch[]; framework?: boolean; child?: 'A' | 'B' | 'adhoc'; sign?: Omit<SignOptions, 'identifier'> };
   name?: string;
 }
 
@@ -86,11 +90,11 @@ export async function makeApp(dir: string, spec: AppSpec): Promise<Bundle> {
         const s = spec.smappservice;
         await mkdir(join(contents, 'Library', 'LaunchDaemons'), { recursive: true });
         const plist: Record<string, unknown> = { Label: 'com.example.app.daemon', BundleProgram: 'Contents/MacOS/daemon' };
-        if (s.spawnConstraint) plist['SpawnConstraint'] = { team: TEAM_A };
+        if (s.spawnConstraint !== undefined) plist['SpawnConstraint'] = s.spawnConstraint === true ? SPAWN_CONSTRAINT : s.spawnConstraint;
         await writeFile(join(contents, 'Library', 'LaunchDaemons', 'com.example.app.daemon.plist'), buildPlist(plist as Parameters<typeof buildPlist>[0]));
         if (!s.missing) {
           await mkdir(join(contents, 'MacOS'), { recursive: true });
-          await writeFile(join(contents, 'MacOS', 'daemon'), signMachO(makeMachO({ codeSize: 3000 }), { ...signer(s.team ?? 'A'), identifier: 'com.example.app.daemon' }));
+          await writeFile(join(contents, 'MacOS', 'daemon'), signMachO(makeMachO({ codeSize: 3000 }), { ...signer(s.team ?? 'A'), identifier: DAEMON_ID }));
         }
       }
       const nested = async (folder: string, name: string, extension: string, part: { team?: 'A' | 'B' | 'adhoc'; identifier?: string }, id: string) => {
@@ -115,7 +119,7 @@ export async function makeApp(dir: string, spec: AppSpec): Promise<Bundle> {
         } else {
           const slices = (lib.arches ?? ['x86_64']).map((arch) =>
             signMachO(makeMachO({ arch, fileType: 'dylib', installName: '@rpath/libfoo.dylib', codeSize: 3000, ...(lib.child ? { dylibs: ['@loader_path/libbar.dylib'] } : {}) }), {
-              ...signer(lib.team ?? 'A'),
+              ...(lib.sign ?? signer(lib.team ?? 'A')),
               identifier: 'com.example.libfoo',
               ...(lib.platform ? { platform: 1 } : {}),
             }),
