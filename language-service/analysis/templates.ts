@@ -193,9 +193,12 @@ export function analyzeTemplate<A extends Analysed>(
     at = h.end;
   }
   fixed += emb.text.slice(at);
-  if (fixed.trim() === '') notAnalysed = `the whole requirement is ${holes.map((h) => `\`${emb.text.slice(h.start, h.end)}\` (a ${h.what})`).join(' ')}, known only at run time`;
+  if (fixed.trim() === '') notAnalysed = `the whole requirement is ${holes.map((h) => `\`${emb.text.slice(h.start, h.end)}\` (a ${h.what})`).join(' ')}, filled in ${BUILD_TIME.has(holes[0]!.what) ? 'at build time' : 'at run time'}`;
   return { embedded, diagnostics: notAnalysed ? [] : diagnostics, analysis: weakAnalysis, ...(notAnalysed ? { notAnalysed } : {}) };
 }
+
+/** Holes whose value is fixed when the project is built, not when it runs. */
+const BUILD_TIME = new Set(['build setting', 'template variable', 'macro defined outside this file']);
 
 const KIND_WORDS: Record<HoleKind, string> = {
   string: 'a quoted string value',
@@ -203,12 +206,14 @@ const KIND_WORDS: Record<HoleKind, string> = {
   expression: 'an unknown part of the requirement',
 };
 
-/** "Template holes, filled in at run time: `%@` (format argument: a quoted string value), …; this holds whatever they hold." */
+/** "[Template: `%@` (format argument: a quoted string value) is filled in at run time; this holds whatever it holds.]" */
 export function describeHoles(text: string, holes: readonly TemplateHole[], kinds: readonly HoleKind[]): string {
   const MAX_LISTED = 6;
   const listed = holes.slice(0, MAX_LISTED).map((h, n) => `\`${abbreviate(text.slice(h.start, h.end))}\` (${h.what}: ${KIND_WORDS[kinds[n]!]})`);
   if (holes.length > MAX_LISTED) listed.push(`${holes.length - MAX_LISTED} more`);
-  return `[Template: ${listed.join(', ')} ${holes.length === 1 ? 'is' : 'are'} filled in at run time; this holds whatever ${holes.length === 1 ? 'it holds' : 'they hold'}.]`;
+  const built = holes.map((h) => BUILD_TIME.has(h.what));
+  const when = built.every(Boolean) ? 'at build time' : built.some(Boolean) ? 'at build or run time' : 'at run time';
+  return `[Template: ${listed.join(', ')} ${holes.length === 1 ? 'is' : 'are'} filled in ${when}; this holds whatever ${holes.length === 1 ? 'it holds' : 'they hold'}.]`;
 }
 
 function abbreviate(s: string): string {
