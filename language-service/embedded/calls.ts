@@ -252,6 +252,12 @@ class Flow {
           to = asAt;
           continue;
         }
+        // A force unwrap or optional chain at the end: `requirement!`.
+        const end = tokens[to - 1]!;
+        if (end.kind === 'punct' && (end.value === '!' || end.value === '?') && to - 1 > from) {
+          to--;
+          continue;
+        }
       }
       if (first.kind === 'punct' && first.value === '(') {
         const close = matching(table, from, to);
@@ -408,16 +414,17 @@ class Flow {
   private message(open: number, close: number): { kind: 'unwrap'; from: number; to: number } | { kind: 'format'; from: number; to: number; args: number } | undefined {
     const tokens = this.tokens;
     const table = this.table;
+    // `[x UTF8String]`, `[@(kReq) UTF8String]`, `[x copy]`: the receiver passes through.
+    const lastWord = tokens[close - 1]!;
+    if (lastWord.kind === 'ident' && PASS_THROUGH_MEMBERS.has(lastWord.value) && close - 1 > open + 1 && tokens[close - 2]!.value !== ':') {
+      return { kind: 'unwrap', from: open + 1, to: close - 1 };
+    }
     let k = open + 1;
     // The receiver: one token or a bracketed group (`[NSString alloc]`).
     if (isOpen(tokens[k]!)) k = table[k]!;
     k++;
     const sel = tokens[k];
-    if (!sel || sel.kind !== 'ident') return undefined;
-    if (tokens[k + 1]?.value !== ':') {
-      // `[x UTF8String]`, `[x copy]`.
-      return PASS_THROUGH_MEMBERS.has(sel.value) && k + 1 === close && k - 1 > open ? { kind: 'unwrap', from: open + 1, to: k } : undefined;
-    }
+    if (!sel || sel.kind !== 'ident' || tokens[k + 1]?.value !== ':') return undefined;
     if (!WRAPPER_SELECTORS.has(sel.value)) return undefined;
     const argFrom = k + 2;
     let argTo = argFrom;
