@@ -22,6 +22,9 @@ import type { LineIndex } from './text.js';
 
 export type HoleKind = 'string' | 'value' | 'expression';
 
+/** Most holes a template may have to be analysed (real ones have a handful). */
+export const MAX_TEMPLATE_HOLES = 32;
+
 /** Sentinel of hole `n`: a word the lexer reads as one unquoted string (DOTKEY), unlikely in real text. */
 const sentinel = (n: number) => `csrlHole${n}x`;
 const SENTINEL = /(?:com\.apple\.)?csrlHole(\d+)x/g;
@@ -140,11 +143,17 @@ export function analyzeTemplate<A extends Analysed>(
   escape: (text: string) => string,
 ): TemplateResult & { analysis: A } {
   const holes = [...(emb.holes ?? [])].sort((a, b) => a.start - b.start);
+  if (holes.length > MAX_TEMPLATE_HOLES) {
+    // Each bare hole grows into a long clause in the strong instance: hostile input must not grow without bound.
+    const analysis = analyze('');
+    return { embedded: emb, diagnostics: [], analysis, notAnalysed: `the requirement is a template with ${holes.length} parts filled in at run time (more than ${MAX_TEMPLATE_HOLES})` };
+  }
   const kinds = holeKinds(emb.text, holes);
   const weak = instantiate(emb.text, holes, kinds, false);
   const strong = instantiate(emb.text, holes, kinds, true);
   const weakAnalysis = analyze(weak.text);
-  const strongAnalysis = analyze(strong.text);
+  // Nothing found with the weakest holes: nothing to confirm (the strong instance is only analysed to intersect).
+  const strongAnalysis = weakAnalysis.diagnostics.length > 0 ? analyze(strong.text) : weakAnalysis;
   const holeRanges = holes.map((h) => [emb.toHostOffset(h.start), emb.toHostOffset(h.end)] as const);
   const toHost = (inst: Instance, offset: number) => emb.toHostOffset(inst.toTemplate(offset));
   const hostRange = (inst: Instance, r: Diagnostic['range']) => {

@@ -145,6 +145,12 @@ type Classified =
 const MAX_FOLLOW_DEPTH = 4;
 /** Most assignments of one name looked at for one use. */
 const MAX_ASSIGNMENTS = 64;
+/**
+ * Work budget of following names in one file (assignments compared with
+ * each other): hostile input with thousands of assignments to one name gets
+ * not-analysed notes instead of quadratic time.
+ */
+const MAX_FLOW_WORK = 4_000_000;
 
 const NULL_WORDS = new Set(['nil', 'NULL', 'nullptr', 'Nil', 'None']);
 
@@ -173,6 +179,7 @@ const FORMAT_SPEC = /%(?:%|(?:\d+\$)?[-+ 0#']*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|
 class Flow {
   readonly table: Int32Array;
   private scopeCache: Scope | undefined;
+  private work = 0;
   private declCache: Map<string, Declaration[]> | undefined;
 
   constructor(private readonly tokens: HostToken[], private readonly swift: boolean, private readonly src: string) {
@@ -185,6 +192,12 @@ class Flow {
 
   private get declarations(): Map<string, Declaration[]> {
     return (this.declCache ??= collectDeclarations(this.tokens, this.table, this.swift, this.scope));
+  }
+
+  /** Charges comparing `n` assignments with each other (and their blocks) to the file's budget; false when it is spent. */
+  private spend(n: number): boolean {
+    this.work += n * n * 4 + n;
+    return this.work <= MAX_FLOW_WORK;
   }
 
   /** Every requirement (or not-analysed note) an API argument at tokens [from, to) stands for. */
@@ -209,6 +222,7 @@ class Flow {
   private follow(api: string, name: string, qualified: boolean, at: number, depth: number, seen: Set<number>, out: FoundArgument[]): string | undefined {
     const list = this.declarations.get(name);
     if (!list) return `\`${name}\` is not given a string in this file (a parameter, a property set elsewhere or a call result)`;
+    if (!this.spend(list.length)) return `\`${name}\` is assigned too often in this file to follow`;
     const reaching = reachingAssignments(list, this.scope, at, qualified);
     if (reaching.length === 0) return `\`${name}\` is not given a string in this file (a parameter, a property set elsewhere or a call result)`;
     let onlyNull = true;
@@ -398,7 +412,7 @@ class Flow {
   private constantText(name: string, at: number, depth: number): string | undefined {
     if (depth + 1 >= MAX_FOLLOW_DEPTH) return undefined;
     const list = this.declarations.get(name);
-    if (!list) return undefined;
+    if (!list || !this.spend(list.length)) return undefined;
     const reaching = reachingAssignments(list, this.scope, at, false);
     if (reaching.length !== 1) return undefined;
     const c = this.classify(reaching[0]!.from, reaching[0]!.to, depth + 1);
