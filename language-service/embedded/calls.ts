@@ -408,16 +408,21 @@ class Flow {
     return { kind: 'text', pieces, start, end: previousEnd, form: firstLiteral.form };
   }
 
-  /** The text of a name that stands for one plain literal in this file (a `#define` or a constant), else undefined. */
-  private constantText(name: string, at: number, depth: number): string | undefined {
+  /** The text a name stands for when exactly one value of this file reaches `at` (a `#define` or a constant), else undefined. */
+  private constant(name: string, at: number, depth: number): Extract<Classified, { kind: 'text' }> | undefined {
     if (depth + 1 >= MAX_FOLLOW_DEPTH) return undefined;
     const list = this.declarations.get(name);
     if (!list || !this.spend(list.length)) return undefined;
     const reaching = reachingAssignments(list, this.scope, at, false);
     if (reaching.length !== 1) return undefined;
     const c = this.classify(reaching[0]!.from, reaching[0]!.to, depth + 1);
-    if (c.kind !== 'text' || c.pieces.holes.length > 0) return undefined;
-    return c.pieces.text();
+    return c.kind === 'text' ? c : undefined;
+  }
+
+  /** The plain text (no holes) of a name that stands for one literal of this file. */
+  private constantText(name: string, at: number, depth: number): string | undefined {
+    const c = this.constant(name, at, depth);
+    return c && c.pieces.holes.length === 0 ? c.pieces.text() : undefined;
   }
 
   private hostText(start: number, end: number): string {
@@ -467,12 +472,12 @@ class Flow {
 
   /** A format string with `args` arguments: its specifiers are holes (none when there are no arguments: the text is a plain literal). */
   private format(from: number, to: number, args: number, depth: number): Classified {
-    const c = this.classify(from, to, depth);
-    if (c.kind === 'name' && depth + 1 < MAX_FOLLOW_DEPTH) {
-      // A format held in a constant: one plain literal.
-      const text = this.constantText(c.name, c.at, depth);
-      if (text === undefined) return { kind: 'partial', reason: `the format string \`${c.name}\` is not a constant of this file` };
-      return { kind: 'partial', reason: `the format string comes from \`${c.name}\`, defined elsewhere than the call` };
+    let c = this.classify(from, to, depth);
+    if (c.kind === 'name') {
+      // A format held in a constant of this file (`static NSString *const kFormat = @"…%@…"`).
+      const constant = this.constant(c.name, c.at, depth);
+      if (!constant) return { kind: 'partial', reason: `the format string \`${c.name}\` is not a constant of this file` };
+      c = constant;
     }
     if (c.kind !== 'text' || args === 0) return c;
     const text = c.pieces.text();

@@ -34,7 +34,7 @@ export interface EmbeddedRequirement {
   /** Where the text is used: an API name, 'codesign -R', 'codesign -r', 'csreq -r', 'SMPrivilegedExecutables', 'SMAuthorizedClients'. */
   api: string;
   mode: 'single' | 'set';
-  /** Why the requirement cannot be analysed (built from concatenated or interpolated parts, …). */
+  /** Why the requirement cannot be analysed (a parameter, a call result, a value only `nil`, …). */
   notAnalysed?: string;
   /** How the host literal escapes text (where the requirement starts). */
   form?: LiteralForm;

@@ -145,3 +145,18 @@ test('C and C++: macros inside CFSTR concatenation are followed; unknown ones ar
     ['identifier "%s"', 1],
   ]);
 });
+
+test('a format string held in a constant of the file is a template; one from elsewhere gets a reason', () => {
+  const src = [
+    'static NSString *const kClientFormat = @"anchor apple generic and identifier \\"%@\\" and certificate leaf[subject.OU] = \\"%@\\"";',
+    '- (void)accept:(NSXPCConnection *)c {',
+    '    [c setCodeSigningRequirement:[NSString stringWithFormat:kClientFormat, self.bundleID, self.teamID]];',
+    '    [c setCodeSigningRequirement:[NSString stringWithFormat:self.format, self.bundleID]];',
+    '}',
+  ].join('\n');
+  const [constant, other] = extractRequirements(src, 'objective-c');
+  assert.equal(constant!.text, 'anchor apple generic and identifier "%@" and certificate leaf[subject.OU] = "%@"');
+  assert.deepEqual(constant!.holes?.map((h) => [constant!.text.slice(h.start, h.end), h.what]), [['%@', 'format argument'], ['%@', 'format argument']]);
+  assert.equal(src.slice(constant!.hostStart - 2, constant!.hostStart), '@"');
+  assert.equal(other!.notAnalysed, 'the format string `format` is not a constant of this file');
+});
