@@ -45,7 +45,8 @@ export function requirementAt(doc: vscode.TextDocument, cursor: number, index?: 
     const name = text.slice(chosen.typeRange.start.offset, chosen.typeRange.end.offset);
     return { requirement: chosen.requirement, text, toDocOffset: (o) => o, label: `${name} entry`, anchor: chosen.range.start.offset };
   }
-  const found = m.extractRequirements(doc.getText(), doc.languageId).filter((r) => !r.notAnalysed);
+  // Templates (text with holes filled in at run time) are not one requirement: they are linted, not tested or compiled.
+  const found = m.extractRequirements(doc.getText(), doc.languageId).filter((r) => !r.notAnalysed && !r.holes);
   if (found.length === 0) throw new RequirementError('No requirement string found in this file (a literal passed to SecRequirementCreateWithString, setCodeSigningRequirement, codesign -R, SMPrivilegedExecutables, …).');
   const emb = (index !== undefined ? found[index] : undefined) ?? found.find((r) => r.hostStart <= cursor && cursor <= r.hostEnd) ?? (found.length === 1 ? found[0] : undefined);
   if (!emb) throw new RequirementError(`This file has ${found.length} requirement strings: put the cursor inside the one to use.`);

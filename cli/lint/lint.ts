@@ -200,7 +200,7 @@ function analyse(a: Analyzer, candidate: Candidate, read: { text: string }, opti
   }
   const languageId = candidate.kind.languageId;
   const host = a.analyzeHostDocument(read.text, languageId, { ...options, mode: undefined });
-  let requirements = host.requirements.length;
+  let requirements = host.requirements.length + host.templates.length;
   let diagnostics = host.diagnostics;
   if (isLwcrHost(languageId)) {
     const lw = lwcrDiagnostics(a, read.text, languageId, options);

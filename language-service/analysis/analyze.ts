@@ -6,6 +6,7 @@ import { parse, type ParseMode, type ParseResult } from '../../grammar/parser.js
 import { extractRequirements, type EmbeddedRequirement } from '../embedded/extract.js';
 import { escapeForHost } from '../embedded/hosts.js';
 import { lintHost, lintRequirement } from '../rules/engine.js';
+import { analyzeTemplate } from './templates.js';
 import { DEFAULT_CONTEXT_SEVERITY, LANGUAGE_CODES, NOT_ANALYSED_CODE, RULE_BY_CODE, type Finding, type RuleSeverity } from '../rules/index.js';
 import { children } from './exprs.js';
 import { LineIndex } from './text.js';
@@ -33,6 +34,12 @@ export interface Analysis {
 
 export interface HostAnalysis {
   requirements: { embedded: EmbeddedRequirement; analysis: Analysis }[];
+  /**
+   * Requirement templates (text with holes filled in at run time), analysed
+   * for what their fixed text decides; not offered to editor features that
+   * rewrite or compile the text (their text holds sentinels for the holes).
+   */
+  templates: { embedded: EmbeddedRequirement; analysis: Analysis }[];
   /** Ranges in host coordinates, plus notes for not-analysed literals and R12/R13. */
   diagnostics: Diagnostic[];
 }
@@ -242,6 +249,7 @@ const PRIVILEGED_APIS = /SMAuthorizedClients|setConnectionCodeSigningRequirement
 export function analyzeHostDocument(hostText: string, languageId: string, options: AnalysisOptions = {}): HostAnalysis {
   const hostIndex = new LineIndex(hostText);
   const requirements: HostAnalysis['requirements'] = [];
+  const templates: HostAnalysis['templates'] = [];
   const diagnostics: Diagnostic[] = [];
   let embedded: EmbeddedRequirement[];
   try {
@@ -249,20 +257,23 @@ export function analyzeHostDocument(hostText: string, languageId: string, option
   } catch {
     embedded = [];
   }
+  const notAnalysed = (why: string, start: number, end: number) => {
+    const severity = resolveSeverity(NOT_ANALYSED_CODE, 'information', options, false);
+    if (severity) diagnostics.push({ code: NOT_ANALYSED_CODE, severity, message: `Requirement not analysed: ${why}.`, range: hostIndex.range(start, end) });
+  };
   for (const emb of embedded) {
     if (emb.notAnalysed) {
-      const severity = resolveSeverity(NOT_ANALYSED_CODE, 'information', options, false);
-      if (severity) {
-        diagnostics.push({
-          code: NOT_ANALYSED_CODE,
-          severity,
-          message: `Requirement not analysed: ${emb.notAnalysed}.`,
-          range: hostIndex.range(emb.hostStart, emb.hostEnd),
-        });
-      }
+      notAnalysed(emb.notAnalysed, emb.hostStart, emb.hostEnd);
       continue;
     }
     const privileged = options.context === 'privileged-helper' || PRIVILEGED_APIS.test(emb.api);
+    if (emb.holes && emb.holes.length > 0) {
+      const t = analyzeTemplate(emb, hostIndex, (text) => analyzeWith(text, { ...options, mode: emb.mode }, privileged), (text) => escapeForHost(text, hostText, emb.hostStart, languageId));
+      if (t.notAnalysed) notAnalysed(t.notAnalysed, emb.hostStart, emb.hostEnd);
+      else templates.push({ embedded: t.embedded, analysis: t.analysis });
+      diagnostics.push(...t.diagnostics);
+      continue;
+    }
     const analysis = analyzeWith(emb.text, { ...options, mode: emb.mode }, privileged);
     requirements.push({ embedded: emb, analysis });
     for (const d of analysis.diagnostics) diagnostics.push(toHost(d, emb, hostText, hostIndex, languageId));
@@ -271,7 +282,7 @@ export function analyzeHostDocument(hostText: string, languageId: string, option
     const severity = resolveSeverity(f.code, RULE_BY_CODE.get(f.code)!.defaultSeverity, options, options.context === 'privileged-helper');
     if (severity) diagnostics.push({ code: f.code, severity, message: f.message, range: f.range, ...(f.fixes ? { fixes: f.fixes } : {}) });
   }
-  return { requirements, diagnostics: sortDiagnostics(diagnostics) };
+  return { requirements, templates, diagnostics: sortDiagnostics(diagnostics) };
 }
 
 export function mapRangeToHost(r: Range, emb: EmbeddedRequirement, hostIndex: LineIndex): Range {

@@ -34,12 +34,37 @@ export interface EmbeddedRequirement {
   /** Where the text is used: an API name, 'codesign -R', 'codesign -r', 'csreq -r', 'SMPrivilegedExecutables', 'SMAuthorizedClients'. */
   api: string;
   mode: 'single' | 'set';
-  /** Why the requirement cannot be analysed (built from concatenated or interpolated parts, …). */
+  /** Why the requirement cannot be analysed (a parameter, a call result, a value only `nil`, …). */
   notAnalysed?: string;
   /** How the host literal escapes text (where the requirement starts). */
   form?: LiteralForm;
   /** Requirement text escaped for insertion into this literal (quick fixes): `\"` in C and Swift, `'\''` in single shell quotes, entities in XML, … */
   escapeText?(text: string): string;
+  /**
+   * Parts of `text` known only at run or build time (format specifiers,
+   * interpolations, shell and build-setting variables, macros defined
+   * elsewhere), in order: the text is a template. Each keeps its host
+   * spelling in `text`.
+   */
+  holes?: TemplateHole[];
+}
+
+/** A hole of a requirement template: `text.slice(start, end)` is its host spelling (`%@`, `\(team)`, `${TEAM_ID}`, `$(DEVELOPMENT_TEAM)`). */
+export interface TemplateHole {
+  start: number;
+  end: number;
+  /** What fills it: "format argument", "Swift interpolation", "shell variable", "build setting", … */
+  what: string;
+}
+
+/** Build-setting and template placeholders of property lists: Xcode's `$(VAR)` and `${VAR}` (with `:modifiers`), and `{{VAR}}`. */
+const PLIST_PLACEHOLDER = /\$\([A-Za-z_][A-Za-z0-9_]*(?::[^)\s]*)?\)|\$\{[A-Za-z_][A-Za-z0-9_]*(?::[^}\s]*)?\}|\{\{\s*[A-Za-z_][\w.-]*\s*\}\}/g;
+
+function markPlaceholders(pieces: PieceList): PieceList {
+  const text = pieces.text();
+  if (!text.includes('$') && !text.includes('{{')) return pieces;
+  for (const m of text.matchAll(PLIST_PLACEHOLDER)) pieces.markHole(m.index!, m[0].length, m[0].startsWith('{{') ? 'template variable' : 'build setting');
+  return pieces;
 }
 
 export { EMBEDDING_LANGUAGES, languageIdForPath, markersFor, REQUIREMENT_MARKERS } from './hosts.js';
@@ -62,7 +87,7 @@ export const EXTRACTORS: Readonly<Record<HostFamily, Extractor>> = {
     }),
   plist: (hostText, languageId) =>
     requirementsInPlist(hostText).map((r) => {
-      const made = make(languageId, r.api, 'single', r.pieces, r.start, r.end, r.notAnalysed, 'xml');
+      const made = make(languageId, r.api, 'single', r.pieces && markPlaceholders(r.pieces), r.start, r.end, r.notAnalysed, 'xml');
       if (!made.notAnalysed && insideCdata(hostText, r.start, made.hostStart)) withForm(made, 'xml-cdata');
       return made;
     }),
@@ -71,7 +96,7 @@ export const EXTRACTORS: Readonly<Record<HostFamily, Extractor>> = {
 /** Requirement arguments of the Security and XPC calls in C-family or Swift code. */
 function callArguments(hostText: string, languageId: string, swift: boolean): EmbeddedRequirement[] {
   const tokens = swift ? lexSwift(hostText) : lexC(hostText);
-  return findCallArguments(tokens, swift).map((arg) => make(languageId, arg.api, 'single', arg.pieces, arg.start, arg.end, arg.notAnalysed, arg.form));
+  return findCallArguments(tokens, swift, hostText).map((arg) => make(languageId, arg.api, 'single', arg.pieces, arg.start, arg.end, arg.notAnalysed, arg.form));
 }
 
 export function extractRequirements(hostText: string, languageId: string): EmbeddedRequirement[] {
@@ -108,6 +133,7 @@ function make(
     };
   }
   const map: OffsetMap = finishMapping(pieces, start);
+  const holes = pieces.holes.length > 0 ? pieces.holes.map((h) => ({ start: h.t, end: h.t + h.tl, what: h.what })) : undefined;
   return {
     text: map.text,
     hostStart: map.hostStart,
@@ -118,6 +144,7 @@ function make(
     api,
     mode,
     ...(form ? { form, escapeText: (t: string) => escapeForLiteral(form, t) } : {}),
+    ...(holes ? { holes } : {}),
   };
 }
 

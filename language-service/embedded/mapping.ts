@@ -25,10 +25,26 @@ interface Piece {
   /** Host length. */
   hl: number;
   verbatim: boolean;
+  /** A macro's value standing for its name: every value offset inside maps to the host start. */
+  opaque?: true;
+}
+
+/**
+ * A part of the value that is only known at run or build time (a format
+ * specifier, an interpolation, a shell or build-setting variable, a macro
+ * defined elsewhere): its host spelling is kept as the value text.
+ */
+export interface PieceHole {
+  /** Value offset and length. */
+  t: number;
+  tl: number;
+  /** What the hole is, for messages: "format argument", "shell variable", … */
+  what: string;
 }
 
 export class PieceList {
   readonly pieces: Piece[] = [];
+  readonly holes: PieceHole[] = [];
   private readonly parts: string[] = [];
   private length = 0;
 
@@ -57,6 +73,29 @@ export class PieceList {
     this.length += text.length;
   }
 
+  /** Host characters [hostStart, hostStart + text.length) kept as they are and marked as a hole. */
+  hole(hostStart: number, text: string, what: string): void {
+    if (text.length === 0) return;
+    this.holes.push({ t: this.length, tl: text.length, what });
+    this.verbatim(hostStart, text);
+  }
+
+  /** Marks value range [t, t + tl) (already appended) as a hole. */
+  markHole(t: number, tl: number, what: string): void {
+    if (tl > 0 && t >= 0 && t + tl <= this.length) this.holes.push({ t, tl, what });
+  }
+
+  /** Host characters [hostStart, hostEnd) (a macro name) that stand for `text` (its value, defined elsewhere in the file). */
+  substitute(hostStart: number, hostEnd: number, text: string): void {
+    if (text.length === 0) {
+      this.gap(hostStart, hostEnd);
+      return;
+    }
+    this.pieces.push({ t: this.length, h: hostStart, tl: text.length, hl: hostEnd - hostStart, verbatim: false, opaque: true });
+    this.parts.push(text);
+    this.length += text.length;
+  }
+
   /** Host characters [hostStart, hostEnd) that produce nothing. */
   gap(hostStart: number, hostEnd: number): void {
     if (hostEnd <= hostStart) return;
@@ -70,11 +109,14 @@ export class PieceList {
 
   /** Appends another list (its host range must follow this one's). */
   append(other: PieceList): void {
+    const shift = this.length;
     for (const p of other.pieces) {
       if (p.tl === 0) this.gap(p.h, p.h + p.hl);
       else if (p.verbatim) this.verbatim(p.h, other.textOf(p));
+      else if (p.opaque) this.substitute(p.h, p.h + p.hl, other.textOf(p));
       else this.escape(p.h, p.h + p.hl, other.textOf(p));
     }
+    for (const h of other.holes) this.holes.push({ ...h, t: h.t + shift });
   }
 
   get textLength(): number {
@@ -104,6 +146,7 @@ export class PieceList {
         out.gap(p.h, p.h + p.hl);
       } else if (p.t >= from) {
         if (p.verbatim) out.verbatim(p.h, text.slice(p.t, p.t + p.tl));
+        else if (p.opaque) out.substitute(p.h, p.h + p.hl, text.slice(p.t, p.t + p.tl));
         else out.escape(p.h, p.h + p.hl, text.slice(p.t, p.t + p.tl));
       } else if (p.verbatim) {
         const skip = from - p.t;
@@ -113,6 +156,8 @@ export class PieceList {
         out.escape(p.h, p.h + p.hl, text.slice(p.t, p.t + p.tl));
       }
     }
+    const base = out.length - (this.length - from);
+    for (const h of this.holes) if (h.t >= from) out.holes.push({ ...h, t: h.t - from + base });
     return out;
   }
 }
@@ -165,6 +210,7 @@ export function finishMapping(list: PieceList, emptyAt: number): OffsetMap {
       else hi = mid - 1;
     }
     const p = valued[lo]!;
+    if (p.opaque) return p.h;
     // Inside an escape only a surrogate pair has a second unit; it maps one past the escape start.
     return p.h + (offset - p.t);
   }
@@ -182,7 +228,7 @@ export function finishMapping(list: PieceList, emptyAt: number): OffsetMap {
     const p = pieces[lo]!;
     const inside = hostOffset - p.h;
     if (p.verbatim) return p.t + inside;
-    if (p.tl === 0) return p.t;
+    if (p.tl === 0 || p.opaque) return p.t;
     return p.t + Math.min(inside, p.tl - 1);
   }
 

@@ -2,8 +2,9 @@
  * Requirement text given on `codesign` and `csreq` command lines in shell
  * scripts. The script is split into words the way a POSIX shell does
  * (quotes, backslashes, `$'…'`, comments, command separators); each word
- * keeps the exact host offsets of its characters. Expansions (`$x`, `$(…)`,
- * backquotes) make a word's value unknown.
+ * keeps the exact host offsets of its characters. Expansions (`$x`, `${x}`,
+ * `$(…)`, backquotes) are known only when the script runs: they stay in the
+ * word as holes, and the requirement is analysed as a template.
  */
 import { shellQuotingAt, type LiteralForm } from './escape.js';
 import { finishMapping, PieceList } from './mapping.js';
@@ -12,8 +13,6 @@ interface Word {
   pieces: PieceList;
   start: number;
   end: number;
-  /** Why the value is not known before the script runs. */
-  dynamic?: string;
 }
 
 export interface ShellRequirement {
@@ -103,9 +102,10 @@ export function shellCommands(src: string): Word[][] {
     } else if (c === '"') {
       i = doubleQuoted(src, i, w);
     } else if (c === '$' || c === '`') {
-      w.dynamic ??= 'the argument uses a shell expansion';
-      i = skipExpansion(src, i);
-      w.pieces.gap(w.end, i);
+      // Known only when the script runs: kept as a hole of the requirement template.
+      const e = skipExpansion(src, i);
+      w.pieces.hole(i, src.slice(i, e), expansionKind(src, i));
+      i = e;
     } else {
       let j = i + 1;
       while (j < n && !/[\s;&|()<>\\'"$`]/.test(src[j]!)) j++;
@@ -145,9 +145,8 @@ function doubleQuoted(src: string, open: number, w: Word): number {
       const next = src[i + 1];
       if (c === '`' || (next !== undefined && /[A-Za-z_{(0-9@*#?$!-]/.test(next))) {
         flush(i);
-        w.dynamic ??= 'the argument uses a shell expansion';
         const e = skipExpansion(src, i);
-        w.pieces.gap(i, e);
+        w.pieces.hole(i, src.slice(i, e), expansionKind(src, i));
         i = e;
         run = i;
         continue;
@@ -200,6 +199,13 @@ function ansiQuoted(src: string, dollar: number, w: Word): number {
   }
   flush(n);
   return n;
+}
+
+/** What an expansion at `i` is, for messages. */
+function expansionKind(src: string, i: number): string {
+  if (src[i] === '`' || (src[i + 1] === '(' && src[i + 2] !== '(')) return 'command substitution';
+  if (src[i + 1] === '(') return 'arithmetic expansion';
+  return /[A-Za-z_{]/.test(src[i + 1] ?? '') ? 'shell variable' : 'shell parameter';
 }
 
 /** Skips `$name`, `${…}`, `$(…)`, `$((…))` or a backquoted command; returns the offset after it. */
@@ -279,10 +285,6 @@ export function requirementsInShell(src: string): ShellRequirement[] {
 function pushRequirement(src: string, out: ShellRequirement[], tool: 'codesign' | 'csreq', kind: 'R' | 'r', w: Word, from: number): void {
   const api = tool === 'csreq' ? 'csreq -r' : kind === 'R' ? 'codesign -R' : 'codesign -r';
   const value = w.pieces.text().slice(from);
-  if (w.dynamic) {
-    if (value.startsWith('=')) out.push({ api, start: w.start, end: w.end, notAnalysed: `requirement built at run time: ${w.dynamic}` });
-    return;
-  }
   if (!value.startsWith('=')) {
     // A file path (or `-` for standard input) is legitimate; requirement text without the `=` is a mistake codesign reports as a missing file.
     if (/^\s*(?:anchor|identifier|certificate|cert|info|entitlement|designated|host|guest|library|plugin|cdhash|always|never|!|\()[\s[(="]/.test(value)) {

@@ -115,7 +115,6 @@ function stringToken(src: string, start: number, s: SwiftString, nl: boolean): H
       contentStart: s.contentStart,
       contentEnd: s.contentEnd,
       form: s.hashes > 0 ? 'swift-raw' : s.multiline ? 'swift-multiline' : 'swift',
-      ...(s.dynamic ? { dynamic: 'the string uses interpolation \\(…)' } : {}),
       ...(s.unterminated ? { unterminated: true } : {}),
       decode: () => (s.multiline ? decodeMultiline(src, s) : decodeRange(src, s.contentStart, s.contentEnd, s.hashes, new PieceList())),
     },
@@ -226,9 +225,9 @@ function decodeRange(src: string, from: number, to: number, hashes: number, list
         break;
       }
       case '(': {
-        // Interpolated values are unknown: the part produces nothing.
+        // An interpolated value is unknown until run time: it stays in the text as a hole (analysed as a template).
         end = Math.min(skipInterpolation(src, k, 1), to);
-        list.gap(i, end);
+        list.hole(i, src.slice(i, end), 'Swift interpolation');
         break;
       }
       default: {

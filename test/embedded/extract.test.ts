@@ -210,13 +210,15 @@ test('Swift raw strings: #"…"# keeps backslashes, \\#n is an escape', () => {
   assertRoundTrip(r);
 });
 
-test('Swift: interpolation and + concatenation are reported as not analysed', () => {
+test('Swift: interpolation and + concatenation are templates whose holes keep their host spelling', () => {
   const interp = only('conn.setCodeSigningRequirement("identifier \\"\\(bundleID)\\" and anchor apple generic")', 'swift');
-  assert.match(interp.notAnalysed ?? '', /interpolation/);
-  assert.equal(interp.text, '');
+  assert.equal(interp.notAnalysed, undefined);
+  assert.equal(interp.text, 'identifier "\\(bundleID)" and anchor apple generic');
+  assert.deepEqual(interp.holes, [{ start: 12, end: 23, what: 'Swift interpolation' }]);
+  assertRoundTrip(interp);
   const plus = only('conn.setCodeSigningRequirement("identifier \\"com.x\\" and " + teamClause)', 'swift');
-  assert.match(plus.notAnalysed ?? '', /concatenated/);
-  assert.equal(plus.hostStart, 'conn.setCodeSigningRequirement('.length);
+  assert.equal(plus.text, 'identifier "com.x" and teamClause');
+  assert.deepEqual(plus.holes, [{ start: 23, end: 33, what: 'Swift value' }]);
 });
 
 test('a constant assigned once and passed by name is found at its literal', () => {
@@ -246,7 +248,7 @@ test('a constant assigned once and passed by name is found at its literal', () =
   assert.deepEqual(found.map((f) => f.text), ['identifier "com.example.helper" and anchor apple generic', 'anchor apple generic']);
 });
 
-test('names declared in two functions resolve to the one in scope; parameters are not guessed', () => {
+test('names declared in two functions resolve to the one in scope; a parameter gets a not-analysed note', () => {
   const src = [
     'func a(_ c: NSXPCConnection) {',
     '    let req = "identifier \\"one\\""',
@@ -260,7 +262,10 @@ test('names declared in two functions resolve to the one in scope; parameters ar
     '    c.setCodeSigningRequirement(requirement)',
     '}',
   ].join('\n');
-  assert.deepEqual(extractRequirements(src, 'swift').map((r) => r.text), ['identifier "one"', 'identifier "two"']);
+  const found = extractRequirements(src, 'swift');
+  assert.deepEqual(found.map((r) => r.text), ['identifier "one"', 'identifier "two"', '']);
+  assert.match(found[2]!.notAnalysed ?? '', /`requirement` is not given a string in this file/);
+  assert.equal(src.slice(found[2]!.hostStart, found[2]!.hostEnd), 'requirement');
 });
 
 test('declarations, comments and character literals are not calls', () => {
@@ -275,9 +280,13 @@ test('declarations, comments and character literals are not calls', () => {
   assert.deepEqual(found.map((f) => f.text), ['identifier x']);
 });
 
-test('Objective-C stringWithFormat is not analysed', () => {
+test('Objective-C stringWithFormat: specifiers are holes; without arguments the format is a plain literal', () => {
   const r = only('[conn setCodeSigningRequirement:[NSString stringWithFormat:@"identifier \\"%@\\"", bundleID]];', 'objective-c');
-  assert.match(r.notAnalysed ?? '', /run time/);
+  assert.equal(r.text, 'identifier "%@"');
+  assert.deepEqual(r.holes, [{ start: 12, end: 14, what: 'format argument' }]);
+  const plain = only('[conn setCodeSigningRequirement:[NSString stringWithFormat:@"anchor apple generic and identifier \\"100%@\\""]];', 'objective-c');
+  assert.equal(plain.holes, undefined);
+  assert.equal(plain.text, 'anchor apple generic and identifier "100%@"');
 });
 
 test('shell: -R=, --test-requirement, -r= sets, csreq -r, quoting and file arguments', () => {
@@ -310,9 +319,12 @@ test('shell: -R=, --test-requirement, -r= sets, csreq -r, quoting and file argum
   assert.equal(src.slice(quoted.toHostOffset(11), quoted.toHostOffset(12)), '\\"');
 });
 
-test('shell: expansions are not analysed; requirement text without "=" is flagged as a file path', () => {
+test('shell: expansions are holes of a template; requirement text without "=" is flagged as a file path', () => {
   const dyn = only('codesign -v -R="=identifier $BUNDLE_ID" x', 'shellscript');
-  assert.match(dyn.notAnalysed ?? '', /expansion/);
+  assert.equal(dyn.text, '=identifier $BUNDLE_ID');
+  assert.deepEqual(dyn.holes, [{ start: 12, end: 22, what: 'shell variable' }]);
+  const sub = only('codesign -v -R="anchor apple generic and $(cat rest.txt)" x', 'shellscript');
+  assert.deepEqual(sub.holes?.map((h) => [sub.text.slice(h.start, h.end), h.what]), [['$(cat rest.txt)', 'command substitution']]);
   const path = only("codesign -v -R 'anchor apple generic' x", 'shellscript');
   assert.match(path.notAnalysed ?? '', /file path/);
 });
