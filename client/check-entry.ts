@@ -16,7 +16,7 @@ import { parse } from '../grammar/parser.js';
 import { checkPath, checkProcess, defaultApple, type CheckOptions } from '../engine/check.js';
 import { infoText, inspectPath, inspectProcess } from '../engine/info.js';
 import { loadNative, processNative, type PidNative } from '../engine/process-target.js';
-import { failureLine, renderText } from '../engine/render.js';
+import { failureLine, renderText, resultHeadline } from '../engine/render.js';
 import type { CheckResult } from '../engine/result.js';
 import type { CheckTime } from '../engine/time.js';
 import type { AppleSide, CompareOptions } from '../engine/apple/verdict.js';
@@ -29,7 +29,7 @@ export { addProcessSigning, listProcesses, processSigningAvailable, signingCell 
 export { designatedOf } from '../engine/designated.js';
 export { compileText, decompileBytes } from '../engine/blob.js';
 export { parseCheckTime } from '../engine/time.js';
-export { extractRequirements, parse, renderText };
+export { extractRequirements, parse, renderText, resultHeadline };
 
 /** A failure a person can act on (bad path, unsigned code, requirement with errors). */
 export class UserError extends Error {

@@ -11,6 +11,7 @@ import { CHECK_SETTINGS, executeServerCommand, REQUESTS, SERVER_COMMANDS, type D
 import type { PsRow } from '../engine/processes.js';
 import { escapeForLanguage } from '../language-service/embedded/hosts.js';
 import { checkModule } from './lazy.js';
+import { designatedComparisonWords } from '../engine/designated-words.js';
 import { RequirementError, requirementAt } from './requirement.js';
 import { buildShown, type ResultDecorations, type ShownResult } from './results.js';
 import type { ServerHandle } from './server.js';
@@ -480,7 +481,7 @@ export class Commands {
           if (!target) return undefined;
           await this.remember(target);
           const r = await executeServerCommand(next, SERVER_COMMANDS.compareWithDesignated, [{ ...arg, path: target }]);
-          const lines = [`# ours:\n${r.ours}`, ...r.slices.map((s) => `# ${s.arch}: ${s.designated ? (s.sameText ? 'same text' : 'different') + (s.sameBytes === false ? ', different bytes' : '') : s.note ?? ''}\n${s.designated ?? ''}`)];
+          const lines = [`# ours:\n${r.ours}`, ...r.slices.map((s) => `# ${s.arch}: ${designatedComparisonWords(s)}\n${s.designated ?? ''}`)];
           const doc = await vscode.workspace.openTextDocument({ content: lines.join('\n\n') + '\n', language: 'plaintext' });
           await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
           return r;
