@@ -25,7 +25,7 @@ import { extractRequirements, type EmbeddedRequirement } from '../language-servi
 export type { AppleSide, CheckResult, CompareOptions, EmbeddedRequirement, Requirement, RequirementDocument };
 export type { PsRow } from '../engine/processes.js';
 export { validatorStatus, type ValidatorStatus } from '../engine/validator-status.js';
-export { addProcessSigning, listProcesses, processSigningAvailable, signingCell } from '../engine/processes.js';
+export { addProcessSigning, isKernelThread, listProcesses, processListNote, processSigningAvailable, signingCell } from '../engine/processes.js';
 export { designatedOf } from '../engine/designated.js';
 export { compileText, decompileBytes } from '../engine/blob.js';
 export { parseCheckTime } from '../engine/time.js';

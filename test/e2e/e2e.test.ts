@@ -36,7 +36,8 @@ test('end-to-end in a real VS Code (code-server + Chromium)', { skip: off ? 'CSR
   await run(process.execPath, [path.join(REPO, 'scripts', 'bundle.mjs'), '--e2e', '--package', '--out', vsix], { cwd: REPO, timeout: 120_000 });
   t.diagnostic(`bundled and packaged in ${Date.now() - t0} ms`);
   const workspace = path.join(runDir, 'ws');
-  cpSync(path.join(REPO, 'examples'), workspace, { recursive: true });
+  // Its own copy of examples/ (never the tracked files; without fetched samples, which the UI test does not need).
+  cpSync(path.join(REPO, 'examples'), workspace, { recursive: true, filter: (src) => path.relative(path.join(REPO, 'examples'), src).split(path.sep)[0] !== 'samples' });
   mkdirSync(path.join(runDir, 'scratch'), { recursive: true });
   const browser = await launchBrowser(tools);
   try {
