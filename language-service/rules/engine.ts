@@ -107,22 +107,25 @@ export function lintRequirement(req: Requirement, rc: RuleContext): Finding[] {
 /** Characters parsed at most to check the fixes of one requirement; past that, fixes are not offered. */
 const FIX_CHECK_BUDGET = 4_000_000;
 
+const parseErrors = (text: string) => parse(text).diagnostics.filter((d) => d.severity === 'error').length;
+
 /**
- * A fix is offered only if the text it makes still parses (when the text
- * parsed before): a fix built on a clause's range must never hand the person
- * text Apple rejects. Past the budget (very large documents) no fix is
- * offered rather than an unchecked one.
+ * A fix is offered only if the text it makes parses at least as well as
+ * before (no more parse errors: none when the text compiled): a fix built on
+ * a clause's range must never hand the person text Apple rejects. Past the
+ * budget (very large documents) no fix is offered rather than an unchecked one.
  */
 function onlyFixesThatParse(findings: Finding[], text: string): Finding[] {
   if (!findings.some((f) => f.fixes?.length)) return findings;
   let budget = FIX_CHECK_BUDGET - text.length;
-  if (budget < 0 || parse(text).diagnostics.some((d) => d.severity === 'error')) return findings.map(withoutFixes);
+  if (budget < 0) return findings.map(withoutFixes);
+  const before = parseErrors(text);
   return findings.map((f) => {
     if (!f.fixes?.length) return f;
     const fixes = f.fixes.filter((fix) => {
       const after = text.slice(0, fix.range.start.offset) + fix.newText + text.slice(fix.range.end.offset);
       budget -= after.length;
-      return budget >= 0 && !parse(after).diagnostics.some((d) => d.severity === 'error');
+      return budget >= 0 && parseErrors(after) <= before;
     });
     return { ...f, fixes };
   });
