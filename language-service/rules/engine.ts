@@ -104,8 +104,15 @@ export function lintRequirement(req: Requirement, rc: RuleContext): Finding[] {
   return onlyFixesThatParse(dedupe(out), rc.text);
 }
 
-/** Characters parsed at most to check the fixes of one requirement; past that, fixes are not offered. */
+/** Characters parsed at most to check the fixes of one text (all its requirements); past that, fixes are not offered. */
 const FIX_CHECK_BUDGET = 4_000_000;
+
+/**
+ * The text last checked, its parse errors and what is left of its budget: the
+ * requirements of one set share a text, which is parsed once, and share one
+ * budget, so checking fixes stays linear in the text however many entries it has.
+ */
+let checked: { text: string; errors: number; budget: number } | undefined;
 
 const parseErrors = (text: string) => parse(text).diagnostics.filter((d) => d.severity === 'error').length;
 
@@ -117,24 +124,23 @@ const parseErrors = (text: string) => parse(text).diagnostics.filter((d) => d.se
  */
 function onlyFixesThatParse(findings: Finding[], text: string): Finding[] {
   if (!findings.some((f) => f.fixes?.length)) return findings;
-  let budget = FIX_CHECK_BUDGET - text.length;
-  if (budget < 0) return findings.map(withoutFixes);
-  const before = parseErrors(text);
+  if (checked?.text !== text) {
+    checked = { text, errors: 0, budget: FIX_CHECK_BUDGET - text.length };
+    if (checked.budget >= 0) checked.errors = parseErrors(text);
+  }
+  const state = checked;
   return findings.map((f) => {
     if (!f.fixes?.length) return f;
     const fixes = f.fixes.filter((fix) => {
+      if (state.budget < 0) return false;
       const after = text.slice(0, fix.range.start.offset) + fix.newText + text.slice(fix.range.end.offset);
-      budget -= after.length;
-      return budget >= 0 && parseErrors(after) <= before;
+      state.budget -= after.length;
+      return state.budget >= 0 && parseErrors(after) <= state.errors;
     });
     return { ...f, fixes };
   });
 }
 
-function withoutFixes(f: Finding): Finding {
-  if (!f.fixes?.length) return f;
-  return { ...f, fixes: [] };
-}
 
 /** Findings of the rules that look at a host document itself (R12, R13), in host coordinates. */
 export function lintHost(hostText: string, languageId: string, index: LineIndex): Finding[] {

@@ -153,7 +153,7 @@ test('npm start on code-server: behind its login page, the printed URL and passw
       await page.locator('input.submit[type="submit"]').click();
       // Workspace trust is on, as for any user: the first thing shown is VS Code's trust prompt.
       const trust = page.locator('.monaco-dialog-box .monaco-button').filter({ hasText: /Yes, I trust the authors/ });
-      await trust.first().waitFor({ timeout: 60_000 });
+      await trust.first().waitFor({ timeout: 150_000 }); // generous: a loaded 2-core machine takes over a minute
       await shot('trust-prompt');
       const restricted = page.locator('.statusbar-item').filter({ hasText: 'Restricted Mode' });
       assert.ok((await restricted.count()) > 0, 'untrusted until the user answers: Restricted Mode in the status bar');
@@ -166,6 +166,46 @@ test('npm start on code-server: behind its login page, the printed URL and passw
       await page.keyboard.press('Control+Shift+M');
       await page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'CSR101' }).first().waitFor({ timeout: 15_000 });
       await shot('problems-panel');
+      await page.keyboard.press('Control+J'); // the panel away: room for the editor and the results view
+
+      // A quick fix, as a person would try it: it edits the playground's copy, never the repository's examples/.
+      const tracked = readFileSync(path.join(REPO, 'examples', 'insecure.csreq'), 'utf8');
+      await page.locator('.monaco-editor .view-line').filter({ hasText: 'identifier "com.example.helper" or' }).first().click();
+      await page.keyboard.press('Home');
+      await page.keyboard.press('Control+.');
+      const fix = page.locator('.action-widget .monaco-list-row').filter({ hasText: 'Add an Apple anchor and a team check' });
+      await fix.first().waitFor({ timeout: 15_000 });
+      await shot('quick-fix-menu');
+      assert.equal(await page.locator('.action-widget .monaco-list-row').filter({ hasText: /^Add `anchor apple generic`$/ }).count() <= 1, true, 'no action twice in one menu');
+      await fix.first().click();
+      const fixed = '(identifier "com.example.helper" and anchor apple generic and certificate leaf[subject.OU] = "TEAMID") or';
+      await page.locator('.monaco-editor .view-line').filter({ hasText: fixed }).first().waitFor({ timeout: 15_000 });
+      await page.keyboard.press('Control+S');
+      await shot('quick-fix-applied');
+      const playgroundFile = path.join(playground, 'insecure.csreq');
+      await waitFor('the fix saved in the playground', 15_000, () => (readFileSync(playgroundFile, 'utf8').includes(fixed) ? true : undefined), run.finished, run.output);
+      assert.equal(readFileSync(path.join(REPO, 'examples', 'insecure.csreq'), 'utf8'), tracked, 'the repository\'s examples/insecure.csreq is untouched');
+
+      // "Test against app or binary" on a fetched sample: the real Developer ID sentry-cli fails only the identifier.
+      await page.keyboard.press('Control+P');
+      await page.keyboard.type('developer-id.csreq', { delay: 10 });
+      await page.waitForTimeout(500);
+      await page.keyboard.press('Enter');
+      await page.locator('.monaco-editor .view-line').filter({ hasText: 'anchor apple generic' }).first().waitFor({ timeout: 15_000 });
+      await page.keyboard.press('F1');
+      await page.keyboard.type('Test requirement against app or binary', { delay: 5 });
+      await page.waitForTimeout(400);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.quick-input-widget input', { timeout: 15_000 });
+      await page.waitForTimeout(500);
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type(path.join(playground, 'samples', 'sentry-cli'), { delay: 2 });
+      await page.waitForTimeout(500);
+      await shot('choose-sample');
+      await page.keyboard.press('Enter');
+      await page.locator('.monaco-list-row').filter({ hasText: /✘ identifier "com\.example\.helper"/ }).first().waitFor({ timeout: 90_000 });
+      assert.ok((await page.locator('.monaco-list-row').filter({ hasText: /✔ anchor apple generic/ }).count()) > 0, 'the results view shows the passing Apple anchor');
+      await shot('sample-result');
     } catch (err) {
       await shot('failure').catch(() => undefined);
       throw err;
