@@ -16,7 +16,7 @@ import { parse } from '../grammar/parser.js';
 import { checkPath, checkProcess, defaultApple, type CheckOptions } from '../engine/check.js';
 import { infoText, inspectPath, inspectProcess } from '../engine/info.js';
 import { loadNative, processNative, type PidNative } from '../engine/process-target.js';
-import { failureLine, renderText } from '../engine/render.js';
+import { failureLine, renderText, resultHeadline } from '../engine/render.js';
 import type { CheckResult } from '../engine/result.js';
 import type { CheckTime } from '../engine/time.js';
 import type { AppleSide, CompareOptions } from '../engine/apple/verdict.js';
@@ -25,14 +25,14 @@ import { extractRequirements, type EmbeddedRequirement } from '../language-servi
 export type { AppleSide, CheckResult, CompareOptions, EmbeddedRequirement, Requirement, RequirementDocument };
 export type { PsRow } from '../engine/processes.js';
 export { validatorStatus, type ValidatorStatus } from '../engine/validator-status.js';
-export { addProcessSigning, listProcesses, processSigningAvailable, signingCell } from '../engine/processes.js';
+export { addProcessSigning, isKernelThread, listProcesses, processListNote, processSigningAvailable, signingCell } from '../engine/processes.js';
 export { designatedOf } from '../engine/designated.js';
 export { compileText, decompileBytes } from '../engine/blob.js';
 export { parseCheckTime } from '../engine/time.js';
 export { doctor, type DoctorReport, type Relationship } from '../engine/doctor/doctor.js';
 export { checkBundleEntries, type BundleEntry, type BundleEntriesResult } from '../engine/doctor/entries.js';
 export { locateBundleEntries } from '../language-service/bundle-entries.js';
-export { extractRequirements, parse, renderText };
+export { extractRequirements, parse, renderText, resultHeadline };
 
 /** A failure a person can act on (bad path, unsigned code, requirement with errors). */
 export class UserError extends Error {

@@ -11,6 +11,8 @@ import { CHECK_SETTINGS, executeServerCommand, REQUESTS, SERVER_COMMANDS, type D
 import type { PsRow } from '../engine/processes.js';
 import { escapeForLanguage } from '../language-service/embedded/hosts.js';
 import { checkModule } from './lazy.js';
+import { designatedComparisonWords } from '../engine/designated-words.js';
+import { pickWithTypedPath } from './path-pick.js';
 import { RequirementError, requirementAt } from './requirement.js';
 import { buildShown, type ResultDecorations, type ShownResult } from './results.js';
 import type { ServerHandle } from './server.js';
@@ -100,11 +102,12 @@ export class Commands {
     if (known.length > 0 || orProcess) {
       const browse = '$(folder-opened) Browse…';
       const running = '$(pulse) Running process…';
-      const pick = await vscode.window.showQuickPick<vscode.QuickPickItem>(
+      const pick = await pickWithTypedPath(
         [{ label: browse }, ...(orProcess ? [{ label: running, description: 'the executable of a process' }] : []), ...known.map((p) => ({ label: path.basename(p), description: p }))],
-        { title, placeHolder: orProcess ? 'An app bundle, a Mach-O binary, a framework or a running process' : 'An app bundle, a Mach-O binary or a framework' },
+        { title, placeholder: orProcess ? 'An app bundle, a Mach-O binary, a framework or a running process; or type a path' : 'An app bundle, a Mach-O binary or a framework; or type a path' },
       );
       if (!pick) return undefined;
+      if ('typed' in pick) return { path: pick.typed };
       if (pick.label === running) {
         const pid = await this.pickProcess(title);
         return pid === undefined ? undefined : { pid };
@@ -149,8 +152,10 @@ export class Commands {
       const req = requirementAt(doc, cursor, args.requirement, args.entry);
       const target = args.path ?? (await this.pickTarget('Test requirement against app or binary'));
       if (!target) return undefined;
+      const shown = await this.runCheck(doc, req, { path: target });
+      // Only a target that was read (the check has slices) is offered again; runCheck throws otherwise.
       await this.remember(target);
-      return this.runCheck(doc, req, { path: target });
+      return shown;
     });
   }
 
@@ -265,13 +270,17 @@ export class Commands {
     let items: (vscode.QuickPickItem & { pid?: number })[] = [];
     const typed = (value: string) => (/^\d+$/.test(value.trim()) ? [{ label: `$(terminal) PID ${value.trim()}`, description: 'use this process id', pid: Number(value.trim()), alwaysShow: true }] : []);
     qp.onDidChangeValue((v) => (qp.items = [...typed(v), ...items]));
-    const show = (rows: PsRow[]) => {
-      items = rows.map((p) => ({
+    // On Linux every process is an ELF program: say so first, and leave out kernel threads (they run no file).
+    const note = m.processListNote();
+    const header: (vscode.QuickPickItem & { pid?: number })[] = note ? [{ label: '$(info) No Apple code signatures here', detail: note, alwaysShow: true }] : [];
+    const show = (all: PsRow[]) => {
+      const rows = all.filter((p) => !m.isKernelThread(p));
+      items = [...header, ...rows.map((p) => ({
         label: p.name,
         description: `${p.pid}  ${p.user}${p.signing ? `  ${m.signingCell(p.signing)}` : ''}`,
         detail: p.executablePath ?? '(executable path not readable)',
         pid: p.pid,
-      }));
+      }))];
       qp.items = [...typed(qp.value), ...items];
     };
     m.listProcesses().then(
@@ -296,7 +305,9 @@ export class Commands {
     return new Promise((resolve) => {
       let done = false;
       qp.onDidAccept(() => {
-        const pid = qp.selectedItems[0]?.pid ?? (/^\d+$/.test(qp.value.trim()) ? Number(qp.value.trim()) : undefined);
+        const chosen = qp.selectedItems[0];
+        const pid = chosen?.pid ?? (/^\d+$/.test(qp.value.trim()) ? Number(qp.value.trim()) : undefined);
+        if (pid === undefined && chosen) return; // the note row: nothing to choose
         done = true;
         qp.hide();
         resolve(pid);
@@ -315,8 +326,8 @@ export class Commands {
       this.requireTrust('reading signing information');
       const target = args.path ? { path: args.path } : args.pid !== undefined ? { pid: args.pid } : await this.pickTargetOrProcess('Show signing information of');
       if (!target) return undefined;
-      if ('path' in target) await this.remember(target.path);
       const info = await checkModule().signingInformation(target);
+      if ('path' in target && info.ok) await this.remember(target.path);
       const doc = await vscode.workspace.openTextDocument({ content: info.text, language: 'plaintext' });
       await vscode.window.showTextDocument(doc, { preview: true });
       return info.text;
@@ -331,8 +342,8 @@ export class Commands {
       if (!editor) throw new RequirementError('Open the file to insert the requirement into first.');
       const target = await this.targetOf(args, 'Insert designated requirement of');
       if (!target) return undefined;
-      await this.remember(target);
       const drs = await checkModule().designatedOf(target);
+      await this.remember(target);
       const distinct = [...new Map(drs.map((d) => [d.text, d])).values()];
       let chosen = distinct[0]!;
       if (distinct.length > 1) {
@@ -479,9 +490,9 @@ export class Commands {
           this.requireTrust('comparing with a built product');
           const target = arg.path ?? (await this.pickTarget('Compare with the designated requirement of'));
           if (!target) return undefined;
-          await this.remember(target);
           const r = await executeServerCommand(next, SERVER_COMMANDS.compareWithDesignated, [{ ...arg, path: target }]);
-          const lines = [`# ours:\n${r.ours}`, ...r.slices.map((s) => `# ${s.arch}: ${s.designated ? (s.sameText ? 'same text' : 'different') + (s.sameBytes === false ? ', different bytes' : '') : s.note ?? ''}\n${s.designated ?? ''}`)];
+          if (r.slices.some((s) => s.designated !== undefined)) await this.remember(target);
+          const lines = [`# ours:\n${r.ours}`, ...r.slices.map((s) => `# ${s.arch}: ${designatedComparisonWords(s)}\n${s.designated ?? ''}`)];
           const doc = await vscode.workspace.openTextDocument({ content: lines.join('\n\n') + '\n', language: 'plaintext' });
           await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
           return r;

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { flatChildren, type CheckResult, type EvalNode, type SliceResult, type Verdict } from '../engine/result.js';
 import type { TargetRequirement } from './requirement.js';
+import { checkModule } from './lazy.js';
 import { appleRows, type AppleRow, type AppleSide } from '../engine/apple/verdict.js';
 
 export const MARK: Record<Verdict, string> = { true: '✔', false: '✘', undetermined: '?' };
@@ -58,19 +59,6 @@ function combine(verdicts: Verdict[]): Verdict {
   return 'true';
 }
 
-/** The first failing clause of the first failing slice, for the code lens: "✘ fails for sentry-cli (arm64): leaf subject.OU". */
-export function summarize(result: CheckResult, targetName: string): string {
-  const failing = result.slices.find((s) => s.verdict === 'unsatisfied');
-  if (failing?.tree) {
-    const bad = leaves(failing.tree, []).find((l) => l.verdict === 'false');
-    return `✘ fails for ${targetName} (${failing.arch})${bad ? `: ${bad.clause}` : ''}`;
-  }
-  const invalid = result.slices.find((s) => s.verdict === 'invalid');
-  if (invalid) return `✘ ${targetName} (${invalid.arch}) cannot be checked: ${invalid.invalidReason ?? 'invalid'}`;
-  if (result.verdict === 'undetermined') return `? undetermined for ${targetName}: only a Mac can decide some clauses`;
-  return `✔ satisfied by ${targetName} (${result.slices.map((s) => s.arch).join(', ')})`;
-}
-
 export function buildShown(doc: vscode.TextDocument, req: TargetRequirement, target: string, result: CheckResult): ShownResult {
   const byKey = new Map<string, ClauseMark>();
   for (const slice of result.slices) {
@@ -95,7 +83,8 @@ export function buildShown(doc: vscode.TextDocument, req: TargetRequirement, tar
     label: req.label,
     result,
     clauses: [...byKey.values()],
-    summary: summarize(result, name),
+    // The engine's one headline (dist/check.cjs is loaded: a check just ran), one verdict as every door says it.
+    summary: checkModule().resultHeadline(result, name),
     anchor: doc.positionAt(req.anchor),
     rangeOf: (n) => new vscode.Range(doc.positionAt(req.toDocOffset(n.range.start.offset)), doc.positionAt(req.toDocOffset(n.range.end.offset))),
   };

@@ -78,8 +78,57 @@ export function failureLine(result: CheckResult): string {
   const e = result.error;
   if (!e) return `${oneLine(result.path)}: ${VERDICT_WORDS[result.verdict]}`;
   if (e.code === 'requirement-invalid' || e.code.startsWith('process-') || e.code === 'native-unavailable' || e.code === 'access-denied' || e.code === 'native-error') return oneLine(e.message);
-  const where = result.target && 'executablePath' in result.target ? `${oneLine(result.path)} (process ${result.target.pid})` : oneLine(result.path);
-  return `${where}: cannot be checked: ${e.code === 'not-macho' && result.target ? 'not Mach-O: ' : ''}${oneLine(e.message)}`;
+  if (result.target && 'executablePath' in result.target) {
+    const pid = result.target.pid;
+    const reason = oneLine(e.message);
+    // The reader's message may already be a sentence about the process ("process N runs X, which was deleted…"):
+    // then it is the whole message, capitalised, rather than a second subject glued onto it.
+    if (reason.startsWith(`process ${pid} `)) return `P${reason.slice(1)}`;
+    // The file was read through the process (/proc/PID/exe): naming that path again adds nothing.
+    const why = reason.startsWith(`/proc/${pid}/exe: `) ? reason.slice(`/proc/${pid}/exe: `.length) : reason;
+    return `${oneLine(result.path)}, the executable of process ${pid}, cannot be checked: ${e.code === 'not-macho' && !/Mach-O|code signature/.test(why) ? 'not Mach-O: ' : ''}${why}`;
+  }
+  return `${oneLine(result.path)}: cannot be checked: ${oneLine(e.message)}`;
+}
+
+/**
+ * The one-line headline of a check, for the editor's code lens, the results
+ * view and the notification: one verdict, the overall one ("✘ fails for
+ * sentry-cli (arm64): leaf subject.OU", "✘ notes.txt (x86_64) cannot be
+ * checked: the slice is not signed"). The part before the first colon is the
+ * short form the results view shows as its header.
+ */
+export function resultHeadline(result: CheckResult, targetName: string): string {
+  const name = oneLine(targetName);
+  switch (result.verdict) {
+    case 'invalid': {
+      const s = result.slices.find((x) => x.verdict === 'invalid');
+      return s ? `✘ ${name} (${oneLine(s.arch)}) cannot be checked: ${oneLine(s.invalidReason ?? 'invalid signature')}` : `✘ ${name} cannot be checked`;
+    }
+    case 'unsatisfied': {
+      const s = result.slices.find((x) => x.verdict === 'unsatisfied');
+      const bad = s?.tree ? firstFailingLeaf(s.tree) : undefined;
+      return `✘ fails for ${name}${s ? ` (${oneLine(s.arch)})` : ''}${bad ? `: ${oneLine(bad.clause)}` : ''}`;
+    }
+    case 'undetermined':
+      return `? undetermined for ${name}: only a Mac can decide some clauses`;
+    case 'satisfied':
+      return `✔ satisfied by ${name} (${result.slices.map((s) => oneLine(s.arch)).join(', ')})`;
+  }
+}
+
+function firstFailingLeaf(root: EvalNode): EvalNode | undefined {
+  const stack: EvalNode[] = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    const kids = flatChildren(n);
+    if (n.kind === 'not' || kids.length === 0) {
+      if (n.verdict === 'false') return n;
+      continue;
+    }
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+  }
+  return undefined;
 }
 
 /** Apple's side, shown after ours. */

@@ -3,7 +3,7 @@
  * macOS, each process's signing summary. Shared by `csrl ps` and the
  * extension's process picker, so both show the same thing.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
 import type { AppleSigningInfo, NativeValidator, ProcessInfo, Unsupported } from './index.js';
 
@@ -49,9 +49,29 @@ function toRow(p: ProcessInfo, users: Map<number, string>): PsRow {
     name: p.name,
     startTime: p.startTime,
   };
-  if (p.executablePath !== undefined) row.executablePath = p.executablePath;
+  const exe = p.executablePath ?? linuxExecutable(p.pid);
+  if (exe !== undefined) row.executablePath = exe;
   if (p.startedAtMs !== undefined) row.startedAt = new Date(p.startedAtMs).toISOString();
   return row;
+}
+
+/**
+ * Linux: the executable a process runs, as its /proc/PID/exe link names it,
+ * where this user may read it (another user's processes and kernel threads,
+ * which run no file, have none).
+ */
+function linuxExecutable(pid: number): string | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    return readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Linux kernel threads (kthreadd, PID 2, and its children): they run no executable file, so there is nothing to check. */
+export function isKernelThread(row: Pick<PsRow, 'pid' | 'ppid' | 'executablePath'>, platform: string = process.platform): boolean {
+  return platform === 'linux' && row.executablePath === undefined && (row.pid === 2 || row.ppid === 2);
 }
 
 /** Fills in each row's signing summary from Security.framework (macOS; rows are left as they are elsewhere). */

@@ -11,7 +11,10 @@
  *     2. the native addon, when `npm ci` skipped it for lack of build tools,
  *     3. code-server itself (the cached test-only tools, scripts/e2e-install.mjs),
  *     4. the extension bundled and packaged as a .vsix, installed into a fresh run
- *        folder (user data, extensions, HOME) under the OS temp dir,
+ *        folder (user data, extensions, HOME) under the OS temp dir; the
+ *        playground, a fresh copy of examples/ that VS Code opens (auto-save and
+ *        quick fixes never touch tracked files), with real signed macOS samples
+ *        in its samples/ (scripts/samples.mjs),
  *     5. code-server on 127.0.0.1 behind its login page, with a fresh random
  *        password, polled until it answers; then the URL and the password are
  *        printed. A password, not `--auth none`: any local user (or a web page
@@ -27,7 +30,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -39,6 +42,8 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const examples = path.join(repo, 'examples');
 const DEFAULT_PORT = 8765;
 const READY_TIMEOUT_MS = 90_000;
+/** code-server's gallery setting without a service: the extension gallery is off, so it looks nothing up. */
+const NO_GALLERY = '{}';
 
 const say = (line) => process.stdout.write(`csrl: ${line}\n`);
 
@@ -358,6 +363,18 @@ async function installTools(logFile) {
   }
 }
 
+/** The real macOS samples (scripts/samples.mjs) in the playground; none, with a warning, when they cannot be fetched (offline). */
+async function playgroundSamples(dir) {
+  say('      samples: real signed macOS binaries from the npm registry (cached after the first time)…');
+  try {
+    const { fetchSamples } = await import('./samples.mjs');
+    return await fetchSamples(dir, (line) => say(`        ${line}`));
+  } catch (err) {
+    say(`      warning: no samples: ${err.message.split('\n')[0]}`);
+    return [];
+  }
+}
+
 const state = { run: undefined, server: undefined, serverStart: undefined, stopping: false };
 
 async function shutdown(exitCode, reason) {
@@ -384,7 +401,8 @@ async function openCodeServer(opts) {
 
   say('[1/5] Debian packages for code-server…');
   const added = await ensureSystemPackages('open', { log: (line) => say(`      ${line}`) });
-  say(added.length ? `      installed ${added.join(' ')}` : '      all installed');
+  // ensureSystemPackages already said "installed …" for what it installed: only the all-present case is said here.
+  if (added.length === 0) say('      all installed');
 
   say('[2/5] native addon…');
   const addon = path.join(repo, 'build', 'Release', 'csrl_native.node');
@@ -408,6 +426,11 @@ async function openCodeServer(opts) {
   // Short: code-server puts a unix socket under the user-data folder.
   state.run = mkdtempSync(path.join(tmpdir(), 'csrl-open-'));
   const run = state.run;
+  // The playground: a fresh copy of examples/, so auto-save and quick fixes never touch tracked files.
+  const playground = path.join(run, 'examples');
+  cpSync(examples, playground, { recursive: true, filter: (src) => path.relative(examples, src).split(path.sep)[0] !== 'samples' });
+  say(`      playground: a fresh copy of examples/ in ${playground}`);
+  const samples = await playgroundSamples(path.join(playground, 'samples'));
   say(`[4/5] bundling and packaging the extension into ${run}…`);
   const vsix = path.join(run, 'csrl.vsix');
   // Quiet unless it fails: the bundle sizes and vsce's file list are for packagers, not here.
@@ -436,7 +459,8 @@ async function openCodeServer(opts) {
   // code-server, its VS Code server and the extension host write under HOME: keep it all in the run folder.
   // Without the caller's PASSWORD/HASHED_PASSWORD: code-server would take them (the hash over the password).
   const { PASSWORD: _p, HASHED_PASSWORD: _h, ...inherited } = process.env;
-  const env = { ...inherited, HOME: run, XDG_CONFIG_HOME: path.join(run, '.config'), XDG_DATA_HOME: path.join(run, '.local', 'share'), XDG_CACHE_HOME: path.join(run, '.cache') };
+  // EXTENSIONS_GALLERY={} (no service URL) turns code-server's extension gallery off: nothing is looked up on the network.
+  const env = { ...inherited, HOME: run, XDG_CONFIG_HOME: path.join(run, '.config'), XDG_DATA_HOME: path.join(run, '.local', 'share'), XDG_CACHE_HOME: path.join(run, '.cache'), EXTENSIONS_GALLERY: NO_GALLERY };
   const entry = codeServerBin(tools);
   await runCapture(process.execPath, [entry, '--user-data-dir', ud, '--extensions-dir', ext, '--install-extension', vsix, '--force'], { env });
   say('      extension installed');
@@ -453,7 +477,7 @@ async function openCodeServer(opts) {
   const password = randomBytes(18).toString('base64url');
   const server = spawn(
     process.execPath,
-    [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'password', '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--user-data-dir', ud, '--extensions-dir', ext, examples],
+    [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'password', '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--user-data-dir', ud, '--extensions-dir', ext, playground],
     // Own process group: Ctrl+C reaches this script only, which then stops the whole group.
     { env: { ...env, PASSWORD: password }, detached: true, stdio: ['ignore', logFd, logFd] },
   );
@@ -470,8 +494,8 @@ async function openCodeServer(opts) {
     }
   });
 
-  const insecure = `vscode-remote://127.0.0.1:${port}${pathToFileURL(path.join(examples, 'insecure.csreq')).pathname}`;
-  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(examples)}&payload=${encodeURIComponent(JSON.stringify([['openFile', insecure]]))}`;
+  const insecure = `vscode-remote://127.0.0.1:${port}${pathToFileURL(path.join(playground, 'insecure.csreq')).pathname}`;
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(playground)}&payload=${encodeURIComponent(JSON.stringify([['openFile', insecure]]))}`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let last = 'no answer';
   for (;;) {
@@ -497,7 +521,7 @@ async function openCodeServer(opts) {
     [
       '',
       rule,
-      `csrl: ready after ${((Date.now() - t0) / 1000).toFixed(1)} s: VS Code (code-server) with the csrl extension on examples/.`,
+      `csrl: ready after ${((Date.now() - t0) / 1000).toFixed(1)} s: VS Code (code-server) with the csrl extension on a copy of examples/.`,
       'Open this URL in a browser on this machine (it opens examples/insecure.csreq)',
       "and log in with the password (new for each run; keep it to yourself: VS Code's",
       'terminal gives whoever has it your shell):',
@@ -511,6 +535,10 @@ async function openCodeServer(opts) {
       'keeps diagnostics, hovers, completion and formatting.',
       'Try: the squiggles and Problems (Ctrl+Shift+M) in insecure.csreq; hover a clause;',
       'F1 → "CSRL: Test requirement against app or binary…" in developer-id.csreq.',
+      `Playground (a fresh copy of examples/, removed on exit; the repository is not touched): ${playground}`,
+      ...(samples.length > 0
+        ? ['Real macOS binaries to test against (from the npm registry, integrity checked), in samples/:', ...samples.map((x) => `  ${x.path}  ${x.what}`)]
+        : ['No samples (fetching them failed; see above): `npm run samples` retries.']),
       `code-server pid ${server.pid} (process group ${server.pid}), run folder ${run}, log ${logFile}`,
       'Ctrl+C stops code-server and removes the run folder.',
       rule,

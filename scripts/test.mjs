@@ -3,8 +3,10 @@
 // Node 20 takes no globs, and given a folder it would also run every helper
 // module under test/ as if it were a test file, so the list is made here.
 // A hung test fails after 15 minutes instead of holding CI until its limit.
+// A test that leaves a csrl-* folder in the temp dir fails the run.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,5 +29,14 @@ if (files.length === 0) {
   console.error('no test files found under out/test (run `npm run build` first)');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--test', '--test-timeout=900000', ...files.map((f) => path.relative(root, f))], { cwd: root, stdio: 'inherit' });
+// The tests get a temp dir of their own (short: code-server puts unix sockets under it), so what they leave
+// behind is seen without counting other processes' files; anything left there fails the run.
+const tmp = mkdtempSync(path.join(tmpdir(), 'ct-'));
+const r = spawnSync(process.execPath, ['--test', '--test-timeout=900000', ...files.map((f) => path.relative(root, f))], { cwd: root, stdio: 'inherit', env: { ...process.env, TMPDIR: tmp } });
+const left = readdirSync(tmp).filter((name) => name.startsWith('csrl-'));
+rmSync(tmp, { recursive: true, force: true });
+if (left.length > 0) {
+  console.error(`the tests left ${left.length} csrl-* folder(s) in the temp dir (a test must remove what it makes): ${left.join(', ')}`);
+  process.exit(r.status || 1);
+}
 process.exit(r.status ?? 1);

@@ -15,7 +15,7 @@ import { SERVER_COMMANDS } from '../protocol/lsp.js';
 import { formatRequirementText } from '../grammar/print/format.js';
 import { escapeForHost, MAX_DEPTH } from '../language-service/analysis/analyze.js';
 import { appleAnchored, branchFacts, disjuncts, missingAntiInjection } from '../language-service/analysis/branches.js';
-import { summarizeRequirement } from '../language-service/analysis/summary.js';
+import { summarizeIfCompiles } from '../language-service/analysis/summary.js';
 import { outline, rangeToHost, viewAt, type DocState, type RequirementView } from './documents.js';
 import { toLspDiagnostic, toLspRange } from './lsp-convert.js';
 import { contains, nodePath, requirementRefs } from '../language-service/locate.js';
@@ -27,7 +27,8 @@ const DETAILS = new WeakMap<RequirementView['analysis'], string[]>();
 function symbolDetails(view: RequirementView): string[] {
   let d = DETAILS.get(view.analysis);
   if (!d) {
-    d = requirementRefs(view.analysis.parse, view.text).map((ref) => summarizeRequirement(ref.requirement));
+    const compiles = !view.analysis.parse.diagnostics.some((x) => x.severity === 'error');
+    d = requirementRefs(view.analysis.parse, view.text).map((ref) => summarizeIfCompiles(ref.requirement, compiles));
     DETAILS.set(view.analysis, d);
   }
   return d;
@@ -189,7 +190,13 @@ export function codeActions(state: DocState, range: LspRange, hostStart: number,
     const at = viewAt(state, hostStart);
     if (at) out.push(...refactors(state, at.view, at.offset));
   }
-  return out;
+  return uniqueTitles(out);
+}
+
+/** One action per title in a menu: a quick fix and a refactoring (or two findings) offering the same words keep the first, the quick fix. */
+function uniqueTitles(actions: CodeAction[]): CodeAction[] {
+  const seen = new Set<string>();
+  return actions.filter((a) => !seen.has(a.title) && (seen.add(a.title), true));
 }
 
 function refactors(state: DocState, view: RequirementView, offset: number): CodeAction[] {

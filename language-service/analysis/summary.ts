@@ -12,6 +12,19 @@ export function summarizeRequirement(req: Requirement | undefined): string {
   return summarizeExpr(req.expr);
 }
 
+/** What is said instead of who is allowed when the text does not compile: Apple rejects the whole requirement (or set). */
+export const DOES_NOT_COMPILE = 'nothing: the text does not compile, and Apple rejects the whole requirement';
+
+/**
+ * Who a requirement lets in, given whether the text it came from compiles.
+ * A recovered parse of text with a syntax error may look like a weaker
+ * requirement (an `or` branch with nothing left in it); nothing admits any
+ * code then, because Apple refuses the text.
+ */
+export function summarizeIfCompiles(req: Requirement | undefined, compiles: boolean): string {
+  return compiles ? summarizeRequirement(req) : DOES_NOT_COMPILE;
+}
+
 export function summarizeExpr(expr: Expr): string {
   const branches = disjuncts(expr, 16);
   if (!branches) return 'code matching one of many alternatives (too many to summarise)';
@@ -29,8 +42,9 @@ function signer(f: BranchFacts): string {
     const devId = hasMarker(f, OID.devIdCA) || hasMarker(f, OID.devIdApp);
     const mas = hasMarker(f, OID.masApp);
     const dev = hasMarker(f, OID.wwdrCA) || hasMarker(f, OID.macDeveloper) || hasMarker(f, OID.iphoneDeveloper);
-    const kind = devId ? 'Developer ID certificates' : mas ? 'Mac App Store signatures (re-signed by Apple)' : dev ? 'Apple Development certificates' : 'certificates of any kind';
-    parts.push(`signed by Apple-issued ${kind}`);
+    const kind = devId ? 'Developer ID certificates' : mas ? 'Mac App Store signatures (re-signed by Apple)' : dev ? 'Apple Development certificates' : undefined;
+    // Not "certificates of any kind of team X", which reads as a kind of team: "any … certificate of team X".
+    parts.push(kind ? `signed by Apple-issued ${kind}` : 'signed with any Apple-issued certificate');
   } else if (f.trusted.length > 0) {
     parts.push('signed by any certificate chain this Mac\'s trust settings trust');
   } else if (f.certHash) {

@@ -41,6 +41,13 @@ export class LineIndex {
   }
 }
 
+/** True when parentheses outside `[start,end)` enclose it (an edit inside the range or at its ends stays inside them). */
+export function enclosedInParens(text: string, start: number, end: number): boolean {
+  let before = start - 1;
+  while (before >= 0 && /\s/.test(text[before]!)) before--;
+  return text[before] === '(' && matchingParen(text, before) === skipSpace(text, end);
+}
+
 /** True when `[start,end)` of `text` is wrapped in a matching pair of parentheses, allowing whitespace and comments in between. */
 export function isParenthesised(text: string, start: number, end: number): boolean {
   if (text[start] === '(' && matchingParen(text, start) === end - 1) return true;

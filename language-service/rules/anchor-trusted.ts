@@ -20,7 +20,7 @@ export default defineRule({
     const out: Finding[] = [];
     for (const t of f.trusted) {
       const fix: TextFix[] = t.expr.kind === 'trustedCerts' || (t.expr.kind === 'trustedCert' && t.expr.slot.index === -1)
-        ? [{ title: 'Use `anchor apple generic`', range: t.expr.range, newText: teamBound(f) ? 'anchor apple generic' : `anchor apple generic and ${ctx.teamClause}` }]
+        ? ctx.replaceAt(t.expr.range, 'Use `anchor apple generic`', teamBound(f) ? 'anchor apple generic' : `anchor apple generic and ${ctx.teamClause}`)
         : [];
       out.push({
         code: 'CSR104',

@@ -22,7 +22,7 @@ export default defineRule({
       code: 'CSR102',
       message: '`anchor apple generic` without a team check: every paying Apple developer holds a certificate that satisfies it. Add `certificate leaf[subject.OU] = "TEAMID"`.',
       range: lit.expr.range,
-      fixes: [{ title: 'Add a team check', range: ctx.range(lit.expr.range.end.offset, lit.expr.range.end.offset), newText: ` and ${ctx.teamClause}` }],
+      fixes: ctx.appendAt(lit.expr.range, 'Add a team check', ctx.teamClause),
     }];
   },
 });

@@ -3,10 +3,11 @@
  * host document (lintHost). The checks themselves are in the rule modules.
  */
 import type { Expr, Requirement } from '../../grammar/ast.js';
+import { parse } from '../../grammar/parser.js';
 import type { TextFix } from '../../grammar/diagnostics.js';
 import { branchFacts, disjuncts, type Branch, type BranchFacts } from '../analysis/branches.js';
 import { children } from '../analysis/exprs.js';
-import type { LineIndex } from '../analysis/text.js';
+import { enclosedInParens, type LineIndex } from '../analysis/text.js';
 import { RULES } from './index.js';
 import type { BranchContext, Finding, RequirementContext } from './types.js';
 
@@ -16,31 +17,49 @@ export interface RuleContext {
   privileged: boolean;
 }
 
-interface Located { node: Expr; parent: Expr | undefined }
+interface Located { node: Expr; parent: Expr | undefined; underNot: boolean }
 
 function findNode(root: Expr, range: Branch['range']): Located | undefined {
   // Iterative: `and`/`or` chains nest as deep as they are long.
-  const stack: Located[] = [{ node: root, parent: undefined }];
+  const stack: Located[] = [{ node: root, parent: undefined, underNot: false }];
   while (stack.length) {
     const at = stack.pop()!;
     const r = at.node.range;
     // The outermost node with this range wins: an `and` chain shares its end with its last operand.
     if (r.start.offset === range.start.offset && r.end.offset === range.end.offset) return at;
     if (r.start.offset > range.start.offset || r.end.offset < range.end.offset) continue;
-    for (const c of children(at.node)) stack.push({ node: c, parent: at.node });
+    for (const c of children(at.node)) stack.push({ node: c, parent: at.node, underNot: at.underNot || at.node.kind === 'not' });
   }
   return undefined;
 }
 
 /**
- * Whether ` and X` can be appended after the branch (or `X and ` prepended
- * before it) without changing what the rest means: the branch must be one
- * source node that is not an `or` and does not sit directly under `!`.
+ * A fix conjoining `clause` with the source node at `range` (` and X` after
+ * it, or `X and ` before it) without changing what the rest means: the node
+ * must be one source node that is not an `or` and has no `!` above it. As an operand of `or` the result is parenthesised, so the fix
+ * does not itself create an unparenthesised `a and b or c` (CSR110).
  */
-function extendable(root: Expr, f: BranchFacts): Located | undefined {
-  const at = findNode(root, f.branch.range);
-  if (!at || at.node.kind === 'or' || at.parent?.kind === 'not') return undefined;
-  return at;
+function conjoinFix(root: Expr, text: string, range: Branch['range'], index: LineIndex, title: string, clause: string, side: 'append' | 'prepend'): TextFix[] {
+  const at = findNode(root, range);
+  // Under `!` anywhere above, a stronger clause would make the negation weaker: no fix.
+  if (!at || at.node.kind === 'or' || at.underNot) return [];
+  const start = range.start.offset;
+  // A wildcard's `*` (`identifier com.example.*`) follows the value's range: the clause ends after it.
+  const end = text[range.end.offset] === '*' ? range.end.offset + 1 : range.end.offset;
+  if (at.parent?.kind === 'or' && !enclosedInParens(text, start, end)) {
+    const body = text.slice(start, end);
+    return [{ title, range: index.range(start, end), newText: side === 'append' ? `(${body} and ${clause})` : `(${clause} and ${body})` }];
+  }
+  return side === 'append' ? [{ title, range: index.range(end, end), newText: ` and ${clause}` }] : [{ title, range: index.range(start, start), newText: `${clause} and ` }];
+}
+
+/** A fix replacing the source node at `range` by `and`-joined clauses, parenthesised where `or` or `!` would otherwise regroup them. */
+function replaceFix(root: Expr, text: string, range: Branch['range'], index: LineIndex, title: string, newText: string): TextFix[] {
+  const at = findNode(root, range);
+  const start = range.start.offset;
+  const end = range.end.offset;
+  const wrap = / and /.test(newText) && (at?.parent?.kind === 'or' || at?.parent?.kind === 'not') && !enclosedInParens(text, start, end);
+  return [{ title, range: index.range(start, end), newText: wrap ? `(${newText})` : newText }];
 }
 
 export function lintRequirement(req: Requirement, rc: RuleContext): Finding[] {
@@ -64,16 +83,10 @@ export function lintRequirement(req: Requirement, rc: RuleContext): Finding[] {
     facts,
     teamText,
     teamClause: `certificate leaf[subject.OU] = ${JSON.stringify(teamText)}`,
-    append(f, title, clause): TextFix[] {
-      if (!extendable(root, f)) return [];
-      const end = f.branch.range.end.offset;
-      return [{ title, range: range(end, end), newText: ` and ${clause}` }];
-    },
-    prepend(f, title, clause): TextFix[] {
-      if (!extendable(root, f)) return [];
-      const start = f.branch.range.start.offset;
-      return [{ title, range: range(start, start), newText: `${clause} and ` }];
-    },
+    append: (f, title, clause) => conjoinFix(root, rc.text, f.branch.range, rc.index, title, clause, 'append'),
+    prepend: (f, title, clause) => conjoinFix(root, rc.text, f.branch.range, rc.index, title, clause, 'prepend'),
+    appendAt: (at, title, clause) => conjoinFix(root, rc.text, at, rc.index, title, clause, 'append'),
+    replaceAt: (at, title, newText) => replaceFix(root, rc.text, at, rc.index, title, newText),
   };
   const flagged = new Set<BranchFacts>();
   for (const f of facts) {
@@ -85,11 +98,49 @@ export function lintRequirement(req: Requirement, rc: RuleContext): Finding[] {
       if (found.length > 0 && rule.marksBranch) flagged.add(f);
     }
   }
-  if (!complete) return dedupe(out);
+  if (!complete) return onlyFixesThatParse(dedupe(out), rc.text);
 
   for (const rule of RULES) if (rule.branches) out.push(...rule.branches(facts, { ...ctx, flagged }));
-  return dedupe(out);
+  return onlyFixesThatParse(dedupe(out), rc.text);
 }
+
+/** Characters parsed at most to check the fixes of one text (all its requirements); past that, fixes are not offered. */
+const FIX_CHECK_BUDGET = 4_000_000;
+
+/**
+ * The text last checked, its parse errors and what is left of its budget: the
+ * requirements of one set share a text, which is parsed once, and share one
+ * budget, so checking fixes stays linear in the text however many entries it has.
+ */
+let checked: { text: string; errors: number; budget: number } | undefined;
+
+const parseErrors = (text: string) => parse(text).diagnostics.filter((d) => d.severity === 'error').length;
+
+/**
+ * A fix is offered only if the text it makes parses at least as well as
+ * before (no more parse errors: none when the text compiled): a fix built on
+ * a clause's range must never hand the person text Apple rejects. Past the
+ * budget (very large documents) no fix is offered rather than an unchecked one.
+ */
+function onlyFixesThatParse(findings: Finding[], text: string): Finding[] {
+  if (!findings.some((f) => f.fixes?.length)) return findings;
+  if (checked?.text !== text) {
+    checked = { text, errors: 0, budget: FIX_CHECK_BUDGET - text.length };
+    if (checked.budget >= 0) checked.errors = parseErrors(text);
+  }
+  const state = checked;
+  return findings.map((f) => {
+    if (!f.fixes?.length) return f;
+    const fixes = f.fixes.filter((fix) => {
+      if (state.budget < 0) return false;
+      const after = text.slice(0, fix.range.start.offset) + fix.newText + text.slice(fix.range.end.offset);
+      state.budget -= after.length;
+      return state.budget >= 0 && parseErrors(after) <= state.errors;
+    });
+    return { ...f, fixes };
+  });
+}
+
 
 /** Findings of the rules that look at a host document itself (R12, R13), in host coordinates. */
 export function lintHost(hostText: string, languageId: string, index: LineIndex): Finding[] {

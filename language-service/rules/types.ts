@@ -62,6 +62,10 @@ export interface BranchContext extends RequirementContext {
   append(f: BranchFacts, title: string, clause: string): TextFix[];
   /** A fix prepending `<clause> and ` before the branch, when that keeps the rest's meaning (else none). */
   prepend(f: BranchFacts, title: string, clause: string): TextFix[];
+  /** As `append`, after one clause of a branch (the node whose range this is). */
+  appendAt(range: Range, title: string, clause: string): TextFix[];
+  /** A fix replacing one clause by `newText`, parenthesised where the clause sits under `or` or `!`. */
+  replaceAt(range: Range, title: string, newText: string): TextFix[];
 }
 
 /** What the branch-comparing checks see. */

@@ -22,6 +22,7 @@ import { readCode } from '../../validator/read.js';
 import { runCli } from '../support/cli.js';
 import { fixture } from '../support/fixtures.js';
 import { filler, makeBundle, makeMachO, signMachO, type Bundle } from '../signer/index.js';
+import { tempDir } from '../support/tmp.js';
 
 const SENTRY_TEAM = 'anchor apple generic and certificate 1[field.1.2.840.113635.100.6.2.6] and certificate leaf[field.1.2.840.113635.100.6.1.13] and certificate leaf[subject.OU] = "97JCY7859U"';
 const SENTRY_X64_DR = 'identifier "sentry-cli-Darwin-universal" and anchor apple generic and certificate 1[field.1.2.840.113635.100.6.2.6] /* exists */ and certificate leaf[field.1.2.840.113635.100.6.1.13] /* exists */ and certificate leaf[subject.OU] = "97JCY7859U"';
@@ -189,7 +190,7 @@ describe('csrl check PATH with a scripted Security.framework (inputs per the doc
   });
 
   it('a file that is not Mach-O: ours cannot check it; Apple refusing it too agrees (exit 3, no disagreement)', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'csrl-check-apple-'));
+    const dir = tempDir('csrl-check-apple-');
     writeFileSync(path.join(dir, 'notes.txt'), 'not a binary\n');
     const unsigned: AppleStatus = { status: -67062, name: 'errSecCSUnsigned', message: 'code object is not signed at all' };
     const r = await check(['-e', 'anchor apple generic', 'notes.txt'], scriptedMac(pathAnswer(unsigned)), dir);
@@ -217,7 +218,7 @@ describe('csrl check PATH with a scripted Security.framework (inputs per the doc
  * portable checker; Apple's answers are scripted inputs.
  */
 describe('csrl check PATH: Apple and csrl making different claims about validity', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'csrl-check-apple-validity-'));
+  const dir = tempDir('csrl-check-apple-validity-');
 
   async function app(): Promise<Bundle> {
     return makeBundle(mkdtempSync(path.join(dir, 'app-')), {

@@ -3,13 +3,13 @@
  * once, integrity-checked, cached outside git).
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { CheckResult } from '../../cli/commands/check.js';
 import { runCli } from '../support/cli.js';
 import { fixture, fixtureBundle } from '../support/fixtures.js';
+import { tempDir } from '../support/tmp.js';
 
 // Designated requirements as Apple's decompiler prints them (fixtures.md).
 const NODE_DR = 'identifier node and anchor apple generic and certificate 1[field.1.2.840.113635.100.6.2.6] /* exists */ and certificate leaf[field.1.2.840.113635.100.6.1.13] /* exists */ and certificate leaf[subject.OU] = HX7739G8FX';
@@ -78,7 +78,7 @@ describe('csrl check on real fixtures', () => {
     assert.match(r.stdout, /\(x86_64\): cannot be checked: the slice is not signed/);
   });
   it('a file that is not Mach-O cannot be checked: exit 3 saying so', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'csrl-check-'));
+    const dir = tempDir('csrl-check-');
     writeFileSync(path.join(dir, 'notes.txt'), 'hello, not a binary\n');
     const r = await runCli(['check', '-e', 'anchor apple generic', 'notes.txt'], { cwd: dir });
     assert.equal(r.code, 3);

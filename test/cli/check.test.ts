@@ -4,7 +4,7 @@
  * binaries. End-to-end runs over real fixtures are in check-fixtures.test.ts.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -15,6 +15,7 @@ import { CodeReadError, type CodeReport, type ReadOptions, type SliceReport } fr
 import type { Problem } from '../../validator/problems.js';
 import { developerIdChain, developerIdFacts, facts } from '../validator/evaluate-ast.js';
 import { runCli } from '../support/cli.js';
+import { tempDir } from '../support/tmp.js';
 
 interface Captured {
   code: number;
@@ -140,14 +141,14 @@ describe('requirement input', () => {
     assert.match(r.stderr, /error: .*\[CSR018\]/);
   });
   it('-r reads a text file relative to the working directory', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'csrl-check-'));
+    const dir = tempDir('csrl-check-');
     writeFileSync(path.join(dir, 'req.txt'), `${DEVID}\n`);
     const r = await check(['-r', 'req.txt', 'Tool'], report(slice('arm64', developerIdFacts())), { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.calls[0]!.path, path.join(dir, 'Tool'));
   });
   it('-r reads a compiled blob (a file starting with 0xfa, as csreq does)', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'csrl-check-'));
+    const dir = tempDir('csrl-check-');
     // `identifier "com.example.app" and anchor apple generic`
     writeFileSync(path.join(dir, 'req.bin'), Buffer.from('fade0c000000002c0000000100000006000000020000000f636f6d2e6578616d706c652e617070000000000f', 'hex'));
     const r = await check(['-r', 'req.bin', 'Tool'], report(slice('arm64', developerIdFacts())), { cwd: dir });
@@ -159,7 +160,7 @@ describe('requirement input', () => {
     assert.match(r2.stderr, /not a valid requirement blob/);
   });
   it('a certificate file named in the requirement is hashed (SHA-1 of its bytes)', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'csrl-check-'));
+    const dir = tempDir('csrl-check-');
     const f = developerIdFacts();
     writeFileSync(path.join(dir, 'leaf.cer'), f.certificates[0]!.der);
     writeFileSync(path.join(dir, 'req.txt'), 'certificate leaf = "leaf.cer"\n');

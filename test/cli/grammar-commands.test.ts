@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../support/cli.js';
+import { tempDir } from '../support/tmp.js';
 
 // Spec §7.4 (model-verified against Apple's compiler rules).
 const SAFARI_TEXT = 'identifier com.apple.Safari and anchor apple';
@@ -22,7 +22,7 @@ test('parse -e prints canonical text and exits 0', async () => {
 });
 
 test('parse reports errors as FILE:LINE:COL with a code on stderr and exits 1', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'csrl-cli-'));
+  const dir = tempDir('csrl-cli-');
   const file = path.join(dir, 'team.csreq');
   writeFileSync(file, 'anchor apple generic and\n  certificate leaf[subject.OU] = 9ABCDE1234\n');
   const r = await runCli(['parse', 'team.csreq'], { cwd: dir });
@@ -75,7 +75,7 @@ test('compile refuses to write binary to a terminal (usage error 64)', async () 
 });
 
 test('compile -o writes the blob file; decompile reads it back', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'csrl-cli-'));
+  const dir = tempDir('csrl-cli-');
   const r = await runCli(['compile', '-o', 'safari.req', '-e', SAFARI_TEXT], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(Buffer.from(readFileSync(path.join(dir, 'safari.req'))).toString('hex'), SAFARI_HEX);

@@ -12,7 +12,7 @@
  * a failing or missing addon, unreadable code, --pid, and what Apple is asked.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -23,6 +23,7 @@ import type { AppleReading, AppleReadingRead } from '../../engine/apple/signing.
 import { loadNative, ProcessChangedError, type AppleSigningDetails, type AppleSigningInfo, type AppleStatus, type ProcessIdentity } from '../../native/index.js';
 import { runCli } from '../support/cli.js';
 import { fixture } from '../support/fixtures.js';
+import { tempDir } from '../support/tmp.js';
 
 const OK: AppleStatus = { status: 0, name: 'errSecSuccess', message: 'No error.' };
 
@@ -230,7 +231,7 @@ describe('csrl info PATH with a scripted Security.framework (inputs per the docu
   });
 
   it('code csrl cannot read: Apple is shown, not compared, and the exit status stays 3', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'csrl-info-apple-'));
+    const dir = tempDir('csrl-info-apple-');
     const notes = path.join(dir, 'notes.txt');
     writeFileSync(notes, 'not a binary\n');
     const mac = () => scriptedMac(() => reading(ARM));

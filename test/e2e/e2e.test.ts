@@ -36,7 +36,8 @@ test('end-to-end in a real VS Code (code-server + Chromium)', { skip: off ? 'CSR
   await run(process.execPath, [path.join(REPO, 'scripts', 'bundle.mjs'), '--e2e', '--package', '--out', vsix], { cwd: REPO, timeout: 120_000 });
   t.diagnostic(`bundled and packaged in ${Date.now() - t0} ms`);
   const workspace = path.join(runDir, 'ws');
-  cpSync(path.join(REPO, 'examples'), workspace, { recursive: true });
+  // Its own copy of examples/ (never the tracked files; without fetched samples, which the UI test does not need).
+  cpSync(path.join(REPO, 'examples'), workspace, { recursive: true, filter: (src) => path.relative(path.join(REPO, 'examples'), src).split(path.sep)[0] !== 'samples' });
   mkdirSync(path.join(runDir, 'scratch'), { recursive: true });
   const browser = await launchBrowser(tools);
   try {
@@ -160,6 +161,11 @@ test('end-to-end in a real VS Code (code-server + Chromium)', { skip: off ? 'CSR
         await page.waitForTimeout(400);
         await page.keyboard.press('Enter');
         await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: new RegExp(`\\d+  ${userInfo().username}`) }).first().waitFor({ timeout: 15_000 });
+        // On Linux the picker says first that processes here are ELF programs, and lists no kernel threads.
+        const note = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: /No Apple code signatures here/ });
+        await note.first().waitFor({ timeout: 15_000 });
+        await shot('process-picker-linux-note');
+        assert.equal(await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: /kthreadd/ }).count(), 0, 'no kernel thread listed');
         await page.keyboard.type(String(process.pid), { delay: 5 });
         await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: `PID ${process.pid}` }).first().waitFor({ timeout: 15_000 });
         await shot('process-picker');
@@ -168,7 +174,7 @@ test('end-to-end in a real VS Code (code-server + Chromium)', { skip: off ? 'CSR
         await toast.first().waitFor({ timeout: 30_000 });
         await page.waitForTimeout(500); // the toast fades in
         const message = await toast.first().innerText();
-        assert.match(message, /^\/.*node \(process \d+\): cannot be checked: /m, 'the message names the path and the process in the engine\'s words (as csrl check --pid), without an internal error prefix');
+        assert.match(message, /^\/\S*node, the executable of process \d+, cannot be checked: a Linux \(ELF\) executable or library; it carries no Apple code signature/m, 'one sentence in the engine\'s words (as csrl check --pid): the file, whose it is, and that it is an ELF program, without an internal error prefix');
         await shot('process-error-message');
       } catch (err) {
         await shot('failure').catch(() => undefined);

@@ -120,7 +120,8 @@ export async function startCodeServer(tools: string, runDir: string, name: strin
     }),
   );
   const entry = path.join(tools, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share'), XDG_CACHE_HOME: path.join(home, '.cache'), ...options.env };
+  // EXTENSIONS_GALLERY={} (no service URL): code-server's extension gallery is off, so the tests look nothing up on the network.
+  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share'), XDG_CACHE_HOME: path.join(home, '.cache'), EXTENSIONS_GALLERY: '{}', ...options.env };
   if (options.vsix) {
     await run(process.execPath, [entry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', options.vsix, '--force'], { env, timeout: 60000 });
   }

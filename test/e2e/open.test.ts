@@ -17,11 +17,21 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { fixtureCacheDir } from '../support/fixtures.js';
 import { ARTIFACTS, commandLinesMentioning, freePort, launchBrowser, liveGroupMembers, missingPrerequisites, processesMentioning, REPO, toolsCacheRoot, toolsDir } from './harness.js';
 
 const off = process.env['CSRL_E2E'] === 'off';
 const shots = path.join(ARTIFACTS, 'e2e-open');
 const script = path.join(REPO, 'scripts', 'e2e-open.mjs');
+
+/** `git status --porcelain` of the repository ('' outside a git checkout). */
+function gitStatus(): string {
+  try {
+    return execFileSync('git', ['status', '--porcelain'], { cwd: REPO, encoding: 'utf8' });
+  } catch {
+    return '';
+  }
+}
 
 interface Finished {
   code: number | null;
@@ -82,10 +92,12 @@ test('npm start on code-server: behind its login page, the printed URL and passw
   rmSync(shots, { recursive: true, force: true });
   mkdirSync(shots, { recursive: true });
   const home = mkdtempSync(path.join(tmpdir(), 'csrl-open-test-'));
+  const before = gitStatus();
   const port = await freePort();
   const t0 = Date.now();
   // The same tools cache as the other e2e tests (HOME is moved, so it is named explicitly).
-  const run = start(['--code-server', '--port', String(port)], isolatedEnv(home, { CSRL_E2E_CACHE: await toolsCacheRoot() }));
+  // The same tools and fixture caches as the other e2e tests (HOME is moved, so they are named explicitly).
+  const run = start(['--code-server', '--port', String(port)], isolatedEnv(home, { CSRL_E2E_CACHE: await toolsCacheRoot(), CSRL_FIXTURE_CACHE: fixtureCacheDir() }));
   let serverGroup: number | undefined;
   let runFolder: string | undefined;
   const browser = await launchBrowser(tools);
@@ -96,7 +108,15 @@ test('npm start on code-server: behind its login page, the printed URL and passw
     serverGroup = Number(info[2]);
     runFolder = info[3]!;
     t.diagnostic(`URL printed after ${Date.now() - t0} ms`);
-    assert.ok(url.startsWith(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(path.join(REPO, 'examples'))}`), url);
+    // The playground: a fresh copy of examples/ inside the run folder, never the tracked folder.
+    const playground = path.join(runFolder, 'examples');
+    assert.ok(url.startsWith(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(playground)}`), url);
+    assert.match(run.output(), new RegExp(`Playground \\(a fresh copy of examples/, removed on exit; the repository is not touched\\): ${playground.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.ok(existsSync(path.join(playground, 'insecure.csreq')));
+    // Real macOS samples in the playground, named in the banner.
+    assert.ok(existsSync(path.join(playground, 'samples', 'sentry-cli')), `samples fetched:\n${run.output()}`);
+    assert.match(run.output(), /samples\/sentry-cli {2}Developer ID, universal/);
+    assert.equal((run.output().match(/installed libkrb5-dev/g) ?? []).length <= 1, true, 'each package is said installed at most once');
     assert.match(run.output(), /ready after/);
     assert.ok(existsSync(runFolder), 'the run folder exists while it runs');
 
@@ -133,7 +153,7 @@ test('npm start on code-server: behind its login page, the printed URL and passw
       await page.locator('input.submit[type="submit"]').click();
       // Workspace trust is on, as for any user: the first thing shown is VS Code's trust prompt.
       const trust = page.locator('.monaco-dialog-box .monaco-button').filter({ hasText: /Yes, I trust the authors/ });
-      await trust.first().waitFor({ timeout: 60_000 });
+      await trust.first().waitFor({ timeout: 150_000 }); // generous: a loaded 2-core machine takes over a minute
       await shot('trust-prompt');
       const restricted = page.locator('.statusbar-item').filter({ hasText: 'Restricted Mode' });
       assert.ok((await restricted.count()) > 0, 'untrusted until the user answers: Restricted Mode in the status bar');
@@ -146,6 +166,19 @@ test('npm start on code-server: behind its login page, the printed URL and passw
       await page.keyboard.press('Control+Shift+M');
       await page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'CSR101' }).first().waitFor({ timeout: 15_000 });
       await shot('problems-panel');
+      await page.keyboard.press('Control+J'); // the panel away: room for the editor and the results view
+
+      // An edit saved as a person would: it changes the playground's copy, never the repository's examples/.
+      const tracked = readFileSync(path.join(REPO, 'examples', 'insecure.csreq'), 'utf8');
+      await page.locator('.monaco-editor .view-line').filter({ hasText: 'identifier "com.example.helper" or' }).first().click();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.type('# edited in the playground', { delay: 5 });
+      await page.keyboard.press('Control+S');
+      await shot('edit-saved');
+      const playgroundFile = path.join(playground, 'insecure.csreq');
+      await waitFor('the edit saved in the playground', 15_000, () => (readFileSync(playgroundFile, 'utf8').includes('# edited in the playground') ? true : undefined), run.finished, run.output);
+      assert.equal(readFileSync(path.join(REPO, 'examples', 'insecure.csreq'), 'utf8'), tracked, 'the repository\'s examples/insecure.csreq is untouched');
+
     } catch (err) {
       await shot('failure').catch(() => undefined);
       throw err;
@@ -163,6 +196,7 @@ test('npm start on code-server: behind its login page, the printed URL and passw
     assert.deepEqual(liveGroupMembers(run.child.pid!), [], "the script's own process group is gone");
     assert.deepEqual(processesMentioning(runFolder), [], `no process refers to the run folder ${runFolder}`);
     assert.equal(existsSync(runFolder), false, 'the run folder is removed');
+    assert.equal(gitStatus(), before, 'npm start left the repository as it was (git status --porcelain)');
     t.diagnostic(`whole cycle ${Math.round((Date.now() - t0) / 1000)} s; screenshots in ${path.relative(REPO, shots)}`);
   } finally {
     await browser.close();

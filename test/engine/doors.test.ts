@@ -107,7 +107,8 @@ const CASES: Case[] = [
       return { pid: child.pid! };
     },
     verdict: 'invalid',
-    words: process.platform === 'darwin' ? /./ : /Mach-O/,
+    // Linux: the process is an ELF program, named in words (not a magic number alone).
+    words: process.platform === 'darwin' ? /./ : /a Linux \(ELF\) executable or library; it carries no Apple code signature/,
   },
   {
     // The process's file was deleted and a signed Mach-O that satisfies the requirement put at its path and at

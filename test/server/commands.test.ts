@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -24,6 +23,7 @@ async function open(text: string): Promise<string> {
 }
 
 import type { TestResult } from '../../protocol/lsp.js';
+import { tempDir } from '../support/tmp.js';
 
 describe('csrl.testAgainstPath', () => {
   it('evaluates every slice of a universal binary, in check --json words; satisfied only if all pass', async () => {
@@ -58,7 +58,7 @@ describe('csrl.compareWithDesignated', () => {
 
 describe('csrl/decompile from a file', () => {
   it('reads a blob file by URI inside a workspace folder', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'csrl-lsp-'));
+    const dir = tempDir('csrl-lsp-');
     const file = join(dir, 'req.bin');
     writeFileSync(file, Buffer.from('fade0c00000000100000000100000003', 'hex'));
     // Files are read only inside the workspace folders (or when the client opened them).

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -10,6 +9,7 @@ import { LspClient, REPO } from './lsp-client.js';
 import { FrameDecoder, MAX_BODY_BYTES, scanJson } from '../../server/framing.js';
 import { checkMessage } from '../../server/protocol-check.js';
 import { requirementsInPlist, MAX_PLIST_DEPTH } from '../../language-service/embedded/plist.js';
+import { tempDir } from '../support/tmp.js';
 
 /**
  * Hostile clients (issues 18 and 19): edit floods, cancellation storms,
@@ -395,8 +395,8 @@ describe('hover on text that does not compile', () => {
 
 describe('csrl/decompile and the workspace', () => {
   it('reads only inside the workspace folders or opened documents, regular files only, without echoing bytes', async () => {
-    const ws = mkdtempSync(join(tmpdir(), 'csrl-ws-'));
-    const outside = mkdtempSync(join(tmpdir(), 'csrl-out-'));
+    const ws = tempDir('csrl-ws-');
+    const outside = tempDir('csrl-out-');
     mkdirSync(join(ws, 'sub'));
     writeFileSync(join(ws, 'sub', 'req.bin'), Buffer.from('fade0c00000000100000000100000003', 'hex'));
     writeFileSync(join(ws, 'root.txt'), 'root: secret\n');

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeHostDocument, analyzeRequirement, type AnalysisOptions } from '../../language-service/analysis/analyze.js';
 import { LANGUAGE_CODES, LINT_RULES, RULES } from '../../language-service/rules/index.js';
 import { summarizeRequirement } from '../../language-service/analysis/summary.js';
 import { DIAGNOSTIC_CODES } from '../../grammar/diagnostics.js';
+import { tempDir } from '../support/tmp.js';
 
 const DEV_ID = 'identifier "com.example.app" and anchor apple generic and certificate 1[field.1.2.840.113635.100.6.2.6] and certificate leaf[field.1.2.840.113635.100.6.1.13] and certificate leaf[subject.OU] = "ABCDE12345"';
 const HARDENED_CLIENT = DEV_ID + ' and info[CFBundleVersion] >= "42" and ! entitlement["com.apple.security.get-task-allow"] and ! entitlement["com.apple.security.cs.disable-library-validation"] and ! entitlement["com.apple.security.cs.allow-dyld-environment-variables"]';
@@ -199,7 +199,7 @@ describe('language diagnostics and fixes', () => {
   });
 
   it('relative certificate paths are checked next to the document', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'csrl-cert-'));
+    const dir = tempDir('csrl-cert-');
     writeFileSync(join(dir, 'root.cer'), 'not really a certificate');
     assert.deepEqual(find('anchor = "root.cer"', 'CSR053', { baseDir: dir }), []);
     assert.equal(find('anchor = "other.cer"', 'CSR053', { baseDir: dir })[0]?.severity, 'warning');
