@@ -18,12 +18,13 @@
  * `team-identifer` still counts, while Info.plist or package.json keys such as
  * `name` or `CFBundleIdentifier` do not).
  */
-import { analyse, FACT_BY_KEY, FACTS, isLogicalOp, LwcrSyntaxError, parseLwcrJson, parseLwcrXmlPlist, type Analysis, type LwcrContext, type LwDict, type LwValue } from '../../lwcr/index.js';
+import { analyse, FACT_BY_KEY, isLogicalOp, LwcrSyntaxError, parseLwcrJson, parseLwcrXmlPlist, type Analysis, type LwcrContext, type LwDict, type LwValue } from '../../lwcr/index.js';
 import type { Range } from '../../grammar/ast.js';
 import { hostLanguage } from './hosts.js';
 import { editorFor, type LwcrEditor } from '../lwcr/edit.js';
 import type { LwcrSource } from '../lwcr/knowledge.js';
-import { findSourceLwcr, SOURCE_LWCR_MARKERS } from '../lwcr/source.js';
+import { findSourceLwcr } from '../lwcr/source.js';
+import { LWCR_MARKERS } from '../lwcr/markers.js';
 
 export type { LwcrSource };
 
@@ -46,8 +47,7 @@ export interface HostLwcrResult {
   syntaxError?: { message: string; range?: Range };
 }
 
-/** Plain substrings without which a host document holds no LWCR this module would find. */
-export const LWCR_MARKERS: readonly string[] = ['SpawnConstraint', ...FACTS.map((f) => f.key), '$and', '$or', '$optional'];
+export { isLwcrHost, LWCR_MARKERS, lwcrMarkersFor, mayHoldLwcr } from '../lwcr/markers.js';
 
 /** A key that could be a misspelt fact: kebab-case with at least one hyphen (like every fact but `cdhash`, `entitlements`). */
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/;
@@ -56,22 +56,6 @@ const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/;
 export function looksLikeRequirements(d: LwDict): boolean {
   if (d.entries.length === 0) return false;
   return d.entries.some((e) => FACT_BY_KEY.has(e.key) || isLogicalOp(e.key)) && d.entries.every((e) => FACT_BY_KEY.has(e.key) || e.key.startsWith('$') || KEBAB.test(e.key));
-}
-
-/** Whether documents of this language id may hold LWCR this module finds. */
-export function isLwcrHost(languageId: string): boolean {
-  return languageId === 'json' || languageId === 'lwcr-json' || hostLanguage(languageId) !== undefined && hostLanguage(languageId)!.family !== 'shell';
-}
-
-/** Plain substrings without which a document of this language holds no LWCR this module finds. */
-export function lwcrMarkersFor(languageId: string): readonly string[] {
-  const family = hostLanguage(languageId)?.family;
-  return family === 'c' || family === 'swift' ? SOURCE_LWCR_MARKERS : LWCR_MARKERS;
-}
-
-/** Whether a document may hold an LWCR (cheap: markers only), e.g. to start the language server for it. */
-export function mayHoldLwcr(languageId: string, text: string): boolean {
-  return isLwcrHost(languageId) && lwcrMarkersFor(languageId).some((m) => text.includes(m));
 }
 
 let cache: { text: string; languageId: string; result: HostLwcrResult } | undefined;

@@ -25,6 +25,7 @@ import { lexSwift } from '../embedded/swift.js';
 import type { HostToken } from '../embedded/tokens.js';
 import { LineIndex } from '../analysis/text.js';
 import type { LwcrSource } from './knowledge.js';
+import { SOURCE_LWCR_MARKERS } from './markers.js';
 import { SWIFT_CATEGORIES, SWIFT_CONSTRAINTS, SWIFT_PLATFORMS } from './knowledge.js';
 
 export interface SourceLwcr {
@@ -48,8 +49,6 @@ export interface SourceDict {
 /** Dictionaries read from source → where their entries go. Weak: a document's dictionaries go with its analysis. */
 export const SOURCE_DICTS = new WeakMap<LwDict, SourceDict>();
 
-/** Substrings without which a source file holds no LWCR this module reads. */
-export const SOURCE_LWCR_MARKERS: readonly string[] = ['lightweight_code_requirement', 'xpc_peer_requirement_create_lwcr', 'lightweightCodeRequirements', 'XPCDictionary', 'allOf', 'anyOf'];
 
 /** Bounds against hostile input. */
 const MAX_CALLS = 20_000;
