@@ -9,12 +9,10 @@ import * as vscode from 'vscode';
 import { NOTIFICATIONS, type SetTrustParams } from '../protocol/lsp.js';
 import type { LanguageClient, LanguageClientOptions, Middleware, ServerOptions } from 'vscode-languageclient/node.js';
 import { EMBEDDING_LANGUAGES as HOST_LANGUAGE_IDS, mayHoldRequirements } from '../language-service/embedded/hosts.js';
-import { mayHoldLwcr } from '../language-service/lwcr/markers.js';
+import { LWCR_ONLY_LANGUAGES, mayHoldLwcr } from '../language-service/lwcr/markers.js';
 
 /** Host languages whose files may embed requirements: the host-language table's ids. */
 export const EMBEDDING_LANGUAGES: readonly string[] = HOST_LANGUAGE_IDS;
-/** Languages the server reads for lightweight code requirements only. */
-const LWCR_ONLY_LANGUAGES: readonly string[] = ['json'];
 
 /**
  * Whether the document may hold requirements: a requirement file, or a host language and one of

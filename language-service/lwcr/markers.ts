@@ -6,6 +6,9 @@
 import { FACTS } from '../../lwcr/model.js';
 import { hostLanguage } from '../embedded/hosts.js';
 
+/** Languages read for lightweight code requirements only (no classic requirement is extracted from them). */
+export const LWCR_ONLY_LANGUAGES: readonly string[] = ['json'];
+
 /** Plain substrings without which a plist or JSON document holds no LWCR (embedded/lwcr.ts). */
 export const LWCR_MARKERS: readonly string[] = ['SpawnConstraint', ...FACTS.map((f) => f.key), '$and', '$or', '$optional'];
 

@@ -65,19 +65,28 @@ export function findSourceLwcr(text: string, family: 'c' | 'swift'): SourceLwcr[
 const isPunct = (t: HostToken | undefined, v: string) => t?.kind === 'punct' && t.value === v;
 const OPEN: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 
-/** Index of the bracket closing the one at `open` (undefined if unbalanced). */
+const CLOSERS = new WeakMap<HostToken[], Int32Array>();
+
+/** Index of the bracket closing the one at `open` (undefined if unbalanced): one pass over the tokens, kept per token list. */
 function closing(tokens: HostToken[], open: number): number | undefined {
-  const stack: string[] = [];
-  for (let k = open; k < tokens.length; k++) {
-    const t = tokens[k]!;
-    if (t.kind !== 'punct') continue;
-    if (OPEN[t.value]) stack.push(OPEN[t.value]!);
-    else if (t.value === ')' || t.value === ']' || t.value === '}') {
-      if (stack.pop() !== t.value) return undefined;
-      if (stack.length === 0) return k;
+  let table = CLOSERS.get(tokens);
+  if (!table) {
+    table = new Int32Array(tokens.length).fill(-1);
+    const stack: number[] = [];
+    for (let k = 0; k < tokens.length; k++) {
+      const t = tokens[k]!;
+      if (t.kind !== 'punct') continue;
+      if (OPEN[t.value]) stack.push(k);
+      else if (t.value === ')' || t.value === ']' || t.value === '}') {
+        // A stray closer does not close an opener of another kind (hostile or half-typed text).
+        const top = stack[stack.length - 1];
+        if (top !== undefined && OPEN[tokens[top]!.value] === t.value) table[stack.pop()!] = k;
+      }
     }
+    CLOSERS.set(tokens, table);
   }
-  return undefined;
+  const k = table[open];
+  return k === undefined || k < 0 ? undefined : k;
 }
 
 /** The arguments of a call whose `(` is at `open`: token index ranges [from, to). */
