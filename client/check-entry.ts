@@ -21,6 +21,8 @@ import type { CheckResult } from '../engine/result.js';
 import type { CheckTime } from '../engine/time.js';
 import type { AppleSide, CompareOptions } from '../engine/apple/verdict.js';
 import { extractRequirements, type EmbeddedRequirement } from '../language-service/embedded/extract.js';
+import { checkLwcrPath, checkLwcrProcess, type LwcrCheckResult } from '../engine/lwcr.js';
+import type { LwcrTarget } from '../language-service/lwcr/target.js';
 
 export type { AppleSide, CheckResult, CompareOptions, EmbeddedRequirement, Requirement, RequirementDocument };
 export type { PsRow } from '../engine/processes.js';
@@ -33,6 +35,9 @@ export { doctor, type DoctorReport, type Relationship } from '../engine/doctor/d
 export { checkBundleEntries, type BundleEntry, type BundleEntriesResult } from '../engine/doctor/entries.js';
 export { locateBundleEntries } from '../language-service/bundle-entries.js';
 export { extractRequirements, parse, renderText, resultHeadline };
+export { renderLwcrText } from '../engine/lwcr-render.js';
+export { convertClassicToLwcr, convertLwcrToClassic, lwcrAt, parseClassic, type Conversion, type LwcrTarget } from '../language-service/lwcr/target.js';
+export type { LwcrCheckResult };
 
 /** A failure a person can act on (bad path, unsigned code, requirement with errors). */
 export class UserError extends Error {
@@ -67,7 +72,7 @@ export async function testRequirement(requirement: Requirement, text: string, ta
     ...(pref === 'portable' ? { withoutApple: true } : { apple: pref === 'security-framework' ? loadNative : defaultApple }),
   };
   const result = 'pid' in target ? await checkProcess(target.pid, requirement, text, options.processNative ?? processNative(), check) : await checkPath(requirement, text, target.path, check);
-  if (result.slices.length === 0) throw new UserError(failureLine(result));
+  if (result.slices.length === 0) throw new UserError(failureLine({ ...result, slices: [] }));
   return result;
 }
 
@@ -84,4 +89,22 @@ export async function signingInformation(target: { path: string } | { pid: numbe
 
 export async function executableOf(pid: number): Promise<string> {
   return loadNative().executablePath(pid);
+}
+
+/**
+ * Tests a lightweight code requirement (found in a host document by
+ * `lwcrAt`) against the code at a path, or the executable of a process
+ * inside the PID-reuse guard: the engine's LWCR check, as
+ * `csrl check --lwcr` runs it. Clause ranges are host offsets.
+ */
+export async function testLwcr(lwcr: LwcrTarget, target: { path: string } | { pid: number }, options: TestOptions = {}): Promise<LwcrCheckResult> {
+  const check = {
+    at: options.at ?? 'signing-time',
+    verifyPages: options.verifyPages ?? true,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(lwcr.context ? { context: lwcr.context } : {}),
+  };
+  const result = 'pid' in target ? await checkLwcrProcess(target.pid, lwcr.tree, lwcr.text, options.processNative ?? processNative(), check) : await checkLwcrPath(lwcr.tree, lwcr.text, target.path, check);
+  if (result.slices.length === 0) throw new UserError(failureLine({ ...result, slices: [] }));
+  return result;
 }

@@ -37,7 +37,7 @@ export class Commands {
     private readonly context: vscode.ExtensionContext,
     private readonly output: vscode.OutputChannel,
     private readonly server: ServerHandle,
-    private readonly decorations: ResultDecorations,
+    readonly decorations: ResultDecorations,
   ) {}
 
   log(message: string): void {
@@ -73,7 +73,7 @@ export class Commands {
     throw Object.assign(new Error('cancelled: untrusted workspace'), { name: 'AbortError' });
   }
 
-  private editorFor(args: TargetArgs): { doc: vscode.TextDocument; cursor: number } {
+  editorFor(args: TargetArgs): { doc: vscode.TextDocument; cursor: number } {
     if (args.uri) {
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri);
       if (!doc) throw new RequirementError(`${args.uri} is not open.`);
@@ -126,12 +126,12 @@ export class Commands {
     return uris?.[0] ? { path: uris[0].fsPath } : undefined;
   }
 
-  private async remember(target: string): Promise<void> {
+  async remember(target: string): Promise<void> {
     const recent = this.context.workspaceState.get<string[]>('csrl.recentTargets', []).filter((p) => p !== target);
     await this.context.workspaceState.update('csrl.recentTargets', [target, ...recent].slice(0, 8));
   }
 
-  private checkSettings(): { at: 'signing-time' | 'now' | Date; verifyPages: boolean; validator: 'auto' | 'portable' | 'security-framework' } {
+  checkSettings(): { at: 'signing-time' | 'now' | Date; verifyPages: boolean; validator: 'auto' | 'portable' | 'security-framework' } {
     const cfg = vscode.workspace.getConfiguration('csrl');
     const when = cfg.get<string>('verificationTime', CHECK_SETTINGS.verificationTime);
     let at: 'signing-time' | 'now' | Date;
@@ -239,7 +239,7 @@ export class Commands {
    * so once), so nobody elsewhere is told about a missing Mac.
    */
   private addApple(shown: ShownResult, pref: 'auto' | 'portable' | 'security-framework'): void {
-    const side = shown.result.apple;
+    const side = 'apple' in shown.result ? shown.result.apple : undefined;
     if (!side || pref === 'portable') return;
     if (side.notAsked) {
       if (pref !== 'security-framework') return;

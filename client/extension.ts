@@ -9,6 +9,7 @@ import { CHECK_SETTINGS } from '../protocol/lsp.js';
 import type { Middleware } from 'vscode-languageclient/node.js';
 import { Commands, DECOMPILED_SCHEME, decompiledUri, looksLikeBinaryRequirement, type TargetArgs } from './commands.js';
 import { checkModule, nativeModule, setExtensionRoot } from './lazy.js';
+import { LwcrCommands } from './lwcr-commands.js';
 import { ResultDecorations, ResultsTree, type ShownResult } from './results.js';
 import { BundleChecks } from './bundle-checks.js';
 import { DoctorResults } from './doctor-results.js';
@@ -78,6 +79,11 @@ export function activate(context: vscode.ExtensionContext): CsrlApi {
   reg('csrl.openCompiledAsText', (u?: vscode.Uri) => cmds.openCompiledAsText(u));
   reg('csrl.saveDecompiledText', () => cmds.saveDecompiledText());
   reg('csrl.generateXpcCode', (a?: Parameters<Commands['generateXpcCode']>[0] | vscode.Uri) => cmds.generateXpcCode(a instanceof vscode.Uri ? {} : a));
+  const lwcr = new LwcrCommands(cmds);
+  reg('csrl.testLwcrAgainstBinary', (a?: TargetArgs | vscode.Uri) => lwcr.testAgainstBinary(a instanceof vscode.Uri ? {} : a));
+  reg('csrl.testLwcrAgainstProcess', (a?: TargetArgs | vscode.Uri) => lwcr.testAgainstProcess(a instanceof vscode.Uri ? {} : a));
+  reg('csrl.convertToLwcr', (a?: TargetArgs | vscode.Uri) => lwcr.convertToLwcr(a instanceof vscode.Uri ? {} : a));
+  reg('csrl.convertToRequirement', (a?: TargetArgs | vscode.Uri) => lwcr.convertToRequirement(a instanceof vscode.Uri ? {} : a));
   reg('csrl.clearResults', () => decorations.clear());
   reg('csrl.showOutput', () => output.show());
 

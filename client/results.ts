@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { flatChildren, type CheckResult, type EvalNode, type SliceResult, type Verdict } from '../engine/result.js';
+import type { LwcrCheckResult, LwcrEvalNode, LwcrSliceResult } from '../engine/lwcr.js';
 import type { TargetRequirement } from './requirement.js';
 import { checkModule } from './lazy.js';
 import { appleRows, type AppleRow, type AppleSide } from '../engine/apple/verdict.js';
@@ -19,7 +20,8 @@ export interface ShownResult {
   uri: string;
   target: string;
   label: string;
-  result: CheckResult;
+  /** A classic check, or a lightweight code requirement's (same verdicts, slices and clause tree shape). */
+  result: CheckResult | LwcrCheckResult;
   /** Per clause (document range), the verdict and the explanation of each slice. */
   clauses: ClauseMark[];
   summary: string;
@@ -35,7 +37,7 @@ export interface ShownResult {
   /** Why Apple was not asked; set only when csrl.validator explicitly asks for Security.framework. */
   appleNotAsked?: string;
   /** Document range of any node of the evaluation tree. */
-  rangeOf: (n: EvalNode) => vscode.Range;
+  rangeOf: (n: AnyEvalNode) => vscode.Range;
 }
 
 export interface ClauseMark {
@@ -46,10 +48,18 @@ export interface ClauseMark {
 }
 
 
-function leaves(n: EvalNode, out: EvalNode[]): EvalNode[] {
-  const kids = flatChildren(n);
-  if (n.kind === 'not' || kids.length === 0) out.push(n);
-  else for (const c of kids) leaves(c, out);
+type AnyEvalNode = EvalNode | LwcrEvalNode;
+type AnySlice = SliceResult | LwcrSliceResult;
+
+/** Children with nested and-in-and / or-in-or spliced, for both trees (an LWCR `$optional` keeps its one child). */
+function kids(n: AnyEvalNode): AnyEvalNode[] {
+  return n.kind === 'and' || n.kind === 'or' ? flatChildren(n as EvalNode) : n.children;
+}
+
+function leaves(n: AnyEvalNode, out: AnyEvalNode[]): AnyEvalNode[] {
+  const kids_ = kids(n);
+  if (n.kind === 'not' || kids_.length === 0) out.push(n);
+  else for (const c of kids_) leaves(c, out);
   return out;
 }
 
@@ -59,7 +69,7 @@ function combine(verdicts: Verdict[]): Verdict {
   return 'true';
 }
 
-export function buildShown(doc: vscode.TextDocument, req: TargetRequirement, target: string, result: CheckResult): ShownResult {
+export function buildShown(doc: vscode.TextDocument, req: Pick<TargetRequirement, 'toDocOffset' | 'label' | 'anchor'>, target: string, result: CheckResult | LwcrCheckResult): ShownResult {
   const byKey = new Map<string, ClauseMark>();
   for (const slice of result.slices) {
     if (!slice.tree) continue;
@@ -182,8 +192,8 @@ type Node =
   | { kind: 'apple'; r: ShownResult; row: AppleRow; a: AppleSide }
   | { kind: 'disagreement'; r: ShownResult; sentence: string }
   | { kind: 'ours'; r: ShownResult }
-  | { kind: 'slice'; r: ShownResult; s: SliceResult }
-  | { kind: 'eval'; r: ShownResult; s: SliceResult; n: EvalNode }
+  | { kind: 'slice'; r: ShownResult; s: AnySlice }
+  | { kind: 'eval'; r: ShownResult; s: AnySlice; n: AnyEvalNode }
   | { kind: 'group'; label: string; items: { severity: string; message: string; code: string }[] }
   | { kind: 'item'; severity: string; message: string; code: string };
 
@@ -211,7 +221,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node> {
         const a = node.r.appleSide;
         const apple: Node[] = a ? [{ kind: 'ours', r: node.r }, ...appleRows(a).map((row): Node => ({ kind: 'apple', r: node.r, row, a }))] : [];
         if (a?.disagreement) apple.unshift({ kind: 'disagreement', r: node.r, sentence: a.disagreement });
-        return [...apple, ...node.r.result.slices.map((s): Node => ({ kind: 'slice', r: node.r, s }))];
+        return [...apple, ...(node.r.result.slices as AnySlice[]).map((s): Node => ({ kind: 'slice', r: node.r, s }))];
       }
       case 'slice': {
         const out: Node[] = [];
@@ -221,7 +231,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node> {
         return out;
       }
       case 'eval':
-        return flatChildren(node.n).map((n) => ({ kind: 'eval', r: node.r, s: node.s, n }));
+        return kids(node.n).map((n) => ({ kind: 'eval', r: node.r, s: node.s, n }));
       case 'group':
         return node.items.map((i) => ({ kind: 'item', ...i }));
       default:
@@ -275,9 +285,9 @@ export class ResultsTree implements vscode.TreeDataProvider<Node> {
         return item;
       }
       case 'eval': {
-        const kids = flatChildren(node.n);
+        const children = kids(node.n);
         const head = node.n.kind === 'and' ? 'all of' : node.n.kind === 'or' ? 'any of' : node.n.clause;
-        const item = new vscode.TreeItem(`${MARK[node.n.verdict]} ${head}`, kids.length > 0 ? expanded : vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(`${MARK[node.n.verdict]} ${head}`, children.length > 0 ? expanded : vscode.TreeItemCollapsibleState.None);
         item.description = node.n.explanation;
         item.tooltip = `${node.n.clause}\n${node.n.explanation}${node.n.reason ? `\n(${node.n.reason})` : ''}`;
         const range = node.r.rangeOf(node.n);

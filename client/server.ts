@@ -9,15 +9,20 @@ import * as vscode from 'vscode';
 import { NOTIFICATIONS, type SetTrustParams } from '../protocol/lsp.js';
 import type { LanguageClient, LanguageClientOptions, Middleware, ServerOptions } from 'vscode-languageclient/node.js';
 import { EMBEDDING_LANGUAGES as HOST_LANGUAGE_IDS, mayHoldRequirements } from '../language-service/embedded/hosts.js';
+import { LWCR_ONLY_LANGUAGES, mayHoldLwcr } from '../language-service/lwcr/markers.js';
 
 /** Host languages whose files may embed requirements: the host-language table's ids. */
 export const EMBEDDING_LANGUAGES: readonly string[] = HOST_LANGUAGE_IDS;
 
-/** Whether the document may hold requirements: a requirement file, or a host language and one of that language's API markers in the text. */
+/**
+ * Whether the document may hold requirements: a requirement file, or a host language and one of
+ * that language's API markers in the text, or a lightweight code requirement's markers.
+ */
 export function hasRequirements(doc: vscode.TextDocument): boolean {
   if (doc.languageId === 'csreq') return true;
-  if (!EMBEDDING_LANGUAGES.includes(doc.languageId)) return false;
-  return mayHoldRequirements(doc.languageId, doc.getText());
+  if (!EMBEDDING_LANGUAGES.includes(doc.languageId) && !LWCR_ONLY_LANGUAGES.includes(doc.languageId)) return false;
+  const text = doc.getText();
+  return mayHoldRequirements(doc.languageId, text) || mayHoldLwcr(doc.languageId, text);
 }
 
 export class ServerHandle {
@@ -53,7 +58,7 @@ export class ServerHandle {
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6012'] } },
     };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: [{ language: 'csreq' }, ...EMBEDDING_LANGUAGES.map((language) => ({ language, scheme: 'file' })), ...EMBEDDING_LANGUAGES.map((language) => ({ language, scheme: 'untitled' }))],
+      documentSelector: [{ language: 'csreq' }, ...[...EMBEDDING_LANGUAGES, ...LWCR_ONLY_LANGUAGES].flatMap((language) => [{ language, scheme: 'file' }, { language, scheme: 'untitled' }])],
       synchronize: { configurationSection: 'csrl' },
       initializationOptions: { trusted: vscode.workspace.isTrusted },
       outputChannel: this.output,

@@ -11,6 +11,7 @@ import { postureReport } from '../validator/posture.js';
 import { CodeReadError, readCode, type CodeReport, type ReadOptions } from '../validator/read.js';
 import type { CheckOptions } from './check.js';
 import { sliceFacts, type FactState } from './lwcr-facts.js';
+import { checkPidFile, type PidNative, type PidTarget } from './process-target.js';
 import { failedResult, overall, type CheckResult, type SliceResult } from './result.js';
 import { instantOf, type CheckTime } from './time.js';
 
@@ -36,7 +37,9 @@ export interface LwcrSliceResult extends Omit<SliceResult, 'tree'> {
   tree: LwcrEvalNode | null;
 }
 
-export interface LwcrCheckResult extends Omit<CheckResult, 'slices' | 'apple'> {
+export interface LwcrCheckResult extends Omit<CheckResult, 'slices' | 'apple' | 'target'> {
+  /** A process check: the process and the file that was checked. */
+  target?: PidTarget | { kind: 'static-file-check'; pid: number };
   slices: LwcrSliceResult[];
   /** Always 'lwcr': tells a reader of the JSON which tree it holds. */
   language: 'lwcr';
@@ -274,4 +277,30 @@ export async function checkLwcrPath(tree: LwGroup, text: string, target: string,
     throw err;
   }
   return checkLwcrReport(report, tree, text, target, { ...(options.context ? { context: options.context } : {}), ...(options.at ? { at: options.at } : {}) });
+}
+
+/**
+ * Checks the executable file that process `pid` runs, inside the same
+ * PID-reuse guard as a classic process check (engine/check.ts): a static
+ * check of the file, labelled so in `target`. Runtime facts (launch type,
+ * init process, volumes) stay undetermined: they are not read from the
+ * running process.
+ */
+export async function checkLwcrProcess(pid: number, tree: LwGroup, text: string, native: PidNative, options: CheckOptions & LwcrEvalOptions = {}): Promise<LwcrCheckResult> {
+  const read: ReadOptions = { verifyPages: options.verifyPages ?? true, at: options.at ?? 'signing-time', ...(options.arch !== undefined ? { arch: options.arch } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+  const checked = await checkPidFile(pid, native, async (readPath, _identity, expect): Promise<{ report: CodeReport } | { error: { code: string; message: string } }> => {
+    try {
+      return { report: await (options.readCode ?? readCode)(readPath, read, expect) };
+    } catch (err) {
+      if (err instanceof CodeReadError) return { error: { code: err.code, message: err.message } };
+      throw err;
+    }
+  });
+  if (!checked.ok) {
+    if ('notChecked' in checked) return { ...failedLwcrResult(text, checked.notChecked.target.executablePath || `process ${pid}`, checked.notChecked.error), target: checked.notChecked.target };
+    return { ...failedLwcrResult(text, `process ${pid}`, checked.failure), target: { kind: 'static-file-check', pid } };
+  }
+  const { target, result } = checked;
+  if ('error' in result) return { ...failedLwcrResult(text, target.executablePath, result.error), target };
+  return { ...checkLwcrReport(result.report, tree, text, target.executablePath, { ...(options.context ? { context: options.context } : {}), ...(options.at ? { at: options.at } : {}) }), target };
 }

@@ -10,6 +10,7 @@ import { oneLine } from '../validator/printable.js';
 import { appleLines, disagreementLine, type AppleSide } from './apple/verdict.js';
 import type { PidTarget } from './process-target.js';
 import type { CheckResult, OverallVerdict } from './result.js';
+import type { LwcrCheckResult, LwcrEvalNode } from './lwcr.js';
 
 export const CLAUSE_MARK: Record<Verdict, string> = { true: '✔', false: '✘', undetermined: '?' };
 
@@ -98,7 +99,7 @@ export function failureLine(result: CheckResult): string {
  * checked: the slice is not signed"). The part before the first colon is the
  * short form the results view shows as its header.
  */
-export function resultHeadline(result: CheckResult, targetName: string): string {
+export function resultHeadline(result: CheckResult | LwcrCheckResult, targetName: string): string {
   const name = oneLine(targetName);
   switch (result.verdict) {
     case 'invalid': {
@@ -107,7 +108,7 @@ export function resultHeadline(result: CheckResult, targetName: string): string 
     }
     case 'unsatisfied': {
       const s = result.slices.find((x) => x.verdict === 'unsatisfied');
-      const bad = s?.tree ? firstFailingLeaf(s.tree) : undefined;
+      const bad = !s?.tree ? undefined : 'language' in result ? firstFailingLwcrFact(s.tree as LwcrEvalNode) : firstFailingLeaf(s.tree as EvalNode);
       return `✘ fails for ${name}${s ? ` (${oneLine(s.arch)})` : ''}${bad ? `: ${oneLine(bad.clause)}` : ''}`;
     }
     case 'undetermined':
@@ -115,6 +116,19 @@ export function resultHeadline(result: CheckResult, targetName: string): string 
     case 'satisfied':
       return `✔ satisfied by ${name} (${result.slices.map((s) => oneLine(s.arch)).join(', ')})`;
   }
+}
+
+function firstFailingLwcrFact(root: LwcrEvalNode): LwcrEvalNode | undefined {
+  const stack: LwcrEvalNode[] = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.children.length === 0) {
+      if (n.verdict === 'false') return n;
+      continue;
+    }
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+  }
+  return undefined;
 }
 
 function firstFailingLeaf(root: EvalNode): EvalNode | undefined {

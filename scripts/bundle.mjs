@@ -49,6 +49,8 @@ if (args.has('--print-contributes')) {
   const grammars = syn.grammars.map((g) => ({ ...g, path: fix(g.path) }));
   const cmd = (command, title, extra = {}) => ({ command, title, category: 'CSRL', ...extra });
   const ctx = "editorLangId == csreq || editorLangId == swift || editorLangId == objective-c || editorLangId == objective-cpp || editorLangId == c || editorLangId == cpp || editorLangId == shellscript || editorLangId == plist || editorLangId == xml";
+  // Lightweight code requirements live in plists, JSON and C-family or Swift source.
+  const lwcrCtx = 'editorLangId == swift || editorLangId == objective-c || editorLangId == objective-cpp || editorLangId == c || editorLangId == cpp || editorLangId == plist || editorLangId == xml || editorLangId == json';
   const contributes = {
     languages,
     grammars,
@@ -63,6 +65,10 @@ if (args.has('--print-contributes')) {
       cmd('csrl.saveDecompiledText', 'Save decompiled text as…'),
       cmd('csrl.clearResults', 'Clear requirement test results', { icon: '$(clear-all)' }),
       cmd('csrl.showOutput', 'Show log'),
+      cmd('csrl.testLwcrAgainstBinary', 'Test LWCR against app or binary…'),
+      cmd('csrl.testLwcrAgainstProcess', 'Test LWCR against running process…'),
+      cmd('csrl.convertToLwcr', 'Convert to LWCR'),
+      cmd('csrl.convertToRequirement', 'Convert to requirement'),
     ],
     menus: {
       commandPalette: [
@@ -74,6 +80,10 @@ if (args.has('--print-contributes')) {
         { command: 'csrl.insertDesignated', when: ctx, group: 'csrl@3' },
         { command: 'csrl.compileToBinary', when: ctx, group: 'csrl@4' },
         { command: 'csrl.generateXpcCode', when: ctx, group: 'csrl@5' },
+        { command: 'csrl.testLwcrAgainstBinary', when: lwcrCtx, group: 'csrl-lwcr@1' },
+        { command: 'csrl.testLwcrAgainstProcess', when: lwcrCtx, group: 'csrl-lwcr@2' },
+        { command: 'csrl.convertToLwcr', when: ctx, group: 'csrl-lwcr@3' },
+        { command: 'csrl.convertToRequirement', when: lwcrCtx, group: 'csrl-lwcr@4' },
       ],
       'explorer/context': [
         { command: 'csrl.openCompiledAsText', when: '!explorerResourceIsFolder', group: 'csrl@1' },

@@ -7,12 +7,15 @@ import { analyzeSetByPieces, type PieceCache } from '../language-service/analysi
 import { LineIndex } from '../language-service/analysis/text.js';
 
 export const REQUIREMENT_LANGUAGE = 'csreq';
-export const HOST_LANGUAGES = new Set(['swift', 'objective-c', 'objective-cpp', 'c', 'cpp', 'shellscript', 'plist', 'xml']);
+/** Languages analysed as hosts; JSON only for lightweight code requirements (language-service/embedded/lwcr.ts). */
+export const HOST_LANGUAGES = new Set(['swift', 'objective-c', 'objective-cpp', 'c', 'cpp', 'shellscript', 'plist', 'xml', 'json', 'lwcr-json']);
 const LANGUAGE_ALIASES: Record<string, string> = { objc: 'objective-c', objcpp: 'objective-cpp', 'c++': 'cpp', sh: 'shellscript', bash: 'shellscript', zsh: 'shellscript', 'xml-plist': 'plist' };
 
 export function canonicalLanguage(languageId: string, uri: string): string {
   const id = LANGUAGE_ALIASES[languageId] ?? languageId;
   if (id === 'plaintext' && /\.(csreq|rqset)$/i.test(uri)) return REQUIREMENT_LANGUAGE;
+  // As `csrl lint` reads them: `*.lwcr.json` always holds an LWCR, so its syntax errors are reported.
+  if ((id === 'json' || id === 'jsonc') && /\.lwcr\.json$/i.test(uri)) return 'lwcr-json';
   return id;
 }
 

@@ -40,6 +40,8 @@ import {
   semanticTokens,
 } from './features.js';
 import { hoverAt } from '../language-service/hover.js';
+import { lwcrCompletionAt } from '../language-service/lwcr/completion.js';
+import { lwcrHoverAt } from '../language-service/lwcr/hover.js';
 import { toLspDiagnostic, toLspRange } from './lsp-convert.js';
 import { DiagnosticResults } from './diagnostic-results.js';
 import { updateDocument } from './text-edits.js';
@@ -314,7 +316,7 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
-        completionProvider: { triggerCharacters: ['[', '.', ' ', '"'] },
+        completionProvider: { triggerCharacters: ['[', '.', ' ', '"', '>'] },
         documentFormattingProvider: true,
         documentSymbolProvider: true,
         foldingRangeProvider: true,
@@ -384,7 +386,11 @@ export function startServer(connection: Connection): void {
     const state = stateOf(p.textDocument.uri);
     if (!state) return null;
     const at = viewAt(state, docOffset(state, p.position));
-    if (!at) return null;
+    if (!at) {
+      // Not in a requirement string: maybe on a lightweight code requirement.
+      const lh = state.kind === 'host' ? lwcrHoverAt(state.text, state.languageId, docOffset(state, p.position)) : undefined;
+      return lh ? { contents: { kind: 'markdown' as const, value: lh.markdown }, range: toLspRange(state.index.range(lh.start, lh.end)) } : null;
+    }
     const h = hoverAt(at.view.text, at.view.analysis, at.offset, { rejected: rejection(state, at.view) });
     if (!h) return null;
     return { contents: { kind: 'markdown' as const, value: h.markdown }, range: toLspRange(rangeToHost(at.view, state, h.range)) };
@@ -395,7 +401,17 @@ export function startServer(connection: Connection): void {
     if (!state) return null;
     const hostOffset = docOffset(state, p.position);
     const at = viewAt(state, hostOffset) ?? (state.kind === 'csreq' && state.views[0] ? { view: state.views[0], offset: hostOffset } : undefined);
-    if (!at) return null;
+    if (!at) {
+      if (state.kind !== 'host') return null;
+      return lwcrCompletionAt(state.text, state.languageId, hostOffset).map((c, i): CompletionItem => ({
+        label: c.label,
+        kind: ITEM_KIND[c.kind],
+        textEdit: { range: toLspRange(state.index.range(c.replaceStart, c.replaceEnd)), newText: c.insert },
+        sortText: String(i).padStart(4, '0'),
+        ...(c.detail ? { detail: c.detail } : {}),
+        ...(c.documentation ? { documentation: { kind: 'markdown' as const, value: c.documentation } } : {}),
+      }));
+    }
     const { view, offset } = at;
     return completeAt(view.text, offset, view.mode).map((c, i): CompletionItem => {
       let text = c.insert;

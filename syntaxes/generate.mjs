@@ -312,6 +312,59 @@ function plist() {
   };
 }
 
+/**
+ * Lightweight code requirements (LWCR): fact and operator keys in property lists (launchd
+ * `SpawnConstraint`, launch-constraint files) and JSON. The fact names are distinctive enough
+ * to mark wherever they are keys; test/syntaxes checks this list against lwcr/model.ts.
+ */
+export const LWCR_FACTS = [
+  'apple-internal', 'cdhash', 'code-signing-flags', 'developer-mode', 'entitlements', 'info-plist-hash', 'in-tc-with-constraint-category',
+  'is-init-proc', 'is-main-binary', 'is-sip-protected', 'launch-type', 'on-authorized-authapfs-volume', 'on-system-volume', 'os-environment',
+  'platform-identifier', 'platform-type', 'signing-identifier', 'team-identifier', 'team-identifier-for-current-process', 'validation-category',
+];
+export const LWCR_OPERATORS = ['$and', '$or', '$and-array', '$or-array', '$optional', '$in', '$lt', '$lte', '$gt', '$gte', '$flag-check', '$query'];
+/** Longest first, so `team-identifier-for-current-process` is not read as `team-identifier`. */
+const alternation = (words) => [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/[$]/g, '\\$')).join('|');
+
+function lwcrPlist() {
+  const tag = (offset) => ({
+    [offset]: { name: 'punctuation.definition.tag.xml' },
+    [offset + 1]: { name: 'entity.name.tag.xml' },
+    [offset + 2]: { name: 'punctuation.definition.tag.xml' },
+  });
+  const key = (words, scope) => ({ match: `(<)(key)(>)(${words})(</)(key)(>)`, captures: { ...tag(1), 4: { name: scope }, ...tag(5) } });
+  return {
+    $schema: csreq.$schema,
+    name: 'Lightweight code requirements in property lists',
+    scopeName: 'lwcr.injection.plist',
+    injectionSelector: 'L:text.xml -comment',
+    patterns: [
+      key('SpawnConstraint', 'support.constant.spawn-constraint.lwcr'),
+      key(alternation(LWCR_FACTS), 'support.type.property-name.fact.lwcr'),
+      key(alternation(LWCR_OPERATORS), 'keyword.operator.lwcr'),
+      key(r`\$(?:not|ne|nin)`, 'invalid.illegal.operator.lwcr'),
+    ],
+  };
+}
+
+function lwcrJson() {
+  const key = (words, scope) => ({
+    match: r`(")(${words})(")(?=\s*:)`,
+    captures: { 1: { name: 'punctuation.support.type.property-name.begin.json' }, 2: { name: scope }, 3: { name: 'punctuation.support.type.property-name.end.json' } },
+  });
+  return {
+    $schema: csreq.$schema,
+    name: 'Lightweight code requirements in JSON',
+    scopeName: 'lwcr.injection.json',
+    injectionSelector: 'L:source.json -comment -string',
+    patterns: [
+      key(alternation(LWCR_FACTS), 'support.type.property-name.fact.lwcr'),
+      key(alternation(LWCR_OPERATORS), 'keyword.operator.lwcr'),
+      key(r`\$(?:not|ne|nin)`, 'invalid.illegal.operator.lwcr'),
+    ],
+  };
+}
+
 const languageConfiguration = {
   comments: { lineComment: '//', blockComment: ['/*', '*/'] },
   brackets: [['(', ')'], ['[', ']']],
@@ -350,6 +403,8 @@ const contributes = {
       { scopeName: 'csreq.injection.swift', path: './csreq-swift.injection.tmLanguage.json', injectTo: ['source.swift'], embeddedLanguages: { 'source.csreq.embedded': 'csreq' } },
       { scopeName: 'csreq.injection.shell', path: './csreq-shell.injection.tmLanguage.json', injectTo: ['source.shell'], embeddedLanguages: { 'source.csreq.embedded': 'csreq' } },
       { scopeName: 'csreq.injection.plist', path: './csreq-plist.injection.tmLanguage.json', injectTo: ['text.xml'], embeddedLanguages: { 'source.csreq.embedded': 'csreq' } },
+      { scopeName: 'lwcr.injection.plist', path: './lwcr-plist.injection.tmLanguage.json', injectTo: ['text.xml'] },
+      { scopeName: 'lwcr.injection.json', path: './lwcr-json.injection.tmLanguage.json', injectTo: ['source.json'] },
     ],
   },
 };
@@ -360,6 +415,8 @@ export const FILES = {
   'csreq-swift.injection.tmLanguage.json': swift(),
   'csreq-shell.injection.tmLanguage.json': shell(),
   'csreq-plist.injection.tmLanguage.json': plist(),
+  'lwcr-plist.injection.tmLanguage.json': lwcrPlist(),
+  'lwcr-json.injection.tmLanguage.json': lwcrJson(),
   'language-configuration.json': languageConfiguration,
   'contributes.json': contributes,
 };

@@ -9,9 +9,8 @@ import { relative, resolve, sep } from 'node:path';
 import type { Diagnostic, Severity } from '../../grammar/diagnostics.js';
 import type { AnalysisOptions } from '../../language-service/analysis/analyze.js';
 import { HOST_RULE_MARKERS } from '../../language-service/rules/index.js';
-import { LineIndex } from '../../language-service/analysis/text.js';
-import { hostLanguage, markersFor } from '../../language-service/embedded/hosts.js';
-import { findLwcr, isLwcrHost, LWCR_MARKERS } from '../../language-service/embedded/lwcr.js';
+import { markersFor } from '../../language-service/embedded/hosts.js';
+import { isLwcrHost, LWCR_MARKERS, lwcrMarkersFor } from '../../language-service/embedded/lwcr.js';
 import { describeError, Walker, type Candidate, type SkipNote } from './walk.js';
 
 export interface LintOptions {
@@ -69,7 +68,7 @@ function markerPattern(languageId: string): RegExp {
     // Files without any requirement can still earn R12/R13 (an XPC listener with no check), so their markers count too.
     // JSON is read only for LWCR; property lists may hold LWCR (SpawnConstraint, launch-constraint files) too.
     const strings = languageId === 'json' ? LWCR_MARKERS
-      : [...markersFor(languageId), ...HOST_RULE_MARKERS, ...(hostLanguage(languageId)?.family === 'plist' ? LWCR_MARKERS : [])];
+      : [...markersFor(languageId), ...HOST_RULE_MARKERS, ...(isLwcrHost(languageId) ? lwcrMarkersFor(languageId) : [])];
     pattern = new RegExp([...new Set(strings)].map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
     markerPatterns.set(languageId, pattern);
   }
@@ -200,34 +199,7 @@ function analyse(a: Analyzer, candidate: Candidate, read: { text: string }, opti
   }
   const languageId = candidate.kind.languageId;
   const host = a.analyzeHostDocument(read.text, languageId, { ...options, mode: undefined });
-  let requirements = host.requirements.length + host.templates.length;
-  let diagnostics = host.diagnostics;
-  if (isLwcrHost(languageId)) {
-    const lw = lwcrDiagnostics(a, read.text, languageId, options);
-    requirements += lw.requirements;
-    if (lw.diagnostics.length > 0) diagnostics = a.sortDiagnostics([...diagnostics, ...lw.diagnostics]);
-  }
-  return { path: candidate.path, language: languageId, requirements, diagnostics };
+  // LWCRs count as requirements; their validation diagnostics (LW0xx) come with the host analysis.
+  return { path: candidate.path, language: languageId, requirements: host.requirements.length + host.templates.length + host.lwcrCount, diagnostics: host.diagnostics };
 }
 
-/**
- * The validation diagnostics (LW0xx, lwcr/analyse.ts) of the LWCRs in a property list or JSON
- * file; the LWCR lint rules (CSR113–CSR116) come with the host analysis.
- */
-function lwcrDiagnostics(a: Analyzer, text: string, languageId: string, options: AnalysisOptions): { requirements: number; diagnostics: Diagnostic[] } {
-  const found = findLwcr(text, languageId);
-  const out: Diagnostic[] = [];
-  const index = new LineIndex(text);
-  const push = (code: string, produced: Severity, message: string, start: number, end: number) => {
-    const severity = a.resolveSeverity(code, produced, options, false);
-    if (severity) out.push({ code: code as Diagnostic['code'], severity, message, range: index.range(start, Math.max(start, end)) });
-  };
-  if (found.syntaxError) {
-    const r = found.syntaxError.range;
-    push('LW001', 'error', `LWCR not readable: ${found.syntaxError.message}`, r?.start.offset ?? 0, r?.end.offset ?? 0);
-  }
-  for (const l of found.found) {
-    for (const d of l.analysis.diagnostics) push(d.code, d.severity, d.message, d.range.start.offset, d.range.end.offset);
-  }
-  return { requirements: found.found.length, diagnostics: out };
-}

@@ -10,6 +10,8 @@ import { analyzeTemplate } from './templates.js';
 import { DEFAULT_CONTEXT_SEVERITY, LANGUAGE_CODES, NOT_ANALYSED_CODE, RULE_BY_CODE, type Finding, type RuleSeverity } from '../rules/index.js';
 import { children } from './exprs.js';
 import { LineIndex } from './text.js';
+import { lwcrValidation } from '../lwcr/validation.js';
+import { isLwcrHost } from '../embedded/lwcr.js';
 
 export type { RuleSeverity } from '../rules/index.js';
 export { escapeForHost };
@@ -40,6 +42,8 @@ export interface HostAnalysis {
    * rewrite or compile the text (their text holds sentinels for the holes).
    */
   templates: { embedded: EmbeddedRequirement; analysis: Analysis }[];
+  /** How many lightweight code requirements (LWCR) the document holds; their LW0xx diagnostics are in `diagnostics`. */
+  lwcrCount: number;
   /** Ranges in host coordinates, plus notes for not-analysed literals and R12/R13. */
   diagnostics: Diagnostic[];
 }
@@ -282,7 +286,13 @@ export function analyzeHostDocument(hostText: string, languageId: string, option
     const severity = resolveSeverity(f.code, RULE_BY_CODE.get(f.code)!.defaultSeverity, options, options.context === 'privileged-helper');
     if (severity) diagnostics.push({ code: f.code, severity, message: f.message, range: f.range, ...(f.fixes ? { fixes: f.fixes } : {}) });
   }
-  return { requirements, templates, diagnostics: sortDiagnostics(diagnostics) };
+  let lwcrCount = 0;
+  if (isLwcrHost(languageId)) {
+    const lw = lwcrValidation(hostText, languageId, hostIndex, (code, produced) => resolveSeverity(code, produced, options, false));
+    lwcrCount = lw.count;
+    diagnostics.push(...lw.diagnostics);
+  }
+  return { requirements, templates, lwcrCount, diagnostics: sortDiagnostics(diagnostics) };
 }
 
 export function mapRangeToHost(r: Range, emb: EmbeddedRequirement, hostIndex: LineIndex): Range {

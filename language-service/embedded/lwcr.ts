@@ -8,7 +8,9 @@
  *   `looksLikeRequirements`);
  * - JSON: language id `json` when its top-level object looks like
  *   requirements; language id `lwcr-json` (what `csrl lint` gives files named
- *   `*.lwcr.json`) always, and a syntax error there is reported.
+ *   `*.lwcr.json`) always, and a syntax error there is reported;
+ * - C-family and Swift source: XPC dictionaries, `XPCDictionary` literals and
+ *   the LightweightCodeRequirements builder (language-service/lwcr/source.ts).
  *
  * "Looks like requirements": at least one top-level key is a known fact or an
  * LWCR logical operator, and every top-level key is a known fact, a
@@ -16,11 +18,15 @@
  * `team-identifer` still counts, while Info.plist or package.json keys such as
  * `name` or `CFBundleIdentifier` do not).
  */
-import { analyse, FACT_BY_KEY, FACTS, isLogicalOp, LwcrSyntaxError, parseLwcrJson, parseLwcrXmlPlist, type Analysis, type LwcrContext, type LwDict, type LwValue } from '../../lwcr/index.js';
+import { analyse, FACT_BY_KEY, isLogicalOp, LwcrSyntaxError, parseLwcrJson, parseLwcrXmlPlist, type Analysis, type LwcrContext, type LwDict, type LwValue } from '../../lwcr/index.js';
 import type { Range } from '../../grammar/ast.js';
 import { hostLanguage } from './hosts.js';
+import { editorFor, type LwcrEditor } from '../lwcr/edit.js';
+import type { LwcrSource } from '../lwcr/knowledge.js';
+import { findSourceLwcr } from '../lwcr/source.js';
+import { LWCR_MARKERS } from '../lwcr/markers.js';
 
-export type LwcrSource = 'spawn-constraint' | 'constraint-plist' | 'json';
+export type { LwcrSource };
 
 export interface HostLwcr {
   source: LwcrSource;
@@ -29,6 +35,10 @@ export interface HostLwcr {
   /** The evaluator it is meant for, when the host says (launchd: launch). */
   context?: LwcrContext;
   analysis: Analysis;
+  /** Edits in the host's own form, for quick fixes. */
+  edit: LwcrEditor;
+  /** Source entries left out because their value is not a literal (host offsets). */
+  skipped?: { start: number; end: number; why: string }[];
 }
 
 export interface HostLwcrResult {
@@ -37,8 +47,7 @@ export interface HostLwcrResult {
   syntaxError?: { message: string; range?: Range };
 }
 
-/** Plain substrings without which a host document holds no LWCR this module would find. */
-export const LWCR_MARKERS: readonly string[] = ['SpawnConstraint', ...FACTS.map((f) => f.key), '$and', '$or', '$optional'];
+export { isLwcrHost, LWCR_MARKERS, lwcrMarkersFor, mayHoldLwcr } from '../lwcr/markers.js';
 
 /** A key that could be a misspelt fact: kebab-case with at least one hyphen (like every fact but `cdhash`, `entitlements`). */
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/;
@@ -47,11 +56,6 @@ const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/;
 export function looksLikeRequirements(d: LwDict): boolean {
   if (d.entries.length === 0) return false;
   return d.entries.some((e) => FACT_BY_KEY.has(e.key) || isLogicalOp(e.key)) && d.entries.every((e) => FACT_BY_KEY.has(e.key) || e.key.startsWith('$') || KEBAB.test(e.key));
-}
-
-/** Whether documents of this language id may hold LWCR this module finds. */
-export function isLwcrHost(languageId: string): boolean {
-  return languageId === 'json' || languageId === 'lwcr-json' || hostLanguage(languageId)?.family === 'plist';
 }
 
 let cache: { text: string; languageId: string; result: HostLwcrResult } | undefined;
@@ -66,7 +70,11 @@ export function findLwcr(text: string, languageId: string): HostLwcrResult {
 
 function find(text: string, languageId: string): HostLwcrResult {
   if (languageId === 'json' || languageId === 'lwcr-json') return findJson(text, languageId === 'lwcr-json');
-  if (hostLanguage(languageId)?.family !== 'plist') return { found: [] };
+  const family = hostLanguage(languageId)?.family;
+  if (family === 'c' || family === 'swift') {
+    return { found: findSourceLwcr(text, family).map((s) => ({ ...make(s.source, s.reqs, text, s.context), ...(s.skipped.length ? { skipped: s.skipped } : {}) })) };
+  }
+  if (family !== 'plist') return { found: [] };
   if (!LWCR_MARKERS.some((m) => text.includes(m))) return { found: [] };
   let root: LwValue | undefined;
   try {
@@ -76,8 +84,8 @@ function find(text: string, languageId: string): HostLwcrResult {
   }
   if (root?.kind === 'dict') {
     const spawn = root.entries.find((e) => e.key === 'SpawnConstraint');
-    if (spawn) return { found: [make('spawn-constraint', spawn.value, 'launch')] };
-    if (looksLikeRequirements(root)) return { found: [make('constraint-plist', root)] };
+    if (spawn) return { found: [make('spawn-constraint', spawn.value, text, 'launch')] };
+    if (looksLikeRequirements(root)) return { found: [make('constraint-plist', root, text)] };
     return { found: [] };
   }
   // The whole plist did not read (e.g. <real> or <date> elsewhere in a launchd plist): read the
@@ -86,7 +94,7 @@ function find(text: string, languageId: string): HostLwcrResult {
   if (!slice) return { found: [] };
   const masked = blank(text.slice(0, slice.start)) + text.slice(slice.start, slice.end) + blank(text.slice(slice.end));
   try {
-    return { found: [make('spawn-constraint', parseLwcrXmlPlist(masked), 'launch')] };
+    return { found: [make('spawn-constraint', parseLwcrXmlPlist(masked), text, 'launch')] };
   } catch (err) {
     return { found: [], syntaxError: syntaxError(err) };
   }
@@ -100,12 +108,12 @@ function findJson(text: string, named: boolean): HostLwcrResult {
   } catch (err) {
     return named ? { found: [], syntaxError: syntaxError(err) } : { found: [] };
   }
-  if (named || (root.kind === 'dict' && looksLikeRequirements(root))) return { found: [make('json', root)] };
+  if (named || (root.kind === 'dict' && looksLikeRequirements(root))) return { found: [make('json', root, text)] };
   return { found: [] };
 }
 
-function make(source: LwcrSource, reqs: LwValue, context?: LwcrContext): HostLwcr {
-  return { source, reqs, ...(context ? { context } : {}), analysis: analyse(reqs, context ? { context } : {}) };
+function make(source: LwcrSource, reqs: LwValue, text: string, context?: LwcrContext): HostLwcr {
+  return { source, reqs, ...(context ? { context } : {}), analysis: analyse(reqs, context ? { context } : {}), edit: editorFor(source, text) };
 }
 
 function syntaxError(err: unknown): HostLwcrResult['syntaxError'] {

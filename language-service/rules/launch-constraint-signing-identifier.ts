@@ -1,7 +1,8 @@
 import type { LineIndex } from '../analysis/text.js';
 import { hostLanguage } from '../embedded/hosts.js';
 import { findLwcr } from '../embedded/lwcr.js';
-import { lwBranches, lwcrHost } from './lwcr-tree.js';
+import { lw } from '../../lwcr/index.js';
+import { containerOf, lwBranches, lwcrHost, teamOf } from './lwcr-tree.js';
 import { defineRule, type Finding } from './types.js';
 
 interface DictScope { keys: { name: string; start: number; end: number }[] }
@@ -22,7 +23,7 @@ export default defineRule({
   docs: {
     firesOn: 'an LWCR branch (launchd `SpawnConstraint`, launch-constraint plist, LWCR JSON) or another property-list dictionary with `signing-identifier` and neither `team-identifier` nor `validation-category` (nor, in an LWCR, `cdhash`)',
     why: 'a signing identifier alone can be claimed by anyone',
-    fix: 'add `team-identifier`',
+    fix: 'add `team-identifier`; in an LWCR the quick fix adds `team-identifier` and `validation-category` 6 in the host\'s own form',
   },
   hostMarkers: ['signing-identifier'],
   host(hostText, languageId, index) {
@@ -33,7 +34,7 @@ export default defineRule({
 
 const MESSAGE = 'This launch constraint checks `signing-identifier` alone: anyone can sign code with that identifier. Add `team-identifier` (or `validation-category`) in the same dictionary.';
 
-const lintLwcr = lwcrHost((tree, _l, at) => {
+const lintLwcr = lwcrHost((tree, l, at, fix) => {
   const out: Finding[] = [];
   const seen = new Set<unknown>();
   for (const b of lwBranches(tree) ?? []) {
@@ -41,7 +42,10 @@ const lintLwcr = lwcrHost((tree, _l, at) => {
     if (!sid || seen.has(sid)) continue;
     if (b.facts.some((f) => f.key === 'team-identifier' || f.key === 'validation-category' || f.key === 'cdhash')) continue;
     seen.add(sid);
-    out.push({ code: 'CSR113', message: MESSAGE, range: at(sid.keyRange) });
+    // Only where every entry of the dictionary must match: added to an `$or`, the team would be another way in.
+    const c = containerOf(l.reqs, sid.keyRange.start.offset);
+    const fixes = c?.all ? fix(`Add \`team-identifier\` "${teamOf(tree)}" and \`validation-category\` 6 (Developer ID)`, l.edit.addEntry(c.dict, 'team-identifier', lw.str(teamOf(tree))), l.edit.addEntry(c.dict, 'validation-category', lw.int(6))) : [];
+    out.push({ code: 'CSR113', message: MESSAGE, range: at(sid.keyRange), ...(fixes.length ? { fixes } : {}) });
   }
   return out;
 });

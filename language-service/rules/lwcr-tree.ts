@@ -3,23 +3,65 @@
  * documents hold LWCR (embedded/lwcr.ts), the branches of a requirements
  * tree, and what a `validation-category` test accepts.
  */
-import type { LwFact, LwGroup, LwNode } from '../../lwcr/index.js';
+import type { LwDict, LwEntry, LwFact, LwGroup, LwNode, LwValue } from '../../lwcr/index.js';
 import { CONTEXT_FACTS, VALIDATION_CATEGORIES, type LwcrContext } from '../../lwcr/index.js';
+import type { TextFix } from '../../grammar/diagnostics.js';
 import type { LineIndex } from '../analysis/text.js';
 import { findLwcr, type HostLwcr } from '../embedded/lwcr.js';
+import type { HostEdit } from '../lwcr/edit.js';
 import type { Finding } from './types.js';
 
 type Range = LwNode['range'];
 
+/** A quick fix from host edits (all at once, in one fix); none when the host form cannot express one of them. */
+export type FixMaker = (title: string, ...edits: (HostEdit | undefined)[]) => TextFix[];
+
 /** A host check that runs `check` over every LWCR tree found in the document. */
-export function lwcrHost(check: (tree: LwGroup, l: HostLwcr, at: (r: Range) => Finding['range']) => Finding[]) {
+export function lwcrHost(check: (tree: LwGroup, l: HostLwcr, at: (r: Range) => Finding['range'], fix: FixMaker) => Finding[]) {
   return (hostText: string, languageId: string, index: LineIndex): Finding[] => {
     const out: Finding[] = [];
+    const fix: FixMaker = (title, ...edits) => {
+      if (edits.length === 0 || edits.some((e) => !e)) return [];
+      const list = edits as HostEdit[];
+      // Several insertions at one point become one edit, in order.
+      if (list.every((e) => e.start === list[0]!.start && e.end === list[0]!.end)) return [{ title, range: index.range(list[0]!.start, list[0]!.end), newText: list.map((e) => e.newText).join('') }];
+      return list.length === 1 ? [{ title, range: index.range(list[0]!.start, list[0]!.end), newText: list[0]!.newText }] : [];
+    };
     for (const l of findLwcr(hostText, languageId).found) {
-      if (l.analysis.tree) out.push(...check(l.analysis.tree, l, (r) => index.range(r.start.offset, r.end.offset)));
+      if (l.analysis.tree) out.push(...check(l.analysis.tree, l, (r) => index.range(r.start.offset, r.end.offset), fix));
     }
     return out;
   };
+}
+
+/** The dictionary holding the entry whose key starts at `keyOffset`, and how that dictionary combines its entries. */
+export function containerOf(reqs: LwValue, keyOffset: number): { dict: LwDict; entry: LwEntry; all: boolean } | undefined {
+  const walk = (v: LwValue, all: boolean, depth: number): ReturnType<typeof containerOf> => {
+    if (depth > 64) return undefined;
+    if (v.kind === 'array') {
+      // `$and-array` / `$or-array` tuples: [op, operand].
+      for (const item of v.items) {
+        const op = item.kind === 'array' && item.items[0]?.kind === 'string' ? item.items[0].value : undefined;
+        const found = item.kind === 'array' && item.items[1] ? walk(item.items[1], op === '$and', depth + 1) : undefined;
+        if (found) return found;
+      }
+      return undefined;
+    }
+    if (v.kind !== 'dict') return undefined;
+    for (const e of v.entries) {
+      if (e.keyRange.start.offset === keyOffset) return { dict: v, entry: e, all };
+      const found = walk(e.value, e.key === '$and' || (e.key === '$optional' && all), depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return walk(reqs, true, 0);
+}
+
+/** A team ID the LWCR already names (for fixes that add one), else the placeholder. */
+export function teamOf(tree: LwNode): string {
+  const f = allFacts(tree).find((x) => x.key === 'team-identifier' && x.test.op === 'eq' && x.test.value.kind === 'string');
+  return f && f.test.op === 'eq' && f.test.value.kind === 'string' ? f.test.value.value : 'TEAMID';
 }
 
 /** The facts that must match on one way through the `$or`s (facts under `$optional` may be ignored: not counted). */

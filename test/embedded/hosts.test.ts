@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { CALL_APIS } from '../../language-service/embedded/calls.js';
+import { LWCR_ONLY_LANGUAGES } from '../../language-service/lwcr/markers.js';
 import { extractRequirements, mayContainRequirements } from '../../language-service/embedded/extract.js';
 import { escapeForLanguage, EMBEDDING_LANGUAGES, HOST_LANGUAGES, hostLanguage, languageIdForPath, markersFor, REQUIREMENT_MARKERS } from '../../language-service/embedded/hosts.js';
 
@@ -125,10 +126,11 @@ test('the VS Code client takes its languages and markers from the table', () => 
   assert.equal(seen.csreq, true);
   assert.equal(seen.other, false);
 
-  // The extension manifest activates on, and offers its commands in, exactly csreq plus the table's languages.
+  // The extension manifest activates on, and offers its commands in, exactly csreq plus the table's languages
+  // and the languages read for lightweight code requirements only (JSON).
   const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { activationEvents: string[] };
   const activated = pkg.activationEvents.filter((e) => e.startsWith('onLanguage:')).map((e) => e.slice('onLanguage:'.length));
-  assert.deepEqual(activated, ['csreq', ...EMBEDDING_LANGUAGES]);
+  assert.deepEqual(activated, ['csreq', ...EMBEDDING_LANGUAGES, ...LWCR_ONLY_LANGUAGES]);
   const source = readFileSync(`${root}client/server.ts`, 'utf8');
   assert.doesNotMatch(source, /'objective-cpp'|'shellscript'|'SMAuthorizedClients'/, 'no copy of the table in the client');
 });

@@ -9,7 +9,7 @@ import { parse } from '../../grammar/parser.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const cases = join(root, 'test/syntaxes/cases');
-const hostGrammars = ['swift', 'objective-c', 'c', 'shellscript', 'xml'].map((g) => join(root, 'node_modules/tm-grammars/grammars', `${g}.json`));
+const hostGrammars = ['swift', 'objective-c', 'c', 'shellscript', 'xml', 'json'].map((g) => join(root, 'node_modules/tm-grammars/grammars', `${g}.json`));
 const config = join(root, 'syntaxes/contributes.json');
 
 interface Run {
