@@ -6,7 +6,7 @@ import { parse, type ParseMode, type ParseResult } from '../../grammar/parser.js
 import { extractRequirements, type EmbeddedRequirement } from '../embedded/extract.js';
 import { escapeForHost } from '../embedded/hosts.js';
 import { lintHost, lintRequirement } from '../rules/engine.js';
-import { DEFAULT_CONTEXT_SEVERITY, LANGUAGE_CODES, NOT_ANALYSED_CODE, RULE_BY_CODE, type Finding, type RuleSeverity } from '../rules/index.js';
+import { DEFAULT_CONTEXT_SEVERITY, INFERRED_CONTEXT_SEVERITY, LANGUAGE_CODES, NOT_ANALYSED_CODE, RULE_BY_CODE, type Finding, type RuleSeverity } from '../rules/index.js';
 import { children } from './exprs.js';
 import { LineIndex } from './text.js';
 
@@ -52,7 +52,12 @@ export function modeFromText(text: string): ParseMode | undefined {
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
 
-export function resolveSeverity(code: string, produced: Severity, options: AnalysisOptions, privileged: boolean): Severity | undefined {
+/**
+ * The severity of a code: configured per code or rule id, else by context.
+ * `inferred`: the privileged context was sensed from the host (SMAuthorizedClients,
+ * an XPC listener), not configured; rules with an `inferredPrivileged` severity use it.
+ */
+export function resolveSeverity(code: string, produced: Severity, options: AnalysisOptions, privileged: boolean, inferred = false): Severity | undefined {
   const sev = options.severities;
   const rule = RULE_BY_CODE.get(code);
   const configured = sev?.[code] ?? (rule ? sev?.[rule.id] : undefined) ?? languageIdSeverity(code, sev);
@@ -61,7 +66,16 @@ export function resolveSeverity(code: string, produced: Severity, options: Analy
     const d = DEFAULT_CONTEXT_SEVERITY[code]!;
     return d === 'off' ? undefined : d;
   }
+  if (privileged && inferred && code in INFERRED_CONTEXT_SEVERITY) {
+    const d = INFERRED_CONTEXT_SEVERITY[code]!;
+    return d === 'off' ? undefined : d;
+  }
   return rule ? rule.defaultSeverity : produced;
+}
+
+/** `severity`, lowered to `atMost` when that is milder (a finding on one of Apple's own shapes). */
+function capped(severity: Severity, atMost: Severity | undefined): Severity {
+  return atMost && SEVERITY_RANK[atMost] > SEVERITY_RANK[severity] ? atMost : severity;
 }
 
 function languageIdSeverity(code: string, sev: Record<string, RuleSeverity> | undefined): RuleSeverity | undefined {
@@ -82,8 +96,18 @@ function emptyParse(mode: 'single' | 'set', diagnostics: Diagnostic[]): ParseRes
   return { document: undefined, mode, diagnostics, comments: [], tokens: [], ok: false };
 }
 
+/** How the requirement is used, as far as severities and the release-only rules care. */
+interface Usage {
+  privileged: boolean;
+  /** The privileged context was sensed from the host, not configured. */
+  inferred: boolean;
+  /** Guards shipped code (RequirementContext.release). */
+  release: boolean;
+}
+
 export function analyzeRequirement(text: string, options: AnalysisOptions = {}): Analysis {
-  return analyzeWith(text, options, options.context === 'privileged-helper');
+  const privileged = options.context === 'privileged-helper';
+  return analyzeWith(text, options, { privileged, inferred: false, release: privileged });
 }
 
 /**
@@ -115,7 +139,8 @@ export function parseForAnalysis(text: string, options: AnalysisOptions): { resu
   }
 }
 
-function analyzeWith(text: string, options: AnalysisOptions, privileged: boolean): Analysis {
+function analyzeWith(text: string, options: AnalysisOptions, usage: Usage): Analysis {
+  const { privileged, inferred, release } = usage;
   const { result, index, early } = parseForAnalysis(text, options);
   if (early) return early;
   const out: Diagnostic[] = [];
@@ -128,14 +153,14 @@ function analyzeWith(text: string, options: AnalysisOptions, privileged: boolean
     if (!req.expr) continue;
     let findings: Finding[];
     try {
-      findings = lintRequirement(req, { text, index, privileged });
+      findings = lintRequirement(req, { text, index, privileged, release });
     } catch {
       findings = [];
     }
     for (const f of findings) {
-      const severity = resolveSeverity(f.code, RULE_BY_CODE.get(f.code)!.defaultSeverity, options, privileged);
+      const severity = resolveSeverity(f.code, RULE_BY_CODE.get(f.code)!.defaultSeverity, options, privileged, inferred);
       if (!severity) continue;
-      const d: Diagnostic = { code: f.code, severity, message: f.message, range: f.range };
+      const d: Diagnostic = { code: f.code, severity: capped(severity, f.atMost), message: f.message, range: f.range };
       if (f.fixes && f.fixes.length > 0) d.fixes = f.fixes;
       out.push(d);
     }
@@ -238,6 +263,11 @@ function withLanguageFixes(d: Diagnostic, text: string, index: LineIndex): Diagn
 }
 
 const PRIVILEGED_APIS = /SMAuthorizedClients|setConnectionCodeSigningRequirement/i;
+/**
+ * Where a requirement guards shipped code (RequirementContext.release): SMJobBless keys, XPC
+ * peer checks, configuration profiles (TCC and other payload keys), AutoPkg's verifier.
+ */
+const RELEASE_APIS = /SMAuthorizedClients|SMPrivilegedExecutables|CodeSigningRequirement|code_signing_requirement|CodeRequirement|DesignatedRequirement|CodeSignatureVerifier/i;
 
 export function analyzeHostDocument(hostText: string, languageId: string, options: AnalysisOptions = {}): HostAnalysis {
   const hostIndex = new LineIndex(hostText);
@@ -262,8 +292,10 @@ export function analyzeHostDocument(hostText: string, languageId: string, option
       }
       continue;
     }
-    const privileged = options.context === 'privileged-helper' || PRIVILEGED_APIS.test(emb.api);
-    const analysis = analyzeWith(emb.text, { ...options, mode: emb.mode }, privileged);
+    const configured = options.context === 'privileged-helper';
+    const sensed = PRIVILEGED_APIS.test(emb.api);
+    const usage: Usage = { privileged: configured || sensed, inferred: !configured && sensed, release: configured || RELEASE_APIS.test(emb.api) };
+    const analysis = analyzeWith(emb.text, { ...options, mode: emb.mode }, usage);
     requirements.push({ embedded: emb, analysis });
     for (const d of analysis.diagnostics) diagnostics.push(toHost(d, emb, hostText, hostIndex, languageId));
   }

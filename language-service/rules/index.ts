@@ -69,6 +69,17 @@ export const DEFAULT_CONTEXT_SEVERITY: Readonly<Record<string, RuleSeverity>> = 
 );
 
 /**
+ * Severity of R7 and R8 when the privileged context is sensed from the host
+ * (a requirement under `SMAuthorizedClients`, passed to an XPC listener)
+ * rather than configured: hardening advice (information), not a warning on
+ * the designated requirement Xcode generated; `--context privileged-helper`
+ * makes them warnings.
+ */
+export const INFERRED_CONTEXT_SEVERITY: Readonly<Record<string, RuleSeverity>> = Object.fromEntries(
+  RULES.filter((r) => r.inferredPrivileged !== undefined).map((r) => [r.code, r.inferredPrivileged!]),
+);
+
+/**
  * Plain substrings without which no host rule (R12–R16) can fire: a file
  * holding none of them (and no requirement marker) can be skipped by a pre-filter.
  */

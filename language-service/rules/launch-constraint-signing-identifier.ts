@@ -23,6 +23,8 @@ export default defineRule({
     firesOn: 'an LWCR branch (launchd `SpawnConstraint`, launch-constraint plist, LWCR JSON) or another property-list dictionary with `signing-identifier` and neither `team-identifier` nor `validation-category` (nor, in an LWCR, `cdhash`)',
     why: 'a signing identifier alone can be claimed by anyone',
     fix: 'add `team-identifier`',
+    catches: { text: '{"signing-identifier": "com.example.helper"}', language: 'lwcr-json' },
+    spares: { text: '{"signing-identifier": "com.example.helper", "team-identifier": "ABCDE12345", "validation-category": 6}', language: 'lwcr-json', why: 'the team and an Apple-issued category bind the identifier to its signer' },
   },
   hostMarkers: ['signing-identifier'],
   host(hostText, languageId, index) {

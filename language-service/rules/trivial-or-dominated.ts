@@ -1,4 +1,4 @@
-import type { Range } from '../../grammar/ast.js';
+import type { Expr, Range } from '../../grammar/ast.js';
 import { strength, teamBound } from '../analysis/branches.js';
 import { walkExprs } from '../analysis/exprs.js';
 import { isParenthesised } from '../analysis/text.js';
@@ -13,9 +13,11 @@ export default defineRule({
   description: '`always`, `! never`, an `or` branch weaker than the others (the weakest branch decides), wildcard identifiers without a team, and unparenthesised `a and b or c`.',
   help: 'Remove the weak branch, tighten it to match the others, or add parentheses.',
   docs: {
-    firesOn: '`always`, `! never`; an `or` branch weaker than its siblings; wildcard or partial identifier matches without a team; unparenthesised `a and b or c`',
+    firesOn: '`always`, `! never`; an `or` branch weaker than its siblings; wildcard or partial identifier matches without a team; unparenthesised `a and b or c` (only a hint where the `or` holds certificate checks only, as in the designated requirement Xcode generates)',
     why: 'the weakest branch decides; `a and b or c` means `(a and b) or c`',
     fix: 'remove or tighten the branch; fix adds parentheses',
+    catches: { text: 'identifier "com.example.app" and anchor apple generic and certificate leaf[subject.OU] = "ABCDE12345" or identifier "com.example.app.beta"' },
+    spares: { text: 'identifier "com.example.app" and anchor apple generic and (certificate leaf[field.1.2.840.113635.100.6.1.9] /* exists */ or certificate 1[field.1.2.840.113635.100.6.2.6] /* exists */ and certificate leaf[field.1.2.840.113635.100.6.1.13] /* exists */ and certificate leaf[subject.OU] = "ABCDE12345")', why: 'Xcode\'s designated requirement for Developer ID and App Store: an `or` of certificate checks that reads as Apple evaluates it (a hint at most)' },
   },
   marksBranch: true,
 
@@ -24,14 +26,19 @@ export default defineRule({
     const out: Finding[] = [];
     walkExprs(ctx.root, (e) => {
       if (e.kind !== 'or') return;
+      const canonical = certificateChecksOnly(e);
       for (const side of [e.left, e.right]) {
         if (side.kind !== 'and') continue;
         if (isParenthesised(ctx.text, side.range.start.offset, side.range.end.offset)) continue;
+        const grouped = abbreviate(ctx.text, side.range);
         out.push({
           code: 'CSR110',
-          message: '`and` binds tighter than `or`, so Apple groups this as `(' + abbreviate(ctx.text, side.range) + ')` inside the `or`. Add parentheses so readers see what Apple sees.',
+          message: canonical
+            ? `Apple's tools write the designated requirement of Xcode builds this way (certificate checks only): \`and\` binds tighter than \`or\`, so this reads \`(${grouped})\` inside the \`or\`, as Apple evaluates it. Parentheses would only make that explicit.`
+            : '`and` binds tighter than `or`, so Apple groups this as `(' + grouped + ')` inside the `or`. Add parentheses so readers see what Apple sees.',
           range: side.range,
           fixes: [{ title: 'Add parentheses', range: side.range, newText: `(${ctx.text.slice(side.range.start.offset, side.range.end.offset)})` }],
+          ...(canonical ? { atMost: 'hint' as const } : {}),
         });
       }
     });
@@ -75,6 +82,23 @@ export default defineRule({
     return out;
   },
 });
+
+/**
+ * Apple's canonical channel alternative, as in the designated requirement
+ * Xcode and codesign generate (`certificate leaf[field.…6.1.9] or certificate
+ * 1[field.…6.2.6] and certificate leaf[field.…6.1.13] and certificate
+ * leaf[subject.OU] = "TEAM"`): an `or` of certificate checks only. Whichever
+ * way a reader groups it, each side names one signing channel; the reading is
+ * not in doubt, so the precedence finding is only a hint there.
+ */
+function certificateChecksOnly(e: Expr): boolean {
+  let ok = true;
+  walkExprs(e, (x) => {
+    if (x.kind === 'and' || x.kind === 'or') return;
+    if (x.kind !== 'certGeneric' && x.kind !== 'certField' && x.kind !== 'certPolicy') ok = false;
+  });
+  return ok;
+}
 
 function abbreviate(text: string, range: Range): string {
   const s = text.slice(range.start.offset, range.end.offset).replace(/\s+/g, ' ');
