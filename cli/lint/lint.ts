@@ -12,6 +12,7 @@ import { HOST_RULE_MARKERS } from '../../language-service/rules/index.js';
 import { LineIndex } from '../../language-service/analysis/text.js';
 import { hostLanguage, markersFor } from '../../language-service/embedded/hosts.js';
 import { findLwcr, isLwcrHost, LWCR_MARKERS } from '../../language-service/embedded/lwcr.js';
+import { looksLikeCms, signedProfileContent } from '../../engine/profile.js';
 import { describeError, Walker, type Candidate, type SkipNote } from './walk.js';
 
 export interface LintOptions {
@@ -130,7 +131,7 @@ export function display(cwd: string, path: string): string {
  * (the common case, decided on the raw bytes); null when the same file was
  * already read through another path; a string: why it is skipped.
  */
-function readCandidate(candidate: Candidate, identities: Set<string> | undefined): string | { text: string } | undefined | null {
+function readCandidate(candidate: Candidate, identities: Set<string> | undefined): string | Read | undefined | null {
   let fd: number;
   try {
     fd = openSync(candidate.path, 'r');
@@ -157,6 +158,11 @@ function readCandidate(candidate: Candidate, identities: Set<string> | undefined
       if (bytes[0] === 0xfa && bytes[1] === 0xde && bytes[2] === 0x0c) return 'compiled requirement blob (use csrl decompile)';
     } else if (bytes.subarray(0, 6).toString('latin1') === 'bplist') {
       return 'binary property list (convert it with plutil -convert xml1 to lint it)';
+    } else if (candidate.kind.kind === 'host' && hostLanguage(candidate.kind.languageId)?.family === 'plist' && looksLikeCms(bytes)) {
+      // A CMS-signed configuration profile: lint the signed property list inside.
+      const signed = signedProfileContent(bytes);
+      if (signed.kind === 'unreadable') return `signed profile: ${signed.reason}`;
+      return { text: signed.text, signedNote: signed.note };
     }
     if (bytes.subarray(0, BINARY_PROBE).includes(0)) return 'binary file';
     if (candidate.kind.kind === 'host' && candidate.kind.languageId !== 'lwcr-json' && !markers(candidate.kind.languageId).some((m) => bytes.includes(m))) return undefined;
@@ -171,6 +177,12 @@ function readCandidate(candidate: Candidate, identities: Set<string> | undefined
   }
 }
 
+interface Read {
+  text: string;
+  /** Read from inside a signature (engine/profile.ts): what the note says. */
+  signedNote?: string;
+}
+
 /** Reads from `position` until the buffer is full or the file ends; returns the byte count. */
 function readAll(fd: number, buf: Buffer, position: number): number {
   let length = 0;
@@ -182,7 +194,7 @@ function readAll(fd: number, buf: Buffer, position: number): number {
   return length;
 }
 
-function analyse(a: Analyzer, candidate: Candidate, read: { text: string }, options: AnalysisOptions): FileReport {
+function analyse(a: Analyzer, candidate: Candidate, read: Read, options: AnalysisOptions): FileReport {
   if (candidate.kind.kind === 'requirement') {
     const analysis = a.analyzeRequirement(read.text, options);
     return { path: candidate.path, language: 'csreq', requirements: a.requirementsOf(analysis.parse).length, diagnostics: analysis.diagnostics };
@@ -195,6 +207,10 @@ function analyse(a: Analyzer, candidate: Candidate, read: { text: string }, opti
     const lw = lwcrDiagnostics(a, read.text, languageId, options);
     requirements += lw.requirements;
     if (lw.diagnostics.length > 0) diagnostics = a.sortDiagnostics([...diagnostics, ...lw.diagnostics]);
+  }
+  if (read.signedNote !== undefined) {
+    const note = a.signedContentNote(read.signedNote, read.text, options);
+    if (note) diagnostics = a.sortDiagnostics([note, ...diagnostics]);
   }
   return { path: candidate.path, language: languageId, requirements, diagnostics };
 }

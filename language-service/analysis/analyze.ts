@@ -6,7 +6,7 @@ import { parse, type ParseMode, type ParseResult } from '../../grammar/parser.js
 import { extractRequirements, type EmbeddedRequirement } from '../embedded/extract.js';
 import { escapeForHost } from '../embedded/hosts.js';
 import { lintHost, lintRequirement } from '../rules/engine.js';
-import { DEFAULT_CONTEXT_SEVERITY, INFERRED_CONTEXT_SEVERITY, LANGUAGE_CODES, NOT_ANALYSED_CODE, RULE_BY_CODE, type Finding, type RuleSeverity } from '../rules/index.js';
+import { DEFAULT_CONTEXT_SEVERITY, INFERRED_CONTEXT_SEVERITY, LANGUAGE_CODES, NOT_ANALYSED_CODE, SIGNED_CONTENT_CODE, RULE_BY_CODE, type Finding, type RuleSeverity } from '../rules/index.js';
 import { children } from './exprs.js';
 import { LineIndex } from './text.js';
 
@@ -304,6 +304,15 @@ export function analyzeHostDocument(hostText: string, languageId: string, option
     if (severity) diagnostics.push({ code: f.code, severity, message: f.message, range: f.range, ...(f.fixes ? { fixes: f.fixes } : {}) });
   }
   return { requirements, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/**
+ * The note on a document read from inside a signature (a CMS-signed profile, unwrapped by the
+ * engine): `message` says what was and was not verified; at the start of the content.
+ */
+export function signedContentNote(message: string, text: string, options: AnalysisOptions): Diagnostic | undefined {
+  const severity = resolveSeverity(SIGNED_CONTENT_CODE, 'information', options, false);
+  return severity ? { code: SIGNED_CONTENT_CODE, severity, message, range: new LineIndex(text).range(0, 0) } : undefined;
 }
 
 export function mapRangeToHost(r: Range, emb: EmbeddedRequirement, hostIndex: LineIndex): Range {

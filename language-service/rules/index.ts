@@ -23,7 +23,7 @@ import type { LintRule, RuleDefinition, RuleSeverity } from './types.js';
 import xpcWithoutRequirement from './xpc-without-requirement.js';
 
 export type { CodeInfo } from './language-codes.js';
-export { LANGUAGE_CODES, NOT_ANALYSED_CODE } from './language-codes.js';
+export { LANGUAGE_CODES, NOT_ANALYSED_CODE, SIGNED_CONTENT_CODE } from './language-codes.js';
 export type { Finding, LintRule, RuleDefinition, RuleSeverity } from './types.js';
 
 /**
