@@ -15,7 +15,7 @@ const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 const OID_DATA = '1.2.840.113549.1.7.1';
 
 export type SignedProfile =
-  | { kind: 'content'; text: string; note: string }
+  | { kind: 'content'; text: string; signers: number }
   | { kind: 'unreadable'; reason: string };
 
 /** Whether the bytes start like DER (SEQUENCE) rather than text: worth trying as a signed profile. */
@@ -45,12 +45,7 @@ export function signedProfileContent(bytes: Uint8Array): SignedProfile {
     let text = new TextDecoder('utf-8', { fatal: false }).decode(content);
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.startsWith('bplist')) return { kind: 'unreadable', reason: 'the signed content is a binary property list' };
-    const signers = signed.signerInfos.length;
-    return {
-      kind: 'content',
-      text,
-      note: `CMS-signed profile (${signers} signer${signers === 1 ? '' : 's'}): the signed property list was read without verifying the signature or the signer's trust; positions are in that signed content.`,
-    };
+    return { kind: 'content', text, signers: signed.signerInfos.length };
   } catch (err) {
     return { kind: 'unreadable', reason: `not a readable CMS signature (${(err as Error).message})` };
   }

@@ -162,7 +162,7 @@ function readCandidate(candidate: Candidate, identities: Set<string> | undefined
       // A CMS-signed configuration profile: lint the signed property list inside.
       const signed = signedProfileContent(bytes);
       if (signed.kind === 'unreadable') return `signed profile: ${signed.reason}`;
-      return { text: signed.text, signedNote: signed.note };
+      return { text: signed.text, signed: true };
     }
     if (bytes.subarray(0, BINARY_PROBE).includes(0)) return 'binary file';
     if (candidate.kind.kind === 'host' && candidate.kind.languageId !== 'lwcr-json' && !markers(candidate.kind.languageId).some((m) => bytes.includes(m))) return undefined;
@@ -179,8 +179,8 @@ function readCandidate(candidate: Candidate, identities: Set<string> | undefined
 
 interface Read {
   text: string;
-  /** Read from inside a signature (engine/profile.ts): what the note says. */
-  signedNote?: string;
+  /** Taken out of a CMS signature (engine/profile.ts). */
+  signed?: boolean;
 }
 
 /** Reads from `position` until the buffer is full or the file ends; returns the byte count. */
@@ -200,17 +200,13 @@ function analyse(a: Analyzer, candidate: Candidate, read: Read, options: Analysi
     return { path: candidate.path, language: 'csreq', requirements: a.requirementsOf(analysis.parse).length, diagnostics: analysis.diagnostics };
   }
   const languageId = candidate.kind.languageId;
-  const host = a.analyzeHostDocument(read.text, languageId, { ...options, mode: undefined });
+  const host = a.analyzeHostDocument(read.text, languageId, { ...options, mode: undefined, ...(read.signed ? { signedContent: true } : {}) });
   let requirements = host.requirements.length;
   let diagnostics = host.diagnostics;
   if (isLwcrHost(languageId)) {
     const lw = lwcrDiagnostics(a, read.text, languageId, options);
     requirements += lw.requirements;
     if (lw.diagnostics.length > 0) diagnostics = a.sortDiagnostics([...diagnostics, ...lw.diagnostics]);
-  }
-  if (read.signedNote !== undefined) {
-    const note = a.signedContentNote(read.signedNote, read.text, options);
-    if (note) diagnostics = a.sortDiagnostics([note, ...diagnostics]);
   }
   return { path: candidate.path, language: languageId, requirements, diagnostics };
 }

@@ -4,7 +4,7 @@ import type { Expr, Range, Requirement } from '../../grammar/ast.js';
 import type { Diagnostic, Severity, TextFix } from '../../grammar/diagnostics.js';
 import { parse, type ParseMode, type ParseResult } from '../../grammar/parser.js';
 import { extractRequirements, type EmbeddedRequirement } from '../embedded/extract.js';
-import { escapeForHost } from '../embedded/hosts.js';
+import { escapeForHost, hostLanguage } from '../embedded/hosts.js';
 import { lintHost, lintRequirement } from '../rules/engine.js';
 import { DEFAULT_CONTEXT_SEVERITY, INFERRED_CONTEXT_SEVERITY, LANGUAGE_CODES, NOT_ANALYSED_CODE, SIGNED_CONTENT_CODE, RULE_BY_CODE, type Finding, type RuleSeverity } from '../rules/index.js';
 import { children } from './exprs.js';
@@ -23,6 +23,11 @@ export interface AnalysisOptions {
   trusted?: boolean;
   /** Folder that relative certificate paths are resolved against; without it they are not checked. */
   baseDir?: string;
+  /**
+   * The host text was taken out of a CMS signature (a signed configuration profile unwrapped by the
+   * engine): positions are in that content. A signed profile opened as text is recognised by itself.
+   */
+  signedContent?: boolean;
 }
 
 export interface Analysis {
@@ -303,16 +308,38 @@ export function analyzeHostDocument(hostText: string, languageId: string, option
     const severity = resolveSeverity(f.code, RULE_BY_CODE.get(f.code)!.defaultSeverity, options, options.context === 'privileged-helper');
     if (severity) diagnostics.push({ code: f.code, severity, message: f.message, range: f.range, ...(f.fixes ? { fixes: f.fixes } : {}) });
   }
+  const signed = options.signedContent ? 'content' : hostLanguage(languageId)?.family === 'plist' && looksSigned(hostText) ? 'document' : undefined;
+  if (signed) return { requirements, diagnostics: sortDiagnostics(signedDiagnostics(diagnostics, signed, hostIndex, options)) };
   return { requirements, diagnostics: sortDiagnostics(diagnostics) };
 }
 
 /**
- * The note on a document read from inside a signature (a CMS-signed profile, unwrapped by the
- * engine): `message` says what was and was not verified; at the start of the content.
+ * A CMS-signed profile opened as text: DER starts with a SEQUENCE (`0`) whose length byte is
+ * not text, and the signed property list sits in it verbatim.
  */
-export function signedContentNote(message: string, text: string, options: AnalysisOptions): Diagnostic | undefined {
+function looksSigned(text: string): boolean {
+  const second = text.charCodeAt(1);
+  return text.charCodeAt(0) === 0x30 && (second === 0xfffd || second >= 0x80) && text.includes('<plist');
+}
+
+/**
+ * The findings in signed content carry no fix (an edit breaks the signature, and in the DER file
+ * its lengths), plus the note that says what was read and what was not verified.
+ */
+function signedDiagnostics(ds: Diagnostic[], where: 'content' | 'document', index: LineIndex, options: AnalysisOptions): Diagnostic[] {
+  const out: Diagnostic[] = ds.map(({ fixes: _fixes, ...d }) => d);
   const severity = resolveSeverity(SIGNED_CONTENT_CODE, 'information', options, false);
-  return severity ? { code: SIGNED_CONTENT_CODE, severity, message, range: new LineIndex(text).range(0, 0) } : undefined;
+  if (severity) {
+    out.push({
+      code: SIGNED_CONTENT_CODE,
+      severity,
+      range: index.range(0, 0),
+      message: 'CMS-signed configuration profile: the signed property list was read without verifying the signature or the signer\'s trust'
+        + (where === 'content' ? '; positions are in that signed content' : '')
+        + '. No quick fix is offered: editing signed content breaks the signature (edit the unsigned profile and sign it again).',
+    });
+  }
+  return out;
 }
 
 export function mapRangeToHost(r: Range, emb: EmbeddedRequirement, hostIndex: LineIndex): Range {
