@@ -45,7 +45,7 @@ export function escapeForLiteral(form: LiteralForm, text: string): string {
     case 'xml':
       return text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
     case 'yaml-double':
-      return text.replace(/[\\"\n\t]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\t': '\\t' })[c]!);
+      return text.replace(/[\\"\n\r\t]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c]!);
     case 'yaml-single':
       return text.replace(/'/g, "''");
     case 'yaml-plain':

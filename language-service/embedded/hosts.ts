@@ -73,9 +73,9 @@ export const HOST_LANGUAGES: readonly HostLanguage[] = [
   { id: 'xml', family: 'plist', extensions: [], markers: PLIST_MARKERS, literal: 'xml', literalAt: plistLiteralAt, example: plistExample },
   // AutoPkg recipes in YAML (`.recipe.yaml`); other YAML files lack the marker and are skipped unread.
   {
-    id: 'yaml', family: 'yaml', extensions: ['yaml', 'yml'], markers: YAML_MARKERS, literal: 'yaml-single',
+    id: 'yaml', family: 'yaml', extensions: ['yaml', 'yml'], markers: YAML_MARKERS, literal: 'yaml-double',
     literalAt: (hostText, offset) => yamlLiteralAt(hostText.slice(hostText.lastIndexOf('\n', offset - 1) + 1, offset)),
-    example: (content) => `Identifier: com.example.download.App\nProcess:\n  - Processor: CodeSignatureVerifier\n    Arguments:\n      input_path: "%pathname%/App.app"\n      requirement: '${content}'\n`,
+    example: (content) => `Identifier: com.example.download.App\nProcess:\n  - Processor: CodeSignatureVerifier\n    Arguments:\n      input_path: "%pathname%/App.app"\n      requirement: "${content}"\n`,
   },
 ];
 
