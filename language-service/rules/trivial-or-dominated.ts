@@ -24,12 +24,15 @@ export default defineRule({
   // `a and b or c` without parentheses means `(a and b) or c`.
   requirement(ctx) {
     const out: Finding[] = [];
+    let certOnly: ReadonlySet<Expr> | undefined;
     walkExprs(ctx.root, (e) => {
       if (e.kind !== 'or') return;
-      const canonical = certificateChecksOnly(e);
       for (const side of [e.left, e.right]) {
         if (side.kind !== 'and') continue;
         if (isParenthesised(ctx.text, side.range.start.offset, side.range.end.offset)) continue;
+        // One pass over the whole expression, only once needed: walking each `or` of a chain would cost O(n²).
+        certOnly ??= certificateChecksOnly(ctx.root);
+        const canonical = certOnly.has(e);
         const grouped = abbreviate(ctx.text, side.range);
         out.push({
           code: 'CSR110',
@@ -87,17 +90,25 @@ export default defineRule({
  * Apple's canonical channel alternative, as in the designated requirement
  * Xcode and codesign generate (`certificate leaf[field.…6.1.9] or certificate
  * 1[field.…6.2.6] and certificate leaf[field.…6.1.13] and certificate
- * leaf[subject.OU] = "TEAM"`): an `or` of certificate checks only. Whichever
- * way a reader groups it, each side names one signing channel; the reading is
- * not in doubt, so the precedence finding is only a hint there.
+ * leaf[subject.OU] = "TEAM"`): an `or` of certificate checks only. Mac
+ * developers meet this shape in every `codesign -d -r-` output and read it as
+ * Apple evaluates it, one signing channel or the other, so the precedence
+ * finding is only a hint there. Returns every
+ * `and`/`or` node (and atom) made of certificate checks only.
  */
-function certificateChecksOnly(e: Expr): boolean {
-  let ok = true;
-  walkExprs(e, (x) => {
-    if (x.kind === 'and' || x.kind === 'or') return;
-    if (x.kind !== 'certGeneric' && x.kind !== 'certField' && x.kind !== 'certPolicy') ok = false;
-  });
-  return ok;
+function certificateChecksOnly(root: Expr): ReadonlySet<Expr> {
+  // Post-order without recursion: `and`/`or` chains nest as deep as they are long.
+  const out = new Set<Expr>();
+  const stack: { e: Expr; done: boolean }[] = [{ e: root, done: false }];
+  while (stack.length) {
+    const top = stack.pop()!;
+    const e = top.e;
+    if (e.kind === 'and' || e.kind === 'or') {
+      if (!top.done) stack.push({ e, done: true }, { e: e.right, done: false }, { e: e.left, done: false });
+      else if (out.has(e.left) && out.has(e.right)) out.add(e);
+    } else if (e.kind === 'certGeneric' || e.kind === 'certField' || e.kind === 'certPolicy') out.add(e);
+  }
+  return out;
 }
 
 function abbreviate(text: string, range: Range): string {
