@@ -7,7 +7,7 @@ export default defineRule({
   id: 'team-in-common-name',
   title: 'Team check on `subject.CN`',
   defaultSeverity: 'warning',
-  description: 'A CN such as "Developer ID Application: Name (TEAMID)" pins one certificate and breaks on renewal; a bare team ID in CN never matches.',
+  description: 'A team ID compared with `subject.CN` is in the wrong field (the team ID is in `subject.OU`) and never matches; a CN such as "Developer ID Application: Name (TEAMID)" pins one certificate and breaks on renewal.',
   help: 'Check `certificate leaf[subject.OU] = "TEAMID"` plus the channel\'s OID markers.',
   docs: {
     firesOn: '`subject.CN` holding a team ID (the wrong field: the team ID is in `subject.OU`) or a signing identity name (only a hint for the `Apple Development:` name Apple writes into development builds\' designated requirements)',
