@@ -45,7 +45,7 @@ if (args.has('--print-contributes')) {
   const { readFileSync } = await import('node:fs');
   const syn = JSON.parse(readFileSync(path.join(repo, 'syntaxes', 'contributes.json'), 'utf8')).contributes;
   const fix = (p) => './syntaxes/' + p.replace(/^\.\//, '');
-  const languages = syn.languages.map((l) => ({ ...l, configuration: fix(l.configuration) }));
+  const languages = syn.languages.map((l) => (l.configuration ? { ...l, configuration: fix(l.configuration) } : l));
   const grammars = syn.grammars.map((g) => ({ ...g, path: fix(g.path) }));
   const cmd = (command, title, extra = {}) => ({ command, title, category: 'CSRL', ...extra });
   const ctx = "editorLangId == csreq || editorLangId == swift || editorLangId == objective-c || editorLangId == objective-cpp || editorLangId == c || editorLangId == cpp || editorLangId == shellscript || editorLangId == plist || editorLangId == xml";

@@ -5,10 +5,11 @@ import { analyzeHostDocument, analyzeRequirement, MAX_ANALYSIS_CHARS, modeFromTe
 import { entriesOf, LeanAnalysis, outlineOf, ownString, type LocalEntry, type Outline } from '../language-service/analysis/lean.js';
 import { analyzeSetByPieces, type PieceCache } from '../language-service/analysis/pieces.js';
 import { LineIndex } from '../language-service/analysis/text.js';
+import { EMBEDDING_LANGUAGES } from '../language-service/embedded/hosts.js';
 
 export const REQUIREMENT_LANGUAGE = 'csreq';
-/** Languages analysed as hosts; JSON only for lightweight code requirements (language-service/embedded/lwcr.ts). */
-export const HOST_LANGUAGES = new Set(['swift', 'objective-c', 'objective-cpp', 'c', 'cpp', 'shellscript', 'plist', 'xml', 'json', 'lwcr-json']);
+/** The host languages of the one table (language-service/embedded/hosts.ts), and JSON for lightweight code requirements only (language-service/embedded/lwcr.ts). */
+export const HOST_LANGUAGES: ReadonlySet<string> = new Set([...EMBEDDING_LANGUAGES, 'json', 'lwcr-json']);
 const LANGUAGE_ALIASES: Record<string, string> = { objc: 'objective-c', objcpp: 'objective-cpp', 'c++': 'cpp', sh: 'shellscript', bash: 'shellscript', zsh: 'shellscript', 'xml-plist': 'plist' };
 
 export function canonicalLanguage(languageId: string, uri: string): string {

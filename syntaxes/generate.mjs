@@ -308,6 +308,47 @@ function plist() {
         endCaptures: tagCaptures(1),
         patterns: [requirementString, { include: 'text.xml' }],
       },
+      {
+        // Configuration-profile payload keys (PPPC `CodeRequirement`, …) and AutoPkg's `requirement`: the next <string>.
+        name: 'meta.requirement-key.csreq',
+        begin: '(<)(key)(>)(CodeRequirement|AEReceiverCodeRequirement|FilterDataProviderDesignatedRequirement|FilterPacketProviderDesignatedRequirement|ProviderDesignatedRequirement|requirement)(</)(key)(>)',
+        end: '(?<=</string>)|(?=<(?!string>))',
+        beginCaptures: { ...tagCaptures(1), 4: { name: 'support.constant.requirement-key.csreq' }, ...tagCaptures(5) },
+        patterns: [requirementString],
+      },
+    ],
+  };
+}
+
+/** AutoPkg YAML recipes: the value of `requirement:` (plain or quoted on its line). */
+function yaml() {
+  const key = r`^(\s*(?:-\s+)?)(requirement)\s*(:)[ \t]+`;
+  const keyCaptures = { 2: { name: 'support.constant.requirement-key.csreq' }, 3: { name: 'punctuation.separator.key-value.mapping.yaml' } };
+  const quoted = (q, body) => ({
+    name: 'meta.embedded.requirement.csreq',
+    begin: key + `(${q})`,
+    end: q === "'" ? "'(?!')" : '"',
+    beginCaptures: { ...keyCaptures, 4: { name: 'punctuation.definition.string.begin.yaml' } },
+    endCaptures: { 0: { name: 'punctuation.definition.string.end.yaml' } },
+    contentName: 'source.csreq.embedded',
+    patterns: body,
+  });
+  return {
+    $schema: csreq.$schema,
+    name: 'Code Signing Requirement in AutoPkg YAML recipes',
+    scopeName: 'csreq.injection.yaml',
+    injectionSelector: 'L:source.yaml -comment',
+    patterns: [
+      quoted("'", [{ name: 'constant.character.escape.yaml', match: "''" }, { include: 'source.csreq' }]),
+      quoted('"', [{ name: 'constant.character.escape.yaml', match: r`\\.` }, { include: 'source.csreq#comments' }, { include: 'source.csreq#tokens' }]),
+      {
+        name: 'meta.embedded.requirement.csreq',
+        begin: key + `(?=[^'"|>\\s#])`,
+        end: '$|(?=\\s#)',
+        beginCaptures: keyCaptures,
+        contentName: 'source.csreq.embedded',
+        patterns: [{ include: 'source.csreq' }],
+      },
     ],
   };
 }
@@ -391,6 +432,8 @@ const contributes = {
         extensions: ['.csreq', '.rqset'],
         configuration: './language-configuration.json',
       },
+      // Configuration profiles and AutoPkg plist recipes are XML property lists: VS Code's XML language, so the server gets them.
+      { id: 'xml', extensions: ['.mobileconfig', '.recipe'] },
     ],
     grammars: [
       { language: 'csreq', scopeName: 'source.csreq', path: './csreq.tmLanguage.json' },
@@ -405,6 +448,7 @@ const contributes = {
       { scopeName: 'csreq.injection.plist', path: './csreq-plist.injection.tmLanguage.json', injectTo: ['text.xml'], embeddedLanguages: { 'source.csreq.embedded': 'csreq' } },
       { scopeName: 'lwcr.injection.plist', path: './lwcr-plist.injection.tmLanguage.json', injectTo: ['text.xml'] },
       { scopeName: 'lwcr.injection.json', path: './lwcr-json.injection.tmLanguage.json', injectTo: ['source.json'] },
+      { scopeName: 'csreq.injection.yaml', path: './csreq-yaml.injection.tmLanguage.json', injectTo: ['source.yaml'], embeddedLanguages: { 'source.csreq.embedded': 'csreq' } },
     ],
   },
 };
@@ -417,6 +461,7 @@ export const FILES = {
   'csreq-plist.injection.tmLanguage.json': plist(),
   'lwcr-plist.injection.tmLanguage.json': lwcrPlist(),
   'lwcr-json.injection.tmLanguage.json': lwcrJson(),
+  'csreq-yaml.injection.tmLanguage.json': yaml(),
   'language-configuration.json': languageConfiguration,
   'contributes.json': contributes,
 };

@@ -9,8 +9,9 @@ import { relative, resolve, sep } from 'node:path';
 import type { Diagnostic, Severity } from '../../grammar/diagnostics.js';
 import type { AnalysisOptions } from '../../language-service/analysis/analyze.js';
 import { HOST_RULE_MARKERS } from '../../language-service/rules/index.js';
-import { markersFor } from '../../language-service/embedded/hosts.js';
+import { hostLanguage, markersFor } from '../../language-service/embedded/hosts.js';
 import { isLwcrHost, LWCR_MARKERS, lwcrMarkersFor } from '../../language-service/embedded/lwcr.js';
+import { looksLikeCms, signedProfileContent } from '../../engine/profile.js';
 import { describeError, Walker, type Candidate, type SkipNote } from './walk.js';
 
 export interface LintOptions {
@@ -138,7 +139,7 @@ export function display(cwd: string, path: string): string {
  * (the common case, decided on the raw bytes); null when the same file was
  * already read through another path; a string: why it is skipped.
  */
-function readCandidate(candidate: Candidate, identities: Set<string> | undefined): string | { text: string } | undefined | null {
+function readCandidate(candidate: Candidate, identities: Set<string> | undefined): string | Read | undefined | null {
   let fd: number;
   try {
     fd = openSync(candidate.path, 'r');
@@ -167,6 +168,11 @@ function readCandidate(candidate: Candidate, identities: Set<string> | undefined
       if (bytes[0] === 0xfa && bytes[1] === 0xde && bytes[2] === 0x0c) return 'compiled requirement blob (use csrl decompile)';
     } else if (bytes.subarray(0, 6).toString('latin1') === 'bplist') {
       return 'binary property list (convert it with plutil -convert xml1 to lint it)';
+    } else if (candidate.kind.kind === 'host' && hostLanguage(candidate.kind.languageId)?.family === 'plist' && looksLikeCms(bytes)) {
+      // A CMS-signed configuration profile: lint the signed property list inside.
+      const signed = signedProfileContent(bytes);
+      if (signed.kind === 'unreadable') return `signed profile: ${signed.reason}`;
+      return { text: signed.text, signed: true };
     }
     if (bytes.subarray(0, BINARY_PROBE).includes(0)) return 'binary file';
     if (candidate.kind.kind === 'host' && candidate.kind.languageId !== 'lwcr-json' && !markerPattern(candidate.kind.languageId).test(bytes.toString('latin1'))) return undefined;
@@ -181,6 +187,12 @@ function readCandidate(candidate: Candidate, identities: Set<string> | undefined
   }
 }
 
+interface Read {
+  text: string;
+  /** Taken out of a CMS signature (engine/profile.ts). */
+  signed?: boolean;
+}
+
 /** Reads from `position` until the buffer is full or the file ends; returns the byte count. */
 function readAll(fd: number, buf: Buffer, position: number): number {
   let length = 0;
@@ -192,13 +204,13 @@ function readAll(fd: number, buf: Buffer, position: number): number {
   return length;
 }
 
-function analyse(a: Analyzer, candidate: Candidate, read: { text: string }, options: AnalysisOptions): FileReport {
+function analyse(a: Analyzer, candidate: Candidate, read: Read, options: AnalysisOptions): FileReport {
   if (candidate.kind.kind === 'requirement') {
     const analysis = a.analyzeRequirement(read.text, options);
     return { path: candidate.path, language: 'csreq', requirements: a.requirementsOf(analysis.parse).length, diagnostics: analysis.diagnostics };
   }
   const languageId = candidate.kind.languageId;
-  const host = a.analyzeHostDocument(read.text, languageId, { ...options, mode: undefined });
+  const host = a.analyzeHostDocument(read.text, languageId, { ...options, mode: undefined, ...(read.signed ? { signedContent: true } : {}) });
   // LWCRs count as requirements; their validation diagnostics (LW0xx) come with the host analysis.
   return { path: candidate.path, language: languageId, requirements: host.requirements.length + host.templates.length + host.lwcrCount, diagnostics: host.diagnostics };
 }

@@ -73,7 +73,7 @@ export class Walker {
       this.walk(abs, st, this.ignoreChain(abs));
     } else if (st.isFile()) {
       const kind = kindOf(abs);
-      if (!kind) this.notes.push({ path: abs, reason: 'not a requirement file (.csreq, .rqset) or a Swift, Objective-C, C/C++, shell, property-list or JSON file' });
+      if (!kind) this.notes.push({ path: abs, reason: 'not a requirement file (.csreq, .rqset) or a Swift, Objective-C, C/C++, shell, property-list (also .mobileconfig, .recipe), YAML or JSON file' });
       else this.candidates.push({ path: abs, kind, viaLink: false });
     } else {
       this.notes.push({ path: abs, reason: 'not a regular file' });

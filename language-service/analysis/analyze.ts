@@ -4,10 +4,10 @@ import type { Expr, Range, Requirement } from '../../grammar/ast.js';
 import type { Diagnostic, Severity, TextFix } from '../../grammar/diagnostics.js';
 import { parse, type ParseMode, type ParseResult } from '../../grammar/parser.js';
 import { extractRequirements, type EmbeddedRequirement } from '../embedded/extract.js';
-import { escapeForHost } from '../embedded/hosts.js';
+import { escapeForHost, hostLanguage } from '../embedded/hosts.js';
 import { lintHost, lintRequirement } from '../rules/engine.js';
 import { analyzeTemplate } from './templates.js';
-import { DEFAULT_CONTEXT_SEVERITY, LANGUAGE_CODES, NOT_ANALYSED_CODE, RULE_BY_CODE, type Finding, type RuleSeverity } from '../rules/index.js';
+import { DEFAULT_CONTEXT_SEVERITY, INFERRED_CONTEXT_SEVERITY, LANGUAGE_CODES, NOT_ANALYSED_CODE, SIGNED_CONTENT_CODE, RULE_BY_CODE, type Finding, type RuleSeverity } from '../rules/index.js';
 import { children } from './exprs.js';
 import { LineIndex } from './text.js';
 import { lwcrValidation } from '../lwcr/validation.js';
@@ -26,6 +26,11 @@ export interface AnalysisOptions {
   trusted?: boolean;
   /** Folder that relative certificate paths are resolved against; without it they are not checked. */
   baseDir?: string;
+  /**
+   * The host text was taken out of a CMS signature (a signed configuration profile unwrapped by the
+   * engine): positions are in that content. A signed profile opened as text is recognised by itself.
+   */
+  signedContent?: boolean;
 }
 
 export interface Analysis {
@@ -63,7 +68,12 @@ export function modeFromText(text: string): ParseMode | undefined {
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
 
-export function resolveSeverity(code: string, produced: Severity, options: AnalysisOptions, privileged: boolean): Severity | undefined {
+/**
+ * The severity of a code: configured per code or rule id, else by context.
+ * `inferred`: the privileged context was sensed from the host (SMAuthorizedClients,
+ * an XPC listener), not configured; rules with an `inferredPrivileged` severity use it.
+ */
+export function resolveSeverity(code: string, produced: Severity, options: AnalysisOptions, privileged: boolean, inferred = false): Severity | undefined {
   const sev = options.severities;
   const rule = RULE_BY_CODE.get(code);
   const configured = sev?.[code] ?? (rule ? sev?.[rule.id] : undefined) ?? languageIdSeverity(code, sev);
@@ -72,7 +82,16 @@ export function resolveSeverity(code: string, produced: Severity, options: Analy
     const d = DEFAULT_CONTEXT_SEVERITY[code]!;
     return d === 'off' ? undefined : d;
   }
+  if (privileged && inferred && code in INFERRED_CONTEXT_SEVERITY) {
+    const d = INFERRED_CONTEXT_SEVERITY[code]!;
+    return d === 'off' ? undefined : d;
+  }
   return rule ? rule.defaultSeverity : produced;
+}
+
+/** `severity`, lowered to `atMost` when that is milder (a finding on one of Apple's own shapes). */
+function capped(severity: Severity, atMost: Severity | undefined): Severity {
+  return atMost && SEVERITY_RANK[atMost] > SEVERITY_RANK[severity] ? atMost : severity;
 }
 
 function languageIdSeverity(code: string, sev: Record<string, RuleSeverity> | undefined): RuleSeverity | undefined {
@@ -93,8 +112,18 @@ function emptyParse(mode: 'single' | 'set', diagnostics: Diagnostic[]): ParseRes
   return { document: undefined, mode, diagnostics, comments: [], tokens: [], ok: false };
 }
 
+/** How the requirement is used, as far as severities and the release-only rules care. */
+interface Usage {
+  privileged: boolean;
+  /** The privileged context was sensed from the host, not configured. */
+  inferred: boolean;
+  /** Guards shipped code (RequirementContext.release). */
+  release: boolean;
+}
+
 export function analyzeRequirement(text: string, options: AnalysisOptions = {}): Analysis {
-  return analyzeWith(text, options, options.context === 'privileged-helper');
+  const privileged = options.context === 'privileged-helper';
+  return analyzeWith(text, options, { privileged, inferred: false, release: privileged });
 }
 
 /**
@@ -126,7 +155,8 @@ export function parseForAnalysis(text: string, options: AnalysisOptions): { resu
   }
 }
 
-function analyzeWith(text: string, options: AnalysisOptions, privileged: boolean): Analysis {
+function analyzeWith(text: string, options: AnalysisOptions, usage: Usage): Analysis {
+  const { privileged, inferred, release } = usage;
   const { result, index, early } = parseForAnalysis(text, options);
   if (early) return early;
   const out: Diagnostic[] = [];
@@ -139,14 +169,14 @@ function analyzeWith(text: string, options: AnalysisOptions, privileged: boolean
     if (!req.expr) continue;
     let findings: Finding[];
     try {
-      findings = lintRequirement(req, { text, index, privileged });
+      findings = lintRequirement(req, { text, index, privileged, release });
     } catch {
       findings = [];
     }
     for (const f of findings) {
-      const severity = resolveSeverity(f.code, RULE_BY_CODE.get(f.code)!.defaultSeverity, options, privileged);
+      const severity = resolveSeverity(f.code, RULE_BY_CODE.get(f.code)!.defaultSeverity, options, privileged, inferred);
       if (!severity) continue;
-      const d: Diagnostic = { code: f.code, severity, message: f.message, range: f.range };
+      const d: Diagnostic = { code: f.code, severity: capped(severity, f.atMost), message: f.message, range: f.range };
       if (f.fixes && f.fixes.length > 0) d.fixes = f.fixes;
       out.push(d);
     }
@@ -249,6 +279,11 @@ function withLanguageFixes(d: Diagnostic, text: string, index: LineIndex): Diagn
 }
 
 const PRIVILEGED_APIS = /SMAuthorizedClients|setConnectionCodeSigningRequirement/i;
+/**
+ * Where a requirement guards shipped code (RequirementContext.release): SMJobBless keys, XPC
+ * peer checks, configuration profiles (TCC and other payload keys), AutoPkg's verifier.
+ */
+const RELEASE_APIS = /SMAuthorizedClients|SMPrivilegedExecutables|CodeSigningRequirement|code_signing_requirement|CodeRequirement|DesignatedRequirement|CodeSignatureVerifier/i;
 
 export function analyzeHostDocument(hostText: string, languageId: string, options: AnalysisOptions = {}): HostAnalysis {
   const hostIndex = new LineIndex(hostText);
@@ -270,15 +305,17 @@ export function analyzeHostDocument(hostText: string, languageId: string, option
       notAnalysed(emb.notAnalysed, emb.hostStart, emb.hostEnd);
       continue;
     }
-    const privileged = options.context === 'privileged-helper' || PRIVILEGED_APIS.test(emb.api);
+    const configured = options.context === 'privileged-helper';
+    const sensed = PRIVILEGED_APIS.test(emb.api);
+    const usage: Usage = { privileged: configured || sensed, inferred: !configured && sensed, release: configured || RELEASE_APIS.test(emb.api) };
     if (emb.holes && emb.holes.length > 0) {
-      const t = analyzeTemplate(emb, hostIndex, (text) => analyzeWith(text, { ...options, mode: emb.mode }, privileged), (text) => escapeForHost(text, hostText, emb.hostStart, languageId));
+      const t = analyzeTemplate(emb, hostIndex, (text) => analyzeWith(text, { ...options, mode: emb.mode }, usage), (text) => escapeForHost(text, hostText, emb.hostStart, languageId));
       if (t.notAnalysed) notAnalysed(t.notAnalysed, emb.hostStart, emb.hostEnd);
       else templates.push({ embedded: t.embedded, analysis: t.analysis });
       diagnostics.push(...t.diagnostics);
       continue;
     }
-    const analysis = analyzeWith(emb.text, { ...options, mode: emb.mode }, privileged);
+    const analysis = analyzeWith(emb.text, { ...options, mode: emb.mode }, usage);
     requirements.push({ embedded: emb, analysis });
     for (const d of analysis.diagnostics) diagnostics.push(toHost(d, emb, hostText, hostIndex, languageId));
   }
@@ -292,7 +329,38 @@ export function analyzeHostDocument(hostText: string, languageId: string, option
     lwcrCount = lw.count;
     diagnostics.push(...lw.diagnostics);
   }
+  const signed = options.signedContent ? 'content' : hostLanguage(languageId)?.family === 'plist' && looksSigned(hostText) ? 'document' : undefined;
+  if (signed) return { requirements, templates, lwcrCount, diagnostics: sortDiagnostics(signedDiagnostics(diagnostics, signed, hostIndex, options)) };
   return { requirements, templates, lwcrCount, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/**
+ * A CMS-signed profile opened as text: DER starts with a SEQUENCE (`0`) whose length byte is
+ * not text, and the signed property list sits in it verbatim.
+ */
+function looksSigned(text: string): boolean {
+  const second = text.charCodeAt(1);
+  return text.charCodeAt(0) === 0x30 && (second === 0xfffd || second >= 0x80) && text.includes('<plist');
+}
+
+/**
+ * The findings in signed content carry no fix (an edit breaks the signature, and in the DER file
+ * its lengths), plus the note that says what was read and what was not verified.
+ */
+function signedDiagnostics(ds: Diagnostic[], where: 'content' | 'document', index: LineIndex, options: AnalysisOptions): Diagnostic[] {
+  const out: Diagnostic[] = ds.map(({ fixes: _fixes, ...d }) => d);
+  const severity = resolveSeverity(SIGNED_CONTENT_CODE, 'information', options, false);
+  if (severity) {
+    out.push({
+      code: SIGNED_CONTENT_CODE,
+      severity,
+      range: index.range(0, 0),
+      message: 'CMS-signed configuration profile: the signed property list was read without verifying the signature or the signer\'s trust'
+        + (where === 'content' ? '; positions are in that signed content' : '')
+        + '. No quick fix is offered: editing signed content breaks the signature (edit the unsigned profile and sign it again).',
+    });
+  }
+  return out;
 }
 
 export function mapRangeToHost(r: Range, emb: EmbeddedRequirement, hostIndex: LineIndex): Range {

@@ -131,6 +131,8 @@ export interface BranchFacts {
   identifier?: Literal;
   teamOU?: { literal: Literal; value: string };
   cnChecks: Literal[];
+  /** A leaf common name compared for equality with an Apple identity name (`Apple Development: Name (ID)`): one person's or team's certificate. */
+  identityCN?: Literal;
   subjectChecks: Literal[];
   markers: Marker[];
   minVersion?: Literal;
@@ -224,7 +226,10 @@ export function branchFacts(branch: Branch): BranchFacts {
         if (key === 'subject.OU' && slotIndex(e) === 0 && e.match.op === 'equal') {
           f.teamOU ??= { literal: lit, value: e.match.value.text };
         }
-        if (key === 'subject.CN') f.cnChecks.push(lit);
+        if (key === 'subject.CN') {
+          f.cnChecks.push(lit);
+          if (slotIndex(e) === 0 && e.match.op === 'equal' && IDENTITY_NAME.test(e.match.value.text)) f.identityCN ??= lit;
+        }
         break;
       }
       case 'certGeneric':
@@ -271,9 +276,37 @@ export function channel(f: BranchFacts): { production: Marker[]; development: Ma
   return { production, development };
 }
 
-/** The branch is bound to one team: a team OU on the leaf, or the Mac App Store marker plus an identifier (App Store identifiers belong to one team). */
+/**
+ * The branch is bound to one team: a team OU on the leaf, the Mac App Store marker plus an
+ * identifier (App Store identifiers belong to one team), or the leaf's full identity name
+ * (Apple issues `Apple Development: Name (ID)` to one member of one team).
+ */
 export function teamBound(f: BranchFacts): boolean {
-  return f.teamOU !== undefined || (hasMarker(f, OID.masApp) && f.identifier !== undefined);
+  return f.teamOU !== undefined || (hasMarker(f, OID.masApp) && f.identifier !== undefined) || f.identityCN !== undefined;
+}
+
+/** The common names Apple gives signing identities: `<kind>: <name> (<ID>)`. */
+export const IDENTITY_NAME = /^(Developer ID (Application|Installer)|Apple Development|Apple Distribution|Mac Developer|3rd Party Mac Developer (Application|Installer)|Mac App Distribution|iPhone (Developer|Distribution)): .+ \([A-Z0-9]{10}\)$/;
+
+/** Identity names of development certificates; the ID in their parentheses is the developer's, not the team's. */
+export const DEVELOPMENT_NAME = /^(Apple Development|Mac Developer|iPhone Developer): /;
+
+/** Whether a certificate check names a development identity: a development OID marker or a development common name. */
+export function developmentOnly(f: BranchFacts): Literal | undefined {
+  const { production, development } = channel(f);
+  if (production.length > 0) return undefined;
+  if (f.cnChecks.some((l) => !isDevelopmentCN(l) && cnValue(l) !== undefined && IDENTITY_NAME.test(cnValue(l)!))) return undefined;
+  return development[0]?.literal ?? f.cnChecks.find(isDevelopmentCN);
+}
+
+function cnValue(l: Literal): string | undefined {
+  const e = l.expr;
+  return e.kind === 'certField' && 'value' in e.match ? e.match.value.text : undefined;
+}
+
+function isDevelopmentCN(l: Literal): boolean {
+  const v = cnValue(l);
+  return v !== undefined && DEVELOPMENT_NAME.test(v);
 }
 
 export function appleAnchored(f: BranchFacts): boolean {
@@ -310,9 +343,13 @@ export function missingAntiInjection(f: BranchFacts): string[] {
   return ANTI_INJECTION_ENTITLEMENTS.filter((k) => !f.antiInjection.has(k));
 }
 
-/** A team ID written where a CN is expected: a bare team ID, or the team in parentheses of an identity name. */
+/**
+ * A team ID written where a CN is expected: a bare team ID, or the team in parentheses of an
+ * identity name (not of a development identity: there the ID is the developer's).
+ */
 export function teamIdInCN(value: string): string | undefined {
   if (TEAM_ID_RE.test(value)) return value;
+  if (DEVELOPMENT_NAME.test(value)) return undefined;
   const m = /\(([A-Z0-9]{10})\)\s*$/.exec(value);
   return m?.[1];
 }

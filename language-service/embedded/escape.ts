@@ -16,7 +16,11 @@ export type LiteralForm =
   | 'shell-ansi' // $'…'
   | 'shell-bare' // unquoted word
   | 'xml' // character data
-  | 'xml-cdata'; // <![CDATA[…]]>
+  | 'xml-cdata' // <![CDATA[…]]>
+  | 'yaml-double' // YAML "…"
+  | 'yaml-single' // YAML '…'
+  | 'yaml-plain' // YAML plain scalar
+  | 'yaml-block'; // YAML | or > block scalar
 
 export function escapeForLiteral(form: LiteralForm, text: string): string {
   switch (form) {
@@ -40,6 +44,14 @@ export function escapeForLiteral(form: LiteralForm, text: string): string {
       return text.replace(/[^A-Za-z0-9_.,:/=+@%^-]/g, (c) => (c === '\n' ? "'\n'" : '\\' + c));
     case 'xml':
       return text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
+    case 'yaml-double':
+      return text.replace(/[\\"\n\r\t]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c]!);
+    case 'yaml-single':
+      return text.replace(/'/g, "''");
+    case 'yaml-plain':
+    case 'yaml-block':
+      // Requirement text has no ` #` or `: ` of its own (only inside its quoted strings, rare): written as it is.
+      return text.replace(/\n/g, ' ');
     case 'xml-cdata':
       // Leave the section, write character data, enter it again: nothing inserted can combine with the `]`s around it.
       return text === '' ? '' : `]]>${escapeForLiteral('xml', text)}<![CDATA[`;

@@ -14,6 +14,7 @@ import { finishMapping, type OffsetMap, type PieceList } from './mapping.js';
 import { requirementsInPlist } from './plist.js';
 import { requirementsInShell, shellMode } from './shell.js';
 import { lexSwift } from './swift.js';
+import { requirementsInYaml } from './yaml.js';
 
 export interface EmbeddedRequirement {
   /** The requirement text after unescaping the host literal ('' when not analysed). */
@@ -91,6 +92,7 @@ export const EXTRACTORS: Readonly<Record<HostFamily, Extractor>> = {
       if (!made.notAnalysed && insideCdata(hostText, r.start, made.hostStart)) withForm(made, 'xml-cdata');
       return made;
     }),
+  yaml: (hostText, languageId) => requirementsInYaml(hostText).map((r) => make(languageId, r.api, 'single', r.pieces, r.start, r.end, r.notAnalysed, r.form)),
 };
 
 /** Requirement arguments of the Security and XPC calls in C-family or Swift code. */

@@ -11,8 +11,8 @@
  */
 import { escapeForLiteral, insideCdata, shellQuotingAt, type LiteralForm } from './escape.js';
 
-/** Which extractor reads a language: C-family and Swift calls, shell command lines, property lists. */
-export type HostFamily = 'c' | 'swift' | 'shell' | 'plist';
+/** Which extractor reads a language: C-family and Swift calls, shell command lines, property lists, YAML (AutoPkg recipes). */
+export type HostFamily = 'c' | 'swift' | 'shell' | 'plist' | 'yaml';
 
 export interface HostLanguage {
   /** VS Code language id (also the `language` of `csrl lint --format json`). */
@@ -36,7 +36,9 @@ export interface HostLanguage {
 /** Every C-family and Swift API whose requirement argument is extracted contains one of these (embedded/calls.ts CALL_APIS). */
 const CALL_MARKERS = ['SecRequirementCreateWithString', 'CodeSigningRequirement', 'code_signing_requirement', 'SecTaskValidateForRequirement'] as const;
 const SHELL_MARKERS = ['codesign', 'csreq'] as const;
-const PLIST_MARKERS = ['SMPrivilegedExecutables', 'SMAuthorizedClients'] as const;
+/** SMJobBless keys, configuration-profile payload keys (embedded/plist.ts PAYLOAD_REQUIREMENT_KEYS), AutoPkg's verifier. */
+const PLIST_MARKERS = ['SMPrivilegedExecutables', 'SMAuthorizedClients', 'CodeRequirement', 'DesignatedRequirement', 'CodeSignatureVerifier'] as const;
+const YAML_MARKERS = ['CodeSignatureVerifier'] as const;
 
 const cFamily = (id: string, extensions: string[], example: (content: string) => string): HostLanguage => ({
   id, family: 'c', extensions, markers: CALL_MARKERS, literal: 'c', literalAt: () => 'c', example,
@@ -65,10 +67,24 @@ export const HOST_LANGUAGES: readonly HostLanguage[] = [
     literalAt: (hostText, offset) => shellQuotingAt(hostText, hostText.lastIndexOf('\n', offset - 1) + 1, offset),
     example: (content) => `#!/bin/sh\nset -e\ncodesign --verify -R='${content}' "$APP"\n`,
   },
-  { id: 'plist', family: 'plist', extensions: ['plist'], markers: PLIST_MARKERS, literal: 'xml', literalAt: plistLiteralAt, example: plistExample },
+  // Configuration profiles and AutoPkg recipes are property lists too (a CMS-signed profile is unwrapped first: engine/profile.ts).
+  { id: 'plist', family: 'plist', extensions: ['plist', 'mobileconfig', 'recipe'], markers: PLIST_MARKERS, literal: 'xml', literalAt: plistLiteralAt, example: plistExample },
   // VS Code's id for property lists when no plist extension is installed; `csrl lint` reads *.plist as `plist`.
   { id: 'xml', family: 'plist', extensions: [], markers: PLIST_MARKERS, literal: 'xml', literalAt: plistLiteralAt, example: plistExample },
+  // AutoPkg recipes in YAML (`.recipe.yaml`); other YAML files lack the marker and are skipped unread.
+  {
+    id: 'yaml', family: 'yaml', extensions: ['yaml', 'yml'], markers: YAML_MARKERS, literal: 'yaml-double',
+    literalAt: (hostText, offset) => yamlLiteralAt(hostText.slice(hostText.lastIndexOf('\n', offset - 1) + 1, offset)),
+    example: (content) => `Identifier: com.example.download.App\nProcess:\n  - Processor: CodeSignatureVerifier\n    Arguments:\n      input_path: "%pathname%/App.app"\n      requirement: "${content}"\n`,
+  },
 ];
+
+/** The YAML scalar style in force at the end of `lineBefore` (the line up to an offset). */
+function yamlLiteralAt(lineBefore: string): LiteralForm {
+  if (/:\s*"(?:[^"\\]|\\.)*$/.test(lineBefore)) return 'yaml-double';
+  if (/:\s*'(?:[^']|'')*$/.test(lineBefore)) return 'yaml-single';
+  return 'yaml-plain';
+}
 
 const BY_ID = new Map(HOST_LANGUAGES.map((l) => [l.id, l]));
 const BY_EXTENSION = new Map(HOST_LANGUAGES.flatMap((l) => l.extensions.map((e) => [e, l] as const)));
@@ -126,6 +142,10 @@ export function escapeForLanguage(languageId: string, text: string, at?: { hostT
  */
 export function escapeForHost(text: string, hostText: string, hostStart: number, languageId: string): string {
   const family = BY_ID.get(languageId)?.family;
+  if (family === 'yaml') {
+    const before = hostText[hostStart - 1];
+    return escapeForLiteral(before === '"' ? 'yaml-double' : before === "'" ? 'yaml-single' : 'yaml-plain', text);
+  }
   if (family === 'plist') {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   }

@@ -2,8 +2,12 @@
  * Requirements in XML property lists: the string values of the
  * `SMPrivilegedExecutables` dictionary (app side of SMJobBless: helper id →
  * requirement) and the string items of the `SMAuthorizedClients` array
- * (helper side). A streaming scan: no tree, no recursion, linear in the
- * input; entities and CDATA sections are decoded with exact offsets.
+ * (helper side); in configuration profiles (`.mobileconfig`), the payload
+ * keys that hold a requirement (PAYLOAD_REQUIREMENT_KEYS); in AutoPkg recipes
+ * (`.recipe`, `.recipe.plist`), the `requirement` argument of the
+ * `CodeSignatureVerifier` processor. A streaming scan: no tree, no
+ * recursion, linear in the input; entities and CDATA sections are decoded
+ * with exact offsets.
  */
 import { PieceList } from './mapping.js';
 import { codePointText } from './tokens.js';
@@ -11,9 +15,39 @@ import { codePointText } from './tokens.js';
 /** Deepest element nesting scanned; property lists nest a handful of levels (CFPropertyList itself gives up far earlier than 5,000). */
 export const MAX_PLIST_DEPTH = 512;
 
+/**
+ * Configuration-profile payload keys whose string value is a code requirement:
+ * Privacy Preferences Policy Control (com.apple.TCC.configuration-profile-policy:
+ * `CodeRequirement` of each service entry, `AEReceiverCodeRequirement` of an
+ * AppleEvents receiver), content filters (com.apple.webcontent-filter) and VPN,
+ * DNS proxy and relay providers (`…DesignatedRequirement`). System-extension and
+ * kernel-extension policies name team IDs, not requirements.
+ */
+export const PAYLOAD_REQUIREMENT_KEYS: readonly string[] = [
+  'CodeRequirement',
+  'AEReceiverCodeRequirement',
+  'FilterDataProviderDesignatedRequirement',
+  'FilterPacketProviderDesignatedRequirement',
+  'ProviderDesignatedRequirement',
+];
+
+/** The AutoPkg processor whose `requirement` argument is passed to `codesign --test-requirement`. */
+export const AUTOPKG_VERIFIER = 'CodeSignatureVerifier';
+
+/** `CodeSignatureVerifier`, also as a shared-processor reference (`com.github.autopkg.shared/CodeSignatureVerifier`). */
+export function isAutopkgVerifier(processor: string): boolean {
+  return processor === AUTOPKG_VERIFIER || processor.endsWith('/' + AUTOPKG_VERIFIER);
+}
+
+/** AutoPkg substitutes `%NAME%` from the recipe's Input before the processor runs. */
+export const AUTOPKG_VARIABLE = /%[A-Za-z_][A-Za-z0-9_]*%/;
+
 export interface PlistRequirement {
-  /** `property list` marks where the scan stopped at MAX_PLIST_DEPTH (reported as not analysed). */
-  api: 'SMPrivilegedExecutables' | 'SMAuthorizedClients' | 'property list';
+  /**
+   * SMJobBless keys, a profile payload key (PAYLOAD_REQUIREMENT_KEYS), `CodeSignatureVerifier`;
+   * `property list` marks where the scan stopped at MAX_PLIST_DEPTH (reported as not analysed).
+   */
+  api: 'SMPrivilegedExecutables' | 'SMAuthorizedClients' | 'property list' | typeof AUTOPKG_VERIFIER | (typeof PAYLOAD_REQUIREMENT_KEYS)[number];
   pieces?: PieceList;
   /** Content range of the `<string>` element. */
   start: number;
@@ -26,9 +60,17 @@ export interface PlistRequirement {
 interface Frame {
   kind: 'dict' | 'array';
   depth: number;
-  role?: 'privileged' | 'authorized';
+  role?: 'privileged' | 'authorized' | 'arguments';
   pendingKey?: string;
+  /** A dict's `Processor` string (AutoPkg process step). */
+  processor?: string;
+  /** `requirement` arguments of this process step, kept until its Processor is known (keys come in any order). */
+  held?: PlistRequirement[];
+  /** The process-step dict an `Arguments` dict belongs to. */
+  step?: Frame;
 }
+
+const PAYLOAD_KEYS = new Set(PAYLOAD_REQUIREMENT_KEYS);
 
 const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -71,7 +113,10 @@ export function requirementsInPlist(src: string): PlistRequirement[] {
     i = tagEnd + 1;
     if (closing) {
       const top = frames[frames.length - 1];
-      if (top && top.depth === depth - 1 && (name === 'dict' || name === 'array')) frames.pop();
+      if (top && top.depth === depth - 1 && (name === 'dict' || name === 'array')) {
+        frames.pop();
+        if (top.held && top.processor !== undefined && isAutopkgVerifier(top.processor)) out.push(...top.held);
+      }
       depth = Math.max(0, depth - 1);
       continue;
     }
@@ -88,18 +133,32 @@ export function requirementsInPlist(src: string): PlistRequirement[] {
       i = content.markup ? endOfElement(src, 'key', content.end) : closeTag(src, content.end);
       continue;
     }
+    if (name === 'string' && direct && parent.kind === 'dict' && valueKey === 'Processor' && !selfClosing) {
+      const content = readText(src, i);
+      parent.processor = content.pieces.text().trim();
+      i = content.markup ? endOfElement(src, 'string', content.end) : closeTag(src, content.end);
+      continue;
+    }
     if (name === 'string' && direct) {
-      const role = parent.kind === 'dict' ? (parent.role === 'privileged' ? 'SMPrivilegedExecutables' : undefined) : parent.role === 'authorized' ? 'SMAuthorizedClients' : undefined;
+      const role = parent.kind === 'dict'
+        ? parent.role === 'privileged' ? 'SMPrivilegedExecutables'
+          : valueKey !== undefined && PAYLOAD_KEYS.has(valueKey) ? valueKey as PlistRequirement['api']
+          : parent.role === 'arguments' && valueKey === 'requirement' ? AUTOPKG_VERIFIER
+          : undefined
+        : parent.role === 'authorized' ? 'SMAuthorizedClients' : undefined;
+      // A recipe's requirement counts once its step's Processor is known to be the verifier.
+      const sink = role === AUTOPKG_VERIFIER && parent.step ? (parent.step.held ??= []) : out;
       if (role) {
         if (selfClosing) {
-          out.push({ api: role, pieces: new PieceList(), start: tagEnd + 1, end: tagEnd + 1, ...(valueKey !== undefined ? { key: valueKey } : {}) });
+          sink.push({ api: role, pieces: new PieceList(), start: tagEnd + 1, end: tagEnd + 1, ...(valueKey !== undefined ? { key: valueKey } : {}) });
           continue;
         }
         const content = readText(src, i);
         const entry: PlistRequirement = { api: role, start: i, end: content.end, ...(valueKey !== undefined ? { key: valueKey } : {}) };
         if (content.markup) entry.notAnalysed = 'the <string> element contains markup';
+        else if (role === AUTOPKG_VERIFIER && AUTOPKG_VARIABLE.test(content.pieces.text())) entry.notAnalysed = 'AutoPkg substitutes the %NAME% variables in it at run time';
         else entry.pieces = content.pieces;
-        out.push(entry);
+        sink.push(entry);
         i = content.markup ? endOfElement(src, 'string', content.end) : closeTag(src, content.end);
         continue;
       }
@@ -114,6 +173,10 @@ export function requirementsInPlist(src: string): PlistRequirement[] {
       const frame: Frame = { kind: name, depth: depth - 1 };
       if (name === 'dict' && valueKey === 'SMPrivilegedExecutables') frame.role = 'privileged';
       if (name === 'array' && valueKey === 'SMAuthorizedClients') frame.role = 'authorized';
+      if (name === 'dict' && valueKey === 'Arguments' && direct && parent.kind === 'dict') {
+        frame.role = 'arguments';
+        frame.step = parent;
+      }
       frames.push(frame);
     }
   }

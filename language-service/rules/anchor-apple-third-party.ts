@@ -13,6 +13,8 @@ export default defineRule({
     firesOn: '`anchor apple` with a non-Apple identifier, a team check or developer markers',
     why: '`anchor apple` matches only Apple\'s own code: never true for third-party code',
     fix: 'fix: `anchor apple generic`',
+    catches: { text: 'identifier "com.example.app" and anchor apple' },
+    spares: { text: 'identifier "com.apple.Safari" and anchor apple', why: 'Apple\'s own code is what `anchor apple` is for' },
   },
   marksBranch: true,
   branch(f) {

@@ -14,6 +14,8 @@ export default defineRule({
     firesOn: '`anchor trusted`, `certificate trusted`, `certificate N trusted`',
     why: 'accepts any chain the local trust settings trust (CVE-2026-24070)',
     fix: 'fix replaces it with `anchor apple generic` (and a team check)',
+    catches: { text: 'anchor trusted and certificate leaf[subject.CN] = "Developer ID Application: Example Audio Inc (ABCDE12345)"' },
+    spares: { text: 'certificate root = H"1234567890abcdef1234567890abcdef12345678" and certificate leaf[subject.OU] = "ABCDE12345"', why: 'a pinned root names one root, not whatever the local trust settings trust' },
   },
   marksBranch: true,
   branch(f, ctx) {

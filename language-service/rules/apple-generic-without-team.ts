@@ -13,6 +13,8 @@ export default defineRule({
     firesOn: '`anchor apple generic` with no `certificate leaf[subject.OU] = …` (the Mac App Store marker 1.2.840.113635.100.6.1.9 plus an identifier also counts as bound to one team)',
     why: 'every paying Apple developer satisfies it',
     fix: 'fix appends the team check (the team of another branch when there is one)',
+    catches: { text: 'anchor apple generic and identifier "com.example.app"' },
+    spares: { text: 'identifier "com.example.app" and anchor apple generic and certificate leaf[field.1.2.840.113635.100.6.1.9] /* exists */', why: 'Xcode\'s Mac App Store designated requirement: the App Store marker plus an identifier is bound to one team' },
   },
   marksBranch: true,
   branch(f, ctx) {

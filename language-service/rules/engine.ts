@@ -2,10 +2,10 @@
  * Runs the registry's checks over one requirement (lintRequirement) or one
  * host document (lintHost). The checks themselves are in the rule modules.
  */
-import type { Expr, Requirement } from '../../grammar/ast.js';
+import type { Expr, Range, Requirement } from '../../grammar/ast.js';
 import { parse } from '../../grammar/parser.js';
 import type { TextFix } from '../../grammar/diagnostics.js';
-import { branchFacts, disjuncts, type Branch, type BranchFacts } from '../analysis/branches.js';
+import { branchFacts, cover, disjuncts, type Branch, type BranchFacts } from '../analysis/branches.js';
 import { children } from '../analysis/exprs.js';
 import { enclosedInParens, type LineIndex } from '../analysis/text.js';
 import { RULES } from './index.js';
@@ -15,6 +15,8 @@ export interface RuleContext {
   text: string;
   index: LineIndex;
   privileged: boolean;
+  /** See RequirementContext.release. */
+  release?: boolean;
 }
 
 interface Located { node: Expr; parent: Expr | undefined; underNot: boolean }
@@ -67,7 +69,7 @@ export function lintRequirement(req: Requirement, rc: RuleContext): Finding[] {
   if (!root) return [];
   const out: Finding[] = [];
   const range = (start: number, end: number) => rc.index.range(start, end);
-  const base: RequirementContext = { text: rc.text, index: rc.index, root, range };
+  const base: RequirementContext = { text: rc.text, index: rc.index, root, range, release: rc.release ?? rc.privileged };
   for (const rule of RULES) if (rule.requirement) out.push(...rule.requirement(base));
 
   const branches = disjuncts(root) ?? topLevelDisjuncts(root);
@@ -83,24 +85,24 @@ export function lintRequirement(req: Requirement, rc: RuleContext): Finding[] {
     facts,
     teamText,
     teamClause: `certificate leaf[subject.OU] = ${JSON.stringify(teamText)}`,
-    append: (f, title, clause) => conjoinFix(root, rc.text, f.branch.range, rc.index, title, clause, 'append'),
-    prepend: (f, title, clause) => conjoinFix(root, rc.text, f.branch.range, rc.index, title, clause, 'prepend'),
     appendAt: (at, title, clause) => conjoinFix(root, rc.text, at, rc.index, title, clause, 'append'),
     replaceAt: (at, title, newText) => replaceFix(root, rc.text, at, rc.index, title, newText),
   };
   const flagged = new Set<BranchFacts>();
+  const perBranch: BranchFinding[] = [];
   for (const f of facts) {
     for (const rule of RULES) {
       const check = f.alwaysTrue ? rule.alwaysTrue : rule.branch;
       if (!check) continue;
       const found = check(f, ctx);
-      out.push(...found);
+      for (const finding of found) perBranch.push({ finding, facts: f });
       if (found.length > 0 && rule.marksBranch) flagged.add(f);
     }
   }
+  out.push(...oncePerCause(perBranch, facts.length, root, rc));
   if (!complete) return onlyFixesThatParse(dedupe(out), rc.text);
 
-  for (const rule of RULES) if (rule.branches) out.push(...rule.branches(facts, { ...ctx, flagged }));
+  for (const rule of RULES) if (rule.branches) out.push(...rule.branches(facts, { ...ctx, flagged }).map((x) => withClauseFix(x, undefined, root, rc)));
   return onlyFixesThatParse(dedupe(out), rc.text);
 }
 
@@ -141,6 +143,78 @@ function onlyFixesThatParse(findings: Finding[], text: string): Finding[] {
   });
 }
 
+
+interface BranchFinding { finding: Finding; facts: BranchFacts }
+
+/**
+ * One finding per cause and range. The branches of `X and (A or B)` share
+ * `X`, so a clause missing from `X` (no minimum version, no anti-injection
+ * clause) is missing from both: the findings of overlapping branches with the
+ * same code and message are merged into one over the branches they cover (the
+ * whole requirement when every branch has it), instead of one per branch
+ * starting at the same place. Branches side by side (`identifier "a" or
+ * identifier "b"`) are separate causes and stay separate.
+ */
+function oncePerCause(found: readonly BranchFinding[], branchCount: number, root: Expr, rc: RuleContext): Finding[] {
+  const groups = new Map<string, BranchFinding[]>();
+  for (const x of found) {
+    const k = `${x.finding.code}\0${x.finding.message}`;
+    const g = groups.get(k);
+    if (g) g.push(x);
+    else groups.set(k, [x]);
+  }
+  const out: Finding[] = [];
+  for (const group of groups.values()) {
+    // Only findings over their whole branch are merged; a finding on one literal keeps its range.
+    const whole: BranchFinding[] = [];
+    for (const x of group) {
+      if (sameRange(x.finding.range, x.facts.branch.range)) whole.push(x);
+      else out.push(withClauseFix(x.finding, x.facts, root, rc));
+    }
+    whole.sort((a, b) => a.finding.range.start.offset - b.finding.range.start.offset);
+    let run: BranchFinding[] = [];
+    const flush = () => {
+      if (run.length === 0) return;
+      if (run.length === 1) out.push(withClauseFix(run[0]!.finding, run[0]!.facts, root, rc));
+      else {
+        const first = run[0]!.finding;
+        const everyBranch = new Set(run.map((x) => x.facts)).size === branchCount;
+        const merged: Finding = { ...first, range: everyBranch ? root.range : cover(run.map((x) => x.finding.range)) };
+        delete merged.fixes;
+        out.push(withClauseFix(merged, everyBranch ? 'root' : undefined, root, rc));
+      }
+      run = [];
+    };
+    let end = -1;
+    for (const x of whole) {
+      if (x.finding.range.start.offset >= end) flush();
+      run.push(x);
+      end = Math.max(end, x.finding.range.end.offset);
+    }
+    flush();
+  }
+  return out;
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.offset === b.start.offset && a.end.offset === b.end.offset;
+}
+
+/**
+ * The fix of a finding's missing clause: after (or before) its branch, after
+ * (or before) the whole requirement when the finding stands for every branch
+ * and the requirement is not an `or`; built by conjoinFix, so it is
+ * parenthesised under `or` and not offered under `!`.
+ */
+function withClauseFix(f: Finding, where: BranchFacts | 'root' | undefined, root: Expr, rc: RuleContext): Finding {
+  const { clause, ...rest } = f;
+  if (!clause) return f;
+  let at: Range | undefined;
+  if (where === 'root') at = root.kind === 'or' ? undefined : root.range;
+  else if (where) at = where.branch.range;
+  const fixes = at ? conjoinFix(root, rc.text, at, rc.index, clause.title, clause.text, clause.at === 'end' ? 'append' : 'prepend') : [];
+  return { ...rest, fixes: [...(rest.fixes ?? []), ...fixes] };
+}
 
 /** Findings of the rules that look at a host document itself (R12, R13), in host coordinates. */
 export function lintHost(hostText: string, languageId: string, index: LineIndex): Finding[] {

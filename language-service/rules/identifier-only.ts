@@ -13,6 +13,8 @@ export default defineRule({
     firesOn: 'a branch with no signature check at all: `identifier "com.example.app"`, `info[…]`, `entitlement[…]`, `notarized` alone',
     why: 'anyone can sign code, even ad hoc, with any identifier',
     fix: 'fix appends `and anchor apple generic and certificate leaf[subject.OU] = "TEAMID"`',
+    catches: { text: 'identifier "com.example.HelperTool"' },
+    spares: { text: 'identifier "com.example.tool" and cdhash H"1234567890abcdef1234567890abcdef12345678"', why: 'a cdhash pins the exact code: no one else can produce it' },
   },
   marksBranch: true,
   branch(f, ctx) {
@@ -23,7 +25,7 @@ export default defineRule({
       code: 'CSR101',
       message: `${what} Add \`anchor apple generic and certificate leaf[subject.OU] = "TEAMID"\`.`,
       range: f.branch.range,
-      fixes: ctx.append(f, 'Add an Apple anchor and a team check', `anchor apple generic and ${ctx.teamClause}`),
+      clause: { title: 'Add an Apple anchor and a team check', text: `anchor apple generic and ${ctx.teamClause}`, at: 'end' },
     }];
   },
 });

@@ -23,7 +23,7 @@ import type { LintRule, RuleDefinition, RuleSeverity } from './types.js';
 import xpcWithoutRequirement from './xpc-without-requirement.js';
 
 export type { CodeInfo } from './language-codes.js';
-export { LANGUAGE_CODES, NOT_ANALYSED_CODE } from './language-codes.js';
+export { LANGUAGE_CODES, NOT_ANALYSED_CODE, SIGNED_CONTENT_CODE } from './language-codes.js';
 export type { Finding, LintRule, RuleDefinition, RuleSeverity } from './types.js';
 
 /**
@@ -66,6 +66,17 @@ export const RULE_BY_ID: ReadonlyMap<string, LintRule> = new Map(LINT_RULES.map(
  */
 export const DEFAULT_CONTEXT_SEVERITY: Readonly<Record<string, RuleSeverity>> = Object.fromEntries(
   RULES.filter((r) => r.outsidePrivileged !== undefined).map((r) => [r.code, r.outsidePrivileged!]),
+);
+
+/**
+ * Severity of R7 and R8 when the privileged context is sensed from the host
+ * (a requirement under `SMAuthorizedClients`, passed to an XPC listener)
+ * rather than configured: hardening advice (information), not a warning on
+ * the designated requirement Xcode generated; `--context privileged-helper`
+ * makes them warnings.
+ */
+export const INFERRED_CONTEXT_SEVERITY: Readonly<Record<string, RuleSeverity>> = Object.fromEntries(
+  RULES.filter((r) => r.inferredPrivileged !== undefined).map((r) => [r.code, r.inferredPrivileged!]),
 );
 
 /**

@@ -24,6 +24,8 @@ export default defineRule({
     firesOn: 'an LWCR branch (launchd `SpawnConstraint`, launch-constraint plist, LWCR JSON) or another property-list dictionary with `signing-identifier` and neither `team-identifier` nor `validation-category` (nor, in an LWCR, `cdhash`)',
     why: 'a signing identifier alone can be claimed by anyone',
     fix: 'add `team-identifier`; in an LWCR the quick fix adds `team-identifier` and `validation-category` 6 in the host\'s own form',
+    catches: { text: '{"signing-identifier": "com.example.helper"}', language: 'lwcr-json' },
+    spares: { text: '{"signing-identifier": "com.example.helper", "team-identifier": "ABCDE12345", "validation-category": 6}', language: 'lwcr-json', why: 'the team and an Apple-issued category bind the identifier to its signer' },
   },
   hostMarkers: ['signing-identifier'],
   host(hostText, languageId, index) {

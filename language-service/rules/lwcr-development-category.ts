@@ -17,6 +17,8 @@ export default defineRule({
     firesOn: 'a `validation-category` test (literal, `$in`, `$lt`/`$lte`/`$gt`/`$gte`) that accepts 3, 2 or 10, e.g. `validation-category: 3`, `{$in: [6, 10]}`, `{$gte: 6}`',
     why: 'development builds are usually debuggable; category 10 includes ad-hoc signed code, which anyone can produce',
     fix: 'accept only 6 (Developer ID), 4 (App Store) or 1 (platform); the quick fix sets the value to 6 or 4 in the host\'s own form',
+    catches: { text: '{"team-identifier": "ABCDE12345", "validation-category": {"$in": [3, 6]}}', language: 'lwcr-json' },
+    spares: { text: '{"team-identifier": "ABCDE12345", "validation-category": {"$in": [4, 6]}}', language: 'lwcr-json', why: 'App Store and Developer ID are production categories' },
   },
   hostMarkers: ['validation-category'],
   host: lwcrHost((tree, l, at, fix) => {

@@ -14,6 +14,8 @@ export default defineRule({
     firesOn: 'a launch constraint or other LWCR (launchd `SpawnConstraint`, launch-constraint plist, LWCR JSON) where some `$or` branch checks `team-identifier` with no `cdhash` and no `validation-category` whose values are all Apple-issued (1–6), e.g. `{team-identifier: "ABCDE12345"}`',
     why: 'for ad-hoc or self-signed code the team ID is an unverified claim',
     fix: 'add `validation-category: 6` (Developer ID) or `{$in: [4, 6]}` next to `team-identifier`; the quick fix adds `validation-category` 6 or 4 in the host\'s own form (plist, JSON, XPC dictionary call, Swift builder), or narrows an existing one',
+    catches: { text: '{"team-identifier": "ABCDE12345"}', language: 'lwcr-json' },
+    spares: { text: '{"team-identifier": "ABCDE12345", "validation-category": 6}', language: 'lwcr-json', why: 'category 6 (Developer ID) makes the team ID Apple-issued' },
   },
   hostMarkers: ['team-identifier'],
   host: lwcrHost((tree, l, at, fix) => {

@@ -14,6 +14,8 @@ export default defineRule({
     firesOn: 'an LWCR whose top-level checks are all `$optional` over facts that can be undefined (`team-identifier`, unknown or misspelt facts, facts the context does not define), e.g. `{$optional: {team-identifier: "ABCDE12345"}}`',
     why: 'code without a team ID (ad-hoc, unsigned team) passes: the constraint checks nothing',
     fix: 'move the fact out of `$optional` or add a required check next to it; the quick fix (plist, JSON) replaces the `$optional` entry with its fact',
+    catches: { text: '{"$optional": {"team-identifier": "ABCDE12345"}}', language: 'lwcr-json' },
+    spares: { text: '{"validation-category": 6, "$optional": {"team-identifier": "ABCDE12345"}}', language: 'lwcr-json', why: 'a required check stands next to the optional one' },
   },
   hostMarkers: ['$optional'],
   host: lwcrHost((tree, l, at, fix) => {

@@ -13,15 +13,17 @@ export default defineRule({
     firesOn: '`certificate …[subject.…]`/`[field.…]` checks with no Apple anchor, pinned certificate or cdhash',
     why: 'an unanchored chain is self-asserted: a self-signed certificate can carry any OU or CN',
     fix: 'fix prepends `anchor apple generic and`',
+    catches: { text: 'identifier "com.example.app" and certificate leaf[subject.OU] = "ABCDE12345"' },
+    spares: { text: 'certificate root = H"1234567890abcdef1234567890abcdef12345678" and certificate leaf[subject.OU] = "ABCDE12345"', why: 'a pinned root certificate is an anchor of its own' },
   },
   marksBranch: true,
-  branch(f, ctx) {
+  branch(f) {
     if (f.subjectChecks.length === 0 || appleAnchored(f) || f.certHash || f.trusted.length > 0 || f.cdhash) return [];
     return [{
       code: 'CSR103',
       message: 'Certificate fields are checked but nothing says who issued the chain: a self-signed certificate can carry any OU or CN. Add `anchor apple generic` (or `anchor apple` for Apple\'s own code).',
       range: f.subjectChecks[0]!.expr.range,
-      fixes: ctx.prepend(f, 'Add `anchor apple generic`', 'anchor apple generic'),
+      clause: { title: 'Add `anchor apple generic`', text: 'anchor apple generic', at: 'start' },
     }];
   },
 });

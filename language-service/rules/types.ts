@@ -30,6 +30,19 @@ export interface RuleDocs {
   why: string;
   /** "Write instead / quick fix": what to write and what the quick fix does. */
   fix: string;
+  /** A real-world shape the rule catches (a test checks that it does). */
+  catches: RuleExample;
+  /** A real-world shape it deliberately does not flag (not as a warning or error, nor as information), and why (a test checks it). */
+  spares: RuleExample & { why: string };
+}
+
+/** An example of the rule docs: requirement text, or a host document. */
+export interface RuleExample {
+  text: string;
+  /** Host language id (`swift`, `plist`, `lwcr-json`, …); absent: requirement text. */
+  language?: string;
+  /** Analysed in the privileged-helper context (R6–R9). */
+  privileged?: boolean;
 }
 
 /** A lint result before severities are applied. */
@@ -38,6 +51,17 @@ export interface Finding {
   message: string;
   range: Range;
   fixes?: TextFix[];
+  /**
+   * A clause the branch lacks (R1, R3, R6–R8): the engine turns it into a fix
+   * where adding it keeps the rest's meaning, also when the same finding of
+   * several branches is reported once for all of them.
+   */
+  clause?: { title: string; text: string; at: 'end' | 'start' };
+  /**
+   * The most this finding is reported as, below the rule's severity: Apple's
+   * own generated shapes (an Xcode designated requirement) are at most a hint.
+   */
+  atMost?: 'information' | 'hint';
 }
 
 /** What every check of one requirement sees. */
@@ -48,6 +72,12 @@ export interface RequirementContext {
   /** The requirement's expression. */
   root: Expr;
   range(start: number, end: number): Range;
+  /**
+   * The requirement guards shipped code: a privileged helper or XPC service,
+   * SMJobBless keys, a configuration profile, an AutoPkg verifier, or the
+   * `privileged-helper` context (where development-only identities are wrong).
+   */
+  release: boolean;
 }
 
 /** What a branch check sees, in addition to the requirement. */
@@ -58,11 +88,7 @@ export interface BranchContext extends RequirementContext {
   teamText: string;
   /** `certificate leaf[subject.OU] = "<teamText>"`. */
   teamClause: string;
-  /** A fix appending ` and <clause>` after the branch, when that keeps the rest's meaning (else none). */
-  append(f: BranchFacts, title: string, clause: string): TextFix[];
-  /** A fix prepending `<clause> and ` before the branch, when that keeps the rest's meaning (else none). */
-  prepend(f: BranchFacts, title: string, clause: string): TextFix[];
-  /** As `append`, after one clause of a branch (the node whose range this is). */
+  /** A fix appending ` and <clause>` after one clause of a branch (the node whose range this is), parenthesised under `or`; none under `!`. */
   appendAt(range: Range, title: string, clause: string): TextFix[];
   /** A fix replacing one clause by `newText`, parenthesised where the clause sits under `or` or `!`. */
   replaceAt(range: Range, title: string, newText: string): TextFix[];
@@ -104,6 +130,11 @@ export interface RuleChecks {
 export interface RuleDefinition extends LintRule, RuleChecks {
   /** Severity outside the privileged-helper context, when it differs ('off': not reported there). */
   outsidePrivileged?: RuleSeverity;
+  /**
+   * Severity when the privileged context is inferred from the host (a requirement under
+   * `SMAuthorizedClients`, passed to an XPC listener) rather than configured, when it differs.
+   */
+  inferredPrivileged?: RuleSeverity;
   docs: RuleDocs;
 }
 

@@ -26,6 +26,8 @@ export default defineRule({
     firesOn: 'Swift/Objective-C/C/C++ code with an XPC listener (`shouldAcceptNewConnection`, `XPC_CONNECTION_MACH_SERVICE_LISTENER`, …) and no requirement API, or a check by process ID (`processIdentifier`, `xpc_connection_get_pid`, `kSecGuestAttributePid`)',
     why: 'any local process can drive the service; PIDs can be reused and raced',
     fix: '`setCodeSigningRequirement` (macOS 13+), `xpc_connection_set_peer_code_signing_requirement` (macOS 12+), or an audit-token check',
+    catches: { text: 'final class HelperDelegate: NSObject, NSXPCListenerDelegate {\n    func listener(_ listener: NSXPCListener, shouldAcceptNewConnection connection: NSXPCConnection) -> Bool {\n        connection.exportedInterface = NSXPCInterface(with: HelperProtocol.self)\n        connection.resume()\n        return true\n    }\n}\n', language: 'swift' },
+    spares: { text: 'final class HelperDelegate: NSObject, NSXPCListenerDelegate {\n    func listener(_ listener: NSXPCListener, shouldAcceptNewConnection connection: NSXPCConnection) -> Bool {\n        connection.setCodeSigningRequirement("identifier \\"com.example.app\\" and anchor apple generic and certificate leaf[subject.OU] = \\"ABCDE12345\\"")\n        connection.exportedInterface = NSXPCInterface(with: HelperProtocol.self)\n        connection.resume()\n        return true\n    }\n}\n', language: 'swift', why: 'the connection-level requirement is set before the connection resumes' },
   },
   hostMarkers: ['shouldAcceptNewConnection', 'XPC_CONNECTION_MACH_SERVICE_LISTENER', 'xpc_listener_create', 'NSXPCListener', 'XPCListener', 'kSecGuestAttributePid'],
   host(hostText, languageId, index) {

@@ -54,6 +54,7 @@ test('escaping follows the literal at the insertion point (shell quotes, plist C
     { languageId: 'plist', before: '<plist><dict><key>SMAuthorizedClients</key><array><string>', after: '</string></array></dict></plist>\n' },
     { languageId: 'swift', before: 'SecRequirementCreateWithString("', after: '" as CFString, [], &r)\n' },
     { languageId: 'objective-c', before: 'SecRequirementCreateWithString(CFSTR("', after: '"), 0, &r);\n' },
+    { languageId: 'yaml', before: 'Process:\n  - Processor: CodeSignatureVerifier\n    Arguments:\n      requirement: "', after: '"\n' },
   ];
   for (const { languageId, before, after } of cases) {
     const hostText = before + after;

@@ -25,7 +25,7 @@ describe('lint rule registry', () => {
 
   it('every rule module has its docs, at least one check, and markers exactly when it checks host documents', () => {
     for (const r of RULES) {
-      for (const [k, v] of Object.entries({ title: r.title, description: r.description, help: r.help, ...r.docs })) assert.ok(v.trim().length > 0, `${r.code} ${k}`);
+      for (const [k, v] of Object.entries({ title: r.title, description: r.description, help: r.help, firesOn: r.docs.firesOn, why: r.docs.why, fix: r.docs.fix, catches: r.docs.catches.text, spares: r.docs.spares.text, sparesWhy: r.docs.spares.why })) assert.ok(v.trim().length > 0, `${r.code} ${k}`);
       assert.ok(r.requirement || r.branch || r.alwaysTrue || r.branches || r.host, `${r.code} checks something`);
       assert.equal(r.host !== undefined, (r.hostMarkers?.length ?? 0) > 0, `${r.code}: host checks need hostMarkers`);
       assert.match(ruleNumber(r.code), /^R\d+$/);

@@ -9,7 +9,7 @@ import { parse } from '../../grammar/parser.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const cases = join(root, 'test/syntaxes/cases');
-const hostGrammars = ['swift', 'objective-c', 'c', 'shellscript', 'xml', 'json'].map((g) => join(root, 'node_modules/tm-grammars/grammars', `${g}.json`));
+const hostGrammars = ['swift', 'objective-c', 'c', 'shellscript', 'xml', 'json', 'yaml'].map((g) => join(root, 'node_modules/tm-grammars/grammars', `${g}.json`));
 const config = join(root, 'syntaxes/contributes.json');
 
 interface Run {
@@ -28,7 +28,7 @@ function tool(name: 'unit' | 'snapshot', args: string[]): Promise<Run> {
   });
 }
 
-test('scope assertions of every case pass (csreq grammar and the injections into Swift, Objective-C, shell, plist)', async () => {
+test('scope assertions of every case pass (csreq grammar and the injections into Swift, Objective-C, shell, plist, YAML)', async () => {
   const files = (await readdir(cases)).filter((f) => !f.endsWith('.snap'));
   assert.ok(files.length >= 9);
   const run = await tool('unit', files.map((f) => join(cases, f)));
