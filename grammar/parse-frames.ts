@@ -11,33 +11,79 @@
  */
 import type { IToken } from 'chevrotain';
 
-export class Frame {
+/** What every frame has (fields set in each class's constructor: one hidden class per rule, no field initialisers). */
+export interface Frame {
   /** Offset of the first real token read, -1 while none. */
-  start = -1;
+  start: number;
   /** End (exclusive) of the last real token read. */
-  end = -1;
-  recovered = false;
+  end: number;
+  recovered: boolean;
 }
 
-export class RequirementFrame extends Frame {
-  element: ElementFrame | undefined = undefined;
+export class RequirementFrame implements Frame {
+  declare start: number;
+  declare end: number;
+  declare recovered: boolean;
+  declare element: ElementFrame | undefined;
+  constructor() {
+    this.start = -1;
+    this.end = -1;
+    this.recovered = false;
+    this.element = undefined;
+  }
 }
 
-export class SetFrame extends Frame {}
+export class SetFrame implements Frame {
+  declare start: number;
+  declare end: number;
+  declare recovered: boolean;
+  constructor() {
+    this.start = -1;
+    this.end = -1;
+    this.recovered = false;
+  }
+}
 
-export class EntryFrame extends Frame {
+export class EntryFrame implements Frame {
+  declare start: number;
+  declare end: number;
+  declare recovered: boolean;
   /** The requirement type token (keyword or INTEGER); undefined when requirementType failed. */
-  type: IToken | undefined = undefined;
-  element: ElementFrame | undefined = undefined;
+  declare type: IToken | undefined;
+  declare element: ElementFrame | undefined;
+  constructor() {
+    this.start = -1;
+    this.end = -1;
+    this.recovered = false;
+    this.type = undefined;
+    this.element = undefined;
+  }
 }
 
-export class ElementFrame extends Frame {
-  expr: ListFrame | undefined = undefined;
+export class ElementFrame implements Frame {
+  declare start: number;
+  declare end: number;
+  declare recovered: boolean;
+  declare expr: ListFrame | undefined;
+  constructor() {
+    this.start = -1;
+    this.end = -1;
+    this.recovered = false;
+    this.expr = undefined;
+  }
 }
 
-/** `expr` (terms joined by `or`) and `term` (primaries joined by `and`). */
-export class ListFrame extends Frame {
-  readonly items: Array<ListFrame | PrimaryFrame> = [];
+export class ListFrame implements Frame {
+  declare start: number;
+  declare end: number;
+  declare recovered: boolean;
+  declare readonly items: Array<ListFrame | PrimaryFrame>;
+  constructor() {
+    this.start = -1;
+    this.end = -1;
+    this.recovered = false;
+    this.items = [];
+  }
 }
 
 export const enum PrimaryAlt {
@@ -57,75 +103,183 @@ export const enum PrimaryAlt {
   Named,
 }
 
-export class PrimaryFrame extends Frame {
-  alt = PrimaryAlt.None;
+export class PrimaryFrame implements Frame {
+  declare start: number;
+  declare end: number;
+  declare recovered: boolean;
+  declare alt: PrimaryAlt;
   /** The token the alternative starts with (`!`, a keyword, `(`). */
-  first: IToken | undefined = undefined;
+  declare first: IToken | undefined;
   /** HASHCONSTANT of cdhash, INTEGER of platform, `)` of a parenthesised expression. */
-  arg: IToken | undefined = undefined;
+  declare arg: IToken | undefined;
   /** The operand of `!`, a certspec, info/entitlement spec, or the expression in parentheses. */
-  node: PrimaryFrame | CertFrame | InfoFrame | ListFrame | undefined = undefined;
+  declare node: PrimaryFrame | CertFrame | InfoFrame | ListFrame | undefined;
   /** identifierString of `identifier` or of a named code `(NAME)`. */
-  name: IToken | undefined = undefined;
+  declare name: IToken | undefined;
+  constructor() {
+    this.start = -1;
+    this.end = -1;
+    this.recovered = false;
+    this.alt = PrimaryAlt.None;
+    this.first = undefined;
+    this.arg = undefined;
+    this.node = undefined;
+    this.name = undefined;
+  }
 }
 
-export class CertFrame extends Frame {
-  anchor: IToken | undefined = undefined;
-  generic: IToken | undefined = undefined;
-  trusted: IToken | undefined = undefined;
-  appleanchor: AppleAnchorFrame | undefined = undefined;
-  slot: SlotFrame | undefined = undefined;
-  spec: SlotSpecFrame | undefined = undefined;
+export class CertFrame implements Frame {
+  declare start: number;
+  declare end: number;
+  declare recovered: boolean;
+  declare anchor: IToken | undefined;
+  declare generic: IToken | undefined;
+  declare trusted: IToken | undefined;
+  declare appleanchor: AppleAnchorFrame | undefined;
+  declare slot: SlotFrame | undefined;
+  declare spec: SlotSpecFrame | undefined;
+  constructor() {
+    this.start = -1;
+    this.end = -1;
+    this.recovered = false;
+    this.anchor = undefined;
+    this.generic = undefined;
+    this.trusted = undefined;
+    this.appleanchor = undefined;
+    this.slot = undefined;
+    this.spec = undefined;
+  }
 }
 
-export class AppleAnchorFrame extends Frame {
-  generic: IToken | undefined = undefined;
+export class AppleAnchorFrame implements Frame {
+  declare start: number;
+  declare end: number;
+  declare recovered: boolean;
+  declare generic: IToken | undefined;
   /** identifierString was entered (its token is `name`, undefined when it failed). */
-  named = false;
-  name: IToken | undefined = undefined;
+  declare named: boolean;
+  declare name: IToken | undefined;
+  constructor() {
+    this.start = -1;
+    this.end = -1;
+    this.recovered = false;
+    this.generic = undefined;
+    this.named = false;
+    this.name = undefined;
+  }
 }
 
-export class SlotFrame extends Frame {
-  leaf: IToken | undefined = undefined;
-  root: IToken | undefined = undefined;
-  neg: IToken | undefined = undefined;
-  integer: IToken | undefined = undefined;
+export class SlotFrame implements Frame {
+  declare start: number;
+  declare end: number;
+  declare recovered: boolean;
+  declare leaf: IToken | undefined;
+  declare root: IToken | undefined;
+  declare neg: IToken | undefined;
+  declare integer: IToken | undefined;
+  constructor() {
+    this.start = -1;
+    this.end = -1;
+    this.recovered = false;
+    this.leaf = undefined;
+    this.root = undefined;
+    this.neg = undefined;
+    this.integer = undefined;
+  }
 }
 
-export class SlotSpecFrame extends Frame {
+export class SlotSpecFrame implements Frame {
+  declare start: number;
+  declare end: number;
+  declare recovered: boolean;
   /** `=` or `==` before a digest. */
-  eq: IToken | undefined = undefined;
+  declare eq: IToken | undefined;
   /** certificateDigest was entered (its token is `digest`, undefined when it failed). */
-  digested = false;
-  digest: IToken | undefined = undefined;
-  key: KeyFrame | undefined = undefined;
-  suffix: SuffixFrame | undefined = undefined;
+  declare digested: boolean;
+  declare digest: IToken | undefined;
+  declare key: KeyFrame | undefined;
+  declare suffix: SuffixFrame | undefined;
+  constructor() {
+    this.start = -1;
+    this.end = -1;
+    this.recovered = false;
+    this.eq = undefined;
+    this.digested = false;
+    this.digest = undefined;
+    this.key = undefined;
+    this.suffix = undefined;
+  }
 }
 
-export class InfoFrame extends Frame {
-  key: KeyFrame | undefined = undefined;
-  suffix: SuffixFrame | undefined = undefined;
+export class InfoFrame implements Frame {
+  declare start: number;
+  declare end: number;
+  declare recovered: boolean;
+  declare key: KeyFrame | undefined;
+  declare suffix: SuffixFrame | undefined;
+  constructor() {
+    this.start = -1;
+    this.end = -1;
+    this.recovered = false;
+    this.key = undefined;
+    this.suffix = undefined;
+  }
 }
 
-export class KeyFrame extends Frame {
-  key: IToken | undefined = undefined;
-  rbrack: IToken | undefined = undefined;
+export class KeyFrame implements Frame {
+  declare start: number;
+  declare end: number;
+  declare recovered: boolean;
+  declare key: IToken | undefined;
+  declare rbrack: IToken | undefined;
+  constructor() {
+    this.start = -1;
+    this.end = -1;
+    this.recovered = false;
+    this.key = undefined;
+    this.rbrack = undefined;
+  }
 }
 
-export class SuffixFrame extends Frame {
-  exists: IToken | undefined = undefined;
-  absent: IToken | undefined = undefined;
-  op: IToken | undefined = undefined;
-  leadStar: IToken | undefined = undefined;
-  trailStar: IToken | undefined = undefined;
-  timestamp: TimestampFrame | undefined = undefined;
+export class SuffixFrame implements Frame {
+  declare start: number;
+  declare end: number;
+  declare recovered: boolean;
+  declare exists: IToken | undefined;
+  declare absent: IToken | undefined;
+  declare op: IToken | undefined;
+  declare leadStar: IToken | undefined;
+  declare trailStar: IToken | undefined;
+  declare timestamp: TimestampFrame | undefined;
   /** datavalue was entered (its token is `value`, undefined when it failed). */
-  valued = false;
-  value: IToken | undefined = undefined;
+  declare valued: boolean;
+  declare value: IToken | undefined;
+  constructor() {
+    this.start = -1;
+    this.end = -1;
+    this.recovered = false;
+    this.exists = undefined;
+    this.absent = undefined;
+    this.op = undefined;
+    this.leadStar = undefined;
+    this.trailStar = undefined;
+    this.timestamp = undefined;
+    this.valued = false;
+    this.value = undefined;
+  }
 }
 
-export class TimestampFrame extends Frame {
-  string: IToken | undefined = undefined;
+export class TimestampFrame implements Frame {
+  declare start: number;
+  declare end: number;
+  declare recovered: boolean;
+  declare string: IToken | undefined;
+  constructor() {
+    this.start = -1;
+    this.end = -1;
+    this.recovered = false;
+    this.string = undefined;
+  }
 }
 
 /** Whether a token was read from the text (not inserted by recovery). */

@@ -315,30 +315,62 @@ function finish(
   });
   diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset);
 
-  // Tokens and comments are each in text order: merge them.
-  const infos: TokenInfo[] = [];
   const comments: Comment[] = [];
   const at = lines.cursor();
+  for (const c of lr.comments) comments.push(toComment(c, { start: at(c.startOffset), end: at(tokEnd(c)) }));
+  return new Result(document, mode, diagnostics, comments, !diagnostics.some((d) => d.severity === 'error'), lines, tokens, lr.comments);
+}
+
+/**
+ * A parse result whose token infos (a range per token, for editors'
+ * highlighting) are built on first read of `tokens`: most callers never read
+ * them, and building them was a sizeable part of every parse.
+ */
+class Result implements ParseResult {
+  #infos: TokenInfo[] | undefined;
+  #lines: LineIndex | undefined;
+  #lexed: IToken[] | undefined;
+  #lexedComments: IToken[] | undefined;
+
+  constructor(
+    readonly document: RequirementDocument | undefined,
+    readonly mode: 'single' | 'set',
+    readonly diagnostics: Diagnostic[],
+    readonly comments: Comment[],
+    readonly ok: boolean,
+    lines: LineIndex,
+    lexed: IToken[],
+    lexedComments: IToken[],
+  ) {
+    this.#lines = lines;
+    this.#lexed = lexed;
+    this.#lexedComments = lexedComments;
+  }
+
+  get tokens(): TokenInfo[] {
+    if (this.#infos === undefined) {
+      this.#infos = tokenInfos(this.#lines!, this.#lexed!, this.#lexedComments!);
+      // The text's tokens are not needed any more.
+      this.#lines = this.#lexed = this.#lexedComments = undefined;
+    }
+    return this.#infos;
+  }
+}
+
+/** Tokens and comments, each in text order, merged. */
+function tokenInfos(lines: LineIndex, tokens: IToken[], cs: IToken[]): TokenInfo[] {
+  const infos: TokenInfo[] = [];
+  const at = lines.cursor();
   let ci = 0;
-  const cs = lr.comments;
   for (let ti = 0; ti <= tokens.length; ti++) {
     const t = tokens[ti];
     while (ci < cs.length && (t === undefined || cs[ci]!.startOffset < t.startOffset)) {
       const c = cs[ci++]!;
-      const range = { start: at(c.startOffset), end: at(tokEnd(c)) };
-      comments.push(toComment(c, range));
-      infos.push({ type: 'comment', range, image: c.image });
+      infos.push({ type: 'comment', range: { start: at(c.startOffset), end: at(tokEnd(c)) }, image: c.image });
     }
     if (t) infos.push({ type: INFO_TYPE[t.tokenTypeIdx] ?? tokenInfoType(t.tokenType), range: { start: at(t.startOffset), end: at(tokEnd(t)) }, image: t.image });
   }
-  return {
-    document,
-    mode,
-    diagnostics,
-    comments,
-    tokens: infos,
-    ok: !diagnostics.some((d) => d.severity === 'error'),
-  };
+  return infos;
 }
 
 /** Strings and block comments: Apple's lexer does not count the LFs inside them as new lines. */
