@@ -37,7 +37,7 @@ export interface ParseResult {
   /** All errors and warnings, sorted by position. */
   diagnostics: Diagnostic[];
   comments: Comment[];
-  /** For semantic highlighting. */
+  /** For semantic highlighting; built on first read (most callers never read it). */
   tokens: TokenInfo[];
   /** True iff Apple's parser would accept it (no error-severity diagnostic). */
   ok: boolean;

@@ -1,4 +1,10 @@
 /**
+ * FROZEN: the parser as it was before the embedded-actions rewrite (Chevrotain
+ * Lexer, CstParser, CST → AST), kept only as the reference of
+ * test/grammar/parser-differential.test.ts. Do not change it; do not import it
+ * outside that test.
+ */
+/**
  * Parse API of the requirement language: text (or file bytes) → AST,
  * diagnostics, comments and tokens. Exact to Apple's parser: `ok` is true iff
  * Apple would accept the text; see grammar/README.md for the contract.
