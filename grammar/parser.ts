@@ -37,7 +37,7 @@ export interface ParseResult {
   /** All errors and warnings, sorted by position. */
   diagnostics: Diagnostic[];
   comments: Comment[];
-  /** For semantic highlighting; built on first read (most callers never read it). */
+  /** For semantic highlighting. */
   tokens: TokenInfo[];
   /** True iff Apple's parser would accept it (no error-severity diagnostic). */
   ok: boolean;
@@ -318,43 +318,14 @@ function finish(
   const comments: Comment[] = [];
   const at = lines.cursor();
   for (const c of lr.comments) comments.push(toComment(c, { start: at(c.startOffset), end: at(tokEnd(c)) }));
-  return new Result(document, mode, diagnostics, comments, !diagnostics.some((d) => d.severity === 'error'), lines, tokens, lr.comments);
-}
-
-/**
- * A parse result whose token infos (a range per token, for editors'
- * highlighting) are built on first read of `tokens`: most callers never read
- * them, and building them was a sizeable part of every parse.
- */
-class Result implements ParseResult {
-  #infos: TokenInfo[] | undefined;
-  #lines: LineIndex | undefined;
-  #lexed: IToken[] | undefined;
-  #lexedComments: IToken[] | undefined;
-
-  constructor(
-    readonly document: RequirementDocument | undefined,
-    readonly mode: 'single' | 'set',
-    readonly diagnostics: Diagnostic[],
-    readonly comments: Comment[],
-    readonly ok: boolean,
-    lines: LineIndex,
-    lexed: IToken[],
-    lexedComments: IToken[],
-  ) {
-    this.#lines = lines;
-    this.#lexed = lexed;
-    this.#lexedComments = lexedComments;
-  }
-
-  get tokens(): TokenInfo[] {
-    if (this.#infos === undefined) {
-      this.#infos = tokenInfos(this.#lines!, this.#lexed!, this.#lexedComments!);
-      // The text's tokens are not needed any more.
-      this.#lines = this.#lexed = this.#lexedComments = undefined;
-    }
-    return this.#infos;
-  }
+  return {
+    document,
+    mode,
+    diagnostics,
+    comments,
+    tokens: tokenInfos(lines, tokens, lr.comments),
+    ok: !diagnostics.some((d) => d.severity === 'error'),
+  };
 }
 
 /** Tokens and comments, each in text order, merged. */
