@@ -127,11 +127,10 @@ async function* linesOf(source: Source, label: string): AsyncGenerator<Line> {
   let lineBytes = 0;
   let total = 0;
   let number = 1;
-  const text = (): string => {
-    // Only the first line may start with a byte-order mark that is not text, as when the input was decoded whole.
-    const decoder = new TextDecoder('utf-8', { ignoreBOM: number > 1 });
-    return decoder.decode(parts.length === 1 ? parts[0] : Buffer.concat(parts));
-  };
+  // Only the first line may start with a byte-order mark that is not text, as when the input was decoded whole.
+  const firstLine = new TextDecoder('utf-8');
+  const laterLines = new TextDecoder('utf-8', { ignoreBOM: true });
+  const text = (): string => (number > 1 ? laterLines : firstLine).decode(parts.length === 1 ? parts[0] : Buffer.concat(parts));
   for await (const chunk of chunksOf(source)) {
     total += chunk.length;
     if (total > MAX_EACH_LINE_BYTES) {

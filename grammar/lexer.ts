@@ -12,7 +12,7 @@
  * Positions here are offsets into the JavaScript string; grammar/parser.ts
  * turns them into line/column ranges.
  */
-import { createToken, EOF, Lexer, type CustomPatternMatcherReturn, type IToken, type TokenType } from 'chevrotain';
+import { createToken, EOF, Lexer, type IToken, type TokenType } from 'chevrotain';
 import type { DiagnosticCode } from './diagnostics.js';
 import { KindCounter, type Dropped } from './diag-cap.js';
 import { isDottedNumber } from './words.js';
@@ -22,11 +22,9 @@ import { isDottedNumber } from './words.js';
 /** Apple's token names (RequirementParser tokenNames), used in its `expecting X` messages. */
 export const APPLE_TOKEN_NAME = new Map<TokenType, string>();
 
-function tok(name: string, pattern: RegExp | string | ((text: string, offset: number) => CustomPatternMatcherReturn | null), extra: Partial<Parameters<typeof createToken>[0]> = {}, appleName = name): TokenType {
-  const t =
-    typeof pattern === 'function'
-      ? createToken({ name, pattern: { exec: pattern }, line_breaks: false, ...extra })
-      : createToken({ name, pattern, ...extra });
+function tok(name: string, appleName = name): TokenType {
+  // Matched by scan(), never by a pattern: the token type only names the token for the parser.
+  const t = createToken({ name, pattern: Lexer.NA });
   APPLE_TOKEN_NAME.set(t, appleName);
   return t;
 }
@@ -110,10 +108,12 @@ export interface TokenPayload {
   badWord?: boolean;
 }
 
-function result(image: string, payload: TokenPayload): CustomPatternMatcherReturn {
-  const r = [image] as CustomPatternMatcherReturn;
-  r.payload = payload;
-  return r;
+/** Payload of the token the last matcher found (undefined when it has none): matchers return only the end. */
+let foundPayload: TokenPayload | undefined;
+
+function found(end: number, payload?: TokenPayload): number {
+  foundPayload = payload;
+  return end;
 }
 
 /** Apple's `expecting ''"'', found ''x''` (MismatchedCharException with charName wrapped in quotes again). */
@@ -124,8 +124,8 @@ function expectingChar(expected: string, text: string, at: number): string {
 
 // ------------------------------------------------------------ custom patterns
 
-function matchString(text: string, offset: number): CustomPatternMatcherReturn | null {
-  if (text.charCodeAt(offset) !== 34) return null;
+function matchString(text: string, offset: number): number {
+  if (text.charCodeAt(offset) !== 34) return -1;
   const n = text.length;
   let i = offset + 1;
   let value = '';
@@ -137,7 +137,7 @@ function matchString(text: string, offset: number): CustomPatternMatcherReturn |
       const nl = text.indexOf('\n', offset + 1);
       const end = nl < 0 ? n : nl;
       const content = end >= chunk ? value + text.slice(chunk, end) : value;
-      return result(text.slice(offset, end), {
+      return found(end, {
         value: content,
         error: error ?? {
           code: 'CSR005',
@@ -152,7 +152,7 @@ function matchString(text: string, offset: number): CustomPatternMatcherReturn |
     const c = text.charCodeAt(i);
     if (c === 34) {
       value += text.slice(chunk, i);
-      return result(text.slice(offset, i + 1), error ? { value, error } : { value });
+      return found(i + 1, error ? { value, error } : { value });
     }
     if (c === 92) {
       value += text.slice(chunk, i);
@@ -188,13 +188,13 @@ function matchString(text: string, offset: number): CustomPatternMatcherReturn |
   }
 }
 
-function matchHash(text: string, offset: number): CustomPatternMatcherReturn | null {
-  if (text.charCodeAt(offset) !== 72 || text.charCodeAt(offset + 1) !== 34) return null;
+function matchHash(text: string, offset: number): number {
+  if (text.charCodeAt(offset) !== 72 || text.charCodeAt(offset + 1) !== 34) return -1;
   const n = text.length;
   let i = offset + 2;
   while (i < n && isHex(text.charCodeAt(i))) i++;
   if (i < n && text.charCodeAt(i) === 34 && i > offset + 2) {
-    return result(text.slice(offset, i + 1), { value: text.slice(offset + 2, i) });
+    return found(i + 1, { value: text.slice(offset + 2, i) });
   }
   const badAt = i;
   const appleMessage = i === offset + 2 ? `unexpected char: ${appleCharName(text, i)}` : expectingChar('"', text, i);
@@ -217,18 +217,18 @@ function matchHash(text: string, offset: number): CustomPatternMatcherReturn | n
       : badChar === 34
         ? 'empty hash constant: H"…" holds exactly 40 hex digits'
         : `${describeChar(text, badAt)} is not a hex digit: H"…" holds hex digits only (exactly 40)`;
-  return result(text.slice(offset, end), {
+  return found(end, {
     value: text.slice(offset + 2, close >= 0 ? close : end),
     error: { code: 'CSR001', start: offset, end, message, appleOffset: badAt, appleMessage },
   });
 }
 
-function matchHex(text: string, offset: number): CustomPatternMatcherReturn | null {
-  if (text.charCodeAt(offset) !== 48 || text.charCodeAt(offset + 1) !== 120) return null;
+function matchHex(text: string, offset: number): number {
+  if (text.charCodeAt(offset) !== 48 || text.charCodeAt(offset + 1) !== 120) return -1;
   let i = offset + 2;
   while (i < text.length && isHex(text.charCodeAt(i))) i++;
-  if (i > offset + 2) return result(text.slice(offset, i), { value: text.slice(offset + 2, i) });
-  return result(text.slice(offset, i), {
+  if (i > offset + 2) return found(i, { value: text.slice(offset + 2, i) });
+  return found(i, {
     value: '',
     error: {
       code: 'CSR001',
@@ -246,8 +246,8 @@ function scanIdent(text: string, i: number): number {
   return i;
 }
 
-function matchDotkey(text: string, offset: number): CustomPatternMatcherReturn | null {
-  if (!isLetter(text.charCodeAt(offset))) return null;
+function matchDotkey(text: string, offset: number): number {
+  if (!isLetter(text.charCodeAt(offset))) return -1;
   let i = scanIdent(text, offset + 1);
   while (text.charCodeAt(i) === 46) {
     const c = text.charCodeAt(i + 1);
@@ -257,7 +257,7 @@ function matchDotkey(text: string, offset: number): CustomPatternMatcherReturn |
       while (isDigit(text.charCodeAt(i))) i++;
     } else {
       // Apple consumed the dot and fails on the character after it.
-      return result(text.slice(offset, i + 1), {
+      return found(i + 1, {
         error: {
           code: 'CSR001',
           inWord: true,
@@ -270,16 +270,16 @@ function matchDotkey(text: string, offset: number): CustomPatternMatcherReturn |
       });
     }
   }
-  return [text.slice(offset, i)] as CustomPatternMatcherReturn;
+  return found(i);
 }
 
-function matchPath(text: string, offset: number): CustomPatternMatcherReturn | null {
-  if (text.charCodeAt(offset) !== 47 || !isLetter(text.charCodeAt(offset + 1))) return null;
+function matchPath(text: string, offset: number): number {
+  if (text.charCodeAt(offset) !== 47 || !isLetter(text.charCodeAt(offset + 1))) return -1;
   let i = scanIdent(text, offset + 2);
   let parts = 1;
   while (text.charCodeAt(i) === 47) {
     if (!isLetter(text.charCodeAt(i + 1))) {
-      return result(text.slice(offset, i + 1), {
+      return found(i + 1, {
         error: {
           code: 'CSR001',
           inWord: true,
@@ -295,7 +295,7 @@ function matchPath(text: string, offset: number): CustomPatternMatcherReturn | n
     parts++;
   }
   if (parts < 2) {
-    return result(text.slice(offset, i), {
+    return found(i, {
       error: {
         code: 'CSR001',
         inWord: true,
@@ -307,12 +307,12 @@ function matchPath(text: string, offset: number): CustomPatternMatcherReturn | n
       },
     });
   }
-  return [text.slice(offset, i)] as CustomPatternMatcherReturn;
+  return found(i);
 }
 
 /** `/* … *\/` with Apple's loop: a `*` always takes the next character with it unless that is `/` (spec §1.3). */
-function matchBlockComment(text: string, offset: number): CustomPatternMatcherReturn | null {
-  if (text.charCodeAt(offset) !== 47 || text.charCodeAt(offset + 1) !== 42) return null;
+function matchBlockComment(text: string, offset: number): number {
+  if (text.charCodeAt(offset) !== 47 || text.charCodeAt(offset + 1) !== 42) return -1;
   const n = text.length;
   let i = offset + 2;
   while (i < n) {
@@ -329,7 +329,7 @@ function matchBlockComment(text: string, offset: number): CustomPatternMatcherRe
     const early = text.indexOf('*/', offset + 2);
     if (early >= 0 && early < i) {
       // The comment swallowed text a C reader would take for code: say so.
-      return result(text.slice(offset, i + 2), {
+      return found(i + 2, {
         error: {
           code: 'CSR006',
           severity: 'warning',
@@ -342,7 +342,7 @@ function matchBlockComment(text: string, offset: number): CustomPatternMatcherRe
         },
       });
     }
-    return [text.slice(offset, i + 2)] as CustomPatternMatcherReturn;
+    return found(i + 2);
   }
   const expected = i < n ? '/' : '*';
   const appleAt = i < n ? i + 1 : n;
@@ -353,7 +353,7 @@ function matchBlockComment(text: string, offset: number): CustomPatternMatcherRe
     const column = quirk - text.lastIndexOf('\n', quirk - 1);
     message += `; the \`*/\` at line ${line}, column ${column} does not end it for Apple, whose lexer reads \`**\` as a pair, so the \`/\` stays inside the comment (write \`* */\`)`;
   }
-  return result(text.slice(offset), {
+  return found(text.length, {
     error: {
       code: 'CSR006',
       start: offset,
@@ -367,35 +367,33 @@ function matchBlockComment(text: string, offset: number): CustomPatternMatcherRe
 
 // ------------------------------------------------------------ token list
 
-export const WS = createToken({ name: 'WS', pattern: /[ \t\n]+/, group: Lexer.SKIPPED });
-export const HashComment = tok('HashComment', /#[^\n]*/, { group: 'comments' }, 'SHELLCOMMENT');
-export const LineComment = tok('LineComment', /\/\/[^\n]*/, { group: 'comments' }, 'CPP_COMMENT');
-export const BlockComment = tok('BlockComment', matchBlockComment, { group: 'comments', start_chars_hint: ['/'] }, 'C_COMMENT');
-export const PATHNAME = tok('PATHNAME', matchPath, { start_chars_hint: ['/'] });
-export const STRING = tok('STRING', matchString, { start_chars_hint: ['"'] });
-export const HASHCONSTANT = tok('HASHCONSTANT', matchHash, { start_chars_hint: ['H'] });
-export const HEXCONSTANT = tok('HEXCONSTANT', matchHex, { start_chars_hint: ['0'] });
-export const DOTKEY = tok('DOTKEY', matchDotkey, {
-  start_chars_hint: [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'],
-});
-export const INTEGER = tok('INTEGER', /[0-9]+/);
-export const ARROW = tok('ARROW', '=>');
-export const LE = tok('LE', '<=');
-export const GE = tok('GE', '>=');
-export const EQQL = tok('EQQL', '==');
-export const LESS = tok('LESS', '<');
-export const GT = tok('GT', '>');
-export const EQL = tok('EQL', '=');
-export const SEMI = tok('SEMI', ';');
-export const LPAREN = tok('LPAREN', '(');
-export const RPAREN = tok('RPAREN', ')');
-export const LBRACK = tok('LBRACK', '[');
-export const RBRACK = tok('RBRACK', ']');
-export const COMMA = tok('COMMA', ',');
-export const SUBS = tok('SUBS', '~');
-export const NEG = tok('NEG', '-');
-export const NOT = tok('NOT', '!');
-export const STAR = tok('STAR', '*');
+export const WS = createToken({ name: 'WS', pattern: Lexer.NA });
+export const HashComment = tok('HashComment', 'SHELLCOMMENT');
+export const LineComment = tok('LineComment', 'CPP_COMMENT');
+export const BlockComment = tok('BlockComment', 'C_COMMENT');
+export const PATHNAME = tok('PATHNAME');
+export const STRING = tok('STRING');
+export const HASHCONSTANT = tok('HASHCONSTANT');
+export const HEXCONSTANT = tok('HEXCONSTANT');
+export const DOTKEY = tok('DOTKEY');
+export const INTEGER = tok('INTEGER');
+export const ARROW = tok('ARROW');
+export const LE = tok('LE');
+export const GE = tok('GE');
+export const EQQL = tok('EQQL');
+export const LESS = tok('LESS');
+export const GT = tok('GT');
+export const EQL = tok('EQL');
+export const SEMI = tok('SEMI');
+export const LPAREN = tok('LPAREN');
+export const RPAREN = tok('RPAREN');
+export const LBRACK = tok('LBRACK');
+export const RBRACK = tok('RBRACK');
+export const COMMA = tok('COMMA');
+export const SUBS = tok('SUBS');
+export const NEG = tok('NEG');
+export const NOT = tok('NOT');
+export const STAR = tok('STAR');
 APPLE_TOKEN_NAME.set(EOF, 'EOF');
 
 const LEXER_TOKENS: TokenType[] = [
@@ -407,24 +405,148 @@ const LEXER_TOKENS: TokenType[] = [
 export const ALL_TOKEN_TYPES: TokenType[] = [...LEXER_TOKENS, ...Object.values(KW)];
 
 /**
- * Chevrotain's offset-only tokens plus the endOffset that CST node locations
- * need, set in the token's object literal: adding it to every token
- * afterwards cost a hidden-class transition and a property backing store per
- * token. This overrides an internal factory of Chevrotain's Lexer; should a
- * version stop calling it, lex() still fills in endOffset.
+ * A token: Chevrotain's IToken with the fields the parser reads, all set in
+ * the constructor so every token has one hidden class (the parser's token
+ * reads stay monomorphic).
  */
-class OffsetLexer extends Lexer {
-  createOffsetOnlyToken(image: string, startOffset: number, tokenTypeIdx: number, tokenType: TokenType): IToken {
-    return { image, startOffset, endOffset: startOffset + image.length - 1, tokenTypeIdx, tokenType };
+class Token implements IToken {
+  readonly endOffset: number;
+  constructor(
+    readonly image: string,
+    readonly startOffset: number,
+    public tokenType: TokenType,
+    public tokenTypeIdx: number,
+    readonly payload: TokenPayload | undefined,
+  ) {
+    this.endOffset = startOffset + image.length - 1;
   }
 }
 
-const chevLexer = new OffsetLexer(LEXER_TOKENS, {
-  positionTracking: 'onlyOffset',
-  lineTerminatorsPattern: /\n/,
-  lineTerminatorCharacters: ['\n'],
-  ensureOptimizations: true,
-});
+export function makeToken(type: TokenType, text: string, start: number, end: number, payload?: TokenPayload): IToken {
+  return new Token(text.slice(start, end), start, type, type.tokenTypeIdx!, payload);
+}
+
+/** One-character tokens by char code. */
+const SINGLE: Array<TokenType | undefined> = [];
+for (const [ch, t] of [[';', SEMI], ['(', LPAREN], [')', RPAREN], ['[', LBRACK], [']', RBRACK], [',', COMMA], ['~', SUBS], ['-', NEG], ['!', NOT], ['*', STAR]] as const) {
+  SINGLE[ch.charCodeAt(0)] = t;
+}
+
+/** Whether some token starts at `i` (how far an unexpected run of characters goes). */
+function tokenStartsAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c === 32 || c === 9 || c === 10 || c === 35 || c === 34 || isAlnum(c) || SINGLE[c] !== undefined) return true;
+  if (c === 61 || c === 60 || c === 62) return true; // = < >
+  if (c === 47) {
+    const d = text.charCodeAt(i + 1);
+    return d === 47 || d === 42 || isLetter(d);
+  }
+  return false;
+}
+
+interface Scan {
+  tokens: IToken[];
+  comments: IToken[];
+  /** Runs of characters no token starts with: [start, end). */
+  unmatched: number[];
+}
+
+/**
+ * The token scanner: Apple's lexer decides a token by its first one or two
+ * characters (spec §1), so a switch on char codes does; each token is built
+ * once, with its final type (keywords included).
+ */
+function scan(text: string): Scan {
+  const tokens: IToken[] = [];
+  const comments: IToken[] = [];
+  const unmatched: number[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10) {
+      i++;
+      continue;
+    }
+    let type: TokenType | undefined;
+    let end = -1;
+    foundPayload = undefined;
+    if (isLetter(c)) {
+      if (c === 72 && text.charCodeAt(i + 1) === 34) {
+        type = HASHCONSTANT;
+        end = matchHash(text, i);
+      } else {
+        end = matchDotkey(text, i);
+        type = DOTKEY;
+        const len = end - i;
+        if (foundPayload === undefined && len <= KEYWORD_MAX_LENGTH) {
+          const image = text.slice(i, end);
+          const kw = KEYWORD_BY_TEXT.get(image);
+          tokens.push(new Token(image, i, kw ?? DOTKEY, (kw ?? DOTKEY).tokenTypeIdx!, undefined));
+          i = end;
+          continue;
+        }
+      }
+    } else if (c >= 48 && c <= 57) {
+      if (c === 48 && text.charCodeAt(i + 1) === 120) {
+        type = HEXCONSTANT;
+        end = matchHex(text, i);
+      } else {
+        end = i + 1;
+        while (end < n && isDigit(text.charCodeAt(end))) end++;
+        type = INTEGER;
+      }
+    } else if (c === 34) {
+      type = STRING;
+      end = matchString(text, i);
+    } else if (c === 35) {
+      const nl = text.indexOf('\n', i);
+      comments.push(makeToken(HashComment, text, i, nl < 0 ? n : nl));
+      i = nl < 0 ? n : nl;
+      continue;
+    } else if (c === 47) {
+      const d = text.charCodeAt(i + 1);
+      if (d === 47) {
+        const nl = text.indexOf('\n', i);
+        comments.push(makeToken(LineComment, text, i, nl < 0 ? n : nl));
+        i = nl < 0 ? n : nl;
+        continue;
+      }
+      if (d === 42) {
+        end = matchBlockComment(text, i);
+        comments.push(makeToken(BlockComment, text, i, end, foundPayload));
+        i = end;
+        continue;
+      }
+      if (isLetter(d)) {
+        type = PATHNAME;
+        end = matchPath(text, i);
+      }
+    } else if (c === 61) {
+      const d = text.charCodeAt(i + 1);
+      type = d === 62 ? ARROW : d === 61 ? EQQL : EQL;
+      end = type === EQL ? i + 1 : i + 2;
+    } else if (c === 60 || c === 62) {
+      const eq = text.charCodeAt(i + 1) === 61;
+      type = c === 60 ? (eq ? LE : LESS) : eq ? GE : GT;
+      end = eq ? i + 2 : i + 1;
+    } else {
+      type = SINGLE[c];
+      end = i + 1;
+    }
+    if (type === undefined) {
+      // Nothing starts here: the run of characters up to where a token could start is one error.
+      let j = i + 1;
+      while (j < n && !tokenStartsAt(text, j)) j++;
+      unmatched.push(i, j);
+      i = j;
+      continue;
+    }
+    tokens.push(new Token(text.slice(i, end), i, type, type.tokenTypeIdx!, foundPayload));
+    i = end;
+  }
+  return { tokens, comments, unmatched };
+}
 
 // ------------------------------------------------------------ unquoted words
 
@@ -554,33 +676,20 @@ export function lex(text: string): LexResult {
   const nul = text.indexOf('\0');
   const end = nul < 0 ? text.length : nul;
   const input = nul < 0 ? text : text.slice(0, nul);
-  const r = chevLexer.tokenize(input);
+  const r = scan(input);
   const tokens = r.tokens;
-  let hasPayloadErrors = false;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    // Chevrotain's offset-only tracking leaves endOffset unset (see OffsetLexer); CST node locations need it.
-    if (t.endOffset === undefined) t.endOffset = t.startOffset + t.image.length - 1;
-    if (t.tokenType === DOTKEY && t.image.length <= KEYWORD_MAX_LENGTH) {
-      const kw = KEYWORD_BY_TEXT.get(t.image);
-      if (kw !== undefined) {
-        t.tokenType = kw;
-        t.tokenTypeIdx = kw.tokenTypeIdx!;
-      }
-    }
-    if (t.payload !== undefined && (t.payload as TokenPayload).error) hasPayloadErrors = true;
-  }
-  const comments = r.groups['comments'] ?? [];
-  if (r.errors.length === 0 && !hasPayloadErrors && comments.every((c) => c.payload === undefined)) {
-    return { tokens, comments, errors: [], end };
-  }
+  const comments = r.comments;
+  let clean = r.unmatched.length === 0;
+  for (let i = 0; clean && i < tokens.length; i++) if (tokens[i]!.payload?.error !== undefined) clean = false;
+  for (let i = 0; clean && i < comments.length; i++) if (comments[i]!.payload !== undefined) clean = false;
+  if (clean) return { tokens, comments, errors: [], end };
   const errors: LexDiagnostic[] = [];
   // One counter per producer: each emits in text order, so each keeps its own first ones of a kind.
   const unmatched = new KindCounter();
   const inTokens = new KindCounter();
   const inComments = new KindCounter();
   const word: WordState = { end: -1, isWord: false };
-  for (const e of r.errors) splitUnmatched(input, e.offset, e.offset + e.length, errors, unmatched, word);
+  for (let k = 0; k < r.unmatched.length; k += 2) splitUnmatched(input, r.unmatched[k]!, r.unmatched[k + 1]!, errors, unmatched, word);
   // Errors inside words are always kept: mergeBadWords needs them to make the word one token.
   for (const t of tokens) {
     const err = (t.payload as TokenPayload | undefined)?.error;
@@ -754,15 +863,7 @@ function mergeBadWords(text: string, lr: LexResult): LexResult {
     }
     const word = text.slice(s.start, s.end);
     const type = word.charCodeAt(0) === 47 ? PATHNAME : DOTKEY;
-    const synthetic: IToken = {
-      image: word,
-      startOffset: s.start,
-      endOffset: s.end - 1,
-      tokenType: type,
-      tokenTypeIdx: type.tokenTypeIdx!,
-      payload: { badWord: true } satisfies TokenPayload,
-    };
-    tokens.push(synthetic);
+    tokens.push(makeToken(type, text, s.start, s.end, { badWord: true }));
     const problem = classifyWord(word, 'value');
     if (!merged.admit(problem.code, 'error', s.start, s.end)) continue;
     errors.push({

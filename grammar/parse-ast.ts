@@ -1,18 +1,24 @@
 /**
- * CST → AST (grammar/ast.ts), with the semantic checks of Apple's parser
- * (spec §2.7, errors) and its silent quirks (spec §8.2, warnings).
+ * Parser frames (parse-frames.ts) → AST (grammar/ast.ts), with the semantic
+ * checks of Apple's parser (spec §2.7, errors) and its silent quirks (spec
+ * §8.2, warnings). Built top-down, so a node is converted only where its
+ * parent is valid, and diagnostics come in text order.
  *
  * Parts the parser could not read become ErrorExpr nodes spanning the tokens
  * they covered, so the valid rest of the document is still available.
  */
-import type { CstElement, CstNode, IToken } from 'chevrotain';
+import type { IToken } from 'chevrotain';
 import type {
   CertSlot, Comment, Expr, Match, Oid, Range, Requirement, RequirementSet,
   RequirementSetEntry, Value,
 } from './ast.js';
 import { atolInt32, fromHex, utf8Text } from './bytes.js';
 import { textToBytes } from './parse-bytes.js';
-import { type TokenPayload, STRING, HEXCONSTANT, PATHNAME, INTEGER } from './lexer.js';
+import { type TokenPayload, STRING, HASHCONSTANT, HEXCONSTANT, PATHNAME, INTEGER } from './lexer.js';
+import {
+  type AppleAnchorFrame, type CertFrame, type ElementFrame, type EntryFrame, type Frame, type InfoFrame, type KeyFrame, type ListFrame, PrimaryAlt,
+  type PrimaryFrame, realToken, type RequirementFrame, type SetFrame, type SlotFrame, type SlotSpecFrame, type SuffixFrame,
+} from './parse-frames.js';
 import { encodeOid } from './oid.js';
 import { closest, type RawDiag } from './parse-diag.js';
 import type { LineIndex } from './parse-positions.js';
@@ -49,8 +55,6 @@ function encodeOidCached(text: string): ReturnType<typeof encodeOid> {
 const SUBJECT_NAMES = ['C', 'CN', 'D', 'L', 'O', 'C-O', 'OU', 'C-OU', 'ST', 'C-ST', 'STREET', 'C-STREET', 'UID'] as const;
 const CERT_PREFIXES = ['subject.', 'field.', 'extension.', 'policy.', 'timestamp.'] as const;
 
-type Children = Record<string, CstElement[] | undefined>;
-
 function certPrefix(key: string): (typeof CERT_PREFIXES)[number] | undefined {
   for (const p of CERT_PREFIXES) if (key.startsWith(p)) return p;
   return undefined;
@@ -59,14 +63,6 @@ function certPrefix(key: string): (typeof CERT_PREFIXES)[number] | undefined {
 /** Exclusive end offset (the image is exactly the matched text). */
 export function tokEnd(t: IToken): number {
   return t.startOffset + t.image.length;
-}
-
-function isToken(e: CstElement | undefined): e is IToken {
-  return e !== undefined && (e as IToken).image !== undefined;
-}
-
-function realToken(t: IToken | undefined): t is IToken {
-  return t !== undefined && !t.isInsertedInRecovery && Number.isFinite(t.startOffset);
 }
 
 export class AstBuilder {
@@ -87,44 +83,8 @@ export class AstBuilder {
     return this.r(t.startOffset, tokEnd(t));
   }
 
-  private tok(n: CstNode, name: string, i = 0): IToken | undefined {
-    const e = (n.children as Children)[name]?.[i];
-    return isToken(e) ? e : undefined;
-  }
-
-  private node(n: CstNode, name: string, i = 0): CstNode | undefined {
-    const e = (n.children as Children)[name]?.[i];
-    return e !== undefined && !isToken(e) ? e : undefined;
-  }
-
-  /** [start, end) of the real tokens under a node, or undefined when it holds none. */
-  span(n: CstNode): [number, number] | undefined {
-    const loc = n.location;
-    if (loc && Number.isFinite(loc.startOffset) && Number.isFinite(loc.endOffset) && !n.recoveredNode) {
-      return [loc.startOffset, loc.endOffset! + 1];
-    }
-    let start = Infinity;
-    let end = -Infinity;
-    const visit = (x: CstNode) => {
-      for (const list of Object.values(x.children as Children)) {
-        if (!list) continue;
-        for (const e of list) {
-          if (isToken(e)) {
-            if (realToken(e)) {
-              if (e.startOffset < start) start = e.startOffset;
-              if (tokEnd(e) > end) end = tokEnd(e);
-            }
-          } else visit(e);
-        }
-      }
-    };
-    visit(n);
-    return start === Infinity ? undefined : [start, end];
-  }
-
-  private error(n: CstNode, fallback: number): Expr {
-    const s = this.span(n);
-    return { kind: 'error', range: s ? this.r(s[0], s[1]) : this.r(fallback, fallback) };
+  private error(n: Frame, fallback: number): Expr {
+    return { kind: 'error', range: n.start >= 0 ? this.r(n.start, n.end) : this.r(fallback, fallback) };
   }
 
   private diag(d: RawDiag): void {
@@ -149,36 +109,35 @@ export class AstBuilder {
 
   // ------------------------------------------------------------ documents
 
-  requirement(cst: CstNode | undefined, fallback: number): Requirement {
-    const el = cst ? this.node(cst, 'requirementElement') : undefined;
-    return this.requirementElement(el, fallback);
+  requirement(f: RequirementFrame | undefined, fallback: number): Requirement {
+    return this.requirementElement(f?.element, fallback);
   }
 
-  private requirementElement(el: CstNode | undefined, fallback: number): Requirement {
-    const ex = el ? this.node(el, 'expr') : undefined;
+  private requirementElement(el: ElementFrame | undefined, fallback: number): Requirement {
+    const ex = el?.expr;
     const expr = ex ? this.expr(ex, fallback) : undefined;
-    const s = el ? this.span(el) : undefined;
-    const range = s ? this.r(s[0], s[1]) : expr ? expr.range : this.r(fallback, fallback);
+    const range = el && el.start >= 0 ? this.r(el.start, el.end) : expr ? expr.range : this.r(fallback, fallback);
     return { kind: 'requirement', range, expr };
   }
 
-  requirementSet(cst: CstNode | undefined, fallback: number): RequirementSet {
-    const entries: RequirementSetEntry[] = [];
-    const list = (cst?.children as Children | undefined)?.['setEntry'] ?? [];
-    for (const e of list) {
-      if (isToken(e)) continue;
-      const typeNode = this.node(e, 'requirementType');
-      const typeTok = typeNode ? firstToken(typeNode) : undefined;
-      if (!realToken(typeTok)) continue;
-      let type: number;
-      if (typeTok.tokenType === INTEGER) {
-        type = atolInt32(typeTok.image) >>> 0;
-        this.checkWrap(typeTok, type, 'requirement type');
-      } else type = TYPE_NUMBER[typeTok.image] ?? 0;
-      const s = this.span(e)!;
-      const requirement = this.requirementElement(this.node(e, 'requirementElement'), s[1]);
-      entries.push({ type, typeRange: this.tokRange(typeTok), requirement, range: this.r(s[0], s[1]) });
-    }
+  private readonly entries: RequirementSetEntry[] = [];
+
+  /** One entry of a set, as soon as the parser has read it (entries come in source order). */
+  setEntry(e: EntryFrame): void {
+    const typeTok = e.type;
+    if (!realToken(typeTok)) return;
+    let type: number;
+    if (typeTok.tokenType === INTEGER) {
+      type = atolInt32(typeTok.image) >>> 0;
+      this.checkWrap(typeTok, type, 'requirement type');
+    } else type = TYPE_NUMBER[typeTok.image] ?? 0;
+    const requirement = this.requirementElement(e.element, e.end);
+    this.entries.push({ type, typeRange: this.tokRange(typeTok), requirement, range: this.r(e.start, e.end) });
+  }
+
+  /** The set, after the parser has handed over every entry (setEntry). */
+  requirementSet(f: SetFrame | undefined, fallback: number): RequirementSet {
+    const entries = this.entries;
     // Apple's SuperBlob maker replaces an earlier entry of the same type (spec §2.2).
     const last = new Map<number, RequirementSetEntry>();
     for (const e of entries) last.set(e.type, e);
@@ -194,166 +153,172 @@ export class AstBuilder {
         );
       }
     }
-    const s = cst ? this.span(cst) : undefined;
-    return { kind: 'set', entries, range: s ? this.r(s[0], s[1]) : this.r(fallback, fallback) };
+    return { kind: 'set', entries, range: f && f.start >= 0 ? this.r(f.start, f.end) : this.r(fallback, fallback) };
   }
 
   // ------------------------------------------------------------ expressions
 
-  private expr(n: CstNode, fallback: number): Expr {
-    return this.leftNested(n, 'term', 'or', this.term, fallback);
-  }
-
-  private term(n: CstNode, fallback: number): Expr {
-    return this.leftNested(n, 'primary', 'and', this.primary, fallback);
-  }
-
-  /** `a op b op c` as Apple nests it, ((a op b) op c); index loops rather than filter(): no array per expression. */
-  private leftNested(n: CstNode, key: string, kind: 'and' | 'or', operand: (this: AstBuilder, c: CstNode, fallback: number) => Expr, fallback: number): Expr {
-    const children = (n.children as Children)[key];
+  /** `a or b`, `a and b` as Apple nests them, ((a op b) op c). */
+  private expr(n: ListFrame, fallback: number): Expr {
+    const items = n.items;
     let left: Expr | undefined;
-    if (children) {
-      for (let i = 0; i < children.length; i++) {
-        const c = children[i]!;
-        if (isToken(c)) continue;
-        if (left === undefined) left = operand.call(this, c, fallback);
-        else {
-          const right = operand.call(this, c, left.range.end.offset);
-          left = { kind, left, right, range: { start: left.range.start, end: right.range.end } };
-        }
+    for (let i = 0; i < items.length; i++) {
+      const term = items[i] as ListFrame;
+      if (left === undefined) left = this.term(term, fallback);
+      else {
+        const right = this.term(term, left.range.end.offset);
+        left = { kind: 'or', left, right, range: { start: left.range.start, end: right.range.end } };
       }
     }
     return left ?? this.error(n, fallback);
   }
 
-  private primary(n: CstNode, fallback: number): Expr {
-    const built = n.recoveredNode ? undefined : this.primaryInner(n);
+  private term(n: ListFrame, fallback: number): Expr {
+    const items = n.items;
+    let left: Expr | undefined;
+    for (let i = 0; i < items.length; i++) {
+      const p = items[i] as PrimaryFrame;
+      if (left === undefined) left = this.primary(p, fallback);
+      else {
+        const right = this.primary(p, left.range.end.offset);
+        left = { kind: 'and', left, right, range: { start: left.range.start, end: right.range.end } };
+      }
+    }
+    return left ?? this.error(n, fallback);
+  }
+
+  private primary(n: PrimaryFrame, fallback: number): Expr {
+    const built = n.recovered ? undefined : this.primaryInner(n);
     return built ?? this.error(n, fallback);
   }
 
-  private primaryInner(n: CstNode): Expr | undefined {
-    const c = n.children as Children;
-    const s = this.span(n);
-    if (!s) return undefined;
-    const range = this.r(s[0], s[1]);
-    const not = this.tok(n, 'NOT');
-    if (not) {
-      const inner = this.node(n, 'primary');
-      if (!inner) return undefined;
-      return { kind: 'not', operand: this.primary(inner, tokEnd(not)), range };
+  private primaryInner(n: PrimaryFrame): Expr | undefined {
+    if (n.start < 0) return undefined;
+    const range = this.r(n.start, n.end);
+    switch (n.alt) {
+      case PrimaryAlt.Not: {
+        const inner = n.node as PrimaryFrame | undefined;
+        if (!inner) return undefined;
+        return { kind: 'not', operand: this.primary(inner, tokEnd(n.first!)), range };
+      }
+      case PrimaryAlt.True:
+        return { kind: 'const', value: true, range };
+      case PrimaryAlt.False:
+        return { kind: 'const', value: false, range };
+      case PrimaryAlt.Notarized:
+        return { kind: 'notarized', range };
+      case PrimaryAlt.Legacy:
+        return { kind: 'legacy', range };
+      case PrimaryAlt.Cert: {
+        const cert = n.node as CertFrame | undefined;
+        if (!cert) return undefined;
+        return cert.recovered ? undefined : this.certspec(cert, range);
+      }
+      case PrimaryAlt.Info:
+      case PrimaryAlt.Entitlement: {
+        const info = n.node as InfoFrame | undefined;
+        if (!info || info.recovered) return undefined;
+        const key = this.bracketKey(info.key);
+        const match = this.matchSuffix(info.suffix, key);
+        if (!key || !match) return undefined;
+        return { kind: n.alt === PrimaryAlt.Info ? 'info' : 'entitlement', key: key.value, match, range };
+      }
+      case PrimaryAlt.Identifier: {
+        const v = this.identifierString(n.name);
+        return v ? { kind: 'identifier', value: v, range } : undefined;
+      }
+      case PrimaryAlt.Cdhash: {
+        const h = n.arg;
+        if (!realToken(h)) return undefined;
+        const hash = this.hash(h);
+        return hash ? { kind: 'cdhash', hash, range } : undefined;
+      }
+      case PrimaryAlt.Platform: {
+        const t = n.arg;
+        if (!realToken(t)) return undefined;
+        const value = atolInt32(t.image);
+        this.checkWrap(t, value, 'platform');
+        return { kind: 'platform', value, range };
+      }
+      case PrimaryAlt.Paren: {
+        const inner = n.node as ListFrame | undefined;
+        if (!inner || !n.arg) return undefined;
+        const e = this.expr(inner, n.start + 1);
+        // The node of a parenthesised expression covers its parentheses.
+        return { ...e, range } as Expr;
+      }
+      case PrimaryAlt.Named: {
+        const v = this.identifierString(n.name);
+        return v ? { kind: 'namedCode', name: v, range } : undefined;
+      }
+      default:
+        return undefined;
     }
-    if (c['KW_always'] || c['KW_true']) return { kind: 'const', value: true, range };
-    if (c['KW_never'] || c['KW_false']) return { kind: 'const', value: false, range };
-    if (c['KW_notarized']) return { kind: 'notarized', range };
-    if (c['KW_legacy']) return { kind: 'legacy', range };
-    const cert = this.node(n, 'certspec');
-    if (cert) return cert.recoveredNode ? undefined : this.certspec(cert, range);
-    const info = this.node(n, 'infospec') ?? this.node(n, 'entitlementspec');
-    if (info) {
-      if (info.recoveredNode) return undefined;
-      const key = this.bracketKey(this.node(info, 'bracketKey'));
-      const match = this.matchSuffix(this.node(info, 'matchSuffix'), key);
-      if (!key || !match) return undefined;
-      return { kind: info.name === 'infospec' ? 'info' : 'entitlement', key: key.value, match, range };
-    }
-    if (c['KW_identifier']) {
-      const v = this.identifierString(this.node(n, 'identifierString'));
-      return v ? { kind: 'identifier', value: v, range } : undefined;
-    }
-    if (c['KW_cdhash']) {
-      const h = this.tok(n, 'HASHCONSTANT');
-      if (!realToken(h)) return undefined;
-      const hash = this.hash(h);
-      return hash ? { kind: 'cdhash', hash, range } : undefined;
-    }
-    if (c['KW_platform']) {
-      const t = this.tok(n, 'INTEGER');
-      if (!realToken(t)) return undefined;
-      const value = atolInt32(t.image);
-      this.checkWrap(t, value, 'platform');
-      return { kind: 'platform', value, range };
-    }
-    if (c['LPAREN']) {
-      const inner = this.node(n, 'expr');
-      if (!inner || !this.tok(n, 'RPAREN')) return undefined;
-      const e = this.expr(inner, s[0] + 1);
-      // The node of a parenthesised expression covers its parentheses.
-      return { ...e, range } as Expr;
-    }
-    if (c['namedLParen']) {
-      const v = this.identifierString(this.node(n, 'namedCode'));
-      return v ? { kind: 'namedCode', name: v, range } : undefined;
-    }
-    return undefined;
   }
 
   // ------------------------------------------------------------ certificates
 
-  private certspec(n: CstNode, range: Range): Expr | undefined {
-    const c = n.children as Children;
-    const anchor = this.tok(n, 'KW_anchor');
-    if (c['KW_generic']) return { kind: 'anchorAppleGeneric', range };
-    const appleAnchor = this.node(n, 'appleanchor');
-    if (appleAnchor) {
-      if (appleAnchor.recoveredNode) return undefined;
-      if ((appleAnchor.children as Children)['KW_generic']) return { kind: 'anchorAppleGeneric', range };
-      const nameNode = this.node(appleAnchor, 'identifierString');
-      if (nameNode) {
-        const name = this.identifierString(nameNode);
-        return name ? { kind: 'namedAnchor', name, range } : undefined;
-      }
-      return { kind: 'anchorApple', range };
-    }
-    const slotNode = this.node(n, 'certSlot');
+  private certspec(n: CertFrame, range: Range): Expr | undefined {
+    const anchor = n.anchor;
+    if (n.generic) return { kind: 'anchorAppleGeneric', range };
+    const appleAnchor = n.appleanchor;
+    if (appleAnchor) return this.appleanchor(appleAnchor, range);
+    const slotNode = n.slot;
     if (!slotNode) {
-      if (c['KW_trusted']) return { kind: 'trustedCerts', range };
-      const spec = this.node(n, 'certslotspec');
+      if (n.trusted) return { kind: 'trustedCerts', range };
+      const spec = n.spec;
       if (!anchor || !spec) return undefined;
       const slot: CertSlot = { index: -1, spelling: 'anchor', range: this.tokRange(anchor) };
       return this.certslotspec(spec, slot, range, true);
     }
     const slot = this.certSlot(slotNode);
     if (!slot) return undefined;
-    if (c['KW_trusted']) return { kind: 'trustedCert', slot, range };
-    const spec = this.node(n, 'certslotspec');
+    if (n.trusted) return { kind: 'trustedCert', slot, range };
+    const spec = n.spec;
     return spec ? this.certslotspec(spec, slot, range, false) : undefined;
   }
 
-  private certSlot(n: CstNode): CertSlot | undefined {
-    if (n.recoveredNode) return undefined;
-    const s = this.span(n);
-    if (!s) return undefined;
-    const range = this.r(s[0], s[1]);
-    if (this.tok(n, 'KW_leaf')) return { index: 0, spelling: 'leaf', range };
-    if (this.tok(n, 'KW_root')) return { index: -1, spelling: 'root', range };
-    const t = this.tok(n, 'INTEGER');
+  private appleanchor(a: AppleAnchorFrame, range: Range): Expr | undefined {
+    if (a.recovered) return undefined;
+    if (a.generic) return { kind: 'anchorAppleGeneric', range };
+    if (a.named) {
+      const name = this.identifierString(a.name);
+      return name ? { kind: 'namedAnchor', name, range } : undefined;
+    }
+    return { kind: 'anchorApple', range };
+  }
+
+  private certSlot(n: SlotFrame): CertSlot | undefined {
+    if (n.recovered) return undefined;
+    if (n.start < 0) return undefined;
+    const range = this.r(n.start, n.end);
+    if (n.leaf) return { index: 0, spelling: 'leaf', range };
+    if (n.root) return { index: -1, spelling: 'root', range };
+    const t = n.integer;
     if (!realToken(t)) return undefined;
     const v = atolInt32(t.image);
     this.checkWrap(t, v, 'certificate slot');
     // Apple negates the int32 (`slot = -slot`); -INT32_MIN stays INT32_MIN.
-    return { index: this.tok(n, 'NEG') ? -v | 0 : v, spelling: 'number', range };
+    return { index: n.neg ? -v | 0 : v, spelling: 'number', range };
   }
 
-  private certslotspec(n: CstNode, slot: CertSlot, range: Range, afterAnchor: boolean): Expr | undefined {
-    if (n.recoveredNode) return undefined;
-    const digestNode = this.node(n, 'certificateDigest');
-    if (digestNode) {
-      if (digestNode.recoveredNode) return undefined;
-      const hashTok = this.tok(digestNode, 'HASHCONSTANT');
-      if (realToken(hashTok)) {
-        const hash = this.hash(hashTok);
+  private certslotspec(n: SlotSpecFrame, slot: CertSlot, range: Range, afterAnchor: boolean): Expr | undefined {
+    if (n.recovered) return undefined;
+    if (n.digested) {
+      const digest = n.digest;
+      // certificateDigest reads one token or fails before it.
+      if (!realToken(digest)) return undefined;
+      if (digest.tokenType === HASHCONSTANT) {
+        const hash = this.hash(digest);
         return hash ? { kind: 'certHash', slot, hash, range } : undefined;
       }
-      const pathTok = this.tok(digestNode, 'DOTKEY') ?? this.tok(digestNode, 'STRING') ?? this.tok(digestNode, 'PATHNAME');
-      if (!realToken(pathTok)) return undefined;
-      const path = this.value(pathTok);
-      if (pathTok.tokenType !== STRING && pathTok.tokenType !== PATHNAME && !this.tok(n, 'EQL') && !this.tok(n, 'EQQL')) {
-        this.warnPathWord(pathTok, afterAnchor, slot);
+      const path = this.value(digest);
+      if (digest.tokenType !== STRING && digest.tokenType !== PATHNAME && !n.eq) {
+        this.warnPathWord(digest, afterAnchor, slot);
       }
       return { kind: 'certHash', slot, hash: undefined, path, range };
     }
-    const keyNode = this.node(n, 'bracketKey');
-    const key = this.bracketKey(keyNode);
+    const key = this.bracketKey(n.key);
     if (!key) return undefined;
     const keyText = key.value.text;
     const prefix = certPrefix(keyText);
@@ -361,7 +326,7 @@ export class AstBuilder {
       this.unknownCertField(key.value, key.token);
       return undefined;
     }
-    const match = this.matchSuffix(this.node(n, 'matchSuffix'), key);
+    const match = this.matchSuffix(n.suffix, key);
     if (!match) return undefined;
     if (prefix === 'subject.') {
       this.checkSubject(key.value, key.token);
@@ -460,16 +425,15 @@ export class AstBuilder {
 
   // ------------------------------------------------------------ keys, values, matches
 
-  private bracketKey(n: CstNode | undefined): { value: Value; token: IToken } | undefined {
-    if (!n || n.recoveredNode) return undefined;
-    const t = this.tok(n, 'DOTKEY') ?? this.tok(n, 'STRING');
-    if (!realToken(t) || !this.tok(n, 'RBRACK')) return undefined;
+  private bracketKey(n: KeyFrame | undefined): { value: Value; token: IToken } | undefined {
+    if (!n || n.recovered) return undefined;
+    const t = n.key;
+    if (!realToken(t) || !n.rbrack) return undefined;
     return { value: this.value(t), token: t };
   }
 
-  private identifierString(n: CstNode | undefined): Value | undefined {
-    if (!n || n.recoveredNode) return undefined;
-    const t = this.tok(n, 'DOTKEY') ?? this.tok(n, 'STRING');
+  /** The value of an identifierString (undefined when the rule failed). */
+  private identifierString(t: IToken | undefined): Value | undefined {
     return realToken(t) ? this.value(t) : undefined;
   }
 
@@ -522,25 +486,23 @@ export class AstBuilder {
     );
   }
 
-  private matchSuffix(n: CstNode | undefined, key: { token: IToken } | undefined): Match | undefined {
-    if (!n || n.recoveredNode) return undefined;
-    const c = n.children as Children;
-    const s = this.span(n);
-    if (!s) {
+  private matchSuffix(n: SuffixFrame | undefined, key: { token: IToken } | undefined): Match | undefined {
+    if (!n || n.recovered) return undefined;
+    if (n.start < 0) {
       // Nothing written after the key: an implicit `exists`.
       const at = key ? tokEnd(key.token) : 0;
       const rb = key ? this.text.indexOf(']', at) : -1;
       const pos = rb >= 0 ? rb + 1 : at;
       return { op: 'exists', implicit: true, range: this.r(pos, pos) };
     }
-    const range = this.r(s[0], s[1]);
-    if (c['KW_exists']) return { op: 'exists', implicit: false, range };
-    if (c['KW_absent']) return { op: 'absent', range };
-    const opTok = this.tok(n, 'op');
+    const range = this.r(n.start, n.end);
+    if (n.exists) return { op: 'exists', implicit: false, range };
+    if (n.absent) return { op: 'absent', range };
+    const opTok = n.op;
     if (!realToken(opTok)) return undefined;
-    const ts = this.node(n, 'timestampValue');
+    const ts = n.timestamp;
     if (ts) {
-      const st = ts.recoveredNode ? undefined : this.tok(ts, 'STRING');
+      const st = ts.recovered ? undefined : ts.string;
       if (!realToken(st)) return undefined;
       const text = (st.payload as TokenPayload | undefined)?.value ?? '';
       const parsed = parseTimestamp(text);
@@ -555,15 +517,14 @@ export class AstBuilder {
       const op = DATE_OPS[opTok.image]!;
       return { op, seconds: parsed.seconds, text, range };
     }
-    const dv = this.node(n, 'datavalue');
-    if (!dv || dv.recoveredNode) return undefined;
-    const vt = this.tok(dv, 'DOTKEY') ?? this.tok(dv, 'STRING') ?? this.tok(dv, 'HEXCONSTANT');
+    if (!n.valued) return undefined;
+    const vt = n.value;
     if (!realToken(vt)) return undefined;
     const value = this.value(vt);
     if (opTok.image === '~') return { op: 'contains', value, spelling: 'tilde', range };
     if (opTok.image === '=' || opTok.image === '==') {
-      const lead = !!this.tok(n, 'leadStar');
-      const trail = !!this.tok(n, 'trailStar');
+      const lead = !!n.leadStar;
+      const trail = !!n.trailStar;
       if (value.form === 'quoted' && (value.text.startsWith('*') || value.text.endsWith('*')) && value.text.length > 1) {
         this.quotedStar(vt, value, lead, trail);
       }
@@ -606,14 +567,6 @@ const DATE_OPS: Record<string, 'on' | 'before' | 'after' | 'onOrBefore' | 'onOrA
 const VALUE_OPS: Record<string, 'lessThan' | 'greaterThan' | 'lessEqual' | 'greaterEqual'> = {
   '<': 'lessThan', '>': 'greaterThan', '<=': 'lessEqual', '>=': 'greaterEqual',
 };
-
-function firstToken(n: CstNode): IToken | undefined {
-  for (const list of Object.values(n.children as Children)) {
-    const e = list?.[0];
-    if (isToken(e)) return e;
-  }
-  return undefined;
-}
 
 export function toComment(t: IToken, range: Range): Comment {
   const style = t.image.startsWith('#') ? 'hash' : t.image.startsWith('//') ? 'line' : 'block';

@@ -12,7 +12,7 @@ import {
 } from './lexer.js';
 import { capRaw, KindCounter, type Dropped } from './diag-cap.js';
 import { AstBuilder, tokEnd, toComment } from './parse-ast.js';
-import { appleTokenText, cstParser, REQUIREMENT_START, SET_START } from './parse-cst.js';
+import { appleTokenText, requirementParser, REQUIREMENT_START, SET_START } from './parse-rules.js';
 import { decodeBytes, isByteEscape } from './parse-bytes.js';
 import type { RawDiag } from './parse-diag.js';
 import { explain, type ExplainContext } from './parse-errors.js';
@@ -230,15 +230,18 @@ function parseCore(text: string, options: ParseOptions, extra: RawDiag[], droppe
       end: tokEnd(t),
     });
   } else {
-    const parser = cstParser();
+    const parser = requirementParser();
     parser.input = tokens;
-    let cst: ReturnType<typeof parser.requirement>;
+    const builder = new AstBuilder(text, lines);
+    // A set's entries become AST as soon as each is read: the parser's records of one do not outlive it.
+    parser.onEntry = (entry) => builder.setEntry(entry);
+    let top: ReturnType<typeof parser.requirement> | ReturnType<typeof parser.requirementSet>;
     try {
-      cst = mode === 'set' ? parser.requirementSet() : parser.requirement();
+      top = mode === 'set' ? parser.requirementSet() : parser.requirement();
     } catch (e) {
       // A maxDepth beyond what the JavaScript stack holds (about 400 levels from a shallow caller).
+      parser.release();
       if (!(e instanceof RangeError)) throw e;
-      parser.input = [];
       diags.push({
         code: 'CSR020',
         severity: 'error',
@@ -250,9 +253,8 @@ function parseCore(text: string, options: ParseOptions, extra: RawDiag[], droppe
     }
     const errors = parser.errors;
     // The parser is a singleton: let go of this text's tokens (and, through their images, the text).
-    parser.input = [];
-    const builder = new AstBuilder(text, lines);
-    document = mode === 'set' ? builder.requirementSet(cst, eofAt) : builder.requirement(cst, eofAt);
+    parser.release();
+    document = mode === 'set' ? builder.requirementSet(top, eofAt) : builder.requirement(top as ReturnType<typeof parser.requirement>, eofAt);
     if (modeDiag) {
       if (modeDiag.code === 'CSR018' && document.kind === 'set' && document.entries.length === 1 && second) {
         const after = tokens[2];
@@ -313,30 +315,33 @@ function finish(
   });
   diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset);
 
-  // Tokens and comments are each in text order: merge them.
-  const infos: TokenInfo[] = [];
   const comments: Comment[] = [];
   const at = lines.cursor();
-  let ci = 0;
-  const cs = lr.comments;
-  for (let ti = 0; ti <= tokens.length; ti++) {
-    const t = tokens[ti];
-    while (ci < cs.length && (t === undefined || cs[ci]!.startOffset < t.startOffset)) {
-      const c = cs[ci++]!;
-      const range = { start: at(c.startOffset), end: at(tokEnd(c)) };
-      comments.push(toComment(c, range));
-      infos.push({ type: 'comment', range, image: c.image });
-    }
-    if (t) infos.push({ type: INFO_TYPE[t.tokenTypeIdx] ?? tokenInfoType(t.tokenType), range: { start: at(t.startOffset), end: at(tokEnd(t)) }, image: t.image });
-  }
+  for (const c of lr.comments) comments.push(toComment(c, { start: at(c.startOffset), end: at(tokEnd(c)) }));
   return {
     document,
     mode,
     diagnostics,
     comments,
-    tokens: infos,
+    tokens: tokenInfos(lines, tokens, lr.comments),
     ok: !diagnostics.some((d) => d.severity === 'error'),
   };
+}
+
+/** Tokens and comments, each in text order, merged. */
+function tokenInfos(lines: LineIndex, tokens: IToken[], cs: IToken[]): TokenInfo[] {
+  const infos: TokenInfo[] = [];
+  const at = lines.cursor();
+  let ci = 0;
+  for (let ti = 0; ti <= tokens.length; ti++) {
+    const t = tokens[ti];
+    while (ci < cs.length && (t === undefined || cs[ci]!.startOffset < t.startOffset)) {
+      const c = cs[ci++]!;
+      infos.push({ type: 'comment', range: { start: at(c.startOffset), end: at(tokEnd(c)) }, image: c.image });
+    }
+    if (t) infos.push({ type: INFO_TYPE[t.tokenTypeIdx] ?? tokenInfoType(t.tokenType), range: { start: at(t.startOffset), end: at(tokEnd(t)) }, image: t.image });
+  }
+  return infos;
 }
 
 /** Strings and block comments: Apple's lexer does not count the LFs inside them as new lines. */

@@ -7,6 +7,7 @@ import { compile } from '../../grammar/codec/encode.js';
 import type { Diagnostic } from '../../grammar/diagnostics.js';
 import { parse, parseBytes } from '../../grammar/parser.js';
 import { parseArgs } from '../args.js';
+import { batchedOutput } from '../batched-output.js';
 import { formatDiagnostic } from '../diagnostic-format.js';
 import { MAX_EACH_LINE_BYTES, MAX_INPUT_BYTES, MAX_LINE_BYTES, modeFrom, readInput, readLines, tooLongLine } from '../input.js';
 import { FileReadError, readRegularFile } from '../../engine/files.js';
@@ -87,20 +88,25 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     const { lines, baseDir } = await readLines(opts.values.expr, opts.positionals, io);
     const readCertificateFile = certificateReader(baseDir);
     let failed = 0;
-    for await (const item of lines) {
-      if ('tooLong' in item) {
-        failed++;
-        io.stdout(`error: ${tooLongLine(item)}\n`);
-        continue;
+    const out = batchedOutput(io);
+    try {
+      for await (const item of lines) {
+        if ('tooLong' in item) {
+          failed++;
+          out.write(`error: ${tooLongLine(item)}\n`);
+          continue;
+        }
+        const parsed = parse(item.text, { mode });
+        const compiled = parsed.ok && parsed.document ? compile(parsed.document, { readCertificateFile }) : undefined;
+        if (compiled?.bytes) out.write(toHex(compiled.bytes) + '\n');
+        else {
+          failed++;
+          const first = [...parsed.diagnostics, ...(compiled?.diagnostics ?? [])].find((d) => d.severity === 'error');
+          out.write(`error: ${first ? `${first.range.start.column}: ${explained(first).message} [${first.code}]` : 'not accepted'}\n`);
+        }
       }
-      const parsed = parse(item.text, { mode });
-      const compiled = parsed.ok && parsed.document ? compile(parsed.document, { readCertificateFile }) : undefined;
-      if (compiled?.bytes) io.stdout(toHex(compiled.bytes) + '\n');
-      else {
-        failed++;
-        const first = [...parsed.diagnostics, ...(compiled?.diagnostics ?? [])].find((d) => d.severity === 'error');
-        io.stdout(`error: ${first ? `${first.range.start.column}: ${explained(first).message} [${first.code}]` : 'not accepted'}\n`);
-      }
+    } finally {
+      out.flush();
     }
     return failed === 0 ? EXIT.ok : EXIT.failure;
   }

@@ -1,0 +1,622 @@
+/**
+ * CST → AST (grammar/ast.ts), with the semantic checks of Apple's parser
+ * (spec §2.7, errors) and its silent quirks (spec §8.2, warnings).
+ *
+ * Parts the parser could not read become ErrorExpr nodes spanning the tokens
+ * they covered, so the valid rest of the document is still available.
+ */
+import type { CstElement, CstNode, IToken } from 'chevrotain';
+import type {
+  CertSlot, Comment, Expr, Match, Oid, Range, Requirement, RequirementSet,
+  RequirementSetEntry, Value,
+} from '../../../grammar/ast.js';
+import { atolInt32, fromHex, utf8Text } from '../../../grammar/bytes.js';
+import { textToBytes } from '../../../grammar/parse-bytes.js';
+import { type TokenPayload, STRING, HEXCONSTANT, PATHNAME, INTEGER } from './lexer.js';
+import { encodeOid } from '../../../grammar/oid.js';
+import { closest, type RawDiag } from '../../../grammar/parse-diag.js';
+import type { LineIndex } from '../../../grammar/parse-positions.js';
+import { parseTimestamp } from '../../../grammar/timestamp.js';
+import { isDotKeyForm, isDottedNumber } from '../../../grammar/words.js';
+
+/** UTF-8 of a string, without TextEncoder for the common all-ASCII case (it dominated the profile). */
+function textBytes(text: string): Uint8Array {
+  const n = text.length;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return textToBytes(text);
+    out[i] = c;
+  }
+  return out;
+}
+
+/**
+ * OIDs repeat across requirements (the Apple markers); encoding them is BigInt
+ * work. Shared entries: callers copy `bytes` before putting them in an AST.
+ */
+const oidCache = new Map<string, ReturnType<typeof encodeOid>>();
+function encodeOidCached(text: string): ReturnType<typeof encodeOid> {
+  let e = oidCache.get(text);
+  if (!e) {
+    e = encodeOid(text);
+    if (oidCache.size > 4096) oidCache.clear();
+    oidCache.set(text, e);
+  }
+  return e;
+}
+
+const SUBJECT_NAMES = ['C', 'CN', 'D', 'L', 'O', 'C-O', 'OU', 'C-OU', 'ST', 'C-ST', 'STREET', 'C-STREET', 'UID'] as const;
+const CERT_PREFIXES = ['subject.', 'field.', 'extension.', 'policy.', 'timestamp.'] as const;
+
+type Children = Record<string, CstElement[] | undefined>;
+
+function certPrefix(key: string): (typeof CERT_PREFIXES)[number] | undefined {
+  for (const p of CERT_PREFIXES) if (key.startsWith(p)) return p;
+  return undefined;
+}
+
+/** Exclusive end offset (the image is exactly the matched text). */
+export function tokEnd(t: IToken): number {
+  return t.startOffset + t.image.length;
+}
+
+function isToken(e: CstElement | undefined): e is IToken {
+  return e !== undefined && (e as IToken).image !== undefined;
+}
+
+function realToken(t: IToken | undefined): t is IToken {
+  return t !== undefined && !t.isInsertedInRecovery && Number.isFinite(t.startOffset);
+}
+
+export class AstBuilder {
+  readonly diags: RawDiag[] = [];
+
+  constructor(
+    private readonly text: string,
+    private readonly lines: LineIndex,
+  ) {}
+
+  // ------------------------------------------------------------ helpers
+
+  private r(start: number, end: number): Range {
+    return this.lines.range(start, end);
+  }
+
+  private tokRange(t: IToken): Range {
+    return this.r(t.startOffset, tokEnd(t));
+  }
+
+  private tok(n: CstNode, name: string, i = 0): IToken | undefined {
+    const e = (n.children as Children)[name]?.[i];
+    return isToken(e) ? e : undefined;
+  }
+
+  private node(n: CstNode, name: string, i = 0): CstNode | undefined {
+    const e = (n.children as Children)[name]?.[i];
+    return e !== undefined && !isToken(e) ? e : undefined;
+  }
+
+  /** [start, end) of the real tokens under a node, or undefined when it holds none. */
+  span(n: CstNode): [number, number] | undefined {
+    const loc = n.location;
+    if (loc && Number.isFinite(loc.startOffset) && Number.isFinite(loc.endOffset) && !n.recoveredNode) {
+      return [loc.startOffset, loc.endOffset! + 1];
+    }
+    let start = Infinity;
+    let end = -Infinity;
+    const visit = (x: CstNode) => {
+      for (const list of Object.values(x.children as Children)) {
+        if (!list) continue;
+        for (const e of list) {
+          if (isToken(e)) {
+            if (realToken(e)) {
+              if (e.startOffset < start) start = e.startOffset;
+              if (tokEnd(e) > end) end = tokEnd(e);
+            }
+          } else visit(e);
+        }
+      }
+    };
+    visit(n);
+    return start === Infinity ? undefined : [start, end];
+  }
+
+  private error(n: CstNode, fallback: number): Expr {
+    const s = this.span(n);
+    return { kind: 'error', range: s ? this.r(s[0], s[1]) : this.r(fallback, fallback) };
+  }
+
+  private diag(d: RawDiag): void {
+    this.diags.push(d);
+  }
+
+  private semanticError(code: RawDiag['code'], message: string, start: number, end: number, appleText: string, fixes?: RawDiag['fixes']): void {
+    this.diag({
+      code,
+      severity: 'error',
+      message,
+      start,
+      end,
+      ...(fixes ? { fixes } : {}),
+      apple: { message: ` ${appleText}`, offset: start, positional: false, order: start, lexical: false },
+    });
+  }
+
+  private warn(code: RawDiag['code'], message: string, start: number, end: number, fixes?: RawDiag['fixes']): void {
+    this.diag({ code, severity: 'warning', message, start, end, ...(fixes ? { fixes } : {}) });
+  }
+
+  // ------------------------------------------------------------ documents
+
+  requirement(cst: CstNode | undefined, fallback: number): Requirement {
+    const el = cst ? this.node(cst, 'requirementElement') : undefined;
+    return this.requirementElement(el, fallback);
+  }
+
+  private requirementElement(el: CstNode | undefined, fallback: number): Requirement {
+    const ex = el ? this.node(el, 'expr') : undefined;
+    const expr = ex ? this.expr(ex, fallback) : undefined;
+    const s = el ? this.span(el) : undefined;
+    const range = s ? this.r(s[0], s[1]) : expr ? expr.range : this.r(fallback, fallback);
+    return { kind: 'requirement', range, expr };
+  }
+
+  requirementSet(cst: CstNode | undefined, fallback: number): RequirementSet {
+    const entries: RequirementSetEntry[] = [];
+    const list = (cst?.children as Children | undefined)?.['setEntry'] ?? [];
+    for (const e of list) {
+      if (isToken(e)) continue;
+      const typeNode = this.node(e, 'requirementType');
+      const typeTok = typeNode ? firstToken(typeNode) : undefined;
+      if (!realToken(typeTok)) continue;
+      let type: number;
+      if (typeTok.tokenType === INTEGER) {
+        type = atolInt32(typeTok.image) >>> 0;
+        this.checkWrap(typeTok, type, 'requirement type');
+      } else type = TYPE_NUMBER[typeTok.image] ?? 0;
+      const s = this.span(e)!;
+      const requirement = this.requirementElement(this.node(e, 'requirementElement'), s[1]);
+      entries.push({ type, typeRange: this.tokRange(typeTok), requirement, range: this.r(s[0], s[1]) });
+    }
+    // Apple's SuperBlob maker replaces an earlier entry of the same type (spec §2.2).
+    const last = new Map<number, RequirementSetEntry>();
+    for (const e of entries) last.set(e.type, e);
+    for (const e of entries) {
+      const winner = last.get(e.type)!;
+      if (winner !== e) {
+        const name = this.text.slice(e.typeRange.start.offset, e.typeRange.end.offset);
+        this.warn(
+          'CSR066',
+          `\`${name}\` appears again on line ${winner.typeRange.start.line}: Apple keeps only the later entry and drops this one`,
+          e.range.start.offset,
+          e.typeRange.end.offset,
+        );
+      }
+    }
+    const s = cst ? this.span(cst) : undefined;
+    return { kind: 'set', entries, range: s ? this.r(s[0], s[1]) : this.r(fallback, fallback) };
+  }
+
+  // ------------------------------------------------------------ expressions
+
+  private expr(n: CstNode, fallback: number): Expr {
+    return this.leftNested(n, 'term', 'or', this.term, fallback);
+  }
+
+  private term(n: CstNode, fallback: number): Expr {
+    return this.leftNested(n, 'primary', 'and', this.primary, fallback);
+  }
+
+  /** `a op b op c` as Apple nests it, ((a op b) op c); index loops rather than filter(): no array per expression. */
+  private leftNested(n: CstNode, key: string, kind: 'and' | 'or', operand: (this: AstBuilder, c: CstNode, fallback: number) => Expr, fallback: number): Expr {
+    const children = (n.children as Children)[key];
+    let left: Expr | undefined;
+    if (children) {
+      for (let i = 0; i < children.length; i++) {
+        const c = children[i]!;
+        if (isToken(c)) continue;
+        if (left === undefined) left = operand.call(this, c, fallback);
+        else {
+          const right = operand.call(this, c, left.range.end.offset);
+          left = { kind, left, right, range: { start: left.range.start, end: right.range.end } };
+        }
+      }
+    }
+    return left ?? this.error(n, fallback);
+  }
+
+  private primary(n: CstNode, fallback: number): Expr {
+    const built = n.recoveredNode ? undefined : this.primaryInner(n);
+    return built ?? this.error(n, fallback);
+  }
+
+  private primaryInner(n: CstNode): Expr | undefined {
+    const c = n.children as Children;
+    const s = this.span(n);
+    if (!s) return undefined;
+    const range = this.r(s[0], s[1]);
+    const not = this.tok(n, 'NOT');
+    if (not) {
+      const inner = this.node(n, 'primary');
+      if (!inner) return undefined;
+      return { kind: 'not', operand: this.primary(inner, tokEnd(not)), range };
+    }
+    if (c['KW_always'] || c['KW_true']) return { kind: 'const', value: true, range };
+    if (c['KW_never'] || c['KW_false']) return { kind: 'const', value: false, range };
+    if (c['KW_notarized']) return { kind: 'notarized', range };
+    if (c['KW_legacy']) return { kind: 'legacy', range };
+    const cert = this.node(n, 'certspec');
+    if (cert) return cert.recoveredNode ? undefined : this.certspec(cert, range);
+    const info = this.node(n, 'infospec') ?? this.node(n, 'entitlementspec');
+    if (info) {
+      if (info.recoveredNode) return undefined;
+      const key = this.bracketKey(this.node(info, 'bracketKey'));
+      const match = this.matchSuffix(this.node(info, 'matchSuffix'), key);
+      if (!key || !match) return undefined;
+      return { kind: info.name === 'infospec' ? 'info' : 'entitlement', key: key.value, match, range };
+    }
+    if (c['KW_identifier']) {
+      const v = this.identifierString(this.node(n, 'identifierString'));
+      return v ? { kind: 'identifier', value: v, range } : undefined;
+    }
+    if (c['KW_cdhash']) {
+      const h = this.tok(n, 'HASHCONSTANT');
+      if (!realToken(h)) return undefined;
+      const hash = this.hash(h);
+      return hash ? { kind: 'cdhash', hash, range } : undefined;
+    }
+    if (c['KW_platform']) {
+      const t = this.tok(n, 'INTEGER');
+      if (!realToken(t)) return undefined;
+      const value = atolInt32(t.image);
+      this.checkWrap(t, value, 'platform');
+      return { kind: 'platform', value, range };
+    }
+    if (c['LPAREN']) {
+      const inner = this.node(n, 'expr');
+      if (!inner || !this.tok(n, 'RPAREN')) return undefined;
+      const e = this.expr(inner, s[0] + 1);
+      // The node of a parenthesised expression covers its parentheses.
+      return { ...e, range } as Expr;
+    }
+    if (c['namedLParen']) {
+      const v = this.identifierString(this.node(n, 'namedCode'));
+      return v ? { kind: 'namedCode', name: v, range } : undefined;
+    }
+    return undefined;
+  }
+
+  // ------------------------------------------------------------ certificates
+
+  private certspec(n: CstNode, range: Range): Expr | undefined {
+    const c = n.children as Children;
+    const anchor = this.tok(n, 'KW_anchor');
+    if (c['KW_generic']) return { kind: 'anchorAppleGeneric', range };
+    const appleAnchor = this.node(n, 'appleanchor');
+    if (appleAnchor) {
+      if (appleAnchor.recoveredNode) return undefined;
+      if ((appleAnchor.children as Children)['KW_generic']) return { kind: 'anchorAppleGeneric', range };
+      const nameNode = this.node(appleAnchor, 'identifierString');
+      if (nameNode) {
+        const name = this.identifierString(nameNode);
+        return name ? { kind: 'namedAnchor', name, range } : undefined;
+      }
+      return { kind: 'anchorApple', range };
+    }
+    const slotNode = this.node(n, 'certSlot');
+    if (!slotNode) {
+      if (c['KW_trusted']) return { kind: 'trustedCerts', range };
+      const spec = this.node(n, 'certslotspec');
+      if (!anchor || !spec) return undefined;
+      const slot: CertSlot = { index: -1, spelling: 'anchor', range: this.tokRange(anchor) };
+      return this.certslotspec(spec, slot, range, true);
+    }
+    const slot = this.certSlot(slotNode);
+    if (!slot) return undefined;
+    if (c['KW_trusted']) return { kind: 'trustedCert', slot, range };
+    const spec = this.node(n, 'certslotspec');
+    return spec ? this.certslotspec(spec, slot, range, false) : undefined;
+  }
+
+  private certSlot(n: CstNode): CertSlot | undefined {
+    if (n.recoveredNode) return undefined;
+    const s = this.span(n);
+    if (!s) return undefined;
+    const range = this.r(s[0], s[1]);
+    if (this.tok(n, 'KW_leaf')) return { index: 0, spelling: 'leaf', range };
+    if (this.tok(n, 'KW_root')) return { index: -1, spelling: 'root', range };
+    const t = this.tok(n, 'INTEGER');
+    if (!realToken(t)) return undefined;
+    const v = atolInt32(t.image);
+    this.checkWrap(t, v, 'certificate slot');
+    // Apple negates the int32 (`slot = -slot`); -INT32_MIN stays INT32_MIN.
+    return { index: this.tok(n, 'NEG') ? -v | 0 : v, spelling: 'number', range };
+  }
+
+  private certslotspec(n: CstNode, slot: CertSlot, range: Range, afterAnchor: boolean): Expr | undefined {
+    if (n.recoveredNode) return undefined;
+    const digestNode = this.node(n, 'certificateDigest');
+    if (digestNode) {
+      if (digestNode.recoveredNode) return undefined;
+      const hashTok = this.tok(digestNode, 'HASHCONSTANT');
+      if (realToken(hashTok)) {
+        const hash = this.hash(hashTok);
+        return hash ? { kind: 'certHash', slot, hash, range } : undefined;
+      }
+      const pathTok = this.tok(digestNode, 'DOTKEY') ?? this.tok(digestNode, 'STRING') ?? this.tok(digestNode, 'PATHNAME');
+      if (!realToken(pathTok)) return undefined;
+      const path = this.value(pathTok);
+      if (pathTok.tokenType !== STRING && pathTok.tokenType !== PATHNAME && !this.tok(n, 'EQL') && !this.tok(n, 'EQQL')) {
+        this.warnPathWord(pathTok, afterAnchor, slot);
+      }
+      return { kind: 'certHash', slot, hash: undefined, path, range };
+    }
+    const keyNode = this.node(n, 'bracketKey');
+    const key = this.bracketKey(keyNode);
+    if (!key) return undefined;
+    const keyText = key.value.text;
+    const prefix = certPrefix(keyText);
+    if (!prefix) {
+      this.unknownCertField(key.value, key.token);
+      return undefined;
+    }
+    const match = this.matchSuffix(this.node(n, 'matchSuffix'), key);
+    if (!match) return undefined;
+    if (prefix === 'subject.') {
+      this.checkSubject(key.value, key.token);
+      return { kind: 'certField', slot, key: key.value, match, range };
+    }
+    const oid = this.oid(key.value, key.token, prefix);
+    if (prefix === 'timestamp.') return { kind: 'certDate', slot, oid, match, range };
+    if (match.op !== 'exists' && match.op !== 'absent') {
+      this.warn(
+        'CSR064',
+        `\`${prefix}\` keys only test whether the certificate has the ${prefix === 'policy.' ? 'policy' : 'extension'}: a comparison on one can never be true for Apple; use \`exists\` (or nothing) or \`absent\``,
+        match.range.start.offset,
+        match.range.end.offset,
+      );
+    }
+    if (prefix === 'policy.') return { kind: 'certPolicy', slot, oid, match, range };
+    return { kind: 'certGeneric', slot, oid, prefix: prefix === 'field.' ? 'field' : 'extension', match, range };
+  }
+
+  private warnPathWord(t: IToken, afterAnchor: boolean, slot: CertSlot): void {
+    const word = t.image;
+    const forms = afterAnchor ? ['apple', 'trusted', 'generic'] : ['trusted'];
+    const near = closest(word, forms, 2);
+    const lead = afterAnchor ? 'anchor' : this.text.slice(slot.range.start.offset, slot.range.end.offset);
+    let message = `\`${word}\` is read as a certificate file path: Apple's compiler hashes the file \`${word}\` from the current directory (and fails if it does not exist)`;
+    const fixes: RawDiag['fixes'] = [];
+    if (near) {
+      const suggestion = near === 'generic' ? 'apple generic' : near;
+      message = `\`${word}\` is read as a certificate file path; did you mean \`${afterAnchor ? 'anchor' : `certificate ${lead}`} ${suggestion}\`?`;
+      fixes.push({ title: `Replace with \`${suggestion}\``, start: t.startOffset, end: tokEnd(t), newText: suggestion });
+    } else {
+      message += '; quote it to make the intent clear';
+    }
+    this.warn('CSR063', message, t.startOffset, tokEnd(t), fixes.length ? fixes : undefined);
+  }
+
+  private unknownCertField(key: Value, t: IToken): void {
+    const text = key.text;
+    const dot = text.indexOf('.');
+    const head = dot < 0 ? text : text.slice(0, dot);
+    const names = CERT_PREFIXES.map((p) => p.slice(0, -1));
+    let message = `\`${text}\` is not a certificate field: a key starts with subject., field., extension., policy. or timestamp. (case-sensitive)`;
+    const fixes: RawDiag['fixes'] = [];
+    let replacement: string | undefined;
+    if (isDottedNumber(text, 2)) replacement = `field.${text}`;
+    else {
+      const near = dot >= 0 ? closest(head, names, 2) : undefined;
+      if (near) replacement = `${near}.${text.slice(dot + 1)}`;
+    }
+    if (replacement) {
+      message += `; did you mean \`${replacement}\`?`;
+      const quoted = t.tokenType === STRING || !isDotKeyForm(replacement);
+      fixes.push({ title: `Replace with ${replacement}`, start: t.startOffset, end: tokEnd(t), newText: quoted ? `"${replacement}"` : replacement });
+    }
+    this.semanticError('CSR052', message, t.startOffset, tokEnd(t), `${text}: unrecognized certificate field`, fixes.length ? fixes : undefined);
+  }
+
+  private checkSubject(key: Value, t: IToken): void {
+    const name = key.text.slice('subject.'.length);
+    if ((SUBJECT_NAMES as readonly string[]).includes(name)) return;
+    const near = closest(name, SUBJECT_NAMES, 2);
+    let message = `\`subject.${name}\` is not a subject field Apple's evaluator knows, so it is always false; known: ${SUBJECT_NAMES.join(', ')}`;
+    const fixes: RawDiag['fixes'] = [];
+    if (near) {
+      message = `\`subject.${name}\` is not a subject field Apple's evaluator knows, so it is always false; did you mean \`subject.${near}\`? (known: ${SUBJECT_NAMES.join(', ')})`;
+      const text = `subject.${near}`;
+      fixes.push({ title: `Replace with ${text}`, start: t.startOffset, end: tokEnd(t), newText: near.includes('-') || t.tokenType === STRING ? `"${text}"` : text });
+    }
+    this.warn('CSR065', message, t.startOffset, tokEnd(t), fixes.length ? fixes : undefined);
+  }
+
+  private oid(key: Value, t: IToken, prefix: string): Oid {
+    const text = key.text.slice(prefix.length);
+    const enc = encodeOidCached(text);
+    // The OID part of the key token (the key's own range when it holds escapes).
+    const contentStart = t.startOffset + (t.tokenType === STRING ? 1 : 0);
+    const simple = this.text.slice(contentStart, contentStart + key.text.length) === key.text;
+    const range = simple ? this.r(contentStart + prefix.length, contentStart + key.text.length) : this.tokRange(t);
+    const s = range.start.offset;
+    const e = range.end.offset;
+    if (enc.empty) {
+      this.warn(
+        'CSR060',
+        text === ''
+          ? `\`${prefix}\` with no OID compiles to an empty OID`
+          : `\`${prefix}${text}\` has a single OID arc: Apple's compiler stores an empty OID for it (it decompiles as \`${prefix === 'policy.' ? 'policy' : prefix === 'timestamp.' ? 'timestamp' : 'field'}.\`)`,
+        s,
+        e,
+      );
+    } else if (enc.truncated) {
+      const bad = text.split('.').find((p) => !/^[0-9]+$/.test(p)) ?? text;
+      this.warn('CSR061', `OID component \`${bad}\` is not a number: Apple's compiler reads it as 0 and ignores the rest of the OID`, s, e);
+    }
+    return { bytes: enc.bytes.slice(), text, range };
+  }
+
+  // ------------------------------------------------------------ keys, values, matches
+
+  private bracketKey(n: CstNode | undefined): { value: Value; token: IToken } | undefined {
+    if (!n || n.recoveredNode) return undefined;
+    const t = this.tok(n, 'DOTKEY') ?? this.tok(n, 'STRING');
+    if (!realToken(t) || !this.tok(n, 'RBRACK')) return undefined;
+    return { value: this.value(t), token: t };
+  }
+
+  private identifierString(n: CstNode | undefined): Value | undefined {
+    if (!n || n.recoveredNode) return undefined;
+    const t = this.tok(n, 'DOTKEY') ?? this.tok(n, 'STRING');
+    return realToken(t) ? this.value(t) : undefined;
+  }
+
+  value(t: IToken): Value {
+    const range = this.tokRange(t);
+    const p = t.payload as TokenPayload | undefined;
+    if (t.tokenType === STRING) {
+      const raw = p?.value ?? '';
+      const bytes = textBytes(raw);
+      // Byte escapes (non-UTF-8 bytes from parseBytes) display as U+FFFD.
+      const text = /[\udc80-\udcff]/.test(raw) ? utf8Text(bytes) : raw;
+      return { range, text, bytes, form: 'quoted' };
+    }
+    if (t.tokenType === HEXCONSTANT) {
+      const digits = p?.value ?? '';
+      let bytes: Uint8Array;
+      if (digits.length % 2 === 1) {
+        this.semanticError('CSR051', `\`0x${digits}\` has an odd number of hex digits (${digits.length}); hex values are whole bytes`, t.startOffset, tokEnd(t), 'odd number of digits');
+        bytes = fromHex(digits.slice(0, -1));
+      } else bytes = fromHex(digits);
+      return { range, text: utf8Text(bytes), bytes, form: 'hex' };
+    }
+    return { range, text: t.image, bytes: textBytes(t.image), form: t.tokenType === PATHNAME ? 'path' : 'bare' };
+  }
+
+  private hash(t: IToken): Uint8Array | undefined {
+    const digits = (t.payload as TokenPayload | undefined)?.value ?? '';
+    if (!/^[0-9a-fA-F]*$/.test(digits)) return undefined;
+    if (digits.length !== 40) {
+      this.semanticError(
+        'CSR050',
+        `a hash constant needs exactly 40 hex digits (a SHA-1); this one has ${digits.length}`,
+        t.startOffset,
+        tokEnd(t),
+        'invalid hash length',
+      );
+    }
+    return fromHex(digits.length % 2 ? digits.slice(0, -1) : digits);
+  }
+
+  private checkWrap(t: IToken, stored: number, what: string): void {
+    if (t.image.length < 10) return;
+    const written = BigInt(t.image);
+    if (BigInt(stored) === written) return;
+    this.warn(
+      'CSR068',
+      `${t.image} does not fit in 32 bits: Apple stores this ${what} as ${stored}${what === 'certificate slot' && stored === -1 ? ' (root)' : what === 'certificate slot' && stored === 0 ? ' (leaf)' : ''}`,
+      t.startOffset,
+      tokEnd(t),
+    );
+  }
+
+  private matchSuffix(n: CstNode | undefined, key: { token: IToken } | undefined): Match | undefined {
+    if (!n || n.recoveredNode) return undefined;
+    const c = n.children as Children;
+    const s = this.span(n);
+    if (!s) {
+      // Nothing written after the key: an implicit `exists`.
+      const at = key ? tokEnd(key.token) : 0;
+      const rb = key ? this.text.indexOf(']', at) : -1;
+      const pos = rb >= 0 ? rb + 1 : at;
+      return { op: 'exists', implicit: true, range: this.r(pos, pos) };
+    }
+    const range = this.r(s[0], s[1]);
+    if (c['KW_exists']) return { op: 'exists', implicit: false, range };
+    if (c['KW_absent']) return { op: 'absent', range };
+    const opTok = this.tok(n, 'op');
+    if (!realToken(opTok)) return undefined;
+    const ts = this.node(n, 'timestampValue');
+    if (ts) {
+      const st = ts.recoveredNode ? undefined : this.tok(ts, 'STRING');
+      if (!realToken(st)) return undefined;
+      const text = (st.payload as TokenPayload | undefined)?.value ?? '';
+      const parsed = parseTimestamp(text);
+      if (!parsed.valid) {
+        this.warn(
+          'CSR062',
+          `\`timestamp "${text}"\` is not a valid time (${parsed.reason}): Apple does not reject it but silently stores 2001-01-01 00:00:00 UTC; write YYYYMMDDhhmmssZ, e.g. "20190408000000Z"`,
+          st.startOffset,
+          tokEnd(st),
+        );
+      }
+      const op = DATE_OPS[opTok.image]!;
+      return { op, seconds: parsed.seconds, text, range };
+    }
+    const dv = this.node(n, 'datavalue');
+    if (!dv || dv.recoveredNode) return undefined;
+    const vt = this.tok(dv, 'DOTKEY') ?? this.tok(dv, 'STRING') ?? this.tok(dv, 'HEXCONSTANT');
+    if (!realToken(vt)) return undefined;
+    const value = this.value(vt);
+    if (opTok.image === '~') return { op: 'contains', value, spelling: 'tilde', range };
+    if (opTok.image === '=' || opTok.image === '==') {
+      const lead = !!this.tok(n, 'leadStar');
+      const trail = !!this.tok(n, 'trailStar');
+      if (value.form === 'quoted' && (value.text.startsWith('*') || value.text.endsWith('*')) && value.text.length > 1) {
+        this.quotedStar(vt, value, lead, trail);
+      }
+      if (lead && trail) return { op: 'contains', value, spelling: 'wildcards', range };
+      if (lead) return { op: 'endsWith', value, range };
+      if (trail) return { op: 'beginsWith', value, range };
+      return { op: 'equal', value, range };
+    }
+    return { op: VALUE_OPS[opTok.image]!, value, range };
+  }
+
+  private quotedStar(t: IToken, value: Value, lead: boolean, trail: boolean): void {
+    const text = value.text;
+    const core = text.replace(/^\*+/, '').replace(/\*+$/, '');
+    const wantLead = lead || text.startsWith('*');
+    const wantTrail = trail || text.endsWith('*');
+    const fixes: RawDiag['fixes'] = [];
+    if (!lead && !trail && core.length > 0 && !core.includes('"')) {
+      fixes.push({
+        title: 'Make the asterisks wildcards',
+        start: t.startOffset,
+        end: tokEnd(t),
+        newText: `${wantLead ? '*' : ''}"${core}"${wantTrail ? '*' : ''}`,
+      });
+    }
+    this.warn(
+      'CSR067',
+      `an asterisk inside quotes is an ordinary character: this compares with the literal text \`${text}\`; for a wildcard put the \`*\` outside the quotes: ${wantLead ? '*' : ''}"${core}"${wantTrail ? '*' : ''}`,
+      t.startOffset,
+      tokEnd(t),
+      fixes.length ? fixes : undefined,
+    );
+  }
+}
+
+const TYPE_NUMBER: Record<string, number> = { host: 1, guest: 2, designated: 3, library: 4, plugin: 5 };
+const DATE_OPS: Record<string, 'on' | 'before' | 'after' | 'onOrBefore' | 'onOrAfter'> = {
+  '=': 'on', '==': 'on', '<': 'before', '>': 'after', '<=': 'onOrBefore', '>=': 'onOrAfter',
+};
+const VALUE_OPS: Record<string, 'lessThan' | 'greaterThan' | 'lessEqual' | 'greaterEqual'> = {
+  '<': 'lessThan', '>': 'greaterThan', '<=': 'lessEqual', '>=': 'greaterEqual',
+};
+
+function firstToken(n: CstNode): IToken | undefined {
+  for (const list of Object.values(n.children as Children)) {
+    const e = list?.[0];
+    if (isToken(e)) return e;
+  }
+  return undefined;
+}
+
+export function toComment(t: IToken, range: Range): Comment {
+  const style = t.image.startsWith('#') ? 'hash' : t.image.startsWith('//') ? 'line' : 'block';
+  return { range, style, text: t.image };
+}
+
