@@ -9,6 +9,7 @@ import { CHECK_SETTINGS } from '../protocol/lsp.js';
 import type { Middleware } from 'vscode-languageclient/node.js';
 import { Commands, DECOMPILED_SCHEME, decompiledUri, looksLikeBinaryRequirement, type TargetArgs } from './commands.js';
 import { checkModule, nativeModule, setExtensionRoot } from './lazy.js';
+import { registerResultDocuments } from './result-documents.js';
 import { ResultDecorations, ResultsTree, type ShownResult } from './results.js';
 import { EMBEDDING_LANGUAGES, hasRequirements, ServerHandle } from './server.js';
 
@@ -63,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): CsrlApi {
     }),
   );
 
+  registerResultDocuments(context);
   const tree = vscode.window.createTreeView('csrl.results', { treeDataProvider: new ResultsTree(decorations), showCollapseAll: true });
   context.subscriptions.push(tree);
 
