@@ -11,7 +11,7 @@ import { CHECK_SETTINGS, executeServerCommand, REQUESTS, SERVER_COMMANDS, type D
 import type { PsRow } from '../engine/processes.js';
 import { escapeForLanguage } from '../language-service/embedded/hosts.js';
 import { checkModule } from './lazy.js';
-import { RequirementError, requirementAt } from './requirement.js';
+import { RequirementError, requirementAt, requirementTextAt } from './requirement.js';
 import { buildShown, type ResultDecorations, type ShownResult } from './results.js';
 import type { ServerHandle } from './server.js';
 import type { DeploymentTarget, XpcFamily, XpcLanguage } from '../language-service/xpc-codegen/options.js';
@@ -428,10 +428,10 @@ export class Commands {
   async generateXpcCode(args: TargetArgs & { language?: XpcLanguage; family?: XpcFamily; target?: DeploymentTarget; confirm?: boolean } = {}): Promise<vscode.TextDocument | undefined> {
     return this.guarded('Generate XPC validation code', async () => {
       const { doc, cursor } = this.editorFor(args);
-      const req = requirementAt(doc, cursor, args.requirement, args.entry);
-      // The requirement as written (set entry or literal value), comments included;
+      // The requirement as written (set entry or literal value), even with errors (asked about below);
       // the generator escapes it, newlines too, so a `#` comment cannot swallow the rest.
-      const text = req.text.slice(req.requirement.range.start.offset, req.requirement.range.end.offset);
+      const req = requirementTextAt(doc, cursor, args.requirement, args.entry);
+      const text = req.text;
       const m = checkModule();
       const question = codegenQuestion(m.xpcCodegenConcerns(text));
       if (question && args.confirm !== true) {
