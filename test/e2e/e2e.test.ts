@@ -200,6 +200,12 @@ test('end-to-end in a real VS Code (code-server + Chromium)', { skip: off ? 'CSR
         await page.waitForTimeout(500);
         assert.equal(await page.locator('.quick-input-widget').filter({ hasText: 'language and API' }).first().isVisible(), false, 'Cancel: no picker');
         assert.equal(await tabs.filter({ hasText: 'XPC validation' }).count(), 0, 'Cancel: no code');
+        // Back to the requirement without errors for the steps below.
+        await page.keyboard.press('Control+P');
+        await page.keyboard.type('developer-id.csreq', { delay: 10 });
+        await page.waitForTimeout(500);
+        await page.keyboard.press('Enter');
+        await page.locator('.monaco-editor .view-line').filter({ hasText: 'anchor apple generic' }).first().waitFor({ timeout: 15_000 });
 
         await page.keyboard.press('F1');
         await page.keyboard.type('Show signing information', { delay: 5 });
