@@ -18,6 +18,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   doctor: { summary: 'check every code-signing relationship inside an app and name the clause that breaks', load: () => import('./commands/doctor.js') },
   lint: { summary: 'lint requirements in source trees (text, JSON, SARIF)', load: () => import('./commands/lint.js') },
   ps: { summary: 'list processes', load: () => import('./commands/ps.js') },
+  'xpc-codegen': { summary: 'generate XPC service code that checks clients against a requirement', load: () => import('./commands/xpc-codegen.js') },
   lsp: { summary: 'run the language server (--stdio)', load: async () => ({ run: lspFromCsrlExecutable }) },
 };
 

@@ -38,6 +38,8 @@ export { extractRequirements, parse, renderText, resultHeadline };
 export { renderLwcrText } from '../engine/lwcr-render.js';
 export { convertClassicToLwcr, convertLwcrToClassic, lwcrAt, parseClassic, type Conversion, type LwcrTarget } from '../language-service/lwcr/target.js';
 export type { LwcrCheckResult };
+// "Generate XPC validation code": the parser, the LWCR translation and the lint rules stay out of activation.
+export { generateXpcCode, xpcCodegenConcerns } from '../language-service/xpc-codegen/index.js';
 
 /** A failure a person can act on (bad path, unsigned code, requirement with errors). */
 export class UserError extends Error {
@@ -83,8 +85,10 @@ export async function testRequirement(requirement: Requirement, text: string, ta
 export async function signingInformation(target: { path: string } | { pid: number }): Promise<{ text: string; ok: boolean }> {
   const options = { read: { verifyPages: true }, apple: defaultApple() };
   const outcome = 'pid' in target ? await inspectProcess(target.pid, processNative(), options) : await inspectPath(target.path, options);
-  const text = infoText(outcome, 'pid' in target ? `process ${target.pid}` : target.path);
-  return { text: text.stdout + (text.stderr ? `\n${text.stderr}` : ''), ok: outcome.kind === 'read' && outcome.verdict === 'valid' && !outcome.apple?.disagreement };
+  // The editor shows problems first, as words (no "csrl info:" prefix of the CLI's stderr lines).
+  const text = infoText(outcome, 'pid' in target ? `process ${target.pid}` : target.path, '');
+  const problems = text.stderr.trimEnd();
+  return { text: (problems ? `Problems:\n${problems.split('\n').map((l) => `  ${l}`).join('\n')}\n\n` : '') + text.stdout, ok: outcome.kind === 'read' && outcome.verdict === 'valid' && !outcome.apple?.disagreement };
 }
 
 export async function executableOf(pid: number): Promise<string> {

@@ -13,10 +13,12 @@ import { escapeForLanguage } from '../language-service/embedded/hosts.js';
 import { checkModule } from './lazy.js';
 import { designatedComparisonWords } from '../engine/designated-words.js';
 import { pickWithTypedPath } from './path-pick.js';
-import { RequirementError, requirementAt } from './requirement.js';
+import { RequirementError, requirementAt, requirementTextAt } from './requirement.js';
 import { buildShown, type ResultDecorations, type ShownResult } from './results.js';
 import type { ServerHandle } from './server.js';
-import { generateXpcValidationCode, XPC_APIS, xpcDocumentLanguage, type XpcApi, type XpcLanguage } from './xpc-codegen.js';
+import type { DeploymentTarget, XpcFamily, XpcLanguage } from '../language-service/xpc-codegen/options.js';
+import { showResultDocument } from './result-documents.js';
+import { codegenQuestion, flavourItems, targetItems } from './xpc-codegen.js';
 
 export const DECOMPILED_SCHEME = 'csreq-decompiled';
 
@@ -328,8 +330,7 @@ export class Commands {
       if (!target) return undefined;
       const info = await checkModule().signingInformation(target);
       if ('path' in target && info.ok) await this.remember(target.path);
-      const doc = await vscode.workspace.openTextDocument({ content: info.text, language: 'plaintext' });
-      await vscode.window.showTextDocument(doc, { preview: true });
+      await showResultDocument(`Signing information — ${'path' in target ? path.basename(target.path) : `process ${target.pid}`}`, info.text, 'plaintext');
       return info.text;
     });
   }
@@ -430,41 +431,35 @@ export class Commands {
   }
 
   /**
-   * Generate XPC validation code for the requirement under the cursor, in a new
-   * untitled document. Editing-only (no binary is read), so it works in Restricted Mode.
+   * Generate XPC validation code for the requirement under the cursor, by
+   * language and deployment target, in a read-only result document. Asks
+   * first when the requirement has errors or security findings (`confirm:
+   * true` answers "Generate anyway" for callers that have already decided).
+   * Editing-only (no binary is read), so it works in Restricted Mode.
    */
-  async generateXpcCode(args: TargetArgs & { language?: XpcLanguage; api?: XpcApi } = {}): Promise<vscode.TextDocument | undefined> {
+  async generateXpcCode(args: TargetArgs & { language?: XpcLanguage; family?: XpcFamily; target?: DeploymentTarget; confirm?: boolean } = {}): Promise<vscode.TextDocument | undefined> {
     return this.guarded('Generate XPC validation code', async () => {
       const { doc, cursor } = this.editorFor(args);
-      const req = requirementAt(doc, cursor, args.requirement, args.entry);
-      // The requirement as written (set entry or literal value), comments included;
+      // The requirement as written (set entry or literal value), even with errors (asked about below);
       // the generator escapes it, newlines too, so a `#` comment cannot swallow the rest.
-      const text = req.text.slice(req.requirement.range.start.offset, req.requirement.range.end.offset);
-      const language =
-        args.language ??
-        (
-          await vscode.window.showQuickPick(
-            [
-              { label: 'Swift', language: 'swift' as const },
-              { label: 'Objective-C', description: 'C for the libxpc API', language: 'objc' as const },
-            ],
-            { title: 'Generate XPC validation code: language' },
-          )
-        )?.language;
-      if (!language) return undefined;
-      const api =
-        args.api ??
-        (
-          await vscode.window.showQuickPick(
-            XPC_APIS.map((a) => ({ label: a.label, description: a.minimum, detail: a.detail, api: a.api })),
-            { title: 'Generate XPC validation code: API', matchOnDescription: true },
-          )
-        )?.api;
-      if (!api) return undefined;
-      const content = generateXpcValidationCode(text, { language, api });
-      const out = await vscode.workspace.openTextDocument({ content, language: xpcDocumentLanguage(language) });
-      await vscode.window.showTextDocument(out, { preview: false, viewColumn: vscode.ViewColumn.Beside });
-      this.log(`generated ${language} XPC validation code (${api}) for the ${req.label}`);
+      const req = requirementTextAt(doc, cursor, args.requirement, args.entry);
+      const text = req.text;
+      const m = checkModule();
+      const question = codegenQuestion(m.xpcCodegenConcerns(text));
+      if (question && args.confirm !== true) {
+        const answer = await vscode.window.showWarningMessage(question.message, { modal: true, detail: question.detail }, question.proceed);
+        if (answer !== question.proceed) return undefined;
+      }
+      const flavour =
+        args.language && args.family
+          ? { language: args.language, family: args.family }
+          : (await vscode.window.showQuickPick(flavourItems(), { title: 'Generate XPC validation code: language and API' }))?.value;
+      if (!flavour) return undefined;
+      const target = args.target ?? (await vscode.window.showQuickPick(targetItems(flavour.family, flavour.language), { title: 'Generate XPC validation code: oldest macOS the service supports', matchOnDescription: true }))?.value;
+      if (!target) return undefined;
+      const generated = m.generateXpcCode(text, { ...flavour, target });
+      const out = await showResultDocument(`XPC validation (${flavour.language}, macOS ${target})`, generated.code, generated.languageId, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+      this.log(`generated ${flavour.language} XPC validation code (${flavour.family}, macOS ${target}: ${generated.tiers.join(' > ')}) for the ${req.label}`);
       return out;
     });
   }
@@ -481,8 +476,7 @@ export class Commands {
       case SERVER_COMMANDS.showCompiled:
         return this.guarded('Show compiled requirement', async () => {
           const r = await executeServerCommand(next, SERVER_COMMANDS.showCompiled, args);
-          const doc = await vscode.workspace.openTextDocument({ content: `# ${r.label}: ${r.size} bytes\n${r.dump}\n${r.diagnostics.map((d) => `# ${d}\n`).join('')}`, language: 'plaintext' });
-          await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+          await showResultDocument(`Compiled — ${r.label}`, `# ${r.label}: ${r.size} bytes\n${r.dump}\n${r.diagnostics.map((d) => `# ${d}\n`).join('')}`, 'plaintext', { preview: true, viewColumn: vscode.ViewColumn.Beside });
           return r;
         });
       case SERVER_COMMANDS.compareWithDesignated:
@@ -493,8 +487,7 @@ export class Commands {
           const r = await executeServerCommand(next, SERVER_COMMANDS.compareWithDesignated, [{ ...arg, path: target }]);
           if (r.slices.some((s) => s.designated !== undefined)) await this.remember(target);
           const lines = [`# ours:\n${r.ours}`, ...r.slices.map((s) => `# ${s.arch}: ${designatedComparisonWords(s)}\n${s.designated ?? ''}`)];
-          const doc = await vscode.workspace.openTextDocument({ content: lines.join('\n\n') + '\n', language: 'plaintext' });
-          await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+          await showResultDocument(`Designated requirement — ${path.basename(target)}`, lines.join('\n\n') + '\n', 'plaintext', { preview: true, viewColumn: vscode.ViewColumn.Beside });
           return r;
         });
       default:

@@ -10,6 +10,7 @@ import type { Middleware } from 'vscode-languageclient/node.js';
 import { Commands, DECOMPILED_SCHEME, decompiledUri, looksLikeBinaryRequirement, type TargetArgs } from './commands.js';
 import { checkModule, nativeModule, setExtensionRoot } from './lazy.js';
 import { LwcrCommands } from './lwcr-commands.js';
+import { registerResultDocuments } from './result-documents.js';
 import { ResultDecorations, ResultsTree, type ShownResult } from './results.js';
 import { BundleChecks } from './bundle-checks.js';
 import { DoctorResults } from './doctor-results.js';
@@ -66,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): CsrlApi {
     }),
   );
 
+  registerResultDocuments(context);
   const doctorResults = new DoctorResults();
   const tree = vscode.window.createTreeView('csrl.results', { treeDataProvider: new ResultsTree(decorations, [doctorResults]), showCollapseAll: true });
   context.subscriptions.push(tree, doctorResults, new BundleChecks(context, cmds, doctorResults));

@@ -22,6 +22,17 @@ export interface TargetRequirement {
 
 export class RequirementError extends Error {}
 
+/** A requirement that was found but has errors: commands that only embed its text may still use it (after asking). */
+export class RequirementWithErrors extends RequirementError {
+  constructor(
+    message: string,
+    readonly requirementText: string,
+    readonly label: string,
+  ) {
+    super(message);
+  }
+}
+
 /** `index`/`entry` come from the server's code lens argument; otherwise the cursor decides. */
 export function requirementAt(doc: vscode.TextDocument, cursor: number, index?: number, entry?: number): TargetRequirement {
   const m = checkModule();
@@ -32,7 +43,7 @@ export function requirementAt(doc: vscode.TextDocument, cursor: number, index?: 
     const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
     if (!document || errors.length > 0) {
       const first = errors[0];
-      throw new RequirementError(`The requirement has ${errors.length} error(s)${first ? ` (line ${first.range.start.line}: ${first.message})` : ''}; fix them first (see the Problems view).`);
+      throw new RequirementWithErrors(`The requirement has ${errors.length} error(s)${first ? ` (line ${first.range.start.line}: ${first.message})` : ''}; fix them first (see the Problems view).`, text.trim(), 'requirement');
     }
     if (document.kind === 'requirement') return { requirement: document, text, toDocOffset: (o) => o, label: 'requirement', anchor: document.range.start.offset };
     const entries = document.entries;
@@ -53,8 +64,25 @@ export function requirementAt(doc: vscode.TextDocument, cursor: number, index?: 
   const parsed = m.parse(emb.text, { mode: 'single' });
   const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (!parsed.document || parsed.document.kind !== 'requirement' || errors.length > 0) {
-    throw new RequirementError(`The requirement string has errors${errors[0] ? ` (${errors[0].message})` : ''}; fix them first.`);
+    const line = doc.positionAt(emb.hostStart).line + 1;
+    throw new RequirementWithErrors(`The requirement string has errors${errors[0] ? ` (${errors[0].message})` : ''}; fix them first.`, emb.text, `${emb.api} string at line ${line}`);
   }
   const line = doc.positionAt(emb.hostStart).line + 1;
   return { requirement: parsed.document, text: emb.text, toDocOffset: (o) => emb.toHostOffset(o), label: `${emb.api} string at line ${line}`, anchor: emb.hostStart };
+}
+
+/**
+ * The requirement text under the cursor as written, for commands that embed
+ * it (XPC code generation): as requirementAt, comments around it left out,
+ * but a requirement with errors is returned too, so the command can say what
+ * is wrong and ask.
+ */
+export function requirementTextAt(doc: vscode.TextDocument, cursor: number, index?: number, entry?: number): { text: string; label: string } {
+  try {
+    const req = requirementAt(doc, cursor, index, entry);
+    return { text: req.text.slice(req.requirement.range.start.offset, req.requirement.range.end.offset), label: req.label };
+  } catch (err) {
+    if (err instanceof RequirementWithErrors) return { text: err.requirementText, label: err.label };
+    throw err;
+  }
 }

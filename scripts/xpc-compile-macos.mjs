@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Compiles the code of "Generate XPC validation code" (client/xpc-codegen.ts)
+// Compiles the code of "Generate XPC validation code" (language-service/xpc-codegen)
 // with the real macOS SDK: every Swift variant with `swiftc -typecheck`, every
 // Objective-C/C variant with `clang -fsyntax-only -fobjc-arc -fblocks`, for
 // every requirement of examples/*.csreq and test/client/xpc-stubs/requirements.json.
@@ -7,7 +7,7 @@
 // no Swift compiler, so this is where the Swift output is compiled at all and
 // where the stubs are proven to match the SDK.
 //
-// Needs a build (out/client/xpc-codegen.js; `npm ci` runs it) and Xcode or the
+// Needs a build (out/language-service/xpc-codegen/index.js; `npm ci` runs it) and Xcode or the
 // Command Line Tools. Exit 0 when everything compiles, 1 otherwise.
 //   node scripts/xpc-compile-macos.mjs            compile (macOS only)
 //   node scripts/xpc-compile-macos.mjs --werror   warnings fail too
@@ -36,28 +36,26 @@ if (!dryRun && process.platform !== 'darwin') {
   process.exit(1);
 }
 
-const codegenPath = path.join(root, 'out', 'client', 'xpc-codegen.js');
-let generateXpcValidationCode;
+const codegenPath = path.join(root, 'out', 'language-service', 'xpc-codegen', 'index.js');
+let generateXpcCode;
 try {
-  ({ generateXpcValidationCode } = await import(pathToFileURL(codegenPath).href));
+  ({ generateXpcCode } = await import(pathToFileURL(codegenPath).href));
 } catch (err) {
   console.error(`xpc-compile-macos: cannot load ${path.relative(root, codegenPath)} (run \`npm run build\` first): ${err.message}`);
   process.exit(1);
 }
 
 const arch = process.arch === 'arm64' ? 'arm64' : 'x86_64';
-// Deployment targets below each API's minimum, so a missing availability
-// guard is an error; "audit-token" is for older systems, so the oldest
-// target current Xcode still accepts.
-const VARIANTS = [
-  { api: 'setCodeSigningRequirement', language: 'swift', target: `${arch}-apple-macos11` },
-  { api: 'xpc_connection_set_peer_code_signing_requirement', language: 'swift', target: `${arch}-apple-macos11` },
-  { api: 'audit-token', language: 'swift', target: 'x86_64-apple-macos10.13' },
-  { api: 'setCodeSigningRequirement', language: 'objective-c', target: `${arch}-apple-macos11` },
-  { api: 'xpc_connection_set_peer_code_signing_requirement', language: 'objective-c', target: `${arch}-apple-macos11` },
-  { api: 'xpc_connection_set_peer_code_signing_requirement', language: 'c', target: `${arch}-apple-macos11` },
-  { api: 'audit-token', language: 'objective-c', target: 'x86_64-apple-macos10.13' },
+// Every flavour for every deployment target it offers, compiled with that
+// target: below an API's minimum a missing availability guard is an error.
+const FLAVOURS = [
+  { language: 'swift', family: 'xpc', targets: ['26', '14.4', '12', '11'] },
+  { language: 'swift', family: 'nsxpc', targets: ['26', '13', '11'] },
+  { language: 'objective-c', family: 'nsxpc', targets: ['26', '13', '11'] },
+  { language: 'objective-c', family: 'xpc', targets: ['26', '14.4', '12', '11'] },
+  { language: 'c', family: 'xpc', targets: ['26', '14.4', '12', '11'] },
 ];
+const VARIANTS = FLAVOURS.flatMap((f) => f.targets.map((t) => ({ language: f.language, family: f.family, deployment: t, target: `${arch}-apple-macos${t}` })));
 
 function requirements() {
   const examples = path.join(root, 'examples');
@@ -116,8 +114,9 @@ let n = 0;
 for (const req of requirements()) {
   for (const variant of VARIANTS) {
     const ext = variant.language === 'swift' ? 'swift' : variant.language === 'c' ? 'c' : 'm';
-    const file = path.join(dir, `${String(n++).padStart(3, '0')}-${variant.api}.${ext}`);
-    writeFileSync(file, generateXpcValidationCode(req.text, { language: variant.language === 'swift' ? 'swift' : 'objc', api: variant.api }));
+    const file = path.join(dir, `${String(n++).padStart(4, '0')}-${variant.family}-${variant.deployment}.${ext}`);
+    const language = variant.language === 'objective-c' ? 'objc' : variant.language;
+    writeFileSync(file, generateXpcCode(req.text, { language, family: variant.family, target: variant.deployment }).code);
     const [cmd, argv] = command(variant, file, sdk);
     jobs.push(async () => {
       if (dryRun) {
@@ -138,7 +137,7 @@ const results = await pool(jobs, Math.max(1, Math.min(8, os.availableParallelism
 const failed = results.filter((r) => !r.ok);
 for (const r of results) {
   if (r.output === '' && r.ok) continue;
-  const label = `${r.variant.api} (${r.variant.language}, ${r.variant.target}) for ${r.req.name} ${JSON.stringify(r.req.text)}`;
+  const label = `${r.variant.family} (${r.variant.language}, ${r.variant.target}) for ${r.req.name} ${JSON.stringify(r.req.text)}`;
   console.log(`${r.ok ? 'warning' : 'FAILED'}: ${label}\n${r.output}\n`);
 }
 const summary = `xpc-compile-macos: ${results.length - failed.length} passed, ${failed.length} failed`;

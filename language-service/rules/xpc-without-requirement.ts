@@ -11,7 +11,7 @@ import { defineRule, type Finding } from './types.js';
  * delegate (often in another file) is where the requirement belongs.
  */
 const LISTENER = /shouldAcceptNewConnection|XPC_CONNECTION_MACH_SERVICE_LISTENER|xpc_listener_create/g;
-const REQUIREMENT_API = /setCodeSigningRequirement|setConnectionCodeSigningRequirement|xpc_connection_set_peer_(?:code_signing|team_identity|platform_identity|lightweight_code)_requirement|SecCodeCheckValidity|SecStaticCodeCheckValidity|SecTaskValidateForRequirement|SecTaskCreateWithAuditToken|kSecGuestAttributeAudit|xpc_connection_get_audit_token|auditToken|audit_token_t|peerRequirement|requirement\s*:/;
+const REQUIREMENT_API = /setCodeSigningRequirement|setConnectionCodeSigningRequirement|xpc_connection_set_peer_(?:code_signing|team_identity|platform_identity|lightweight_code|entitlement_exists|entitlement_matches_value)_requirement|xpc_session_set_peer_code_signing_requirement|SecCodeCheckValidity|SecStaticCodeCheckValidity|SecTaskValidateForRequirement|SecTaskCreateWithAuditToken|kSecGuestAttributeAudit|xpc_connection_get_audit_token|auditToken|audit_token_t|peerRequirement|requirement\s*:/;
 const PID_CHECK = /kSecGuestAttributePid|xpc_connection_get_pid|\bprocessIdentifier\b|proc_pidpath/g;
 const AUDIT = /kSecGuestAttributeAudit|xpc_connection_get_audit_token|auditToken|audit_token_t|SecTaskCreateWithAuditToken/;
 

@@ -1,5 +1,5 @@
 /**
- * Compiles the Objective-C and C that client/xpc-codegen.ts generates, on
+ * Compiles the Objective-C and C that language-service/xpc-codegen generates, on
  * every Linux run: `clang -fsyntax-only -fobjc-arc -fblocks` for an Apple
  * target against test/client/xpc-stubs, headers that declare exactly the
  * documented SDK API the generated code calls (with the SDK's attributes:
@@ -12,9 +12,11 @@
  * literal as exactly the requirement's UTF-8, and deliberately broken
  * generations prove the check can fail.
  *
- * The deployment targets sit below the APIs' minimums (macOS 11 for the
- * macOS 12 and 13 APIs), so a missing @available / API_AVAILABLE guard is an
- * -Wunguarded-availability error here.
+ * Every flavour is compiled for every deployment target it offers, with
+ * `-target` set to that target: below an API's minimum a missing
+ * @available / __builtin_available / API_AVAILABLE guard is an
+ * -Wunguarded-availability error here. The LWCR variants (macOS 14.4) build
+ * their dictionary from hostile strings of requirements.json too.
  *
  * NOT checked here: the Swift output. No Swift compiler is obtainable on this
  * machine (Debian has no swiftlang package; its "swift" package is OpenStack
@@ -31,7 +33,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
-import { generateXpcValidationCode, type XpcApi } from '../../client/xpc-codegen.js';
+import { generateXpcCode, type DeploymentTarget, type XpcFamily } from '../../language-service/xpc-codegen/index.js';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -42,22 +44,18 @@ const INSTALL_HINT =
   'install it with `apt-get install -y clang` (Debian; CI does), or point CSRL_CLANG at a clang binary.';
 
 interface Variant {
-  api: XpcApi;
+  family: XpcFamily;
   language: 'objective-c' | 'c';
-  /** Below the API's own minimum where the code must guard it. */
-  target: string;
+  /** The deployment target the code is generated for and compiled with. */
+  target: DeploymentTarget;
 }
 
 const VARIANTS: Variant[] = [
-  // macOS 11 < 13: -[NSXPCConnection setCodeSigningRequirement:] must sit under @available.
-  { api: 'setCodeSigningRequirement', language: 'objective-c', target: 'arm64-apple-macos11' },
-  // macOS 11 < 12: the listener function must carry API_AVAILABLE(macos(12.0)).
-  { api: 'xpc_connection_set_peer_code_signing_requirement', language: 'objective-c', target: 'arm64-apple-macos11' },
-  // The generator says this variant is plain C with CoreFoundation: hold it to that.
-  { api: 'xpc_connection_set_peer_code_signing_requirement', language: 'c', target: 'arm64-apple-macos11' },
-  // "Older systems": the oldest deployment target current Xcode accepts.
-  { api: 'audit-token', language: 'objective-c', target: 'x86_64-apple-macos10.13' },
+  ...(['26', '13', '11'] as const).map((target) => ({ family: 'nsxpc' as const, language: 'objective-c' as const, target })),
+  ...(['26', '14.4', '12', '11'] as const).map((target) => ({ family: 'xpc' as const, language: 'objective-c' as const, target })),
+  ...(['26', '14.4', '12', '11'] as const).map((target) => ({ family: 'xpc' as const, language: 'c' as const, target })),
 ];
+const name = (v: Variant) => `${v.family}/${v.language}/macOS ${v.target}`;
 
 interface Requirement {
   name: string;
@@ -86,7 +84,7 @@ after(() => rmSync(temp, { recursive: true, force: true }));
 
 function clangArgs(variant: Variant, file: string, options: { stubsOnPurpose?: boolean } = {}): string[] {
   return [
-    '-target', variant.target,
+    '-target', `arm64-apple-macos${variant.target}`,
     // Only the stubs and clang's own headers (stdbool.h, stdint.h): no Linux header.
     '-nostdlibinc',
     ...(options.stubsOnPurpose === false ? [] : ['-DCSRL_XPC_STUBS']),
@@ -132,8 +130,8 @@ async function pool<T>(jobs: (() => Promise<T>)[], width = Math.max(2, Math.min(
   return results;
 }
 
-function objcCode(api: XpcApi, text: string): string {
-  return generateXpcValidationCode(text, { language: 'objc', api });
+function generated(variant: Variant, text: string): string {
+  return generateXpcCode(text, { language: variant.language === 'c' ? 'c' : 'objc', family: variant.family, target: variant.target }).code;
 }
 
 /** The requirement literal as written in the generated code, without a leading `@`. */
@@ -161,10 +159,12 @@ if (process.platform === 'linux') {
     });
 
     for (const variant of VARIANTS) {
-      it(`${variant.api} as ${variant.language} for ${variant.target}: every requirement compiles without a warning`, async () => {
+      it(`${name(variant)}: every requirement compiles without a warning`, async () => {
+        // The random sample where every fallback is generated (macOS 11); the fixed corpus everywhere.
+        const corpus = variant.target === '11' ? REQUIREMENTS : REQUIREMENTS.filter((r) => !r.name.startsWith('random #'));
         const results = await pool(
-          REQUIREMENTS.map((req) => async () => {
-            const file = writeSource(objcCode(variant.api, req.text), variant.language);
+          corpus.map((req) => async () => {
+            const file = writeSource(generated(variant, req.text), variant.language);
             return { req, ...(await compile(clangArgs(variant, file))) };
           }),
         );
@@ -189,12 +189,12 @@ if (process.platform === 'linux') {
         const bytes = [...Buffer.from(req.text, 'utf8'), 0];
         const expected = bytes.map((b) => `0x${b.toString(16)}`).join(', ');
         // NSString (@"…") and C string variants are escaped by the same function, but read both.
-        for (const api of ['audit-token', 'xpc_connection_set_peer_code_signing_requirement'] as const) {
-          const literal = requirementLiteral(objcCode(api, req.text));
+        for (const variant of [VARIANTS[2]!, VARIANTS[6]!]) {
+          const literal = requirementLiteral(generated(variant, req.text));
           lines.push(
             `constexpr char r${n}[] = ${literal};`,
             `constexpr unsigned char e${n}[] = { ${expected} };`,
-            `static_assert(sizeof(r${n}) == sizeof(e${n}) && csrl_same(r${n}, e${n}, sizeof(e${n})), ${JSON.stringify(`${api}: ${req.name}`)});`,
+            `static_assert(sizeof(r${n}) == sizeof(e${n}) && csrl_same(r${n}, e${n}, sizeof(e${n})), ${JSON.stringify(`${name(variant)}: ${req.name}`)});`,
           );
           n++;
         }
@@ -211,73 +211,108 @@ if (process.platform === 'linux') {
       const { stdout } = await run(process.execPath, [path.join(root, 'scripts', 'xpc-compile-macos.mjs'), '--dry-run'], { cwd: root, timeout: 60_000 });
       const lines = stdout.trim().split('\n');
       const fixed = REQUIREMENTS.filter((r) => !r.name.startsWith('random #')).length;
-      assert.equal(lines.filter((l) => / swiftc -typecheck .*\.swift$/.test(l)).length, 3 * fixed);
-      assert.equal(lines.filter((l) => / clang -fsyntax-only .*\.(m|c)$/.test(l)).length, 4 * fixed);
-      assert.equal(lines.at(-1), `xpc-compile-macos: dry run, ${7 * fixed} commands`);
+      // Swift: 4 XPC-framework and 3 NSXPCConnection targets; clang: the 11 variants compiled here.
+      assert.equal(lines.filter((l) => / swiftc -typecheck .*\.swift$/.test(l)).length, 7 * fixed);
+      assert.equal(lines.filter((l) => / clang -fsyntax-only .*\.(m|c)$/.test(l)).length, VARIANTS.length * fixed);
+      assert.equal(lines.at(-1), `xpc-compile-macos: dry run, ${(7 + VARIANTS.length) * fixed} commands`);
     });
 
     describe('the check can fail: broken generations are rejected', () => {
       const sample = REQUIREMENTS.find((r) => r.name === 'quotes and backslashes')!;
-      const broken: { why: string; variant: Variant; from: string | RegExp; to: string; expect: RegExp }[] = [
+      const lwcrSample = REQUIREMENTS.find((r) => r.name === 'LWCR: hostile team and identifier')!;
+      const variant = (family: XpcFamily, language: Variant['language'], target: DeploymentTarget) => VARIANTS.find((v) => v.family === family && v.language === language && v.target === target)!;
+      const broken: { why: string; variant: Variant; req?: Requirement; from: string | RegExp; to: string; expect: RegExp }[] = [
         {
           why: 'a misspelt Security function',
-          variant: VARIANTS[3]!,
+          variant: variant('nsxpc', 'objective-c', '11'),
           from: 'SecCodeCheckValidityWithErrors(',
           to: 'SecCodeCheckValidityWithError(',
           expect: /implicit declaration of function 'SecCodeCheckValidityWithError'/,
         },
         {
           why: 'a misspelt NSXPCConnection selector',
-          variant: VARIANTS[0]!,
+          variant: variant('nsxpc', 'objective-c', '11'),
           from: '[newConnection setCodeSigningRequirement:',
           to: '[newConnection setCodeSignRequirement:',
           expect: /declares the selector 'setCodeSignRequirement:'/,
         },
         {
           why: 'the macOS 13 API without its @available guard',
-          variant: VARIANTS[0]!,
+          variant: variant('nsxpc', 'objective-c', '11'),
           from: 'if (@available(macOS 13.0, *)) {',
           to: 'if (1) {',
           expect: /'setCodeSigningRequirement:' is only available on macOS 13\.0 or newer/,
         },
         {
-          why: 'the macOS 12 C API in a function without API_AVAILABLE',
-          variant: VARIANTS[1]!,
-          from: ' API_AVAILABLE(macos(12.0));',
-          to: ';',
+          why: 'the macOS 12 C API without its __builtin_available guard',
+          variant: variant('xpc', 'c', '11'),
+          from: 'if (__builtin_available(macOS 12.0, *)) {',
+          to: 'if (1) {',
           expect: /'xpc_connection_set_peer_code_signing_requirement' is only available on macOS 12\.0 or newer/,
         },
         {
+          why: 'the macOS 14.4 LWCR function without API_AVAILABLE',
+          variant: variant('xpc', 'c', '12'),
+          req: lwcrSample,
+          from: ' API_AVAILABLE(macos(14.4));',
+          to: ';',
+          expect: /'xpc_connection_set_peer_lightweight_code_requirement' is only available on macOS 14\.4 or newer/,
+        },
+        {
+          why: 'the macOS 14.4 mechanism without its __builtin_available guard',
+          variant: variant('xpc', 'objective-c', '12'),
+          req: lwcrSample,
+          from: 'if (__builtin_available(macOS 14.4, *)) {',
+          to: 'if (1) {',
+          expect: /'csrl_set_peer_lwcr' is only available on macOS 14\.4 or newer/,
+        },
+        {
           why: 'the result of xpc_connection_set_peer_code_signing_requirement ignored',
-          variant: VARIANTS[2]!,
-          from: 'if (xpc_connection_set_peer_code_signing_requirement(peer, kClientRequirement) != 0) {',
-          to: 'xpc_connection_set_peer_code_signing_requirement(peer, kClientRequirement); if (0) {',
+          variant: variant('xpc', 'c', '12'),
+          from: 'return xpc_connection_set_peer_code_signing_requirement(peer, kClientRequirement) == 0;',
+          to: 'xpc_connection_set_peer_code_signing_requirement(peer, kClientRequirement); return true;',
           expect: /warn_unused_result/,
         },
         {
+          why: 'xpc_release under ARC (Objective-C output must leave it to the compiler)',
+          variant: variant('xpc', 'objective-c', '14.4'),
+          req: lwcrSample,
+          from: 'int result = xpc_connection_set_peer_lightweight_code_requirement(peer, lwcr);',
+          to: 'int result = xpc_connection_set_peer_lightweight_code_requirement(peer, lwcr); xpc_release(lwcr);',
+          expect: /ARC forbids explicit message send of 'release'/,
+        },
+        {
           why: 'swapped out-parameters',
-          variant: VARIANTS[3]!,
+          variant: variant('nsxpc', 'objective-c', '11'),
           from: 'kSecCSStrictValidate, requirement, &error)',
           to: 'kSecCSStrictValidate, &error, requirement)',
           expect: /incompatible pointer types/,
         },
         {
           why: 'a CF/ObjC cast without __bridge under ARC',
-          variant: VARIANTS[3]!,
+          variant: variant('nsxpc', 'objective-c', '11'),
           from: '(__bridge CFDictionaryRef)attributes',
           to: '(CFDictionaryRef)attributes',
           expect: /requires a bridged cast/,
         },
         {
           why: 'the requirement pasted raw instead of escaped',
-          variant: VARIANTS[3]!,
+          variant: variant('nsxpc', 'objective-c', '11'),
           from: /kClientRequirement = @"(?:[^"\\\n]|\\.)*";/,
           to: `kClientRequirement = @"${sample.text}";`,
           expect: /error:/,
         },
         {
+          why: 'an LWCR string pasted raw instead of escaped',
+          variant: variant('xpc', 'c', '14.4'),
+          req: lwcrSample,
+          from: /xpc_string_create\("(?:[^"\\\n]|\\.)*"\);/,
+          to: 'xpc_string_create("AB"*/??=");',
+          expect: /error:/,
+        },
+        {
           why: 'a C1 control as a universal character name (what the generator emitted before)',
-          variant: VARIANTS[2]!,
+          variant: variant('xpc', 'c', '11'),
           from: /kClientRequirement = "(?:[^"\\\n]|\\.)*";/,
           to: 'kClientRequirement = "a\\u0085b";',
           expect: /universal character name refers to a control character/,
@@ -285,7 +320,7 @@ if (process.platform === 'linux') {
       ];
       for (const b of broken) {
         it(b.why, async () => {
-          const original = objcCode(b.variant.api, sample.text);
+          const original = generated(b.variant, (b.req ?? sample).text);
           const mutated = original.replace(b.from, () => b.to);
           assert.notEqual(mutated, original, 'the mutation applies to the current output');
           const good = await compile(clangArgs(b.variant, writeSource(original, b.variant.language)));
@@ -298,7 +333,7 @@ if (process.platform === 'linux') {
 
       it('the stubs refuse to be used by accident (without -DCSRL_XPC_STUBS)', async () => {
         const variant = VARIANTS[0]!;
-        const file = writeSource(objcCode(variant.api, sample.text), variant.language);
+        const file = writeSource(generated(variant, sample.text), variant.language);
         const result = await compile(clangArgs(variant, file, { stubsOnPurpose: false }));
         assert.equal(result.ok, false);
         assert.match(result.output, /only for the Linux compile check of generated XPC code/);

@@ -23,7 +23,7 @@ const run = promisify(execFile);
 const off = process.env['CSRL_E2E'] === 'off';
 const shots = path.join(ARTIFACTS, 'e2e');
 
-test('end-to-end in a real VS Code (code-server + Chromium)', { skip: off ? 'CSRL_E2E=off is set' : false, timeout: 420_000 }, async (t) => {
+test('end-to-end in a real VS Code (code-server + Chromium)', { skip: off ? 'CSRL_E2E=off is set' : false, timeout: 600_000 }, async (t) => {
   const missing = await missingPrerequisites();
   assert.deepEqual(missing, [], `The end-to-end tests need:\n  - ${missing.join('\n  - ')}\n(or set CSRL_E2E=off to skip them explicitly)`);
   const tools = (await toolsDir()).dir;
@@ -73,7 +73,7 @@ test('end-to-end in a real VS Code (code-server + Chromium)', { skip: off ? 'CSR
       }
     });
 
-    await t.test('UI: squiggle, Problems, hover, test against a binary, results view', async () => {
+    await t.test('UI: squiggle, Problems, hover, test against a binary, results view, read-only results', async () => {
       const cs = await startCodeServer(tools, runDir, 'ui', { workspace, vsix });
       const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
       let step = 0;
@@ -153,6 +153,79 @@ test('end-to-end in a real VS Code (code-server + Chromium)', { skip: off ? 'CSR
         await page.locator('.monaco-hover').filter({ hasText: /97JCY7859U/ }).first().waitFor({ timeout: 15_000 });
         await shot('hover-on-failing-clause');
         await page.keyboard.press('Escape');
+
+        // Results open as read-only documents: a tab named after the result, never an "Untitled-N" buffer, and closing asks nothing.
+        const tabs = page.locator('.tabs-container .tab');
+        const untitled = () => tabs.filter({ hasText: /Untitled/ }).count();
+        await page.keyboard.press('F1');
+        await page.keyboard.type('Generate XPC validation code', { delay: 5 });
+        await page.waitForTimeout(400);
+        await page.keyboard.press('Enter');
+        await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'C — libxpc' }).first().waitFor({ timeout: 15_000 });
+        await page.keyboard.type('C — libxpc', { delay: 5 });
+        await page.waitForTimeout(300);
+        await page.keyboard.press('Enter');
+        await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'macOS 12' }).first().waitFor({ timeout: 15_000 });
+        await page.keyboard.type('macOS 12', { delay: 5 });
+        await page.waitForTimeout(300);
+        await shot('xpc-target-picker');
+        await page.keyboard.press('Enter');
+        const xpcTab = tabs.filter({ hasText: 'XPC validation (c, macOS 12).c' });
+        await xpcTab.first().waitFor({ timeout: 30_000 });
+        await page.locator('.monaco-editor .view-line').filter({ hasText: 'xpc_connection_set_peer_lightweight_code_requirement' }).first().waitFor({ timeout: 15_000 }).catch(() => undefined);
+        await page.waitForTimeout(500);
+        await shot('xpc-code-read-only');
+        assert.equal(await untitled(), 0, 'no Untitled tab');
+        await page.keyboard.press('Control+W');
+        await page.waitForTimeout(800);
+        assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'closing the generated code asks nothing');
+        assert.equal(await xpcTab.count(), 0, 'the tab closed');
+
+        // A requirement with findings: the generator asks first (modal), and Cancel generates nothing.
+        await page.keyboard.press('Control+P');
+        await page.keyboard.type('insecure.csreq', { delay: 10 });
+        await page.waitForTimeout(500);
+        await page.keyboard.press('Enter');
+        await page.locator('.monaco-editor .view-line').filter({ hasText: '9ABCDE1234' }).first().waitFor({ timeout: 15_000 });
+        await page.keyboard.press('F1');
+        await page.keyboard.type('Generate XPC validation code', { delay: 5 });
+        await page.waitForTimeout(400);
+        await page.keyboard.press('Enter');
+        const question = page.locator('.monaco-dialog-box').filter({ hasText: /Generate XPC validation code anyway\?/ });
+        await question.first().waitFor({ timeout: 15_000 });
+        await shot('xpc-question');
+        const asked = await question.first().innerText();
+        assert.match(asked, /CSR012/, 'the question lists the error');
+        assert.match(asked, /CSR101/, 'and the security finding');
+        await page.locator('.monaco-dialog-box .monaco-button').filter({ hasText: 'Cancel' }).first().click();
+        await page.waitForTimeout(500);
+        assert.equal(await page.locator('.quick-input-widget').filter({ hasText: 'language and API' }).first().isVisible(), false, 'Cancel: no picker');
+        assert.equal(await tabs.filter({ hasText: 'XPC validation' }).count(), 0, 'Cancel: no code');
+        // Back to the requirement without errors for the steps below.
+        await page.keyboard.press('Control+P');
+        await page.keyboard.type('developer-id.csreq', { delay: 10 });
+        await page.waitForTimeout(500);
+        await page.keyboard.press('Enter');
+        await page.locator('.monaco-editor .view-line').filter({ hasText: 'anchor apple generic' }).first().waitFor({ timeout: 15_000 });
+
+        await page.keyboard.press('F1');
+        await page.keyboard.type('Show signing information', { delay: 5 });
+        await page.waitForTimeout(400);
+        await page.keyboard.press('Enter');
+        // The binary tested above is a recent target now.
+        await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: path.basename(binary) }).first().waitFor({ timeout: 15_000 });
+        await page.keyboard.type(path.basename(binary), { delay: 5 });
+        await page.waitForTimeout(300);
+        await page.keyboard.press('Enter');
+        const infoTab = tabs.filter({ hasText: `Signing information — ${path.basename(binary)}` });
+        await infoTab.first().waitFor({ timeout: 30_000 });
+        await page.locator('.monaco-editor .view-line').filter({ hasText: 'Identifier=' }).first().waitFor({ timeout: 15_000 });
+        await shot('signing-information-read-only');
+        assert.equal(await untitled(), 0, 'no Untitled tab');
+        assert.equal(await page.locator('.monaco-editor .view-line').filter({ hasText: 'csrl info:' }).count(), 0, 'no CLI error line');
+        await page.keyboard.press('Control+W');
+        await page.waitForTimeout(800);
+        assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'closing signing information asks nothing');
 
         // The process picker lists live processes (native addon) with their user, as `csrl ps`, and takes a typed PID. The
         // test runner is a Linux ELF process, so the check ends in an actionable error.

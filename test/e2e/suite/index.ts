@@ -162,18 +162,39 @@ test('the same requirement embedded in Swift is tested with marks mapped through
   assert.equal(editor.document.getText(ident!.range), 'identifier \\"com.example.app\\"');
 });
 
-test('"Generate XPC validation code" for the Swift literal under the cursor opens Objective-C with the escaped requirement', async () => {
+test('"Generate XPC validation code" for the Swift literal under the cursor opens read-only, never-dirty result documents with the escaped requirement', async () => {
   const editor = await open('xpc-helper/HelperListener.swift');
   const offset = editor.document.getText().indexOf('anchor apple generic and certificate');
   editor.selection = new vscode.Selection(editor.document.positionAt(offset), editor.document.positionAt(offset));
-  for (const [language, id, decl] of [['objc', 'objective-c', 'static NSString *const kClientRequirement = @"'], ['swift', 'swift', 'let clientRequirement = "']] as const) {
-    const doc = await vscode.commands.executeCommand<vscode.TextDocument | undefined>('csrl.generateXpcCode', { uri: editor.document.uri.toString(), language, api: 'audit-token' });
+  const untitledBefore = vscode.workspace.textDocuments.filter((d) => d.isUntitled).length;
+  const cases = [
+    ['objc', 'nsxpc', '11', 'objective-c', 'static NSString *const kClientRequirement = @"', 'SecCodeCheckValidityWithErrors'],
+    ['swift', 'nsxpc', '11', 'swift', 'let clientRequirement = "', 'SecCodeCheckValidityWithErrors'],
+    ['c', 'xpc', '12', 'c', 'static const char *const kClientRequirement = "', 'xpc_connection_set_peer_lightweight_code_requirement'],
+  ] as const;
+  for (const [language, family, target, id, decl, api] of cases) {
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument | undefined>('csrl.generateXpcCode', { uri: editor.document.uri.toString(), language, family, target, confirm: true });
     assert.ok(doc, 'a document');
-    assert.equal(doc.languageId, id);
-    assert.equal(doc.isUntitled, true);
+    assert.equal(doc.uri.scheme, 'csrl-result');
+    assert.equal(doc.isUntitled, false);
+    assert.equal(doc.isDirty, false, 'closing it asks nothing');
+    // Swift and Objective-C highlighting come from other extensions; without them VS Code keeps plain text.
+    assert.ok([id, 'plaintext'].includes(doc.languageId), doc.languageId);
     assert.ok(doc.getText().includes(decl + 'identifier \\"com.example.app\\" and anchor apple generic and certificate leaf[subject.OU] = \\"ABCDE12345\\""'), doc.getText().slice(0, 800));
-    assert.ok(doc.getText().includes('SecCodeCheckValidityWithErrors'));
+    assert.ok(doc.getText().includes(api));
   }
+  assert.equal(vscode.workspace.textDocuments.filter((d) => d.isUntitled).length, untitledBefore, 'no new Untitled buffer');
+});
+
+test('signing information opens as a read-only result without a CLI error line', async () => {
+  const text = await vscode.commands.executeCommand<string | undefined>('csrl.showSigningInfo', { path: fixture });
+  assert.ok(text);
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'csrl-result' && d.uri.path.startsWith('/Signing information'));
+  assert.ok(doc, vscode.workspace.textDocuments.map((d) => d.uri.toString()).join('\n'));
+  assert.equal(doc.isDirty, false);
+  assert.equal(doc.getText(), text);
+  assert.doesNotMatch(text, /csrl info:/);
+  assert.match(text, /^Identifier=/m);
 });
 
 test('a compiled requirement opens as read-only text through csrl/decompile', async () => {

@@ -35,6 +35,13 @@ void CFRelease(CFTypeRef cf);
 CFTypeID CFGetTypeID(CFTypeRef cf);
 
 // CFString.h: CFSTR makes a compile-time constant string with clang's builtin.
+// CFBase.h, CFString.h
+typedef const struct __CFAllocator *CFAllocatorRef;
+extern const CFAllocatorRef kCFAllocatorDefault;
+typedef UInt32 CFStringEncoding;
+enum : CFStringEncoding { kCFStringEncodingUTF8 = 0x08000100 };
+CFStringRef CFStringCreateWithCString(CFAllocatorRef alloc, const char *cStr, CFStringEncoding encoding);
+
 #define CFSTR(cStr) ((CFStringRef)__builtin___CFStringMakeConstantString("" cStr ""))
 
 // CFData.h

@@ -35,6 +35,7 @@ enum : SecCSFlags { kSecCSDefaultFlags = 0 };
 extern const CFStringRef kSecGuestAttributeAudit;
 OSStatus SecCodeCopyGuestWithAttributes(SecCodeRef host, CFDictionaryRef attributes, SecCSFlags flags,
                                         SecCodeRef *guest);
+OSStatus SecCodeCheckValidity(SecCodeRef code, SecCSFlags flags, SecRequirementRef requirement);
 OSStatus SecCodeCheckValidityWithErrors(SecCodeRef code, SecCSFlags flags, SecRequirementRef requirement,
                                         CFErrorRef *errors);
 enum : uint32_t {

@@ -16,8 +16,16 @@ typedef signed char BOOL;
 #define YES __objc_yes
 #define NO __objc_no
 
+#if __has_feature(objc_arc)
+#define OBJC_ARC_UNAVAILABLE __attribute__((unavailable("not available in automatic reference counting mode")))
+#else
+#define OBJC_ARC_UNAVAILABLE
+#endif
+
 @protocol NSObject
 - (BOOL)isEqual:(id)object;
+// <objc/NSObject.h>: manual reference counting is unavailable under ARC.
+- (oneway void)release OBJC_ARC_UNAVAILABLE;
 @end
 
 __attribute__((objc_root_class))
