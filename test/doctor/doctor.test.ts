@@ -6,34 +6,19 @@
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { doctor, type DoctorReport, type Relationship, type RelationshipKind } from '../../engine/doctor/doctor.js';
+import { describe, it } from 'node:test';
+import { doctor, type DoctorReport, type Relationship } from '../../engine/doctor/doctor.js';
 import { runCli } from '../support/cli.js';
 import { sarifValidator } from '../support/sarif.js';
-import { APP_ID, HELPER, makeApp, requirementFor, TEAM_A, TEAM_B, teams, type AppSpec } from './fixtures.js';
+import { APP_ID, HELPER, appWorkspace, onlyRelationship, requirementFor, TEAM_A, TEAM_B, type AppSpec } from './fixtures.js';
 
-let dir: string;
-let n = 0;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'csrl-doctor-'));
-  teams();
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const { nextApp, file: inWorkspace } = appWorkspace('csrl-doctor-');
+const only = onlyRelationship;
 
 async function run(spec: AppSpec): Promise<{ path: string; report: DoctorReport }> {
-  const app = await makeApp(join(dir, String(n++)), spec);
+  const app = await nextApp(spec);
   return { path: app.path, report: await doctor(app.path) };
-}
-
-function only(report: DoctorReport, kind: RelationshipKind): Relationship {
-  const found = report.relationships.filter((r) => r.kind === kind);
-  assert.equal(found.length, 1, `one ${kind} relationship in ${JSON.stringify(report.relationships.map((r) => r.kind))}`);
-  return found[0]!;
 }
 
 function holds(r: Relationship): void {
@@ -110,7 +95,7 @@ describe('doctor: SMJobBless', () => {
   });
 
   it('a clause only a Mac can decide is undetermined (exit 2), with the clause named', async () => {
-    const app = await makeApp(join(dir, String(n++)), { helper: { requirement: `identifier "${HELPER}" and anchor trusted` } });
+    const app = await nextApp({ helper: { requirement: `identifier "${HELPER}" and anchor trusted` } });
     const r = only(await doctor(app.path), 'smjobbless-helper');
     assert.equal(r.verdict, 'undetermined');
     assert.equal(r.clause, 'anchor trusted');
@@ -126,7 +111,7 @@ describe('doctor: SMJobBless', () => {
   });
 
   it('a tampered helper is invalid, never satisfied, and breaks the app\'s seal (exit 3)', async () => {
-    const app = await makeApp(join(dir, String(n++)), { helper: {} });
+    const app = await nextApp({ helper: {} });
     const file = join(app.resourceRoot, 'Library', 'LaunchServices', HELPER);
     const bytes = readFileSync(file);
     bytes[0x1000]! ^= 1;
@@ -267,7 +252,7 @@ describe('csrl doctor: one bundle with every relationship', () => {
   const all: AppSpec = { helper: {}, smappservice: { spawnConstraint: true }, xpc: {}, loginItem: {}, extension: {}, library: {} };
 
   it('all hold: exit 0, one ✔ line each and the summary', async () => {
-    const app = await makeApp(join(dir, String(n++)), all);
+    const app = await nextApp(all);
     const out = await runCli(['doctor', app.path]);
     assert.equal(out.code, 0, out.stderr);
     const lines = out.stdout.trimEnd().split('\n');
@@ -277,7 +262,7 @@ describe('csrl doctor: one bundle with every relationship', () => {
   });
 
   it('some fail: exit 1, ✘ lines name the clause and the fact; JSON and SARIF agree', async () => {
-    const app = await makeApp(join(dir, String(n++)), { ...all, helper: { team: 'B' }, library: { team: 'adhoc' }, smappservice: { missing: true } });
+    const app = await nextApp({ ...all, helper: { team: 'B' }, library: { team: 'adhoc' }, smappservice: { missing: true } });
     const cwd = join(app.path, '..');
     const out = await runCli(['doctor', 'Tool.app'], { cwd });
     assert.equal(out.code, 1);
@@ -306,13 +291,13 @@ describe('csrl doctor: one bundle with every relationship', () => {
   });
 
   it('cannot be read: exit 3; not a bundle: exit 3; usage: exit 64', async () => {
-    const missing = await runCli(['doctor', join(dir, 'nothing.app')]);
+    const missing = await runCli(['doctor', inWorkspace('nothing.app')]);
     assert.equal(missing.code, 3);
     assert.match(missing.stderr, /no such file or directory/);
-    const file = join(dir, 'plain');
+    const file = inWorkspace('plain');
     writeFileSync(file, 'not mach-o');
     assert.equal((await runCli(['doctor', file])).code, 3);
-    const json = await runCli(['doctor', '--json', join(dir, 'nothing.app')]);
+    const json = await runCli(['doctor', '--json', inWorkspace('nothing.app')]);
     assert.equal(json.code, 3);
     assert.equal((JSON.parse(json.stdout) as DoctorReport).error?.code, 'not-found');
     assert.equal((await runCli(['doctor'])).code, 64);
@@ -323,7 +308,7 @@ describe('csrl doctor: one bundle with every relationship', () => {
   });
 
   it('inspected values stay on one line', async () => {
-    const app = await makeApp(join(dir, String(n++)), { xpc: { identifier: 'org.evil\n✔ fake: all good' } });
+    const app = await nextApp({ xpc: { identifier: 'org.evil\n✔ fake: all good' } });
     const out = await runCli(['doctor', app.path]);
     assert.equal(out.code, 1);
     assert.ok(!out.stdout.split('\n').some((l) => l.startsWith('✔ fake')), out.stdout);

@@ -4,8 +4,12 @@
  * service, a login item, an app extension and a hardened-runtime executable
  * linking a library through @rpath. Each part can be broken one way.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { strict as assert } from 'node:assert';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
+import type { DoctorReport, Relationship, RelationshipKind } from '../../engine/doctor/doctor.js';
 import { build as buildPlist } from 'plist';
 import { makeBundle, makeCa, makeFat, makeMachO, signMachO, type Arch, type Bundle, type SignOptions, type TestCa } from '../signer/index.js';
 
@@ -132,4 +136,28 @@ export async function makeApp(dir: string, spec: AppSpec): Promise<Bundle> {
       }
     },
   });
+}
+
+/**
+ * The per-file set-up of the doctor tests: a temporary folder (removed after
+ * the file), the test CAs, and a fresh app folder per call.
+ */
+export function appWorkspace(prefix: string): { nextApp: (spec: AppSpec) => Promise<Bundle>; file: (name: string) => string } {
+  let dir: string | undefined;
+  let n = 0;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), prefix));
+    teams();
+  });
+  after(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  return { nextApp: (spec) => makeApp(join(dir!, String(n++)), spec), file: (name) => join(dir!, name) };
+}
+
+/** The one relationship of `kind` in a report (asserting there is exactly one). */
+export function onlyRelationship(report: DoctorReport, kind: RelationshipKind): Relationship {
+  const found = report.relationships.filter((r) => r.kind === kind);
+  assert.equal(found.length, 1, `one ${kind} relationship in ${JSON.stringify(report.relationships.map((r) => r.kind))}`);
+  return found[0]!;
 }

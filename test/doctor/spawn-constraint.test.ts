@@ -5,33 +5,17 @@
  * and fact, and the CLI line.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { doctor, type DoctorReport, type Relationship, type RelationshipKind } from '../../engine/doctor/doctor.js';
+import { describe, it } from 'node:test';
+import { doctor, type DoctorReport } from '../../engine/doctor/doctor.js';
 import { runCli } from '../support/cli.js';
-import { DAEMON_ID, makeApp, TEAM_A, TEAM_B, teams, type AppSpec } from './fixtures.js';
+import { DAEMON_ID, appWorkspace, onlyRelationship, TEAM_A, TEAM_B, type AppSpec } from './fixtures.js';
 
-let dir: string;
-let n = 0;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'csrl-doctor-spawn-'));
-  teams();
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const { nextApp } = appWorkspace('csrl-doctor-spawn-');
+const only = onlyRelationship;
 
 async function run(spec: AppSpec): Promise<{ path: string; report: DoctorReport }> {
-  const app = await makeApp(join(dir, String(n++)), spec);
+  const app = await nextApp(spec);
   return { path: app.path, report: await doctor(app.path) };
-}
-
-function only(report: DoctorReport, kind: RelationshipKind): Relationship {
-  const found = report.relationships.filter((r) => r.kind === kind);
-  assert.equal(found.length, 1, `one ${kind} relationship in ${JSON.stringify(report.relationships.map((r) => r.kind))}`);
-  return found[0]!;
 }
 
 const constraint = async (value: unknown, spec: Omit<NonNullable<AppSpec['smappservice']>, 'spawnConstraint'> = {}) => only((await run({ smappservice: { ...spec, spawnConstraint: value } })).report, 'spawn-constraint');
@@ -127,7 +111,7 @@ describe('doctor: SpawnConstraint through the LWCR engine', () => {
   });
 
   it('csrl doctor prints the verdict, the clause, the slice and the fact on the line, and exits 1', async () => {
-    const app = await makeApp(join(dir, String(n++)), { smappservice: { spawnConstraint: { 'team-identifier': TEAM_B } } });
+    const app = await nextApp({ smappservice: { spawnConstraint: { 'team-identifier': TEAM_B } } });
     const out = await runCli(['doctor', app.path]);
     assert.equal(out.code, 1, out.stderr);
     const line = out.stdout.split('\n').find((l) => l.includes('spawn-constraint'));
