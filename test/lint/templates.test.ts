@@ -48,7 +48,9 @@ function expectations(): Record<string, Expected[]> {
     'XPCServer.swift': [
       ['CSR101', 'error', 'identifier \\"\\(bundleID)\\"', at(swift, 'identifier \\"\\(bundleID)'), template('`\\(bundleID)` (Swift interpolation: a quoted string value)')],
       ['CSR102', 'warning', 'anchor apple generic', at(swift, 'anchor apple generic and certificate leaf[subject.CN]', 'anchor apple generic'), template('`\\(name)` (Swift interpolation: a quoted string value)')],
-      ['CSR105', 'warning', 'certificate leaf[subject.CN] = \\"Apple Development: \\(name)\\"', at(swift, 'certificate leaf[subject.CN]'), template('`\\(name)` (Swift interpolation: a quoted string value)')],
+      // Only Apple Development certificates: the development-identity rule (CSR109) in an XPC peer check; the CN rule is then a hint.
+      ['CSR109', 'warning', 'certificate leaf[subject.CN] = \\"Apple Development: \\(name)\\"', at(swift, 'certificate leaf[subject.CN]'), template('`\\(name)` (Swift interpolation: a quoted string value)')],
+      ['CSR105', 'hint', 'certificate leaf[subject.CN] = \\"Apple Development: \\(name)\\"', at(swift, 'certificate leaf[subject.CN]'), template('`\\(name)` (Swift interpolation: a quoted string value)')],
     ],
     // Through a file-level `const char *`, QStringLiteral + toCFString(), CFStringCreateWithCString, QString(...).toNSString().
     'Guard.cpp': [
@@ -68,8 +70,8 @@ function expectations(): Record<string, Expected[]> {
     ],
     // Build settings: a sound template, a bare placeholder that may be the rest, and one whose fixed text lacks team, version and injection checks.
     'Helper-Info.plist': [
-      ['CSR107', 'warning', 'identifier $(CLIENT_ID) and anchor apple generic', at(plist, 'identifier $(CLIENT_ID)'), template('`$(CLIENT_ID)` (build setting: an unquoted value)', 'at build time')],
-      ['CSR108', 'warning', 'identifier $(CLIENT_ID) and anchor apple generic', at(plist, 'identifier $(CLIENT_ID)'), template('`$(CLIENT_ID)` (build setting: an unquoted value)', 'at build time')],
+      ['CSR107', 'information', 'identifier $(CLIENT_ID) and anchor apple generic', at(plist, 'identifier $(CLIENT_ID)'), template('`$(CLIENT_ID)` (build setting: an unquoted value)', 'at build time')],
+      ['CSR108', 'information', 'identifier $(CLIENT_ID) and anchor apple generic', at(plist, 'identifier $(CLIENT_ID)'), template('`$(CLIENT_ID)` (build setting: an unquoted value)', 'at build time')],
       ['CSR102', 'warning', 'anchor apple generic', at(plist, 'identifier $(CLIENT_ID) and anchor apple generic', 'anchor apple generic'), template('`$(CLIENT_ID)` (build setting: an unquoted value)', 'at build time')],
     ],
   };
@@ -168,7 +170,7 @@ describe('template semantics', () => {
     assert.deepEqual(plistFindings('anchor trusted and certificate leaf[subject.CN] = "{{NAME}}"'), [
       ['CSR104', 'anchor trusted', template('`{{NAME}}` (template variable: a quoted string value)', 'at build time')],
     ]);
-    assert.deepEqual(plistFindings('anchor apple generic and certificate leaf[subject.CN] = "Developer ID Application: $(TEAM_NAME) (ABCDE12345)" and identifier "x"').map((f) => f[0]), ['CSR102', 'CSR105']);
+    assert.deepEqual(plistFindings('anchor apple generic and certificate leaf[subject.CN] = "Developer ID Application: $(TEAM_NAME) (ABCDE12345)" and identifier "x"').map((f) => f[0]), ['CSR105']);
     // A CN that is only a hole may hold anything: no claim about it.
     assert.deepEqual(plistFindings('anchor apple generic and certificate leaf[subject.CN] = "$(CN)" and identifier "x" and certificate leaf[subject.OU] = "T"'), []);
   });
