@@ -7,7 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -20,6 +20,7 @@ import { runCli } from '../support/cli.js';
 import { fixture } from '../support/fixtures.js';
 import { makeMachO, signMachO } from '../signer/index.js';
 import { Sleepers } from '../support/sleepers.js';
+import { tempDir } from '../support/tmp.js';
 
 const STATIC_LABEL = /STATIC CHECK OF THE FILE ON DISK \(static-file-check\), point-in-time/;
 const SERVICES_NOTE = /services must use setCodeSigningRequirement, xpc_connection_set_peer_code_signing_requirement or audit tokens/;
@@ -98,7 +99,7 @@ describe('--pid arguments', () => {
 });
 
 describe('--pid without the native addon', () => {
-  const missing = loadNative({ searchPaths: [mkdtempSync(path.join(tmpdir(), 'csrl-no-addon-'))] });
+  const missing = loadNative({ searchPaths: [tempDir('csrl-no-addon-')] });
   for (const command of ['info', 'check'] as const) {
     it(`${command}: exit 3 with the loader's reason`, async () => {
       assert.equal(missing.available, false);
