@@ -7,7 +7,7 @@
  * are host offsets; undefined means the form cannot express the edit.
  */
 import { printLwcrJson, type LwDict, type LwEntry, type LwValue } from '../../lwcr/index.js';
-import { SOURCE_DICTS } from './source.js';
+import { lineIndent, SOURCE_DICTS } from './source.js';
 import { SWIFT_CATEGORIES, SWIFT_CONSTRAINT_OF_FACT, SWIFT_CONSTRAINTS, SWIFT_PLATFORMS, type LwcrSource } from './knowledge.js';
 
 export interface HostEdit {
@@ -48,11 +48,6 @@ function jsonScalar(v: LwValue): string | undefined {
 
 /** A C or Swift string literal (both read `\"`, `\\`, `\n`). */
 const quoted = (s: string) => JSON.stringify(s);
-
-function lineIndent(text: string, offset: number): string {
-  const start = text.lastIndexOf('\n', offset - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(start, offset))![0];
-}
 
 /** The text of one dictionary entry (key through value), re-indented to `indent`. */
 function entryText(text: string, e: LwEntry, indent: string): string {

@@ -110,7 +110,8 @@ function callArgs(tokens: HostToken[], open: number): { args: [number, number][]
   return { args, close };
 }
 
-function lineIndent(text: string, offset: number): string {
+/** The spaces and tabs that start the line holding `offset` (an inserted line takes the same indent). */
+export function lineIndent(text: string, offset: number): string {
   const start = text.lastIndexOf('\n', offset - 1) + 1;
   return /^[ \t]*/.exec(text.slice(start, offset))![0];
 }
