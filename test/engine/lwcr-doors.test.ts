@@ -1,0 +1,104 @@
+/**
+ * The doors to an LWCR check, over one table of cases: `csrl check --lwcr-json
+ * --json` (the CLI) and the extension's "Test LWCR against app or binary…"
+ * (client/check-entry.ts testLwcr). Both must give the same verdict, slices
+ * and words; a tampered, unsigned or partly unsigned target is never
+ * satisfied at either. A new way to reach an LWCR check belongs in DOORS.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { lwcrAt, testLwcr, type LwcrCheckResult } from '../../client/check-entry.js';
+import { failureLine } from '../../engine/render.js';
+import { makeFat, makeMachO, signMachO } from '../signer/index.js';
+import { runCli } from '../support/cli.js';
+
+interface Case {
+  name: string;
+  lwcr: string;
+  file: 'good' | 'flipped' | 'fat' | 'text';
+  verdict: LwcrCheckResult['verdict'];
+  words?: RegExp;
+}
+
+interface Answer {
+  verdict: string;
+  slices: { arch: string; verdict: string; invalidReason?: string | undefined; tree?: string }[];
+  words?: string;
+}
+
+function answerOf(r: LwcrCheckResult): Answer {
+  return {
+    verdict: r.verdict,
+    slices: r.slices.map((s) => ({ arch: s.arch, verdict: s.verdict, invalidReason: s.invalidReason, ...(s.tree ? { tree: `${s.tree.verdict} ${s.tree.explanation}` } : {}) })),
+    ...(r.slices.length === 0 ? { words: failureLine({ ...r, slices: [] }) } : {}),
+  };
+}
+
+let dir: string;
+const files: Record<string, string> = {};
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'csrl-lwcr-doors-'));
+  const good = signMachO(makeMachO({ codeSize: 40_000 }), { identifier: 'com.example.doors', adhoc: true });
+  files.good = join(dir, 'good');
+  writeFileSync(files.good, good);
+  const flipped = Buffer.from(good);
+  flipped[8 * 4096 + 17]! ^= 0x01; // a byte of code page 8
+  files.flipped = join(dir, 'flipped');
+  writeFileSync(files.flipped, flipped);
+  files.fat = join(dir, 'fat');
+  writeFileSync(files.fat, makeFat([signMachO(makeMachO({ arch: 'x86_64' }), { identifier: 'com.example.doors', adhoc: true }), makeMachO({ arch: 'arm64' })]));
+  files.text = join(dir, 'notes.txt');
+  writeFileSync(files.text, 'not code\n');
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const ID = '{"signing-identifier": "com.example.doors"}';
+const CASES: Case[] = [
+  { name: 'a satisfied binary', lwcr: ID, file: 'good', verdict: 'satisfied' },
+  { name: 'an unsatisfied binary', lwcr: '{"signing-identifier": "com.example.other"}', file: 'good', verdict: 'unsatisfied', words: /signing-identifier = .*com\.example\.other.* does not hold/ },
+  { name: 'a binary with one flipped code page', lwcr: ID, file: 'flipped', verdict: 'invalid', words: /page/ },
+  { name: 'a fat file with an unsigned slice', lwcr: ID, file: 'fat', verdict: 'invalid', words: /not signed/ },
+  { name: 'a file that is not code', lwcr: ID, file: 'text', verdict: 'invalid', words: /not Mach-O|neither Mach-O|Mach-O/ },
+];
+
+const DOORS: Record<string, (c: Case, path: string) => Promise<Answer>> = {
+  async 'csrl check --lwcr-json --json'(c, path) {
+    const run = await runCli(['check', '--json', '--lwcr-json', c.lwcr, path]);
+    const r = JSON.parse(run.stdout) as LwcrCheckResult;
+    assert.equal(run.code, { satisfied: 0, unsatisfied: 1, undetermined: 2, invalid: 3 }[r.verdict], run.stderr);
+    return answerOf(r);
+  },
+  async 'the extension (testLwcr)'(c, path) {
+    const target = lwcrAt(c.lwcr, 'lwcr-json', 0, () => 1);
+    assert.ok(!('error' in target), JSON.stringify(target));
+    try {
+      return answerOf(await testLwcr(target, { path }));
+    } catch (err) {
+      // A check with no slice is shown as an error message: the engine's failure line.
+      assert.equal((err as Error).name, 'UserError', (err as Error).stack);
+      return { verdict: 'invalid', slices: [], words: (err as Error).message };
+    }
+  },
+};
+
+describe('every LWCR door gives the same answer, in the same words', () => {
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const answers = Object.fromEntries(await Promise.all(Object.entries(DOORS).map(async ([door, ask]) => [door, await ask(c, files[c.file]!)] as const)));
+      for (const [door, a] of Object.entries(answers)) {
+        assert.equal(a.verdict, c.verdict, `${door}: ${JSON.stringify(a)}`);
+        if (c.words) assert.match(JSON.stringify(a), c.words, door);
+      }
+      const [first, ...rest] = Object.entries(answers);
+      for (const [door, a] of rest) {
+        assert.deepEqual(a.slices, first![1].slices, `${door} vs ${first![0]}`);
+        assert.equal(a.words, first![1].words, `${door} vs ${first![0]}: the failure in the same words`);
+      }
+    });
+  }
+});
