@@ -119,6 +119,7 @@ describe('configuration profiles', () => {
       execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=Example MDM Profile Signing', '-days', '2'], { stdio: 'ignore' });
       execFileSync('openssl', ['cms', '-sign', '-nodetach', '-binary', '-outform', 'DER', '-in', input, '-signer', cert, '-inkey', key, '-out', join(dir, 'signed.mobileconfig')], { stdio: 'ignore' });
       execFileSync('openssl', ['smime', '-sign', '-nodetach', '-binary', '-outform', 'DER', '-in', input, '-signer', cert, '-inkey', key, '-out', join(dir, 'smime.mobileconfig')], { stdio: 'ignore' });
+      execFileSync('openssl', ['cms', '-sign', '-binary', '-outform', 'DER', '-in', input, '-signer', cert, '-inkey', key, '-out', join(dir, 'detached.mobileconfig')], { stdio: 'ignore' });
     } finally {
       await rm(work, { recursive: true, force: true });
     }
@@ -135,6 +136,9 @@ describe('configuration profiles', () => {
       assertFindings(ds.slice(1), pppcFindings(PPPC_PROFILE));
       for (const d of ds) assert.deepEqual(d.fixes ?? [], [], `${d.code} offers no fix in signed content`);
     }
+    const detached = await lint('detached.mobileconfig');
+    assert.equal(detached.files.length, 0);
+    assert.deepEqual(detached.skipped.map((s) => s.reason), ['signed profile: the signature is detached: the profile content is not in the file']);
   });
 
   test('a DER file that is not a signed profile is skipped with the reason', async () => {
