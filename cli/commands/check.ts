@@ -20,7 +20,7 @@ export type { AppleSide } from '../../engine/apple/verdict.js';
 
 const HELP = `usage: csrl check (-e TEXT | -r FILE) (PATH | --pid PID) [--json] [--at signing-time|now|ISO-8601]
                   [--no-verify-pages] [--arch ARCH]
-       csrl check (--lwcr FILE | --lwcr-json TEXT) [--lwcr-context CONTEXT] PATH [options above]
+       csrl check (--lwcr FILE | --lwcr-json TEXT) [--lwcr-context CONTEXT] (PATH | --pid PID) [options above]
        csrl check --designated-of OLD NEW [--json] [--at …] [--no-verify-pages] [--arch ARCH]
 
 Tests a requirement against the code signature of PATH (a Mach-O file or an
@@ -120,11 +120,10 @@ export async function runCheck(args: string[], io: CommandIO, deps: CheckDeps): 
   }
   const json = opts.flags.json === true;
   if (lwcr) {
-    if (pid !== undefined) throw new UsageError('--pid is not supported with --lwcr: give the PATH of the executable');
     const options: CheckOptions = { verifyPages: !opts.flags.noVerifyPages, at, ...(deps.readCode ? { readCode: deps.readCode } : {}), ...(opts.values.arch !== undefined ? { arch: opts.values.arch } : {}) };
     const source = { ...(opts.values.lwcr !== undefined ? { file: opts.values.lwcr } : { text: opts.values.lwcrJson! }), ...(opts.values.lwcrContext !== undefined ? { context: opts.values.lwcrContext } : {}) };
     const { runLwcrCheck } = await import('./lwcr.js');
-    return exitCode((await runLwcrCheck(source, target, options, json, io)).verdict);
+    return exitCode((await runLwcrCheck(source, pid === undefined ? target : { pid, native: deps.native ?? processNative() }, options, json, io)).verdict);
   }
 
   const loaded = await loadRequirement(opts.values.expr, opts.values.file, io);

@@ -1,9 +1,10 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { checkLwcrPath, failedLwcrResult, type LwcrCheckResult } from '../../engine/lwcr.js';
+import { checkLwcrPath, checkLwcrProcess, failedLwcrResult, type LwcrCheckResult } from '../../engine/lwcr.js';
+import type { PidNative } from '../../engine/process-target.js';
 import { loadLwcr, isBlocking, type LoadedLwcr } from '../../engine/lwcr-load.js';
 import { renderLwcrText } from '../../engine/lwcr-render.js';
-import { failureLine } from '../../engine/render.js';
+import { failureLine, pidLabel } from '../../engine/render.js';
 import type { CheckOptions } from '../../engine/check.js';
 import { parse } from '../../grammar/parser.js';
 import {
@@ -182,7 +183,7 @@ function encode(opts: ParsedArgs, loaded: LoadedLwcr, reqs: LwValue | undefined,
 /** `csrl check --lwcr FILE | --lwcr-json TEXT PATH`: the same exit codes and JSON shape as a classic check. */
 export async function runLwcrCheck(
   source: { file?: string; text?: string; context?: string },
-  target: string,
+  target: string | { pid: number; native: PidNative },
   options: CheckOptions,
   json: boolean,
   io: CommandIO,
@@ -195,15 +196,20 @@ export async function runLwcrCheck(
     loaded = loadLwcr(input.bytes, input.name, context);
   }
   for (const d of loaded.diagnostics) if (d.severity !== 'information') io.stderr(formatLwcrDiagnostic(loaded.name, d) + '\n');
+  const name = typeof target === 'string' ? target : `process ${target.pid}`;
   let result: LwcrCheckResult;
   if (!loaded.tree) {
-    result = failedLwcrResult(loaded.text, target, { code: 'requirement-invalid', message: `${loaded.name}: the requirement has errors, so nothing was checked` });
-  } else {
+    result = failedLwcrResult(loaded.text, name, { code: 'requirement-invalid', message: `${loaded.name}: the requirement has errors, so nothing was checked` });
+  } else if (typeof target === 'string') {
     result = await checkLwcrPath(loaded.tree, loaded.text, path.resolve(io.cwd, target), { ...options, ...(context ? { context } : {}) });
     result.path = target;
+  } else {
+    result = await checkLwcrProcess(target.pid, loaded.tree, loaded.text, target.native, { ...options, ...(context ? { context } : {}) });
   }
+  // As for a classic process check: which file of which process was judged comes first.
+  const label = result.target && 'executablePath' in result.target ? pidLabel(result.target) : '';
   if (json) io.stdout(toJson(result) + '\n');
-  else if (result.slices.length === 0) io.stderr(`csrl check: ${failureLine({ ...result, slices: [] })}\n`);
-  else io.stdout(renderLwcrText(result));
+  else if (result.slices.length === 0) io.stderr(label + `csrl check: ${failureLine({ ...result, slices: [] })}\n`);
+  else io.stdout((label ? label + '\n' : '') + renderLwcrText(result));
   return result;
 }

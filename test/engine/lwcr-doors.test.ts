@@ -1,12 +1,15 @@
 /**
  * The doors to an LWCR check, over one table of cases: `csrl check --lwcr-json
  * --json` (the CLI) and the extension's "Test LWCR against app or binary…"
- * (client/check-entry.ts testLwcr). Both must give the same verdict, slices
- * and words; a tampered, unsigned or partly unsigned target is never
- * satisfied at either. A new way to reach an LWCR check belongs in DOORS.
+ * (client/check-entry.ts testLwcr), each for a path and for a process
+ * (`--pid`, "Test LWCR against running process…"). Both must give the same
+ * verdict, slices and words; a tampered, unsigned or partly unsigned target,
+ * or a process whose file was replaced, is never satisfied at either. A new
+ * way to reach an LWCR check belongs in DOORS.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -18,10 +21,12 @@ import { runCli } from '../support/cli.js';
 interface Case {
   name: string;
   lwcr: string;
-  file: 'good' | 'flipped' | 'fat' | 'text';
+  target: () => Promise<Target>;
   verdict: LwcrCheckResult['verdict'];
   words?: RegExp;
 }
+
+type Target = { path: string } | { pid: number };
 
 interface Answer {
   verdict: string;
@@ -39,6 +44,14 @@ function answerOf(r: LwcrCheckResult): Answer {
 
 let dir: string;
 const files: Record<string, string> = {};
+const children: ChildProcess[] = [];
+
+async function started(exe: string): Promise<number> {
+  const child = spawn(exe, ['60'], { stdio: 'ignore' });
+  children.push(child);
+  await new Promise((resolve, reject) => child.once('spawn', resolve).once('error', reject));
+  return child.pid!;
+}
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'csrl-lwcr-doors-'));
@@ -55,29 +68,58 @@ before(() => {
   writeFileSync(files.text, 'not code\n');
 });
 
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => {
+  for (const c of children) c.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const at = (name: string) => async (): Promise<Target> => ({ path: files[name]! });
 
 const ID = '{"signing-identifier": "com.example.doors"}';
 const CASES: Case[] = [
-  { name: 'a satisfied binary', lwcr: ID, file: 'good', verdict: 'satisfied' },
-  { name: 'an unsatisfied binary', lwcr: '{"signing-identifier": "com.example.other"}', file: 'good', verdict: 'unsatisfied', words: /signing-identifier = .*com\.example\.other.* does not hold/ },
-  { name: 'a binary with one flipped code page', lwcr: ID, file: 'flipped', verdict: 'invalid', words: /page/ },
-  { name: 'a fat file with an unsigned slice', lwcr: ID, file: 'fat', verdict: 'invalid', words: /not signed/ },
-  { name: 'a file that is not code', lwcr: ID, file: 'text', verdict: 'invalid', words: /not Mach-O|neither Mach-O|Mach-O/ },
+  { name: 'a satisfied binary', lwcr: ID, target: at('good'), verdict: 'satisfied' },
+  { name: 'an unsatisfied binary', lwcr: '{"signing-identifier": "com.example.other"}', target: at('good'), verdict: 'unsatisfied', words: /signing-identifier = .*com\.example\.other.* does not hold/ },
+  { name: 'a binary with one flipped code page', lwcr: ID, target: at('flipped'), verdict: 'invalid', words: /page/ },
+  { name: 'a fat file with an unsigned slice', lwcr: ID, target: at('fat'), verdict: 'invalid', words: /not signed/ },
+  { name: 'a file that is not code', lwcr: ID, target: at('text'), verdict: 'invalid', words: /not Mach-O|neither Mach-O|Mach-O/ },
+  {
+    name: `a process (own child, ${process.platform})`,
+    lwcr: '{"team-identifier": "ABCDE12345"}',
+    target: async () => ({ pid: await started('/bin/sleep') }),
+    verdict: 'invalid',
+    words: process.platform === 'darwin' ? /./ : /a Linux \(ELF\) executable or library; it carries no Apple code signature/,
+  },
+  {
+    // The process's file was deleted and a signed Mach-O that satisfies the LWCR put at its path and at
+    // "<path> (deleted)" (the name Linux's /proc/PID/exe link gives): no door may judge the decoy.
+    name: `a process whose executable was deleted and replaced by a signed decoy (own child, ${process.platform})`,
+    lwcr: ID,
+    target: async () => {
+      const exe = join(dir, `deleted-sleeper-${children.length}`);
+      writeFileSync(exe, readFileSync('/bin/sleep'), { mode: 0o755 });
+      const pid = await started(exe);
+      rmSync(exe);
+      writeFileSync(`${exe} (deleted)`, readFileSync(files.good!));
+      writeFileSync(exe, readFileSync(files.good!));
+      return { pid };
+    },
+    verdict: 'invalid',
+    words: process.platform === 'darwin' ? /deleted|replaced|cannot tell which file/ : /deleted-sleeper-\d+, which was deleted or replaced after it started/,
+  },
 ];
 
-const DOORS: Record<string, (c: Case, path: string) => Promise<Answer>> = {
-  async 'csrl check --lwcr-json --json'(c, path) {
-    const run = await runCli(['check', '--json', '--lwcr-json', c.lwcr, path]);
+const DOORS: Record<string, (c: Case, target: Target) => Promise<Answer>> = {
+  async 'csrl check --lwcr-json --json'(c, target) {
+    const run = await runCli(['check', '--json', '--lwcr-json', c.lwcr, ...('pid' in target ? ['--pid', String(target.pid)] : [target.path])]);
     const r = JSON.parse(run.stdout) as LwcrCheckResult;
     assert.equal(run.code, { satisfied: 0, unsatisfied: 1, undetermined: 2, invalid: 3 }[r.verdict], run.stderr);
     return answerOf(r);
   },
-  async 'the extension (testLwcr)'(c, path) {
-    const target = lwcrAt(c.lwcr, 'lwcr-json', 0, () => 1);
-    assert.ok(!('error' in target), JSON.stringify(target));
+  async 'the extension (testLwcr)'(c, target) {
+    const lwcr = lwcrAt(c.lwcr, 'lwcr-json', 0, () => 1);
+    assert.ok(!('error' in lwcr), JSON.stringify(lwcr));
     try {
-      return answerOf(await testLwcr(target, { path }));
+      return answerOf(await testLwcr(lwcr, target));
     } catch (err) {
       // A check with no slice is shown as an error message: the engine's failure line.
       assert.equal((err as Error).name, 'UserError', (err as Error).stack);
@@ -89,7 +131,8 @@ const DOORS: Record<string, (c: Case, path: string) => Promise<Answer>> = {
 describe('every LWCR door gives the same answer, in the same words', () => {
   for (const c of CASES) {
     it(c.name, async () => {
-      const answers = Object.fromEntries(await Promise.all(Object.entries(DOORS).map(async ([door, ask]) => [door, await ask(c, files[c.file]!)] as const)));
+      const target = await c.target();
+      const answers = Object.fromEntries(await Promise.all(Object.entries(DOORS).map(async ([door, ask]) => [door, await ask(c, target)] as const)));
       for (const [door, a] of Object.entries(answers)) {
         assert.equal(a.verdict, c.verdict, `${door}: ${JSON.stringify(a)}`);
         if (c.words) assert.match(JSON.stringify(a), c.words, door);
