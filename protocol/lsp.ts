@@ -5,12 +5,15 @@
  * and the settings with their defaults. Both sides import these; neither
  * spells a method name or casts a result of its own.
  */
+import type { LwcrCheckResult } from '../engine/lwcr.js';
 import type { CheckResult } from '../engine/result.js';
 
 /** Commands the server executes (workspace/executeCommand) and offers in code lenses. */
 export const SERVER_COMMANDS = {
   testAgainstPath: 'csrl.testAgainstPath',
   testAgainstPid: 'csrl.testAgainstPid',
+  testLwcrAgainstPath: 'csrl.testLwcrAgainstPath',
+  testLwcrAgainstPid: 'csrl.testLwcrAgainstPid',
   showCompiled: 'csrl.showCompiled',
   compareWithDesignated: 'csrl.compareWithDesignated',
 } as const;
@@ -53,6 +56,27 @@ export interface TestAgainstPidArgs extends RequirementArg, CheckArgs {
   pid: number;
 }
 
+/**
+ * Which lightweight code requirement of an open host document (a launchd
+ * plist, an LWCR JSON file, C/Swift XPC code): the one around `position`, or
+ * the only one when `position` is absent.
+ */
+export interface LwcrArg {
+  uri: string;
+  position?: { line: number; character: number };
+}
+
+export interface TestLwcrAgainstPathArgs extends LwcrArg, CheckArgs {
+  path: string;
+}
+
+export interface TestLwcrAgainstPidArgs extends LwcrArg, CheckArgs {
+  pid: number;
+}
+
+/** What csrl.testLwcrAgainstPath and csrl.testLwcrAgainstPid return: exactly what `csrl check --json --lwcr …` prints. */
+export type TestLwcrResult = LwcrCheckResult;
+
 /** What csrl.testAgainstPath and csrl.testAgainstPid return: exactly what `csrl check --json` prints (docs/check-json.md). */
 export type TestResult = CheckResult;
 
@@ -92,6 +116,8 @@ export interface DecompileResult {
 export interface ServerCommandResults {
   'csrl.testAgainstPath': TestResult;
   'csrl.testAgainstPid': TestResult;
+  'csrl.testLwcrAgainstPath': TestLwcrResult;
+  'csrl.testLwcrAgainstPid': TestLwcrResult;
   'csrl.showCompiled': CompiledResult;
   'csrl.compareWithDesignated': CompareWithDesignatedResult;
 }

@@ -6,7 +6,8 @@ import { compile } from '../grammar/codec/encode.js';
 import { decompile } from '../grammar/codec/decode.js';
 import { printCanonical } from '../grammar/print/canonical.js';
 import { printApple } from '../grammar/print/apple.js';
-import type { CheckArgs, CompareWithDesignatedResult, CompiledResult, DecompileParams, DecompileResult, RequirementArg, TestAgainstPathArgs, TestAgainstPidArgs, TestResult } from '../protocol/lsp.js';
+import type { CheckArgs, CompareWithDesignatedResult, CompiledResult, DecompileParams, DecompileResult, LwcrArg, RequirementArg, TestAgainstPathArgs, TestAgainstPidArgs, TestLwcrAgainstPathArgs, TestLwcrAgainstPidArgs, TestLwcrResult, TestResult } from '../protocol/lsp.js';
+import { lwcrAt, type LwcrTarget } from '../language-service/lwcr/target.js';
 import type { DocState } from './documents.js';
 import { parse } from '../grammar/parser.js';
 import { MAX_DEPTH } from '../language-service/analysis/analyze.js';
@@ -175,6 +176,40 @@ export async function testAgainstPid(state: DocState, arg: Partial<TestAgainstPi
   const v = await loadValidator();
   const { requirement, text } = requirementOf(state, arg, trusted, v);
   return v.checkProcess(arg.pid, requirement, text, v.processNative(), checkOptionsOf(arg, v));
+}
+
+/** The LWCR an argument names (around `position`, or the only one), as the extension's LWCR commands find it. */
+function lwcrOf(state: DocState, arg: LwcrArg): LwcrTarget {
+  const cursor = arg.position ? state.index.offsetAt(arg.position.line, arg.position.character) : 0;
+  const found = lwcrAt(state.text, state.languageId, cursor, (offset) => state.index.positionAt(offset).line);
+  if ('error' in found) throw new CommandError(found.error);
+  return found;
+}
+
+/** The LWCR check's options: the classic ones and the evaluator the host implies (a launchd plist: launch). */
+function lwcrCheckOptionsOf(arg: CheckArgs, lwcr: LwcrTarget, v: Awaited<ReturnType<typeof loadValidator>>) {
+  const { apple: _apple, ...options } = checkOptionsOf(arg, v);
+  return { ...options, ...(lwcr.context ? { context: lwcr.context } : {}) };
+}
+
+/** csrl.testLwcrAgainstPath: the engine's LWCR check, exactly as `csrl check --json --lwcr-json TEXT PATH` answers it. */
+export async function testLwcrAgainstPath(state: DocState, arg: Partial<TestLwcrAgainstPathArgs> & LwcrArg, trusted: boolean): Promise<TestLwcrResult> {
+  if (!trusted) throw new CommandError('This workspace is not trusted: binaries are not inspected. Trust the workspace to test requirements against a binary.');
+  if (typeof arg.path !== 'string' || arg.path === '') throw new CommandError('csrl.testLwcrAgainstPath needs `path`');
+  const lwcr = lwcrOf(state, arg);
+  const v = await loadValidator();
+  const result = await v.checkLwcrPath(lwcr.tree, lwcr.text, path.resolve(arg.path), lwcrCheckOptionsOf(arg, lwcr, v));
+  result.path = arg.path;
+  return result;
+}
+
+/** csrl.testLwcrAgainstPid: the LWCR check of a process's executable inside the PID-reuse guard, as `csrl check --json --lwcr-json TEXT --pid PID`. */
+export async function testLwcrAgainstPid(state: DocState, arg: Partial<TestLwcrAgainstPidArgs> & LwcrArg, trusted: boolean): Promise<TestLwcrResult> {
+  if (!trusted) throw new CommandError('This workspace is not trusted: processes are not inspected.');
+  if (typeof arg.pid !== 'number' || !Number.isInteger(arg.pid) || arg.pid <= 0 || arg.pid > 2 ** 31 - 1) throw new CommandError('csrl.testLwcrAgainstPid needs a positive integer `pid`');
+  const lwcr = lwcrOf(state, arg);
+  const v = await loadValidator();
+  return v.checkLwcrProcess(arg.pid, lwcr.tree, lwcr.text, v.processNative(), lwcrCheckOptionsOf(arg, lwcr, v));
 }
 
 export async function compareWithDesignated(state: DocState, arg: RequirementArg & { path?: string }, trusted: boolean): Promise<CompareWithDesignatedResult> {

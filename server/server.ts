@@ -25,8 +25,10 @@ import {
   showCompiled,
   testAgainstPath,
   testAgainstPid,
+  testLwcrAgainstPath,
+  testLwcrAgainstPid,
 } from './commands.js';
-import { NOTIFICATIONS, REQUESTS, SERVER_COMMANDS, type CheckArgs, type DecompileParams, type RequirementArg, type SetTrustParams } from '../protocol/lsp.js';
+import { NOTIFICATIONS, REQUESTS, SERVER_COMMANDS, type CheckArgs, type DecompileParams, type LwcrArg, type RequirementArg, type SetTrustParams } from '../protocol/lsp.js';
 import { completeAt, type ItemKind } from '../language-service/completion.js';
 import { analyzeDocument, rangeToHost, viewAt, type DocState, type RequirementView } from './documents.js';
 import {
@@ -129,7 +131,7 @@ function workspaceRoots(folders: readonly { uri: string }[], rootUri: string | n
 const INDEX_LIMIT = 1_000_000;
 
 /** The argument object of a command, checked: `uri` a string, `requirement`/`entry` non-negative integers, `path` a string, `pid` a number. */
-export function commandArgument(command: string, raw: unknown): RequirementArg & { path?: string; pid?: number } & CheckArgs {
+export function commandArgument(command: string, raw: unknown): RequirementArg & LwcrArg & { path?: string; pid?: number } & CheckArgs {
   const usage = `${command} needs an argument { uri, requirement?, entry? }`;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CommandError(usage);
   const a = raw as Record<string, unknown>;
@@ -143,7 +145,7 @@ export function commandArgument(command: string, raw: unknown): RequirementArg &
     }
     return v;
   };
-  const out: RequirementArg & { path?: string; pid?: number } & CheckArgs = { uri: a['uri'] };
+  const out: RequirementArg & LwcrArg & { path?: string; pid?: number } & CheckArgs = { uri: a['uri'] };
   const requirement = index('requirement');
   const entry = index('entry');
   if (requirement !== undefined) out.requirement = requirement;
@@ -155,6 +157,12 @@ export function commandArgument(command: string, raw: unknown): RequirementArg &
   if (a['pid'] !== undefined && a['pid'] !== null) {
     if (typeof a['pid'] !== 'number') throw new CommandError(`${command}: \`pid\` must be a number`);
     out.pid = a['pid'];
+  }
+  if (a['position'] !== undefined && a['position'] !== null) {
+    const p = a['position'] as Record<string, unknown>;
+    const count = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 2 ** 31 - 1;
+    if (typeof p !== 'object' || !count(p['line']) || !count(p['character'])) throw new CommandError(`${command}: \`position\` must be { line, character } (zero-based)`);
+    out.position = { line: p['line'] as number, character: p['character'] as number };
   }
   if (a['at'] !== undefined && a['at'] !== null) {
     if (typeof a['at'] !== 'string') throw new CommandError(`${command}: \`at\` must be a string: signing-time, now or an ISO-8601 date`);
@@ -486,6 +494,10 @@ export function startServer(connection: Connection): void {
         return testAgainstPath(state, arg, trusted);
       case SERVER_COMMANDS.testAgainstPid:
         return testAgainstPid(state, arg, trusted);
+      case SERVER_COMMANDS.testLwcrAgainstPath:
+        return testLwcrAgainstPath(state, arg, trusted);
+      case SERVER_COMMANDS.testLwcrAgainstPid:
+        return testLwcrAgainstPid(state, arg, trusted);
       case SERVER_COMMANDS.compareWithDesignated:
         return compareWithDesignated(state, arg, trusted);
       default:

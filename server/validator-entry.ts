@@ -6,6 +6,7 @@
  * see scripts/bundle.mjs); the CLI bundle makes it a chunk of its own.
  */
 export { checkPath, checkProcess, defaultApple } from '../engine/check.js';
+export { checkLwcrPath, checkLwcrProcess } from '../engine/lwcr.js';
 export { processNative } from '../engine/process-target.js';
 export { requirementFromText, singleRequirement } from '../engine/requirement.js';
 export { parseCheckTime } from '../engine/time.js';

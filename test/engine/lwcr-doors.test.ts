@@ -1,8 +1,9 @@
 /**
  * The doors to an LWCR check, over one table of cases: `csrl check --lwcr-json
- * --json` (the CLI) and the extension's "Test LWCR against app or binary…"
- * (client/check-entry.ts testLwcr), each for a path and for a process
- * (`--pid`, "Test LWCR against running process…"). Both must give the same
+ * --json` (the CLI), the language server's csrl.testLwcrAgainstPath/Pid (as
+ * any LSP editor calls them) and the extension's "Test LWCR against app or
+ * binary…" (client/check-entry.ts testLwcr), each for a path and for a
+ * process (`--pid`, "Test LWCR against running process…"). Both must give the same
  * verdict, slices and words; a tampered, unsigned or partly unsigned target,
  * or a process whose file was replaced, is never satisfied at either. A new
  * way to reach an LWCR check belongs in DOORS.
@@ -12,11 +13,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { lwcrAt, testLwcr, type LwcrCheckResult } from '../../client/check-entry.js';
 import { failureLine } from '../../engine/render.js';
 import { makeFat, makeMachO, signMachO } from '../signer/index.js';
+import type { TestLwcrResult } from '../../protocol/lsp.js';
 import { runCli } from '../support/cli.js';
+import { LspClient } from '../server/lsp-client.js';
 
 interface Case {
   name: string;
@@ -45,6 +49,7 @@ function answerOf(r: LwcrCheckResult): Answer {
 let dir: string;
 const files: Record<string, string> = {};
 const children: ChildProcess[] = [];
+let lsp: LspClient;
 
 async function started(exe: string): Promise<number> {
   const child = spawn(exe, ['60'], { stdio: 'ignore' });
@@ -53,7 +58,8 @@ async function started(exe: string): Promise<number> {
   return child.pid!;
 }
 
-before(() => {
+before(async () => {
+  lsp = await LspClient.start();
   dir = mkdtempSync(join(tmpdir(), 'csrl-lwcr-doors-'));
   const good = signMachO(makeMachO({ codeSize: 40_000 }), { identifier: 'com.example.doors', adhoc: true });
   files.good = join(dir, 'good');
@@ -68,8 +74,9 @@ before(() => {
   writeFileSync(files.text, 'not code\n');
 });
 
-after(() => {
+after(async () => {
   for (const c of children) c.kill('SIGKILL');
+  await lsp?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -113,6 +120,15 @@ const DOORS: Record<string, (c: Case, target: Target) => Promise<Answer>> = {
     const run = await runCli(['check', '--json', '--lwcr-json', c.lwcr, ...('pid' in target ? ['--pid', String(target.pid)] : [target.path])]);
     const r = JSON.parse(run.stdout) as LwcrCheckResult;
     assert.equal(run.code, { satisfied: 0, unsatisfied: 1, undetermined: 2, invalid: 3 }[r.verdict], run.stderr);
+    return answerOf(r);
+  },
+  async 'LSP workspace/executeCommand'(c, target) {
+    const uri = pathToFileURL(join(dir, `door-${Math.random().toString(36).slice(2)}.lwcr.json`)).href;
+    lsp.open(uri, 'json', c.lwcr);
+    await lsp.waitForDiagnostics(uri);
+    const r = 'pid' in target
+      ? await lsp.request<TestLwcrResult>('workspace/executeCommand', { command: 'csrl.testLwcrAgainstPid', arguments: [{ uri, pid: target.pid }] })
+      : await lsp.request<TestLwcrResult>('workspace/executeCommand', { command: 'csrl.testLwcrAgainstPath', arguments: [{ uri, path: target.path, position: { line: 0, character: 1 } }] });
     return answerOf(r);
   },
   async 'the extension (testLwcr)'(c, target) {
