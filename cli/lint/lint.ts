@@ -177,7 +177,9 @@ function classify(candidate: Candidate, bytes: Buffer, profiles: Profiles | unde
       return { text: signed.text, signed: true };
     }
     if (bytes.subarray(0, BINARY_PROBE).includes(0)) return 'binary file';
-    if (candidate.kind.kind === 'host' && !mayHoldFinding(candidate.kind.languageId, bytes.toString('latin1'))) return undefined;
+    // A property list starting with `0` may be a signed profile read as text, which the analysis notes even without requirements.
+    const der = bytes[0] === 0x30 && isPlist(candidate);
+    if (candidate.kind.kind === 'host' && !der && !mayHoldFinding(candidate.kind.languageId, bytes.toString('latin1'))) return undefined;
     let text = bytes.toString('utf8');
     // Editors hide a byte-order mark; so does the language server's view of the text.
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);

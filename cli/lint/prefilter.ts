@@ -3,26 +3,26 @@
  * decided on its raw bytes before it is decoded, parsed or analysed.
  *
  * It is conservative by construction: its words are the gates the analysis
- * itself applies (language-service/analysis/analyze.ts analyzeHostDocument),
- * taken from the same tables:
- * - requirement extraction: the host language's markers (embedded/hosts.ts),
- *   which every extractor trigger contains (calls.ts CALL_APIS, shell.ts
- *   REQUIREMENT_TOOLS, plist.ts keys, the AutoPkg verifier);
- * - host lint rules (R12/R13 on a file without any requirement): each rule's
- *   `hostMarkers`;
- * - lightweight code requirements: lwcr/markers.ts for the language.
- * test/lint/prefilter.test.ts checks every trigger of those tables passes,
- * and that no document the filter drops has a finding.
+ * itself applies (analyzeHostDocument in language-service/analysis/analyze.ts),
+ * taken from the same tables, so a file without any of them has no finding:
+ * - requirement extraction returns nothing for a text without one of
+ *   REQUIREMENT_MARKERS (embedded/extract.ts mayContainRequirements). The
+ *   union, not only the file's own language's markers: past that gate an
+ *   extractor also reads keys spelt with escapes (`SMAuthorized&#67;lients`);
+ * - host lint rules (R12/R13 on a file without any requirement) report only
+ *   in a text with one of their `hostMarkers`;
+ * - lightweight code requirements are looked for only in a text with one of
+ *   the language's LWCR markers (lwcr/markers.ts).
+ * test/lint/prefilter.test.ts checks that every trigger of the extractors'
+ * tables passes, and that no document the filter drops has a finding.
  */
 import { HOST_RULE_MARKERS } from '../../language-service/rules/index.js';
-import { markersFor } from '../../language-service/embedded/hosts.js';
-import { isLwcrHost, LWCR_MARKERS, lwcrMarkersFor } from '../../language-service/embedded/lwcr.js';
+import { hostLanguage, REQUIREMENT_MARKERS } from '../../language-service/embedded/hosts.js';
+import { isLwcrHost, lwcrMarkersFor } from '../../language-service/embedded/lwcr.js';
 
 /** Every word a document of `languageId` needs to hold at least one of, to be worth analysing. */
 export function prefilterWords(languageId: string): readonly string[] {
-  // JSON is read only for LWCR; property lists may hold LWCR (SpawnConstraint, launch-constraint files) too.
-  if (languageId === 'json') return LWCR_MARKERS;
-  return [...new Set([...markersFor(languageId), ...HOST_RULE_MARKERS, ...(isLwcrHost(languageId) ? lwcrMarkersFor(languageId) : [])])];
+  return [...new Set([...(hostLanguage(languageId) ? REQUIREMENT_MARKERS : []), ...HOST_RULE_MARKERS, ...(isLwcrHost(languageId) ? lwcrMarkersFor(languageId) : [])])];
 }
 
 /**
