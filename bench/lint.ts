@@ -19,7 +19,7 @@
  * Every timing is the median of --runs runs after one warm-up run (so both
  * tools read from the page cache).
  *
- * Run: npm run build && node out/bench/lint.js [--runs N] [--keep]
+ * Run: npm run build && node out/bench/lint.js [--runs N] [--keep] [--before OTHER/bin/csrl.js]
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -120,7 +120,7 @@ async function timeAlternated<K extends string>(runs: number, contenders: Record
   return out;
 }
 
-async function timeInProcess(runs: number, dir: string): Promise<{ ms: number; files: number; requirements: number }> {
+async function timeInProcess(runs: number, dir: string): Promise<{ ms: number; min: number; files: number; requirements: number }> {
   const times: number[] = [];
   let last = { files: 0, requirements: 0 };
   for (let i = 0; i <= runs; i++) {
@@ -129,7 +129,7 @@ async function timeInProcess(runs: number, dir: string): Promise<{ ms: number; f
     if (i > 0) times.push(performance.now() - t);
     last = { files: report.summary.filesWithRequirements, requirements: report.summary.requirements };
   }
-  return { ms: median(times), ...last };
+  return { ms: median(times), min: Math.min(...times), ...last };
 }
 
 const IGNORE_FILES = 4_000;
@@ -235,23 +235,32 @@ export async function main(argv: string[]): Promise<void> {
     gitignoreRows(runs);
     const rg = await hasRipgrep();
     if (!rg) console.log('rg (ripgrep) is not installed: the baseline is grep -rlE instead');
+    // --before PATH: another checkout's bin/csrl.js, timed in the same alternated rounds (before/after on the same machine and load).
+    const beforeAt = argv.indexOf('--before');
+    const before = beforeAt >= 0 ? argv[beforeAt + 1] : undefined;
+    const baseline: [string, string[]] = rg ? ['rg', ['-l', PATTERN, dir]] : ['grep', ['-rlE', PATTERN, dir]];
     const t = await timeAlternated(runs, {
       lint: [process.execPath, [csrl, 'lint', dir, '--format', 'json']],
+      ...(before ? { before: [process.execPath, [before, 'lint', dir, '--format', 'json']] as [string, string[]] } : {}),
       node: [process.execPath, ['-e', '0']],
-      baseline: rg ? ['rg', ['-l', PATTERN, dir]] : ['grep', ['-rlE', PATTERN, dir]],
-    });
+      baseline,
+    } as Record<string, [string, string[]]>);
     const baseName = rg ? 'rg -l' : 'grep -rlE';
-    const found = (await exec(rg ? 'rg' : 'grep', rg ? ['-l', PATTERN, dir] : ['-rlE', PATTERN, dir], { maxBuffer: 64 * 1024 * 1024 }).catch(() => ({ stdout: '' }))).stdout.split('\n').filter(Boolean).length;
+    const found = (await exec(baseline[0], baseline[1], { maxBuffer: 64 * 1024 * 1024 }).catch(() => ({ stdout: '' }))).stdout.split('\n').filter(Boolean).length;
     const ms = (x: { median: number; min: number }) => `${x.median.toFixed(1)} ms (min ${x.min.toFixed(1)})`;
     console.log(`Whole processes, alternated, median of ${runs}:`);
-    console.log(`  csrl lint DIR --format json   ${ms(t.lint)}`);
-    console.log(`  node -e 0 (start-up)          ${ms(t.node)}`);
-    console.log(`  ${baseName.padEnd(28)}  ${ms(t.baseline)}  (${found} files)`);
-    const ratio = (a: { median: number; min: number }, b: { median: number; min: number }) => `${(a.median / b.median).toFixed(2)}x (min ${(a.min / b.min).toFixed(2)}x)`;
-    console.log(`ratio lint process / ${baseName}              ${ratio(t.lint, t.baseline)}  (aim: within 3x)`);
-    console.log(`ratio floor: node -e 0 / ${baseName}          ${ratio(t.node, t.baseline)}`);
-    console.log(`ratio (lint process - node start) / ${baseName} ${((t.lint.median - t.node.median) / t.baseline.median).toFixed(2)}x`);
-    console.log(`ratio lint in process / ${baseName}           ${(inProcess.ms / t.baseline.median).toFixed(2)}x`);
+    console.log(`  csrl lint DIR --format json   ${ms(t.lint!)}`);
+    if (t.before) console.log(`  before: ${before} ${ms(t.before)}`);
+    console.log(`  node -e 0 (start-up)          ${ms(t.node!)}`);
+    console.log(`  ${baseName.padEnd(28)}  ${ms(t.baseline!)}  (${found} files)`);
+    const base = t.baseline!;
+    const ratio = (a: { median: number; min: number }) => `${(a.median / base.median).toFixed(2)}x (min ${(a.min / base.min).toFixed(2)}x)`;
+    const row = (name: string, value: string) => console.log(`ratio ${name.padEnd(36)} / ${baseName}  ${value}`);
+    row('lint process', `${ratio(t.lint!)}  (aim: within 3x)`);
+    if (t.before) row('before: lint process', ratio(t.before));
+    row('floor: node -e 0', ratio(t.node!));
+    row('lint process - node start', ratio({ median: t.lint!.median - t.node!.median, min: t.lint!.min - t.node!.min }));
+    row('lint in process (warm)', ratio({ median: inProcess.ms, min: inProcess.min }));
   } finally {
     if (!argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });
   }

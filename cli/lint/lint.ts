@@ -8,10 +8,8 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import type { Diagnostic, Severity } from '../../grammar/diagnostics.js';
 import type { AnalysisOptions } from '../../language-service/analysis/analyze.js';
-import { HOST_RULE_MARKERS } from '../../language-service/rules/index.js';
-import { hostLanguage, markersFor } from '../../language-service/embedded/hosts.js';
-import { isLwcrHost, LWCR_MARKERS, lwcrMarkersFor } from '../../language-service/embedded/lwcr.js';
-import { looksLikeCms, signedProfileContent } from '../../engine/profile.js';
+import { hostLanguage } from '../../language-service/embedded/hosts.js';
+import { mayHoldFinding } from './prefilter.js';
 import { describeError, Walker, type Candidate, type SkipNote } from './walk.js';
 
 export interface LintOptions {
@@ -56,31 +54,14 @@ export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 /** Bytes searched for NUL to call a file binary, as git does. */
 const BINARY_PROBE = 8000;
 
-/**
- * One regular expression per language over all of its markers: a single scan
- * of the file's bytes (as latin1 text: every marker is ASCII) instead of one
- * Buffer search per marker (14 for a Swift file), which was the largest cost
- * of linting a tree where 99 % of files hold nothing.
- */
-const markerPatterns = new Map<string, RegExp>();
-function markerPattern(languageId: string): RegExp {
-  let pattern = markerPatterns.get(languageId);
-  if (!pattern) {
-    // Files without any requirement can still earn R12/R13 (an XPC listener with no check), so their markers count too.
-    // JSON is read only for LWCR; property lists may hold LWCR (SpawnConstraint, launch-constraint files) too.
-    const strings = languageId === 'json' ? LWCR_MARKERS
-      : [...markersFor(languageId), ...HOST_RULE_MARKERS, ...(isLwcrHost(languageId) ? lwcrMarkersFor(languageId) : [])];
-    pattern = new RegExp([...new Set(strings)].map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
-    markerPatterns.set(languageId, pattern);
-  }
-  return pattern;
-}
-
 /** One buffer reused for every small file: most files are read, searched and dropped. */
 const shared = Buffer.allocUnsafe(256 * 1024);
 
 type Analyzer = typeof import('../../language-service/analysis/analyze.js');
 let analyzer: Analyzer | undefined;
+/** The CMS reader (pkijs, about 0.7 MB of code) is loaded only for a property list that starts like DER. */
+type Profiles = typeof import('../../engine/profile.js');
+let profiles: Profiles | undefined;
 
 export async function lintPaths(paths: string[], cwd: string, options: LintOptions): Promise<LintReport> {
   const walker = new Walker();
@@ -93,12 +74,15 @@ export async function lintPaths(paths: string[], cwd: string, options: LintOptio
   const identities = walker.candidates.some((c) => c.viaLink) ? new Set<string>() : undefined;
   const ordered = [...walker.candidates.filter((c) => !c.viaLink), ...walker.candidates.filter((c) => c.viaLink)];
   for (const candidate of ordered) {
-    const read = readCandidate(candidate, identities);
+    const bytes = readBytes(candidate, identities);
+    if (bytes === null) continue;
+    // looksLikeCms needs a DER SEQUENCE tag (0x30) first: any other property list never loads the CMS reader.
+    if (!profiles && bytes instanceof Buffer && bytes[0] === 0x30 && isPlist(candidate)) profiles = await import('../../engine/profile.js');
+    const read = typeof bytes === 'string' ? bytes : classify(candidate, bytes, profiles);
     if (typeof read === 'string') {
       skipped.push({ path: candidate.path, reason: read });
       continue;
     }
-    if (read === null) continue;
     if (read === undefined) {
       summary.filesRead++;
       continue;
@@ -134,12 +118,14 @@ export function display(cwd: string, path: string): string {
   return sep === '/' ? rel : rel.split(sep).join('/');
 }
 
+const isPlist = (candidate: Candidate): boolean => candidate.kind.kind === 'host' && hostLanguage(candidate.kind.languageId)?.family === 'plist';
+
 /**
- * The file's text; undefined when a host file holds no requirement marker
- * (the common case, decided on the raw bytes); null when the same file was
- * already read through another path; a string: why it is skipped.
+ * The file's bytes (in the shared buffer for a small file: valid until the
+ * next read); null when the same file was already read through another path;
+ * a string: why it is skipped.
  */
-function readCandidate(candidate: Candidate, identities: Set<string> | undefined): string | Read | undefined | null {
+function readBytes(candidate: Candidate, identities: Set<string> | undefined): Buffer | string | null {
   let fd: number;
   try {
     fd = openSync(candidate.path, 'r');
@@ -164,26 +150,42 @@ function readCandidate(candidate: Candidate, identities: Set<string> | undefined
       bytes = big.subarray(0, readAll(fd, big, 0));
       if (bytes.length > MAX_FILE_BYTES) return `larger than ${MAX_FILE_BYTES / 1048576} MB`;
     }
+    return bytes;
+  } catch (err) {
+    return describeError(err);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The text to analyse; undefined when a host file holds no word the analysis
+ * reacts to (the common case, decided on the raw bytes: prefilter.ts); a
+ * string: why it is skipped. `profiles` is loaded when the bytes may be a
+ * signed profile (see lintPaths).
+ */
+function classify(candidate: Candidate, bytes: Buffer, profiles: Profiles | undefined): string | Read | undefined {
+  try {
     if (candidate.kind.kind === 'requirement') {
       if (bytes[0] === 0xfa && bytes[1] === 0xde && bytes[2] === 0x0c) return 'compiled requirement blob (use csrl decompile)';
-    } else if (bytes.subarray(0, 6).toString('latin1') === 'bplist') {
+    } else if (bytes.toString('latin1', 0, 6) === 'bplist') {
       return 'binary property list (convert it with plutil -convert xml1 to lint it)';
-    } else if (candidate.kind.kind === 'host' && hostLanguage(candidate.kind.languageId)?.family === 'plist' && looksLikeCms(bytes)) {
+    } else if (profiles && isPlist(candidate) && profiles.looksLikeCms(bytes)) {
       // A CMS-signed configuration profile: lint the signed property list inside.
-      const signed = signedProfileContent(bytes);
+      const signed = profiles.signedProfileContent(bytes);
       if (signed.kind === 'unreadable') return `signed profile: ${signed.reason}`;
       return { text: signed.text, signed: true };
     }
     if (bytes.subarray(0, BINARY_PROBE).includes(0)) return 'binary file';
-    if (candidate.kind.kind === 'host' && candidate.kind.languageId !== 'lwcr-json' && !markerPattern(candidate.kind.languageId).test(bytes.toString('latin1'))) return undefined;
+    // A property list starting with `0` may be a signed profile read as text, which the analysis notes even without requirements.
+    const der = bytes[0] === 0x30 && isPlist(candidate);
+    if (candidate.kind.kind === 'host' && !der && !mayHoldFinding(candidate.kind.languageId, bytes.toString('latin1'))) return undefined;
     let text = bytes.toString('utf8');
     // Editors hide a byte-order mark; so does the language server's view of the text.
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     return { text };
   } catch (err) {
     return describeError(err);
-  } finally {
-    closeSync(fd);
   }
 }
 

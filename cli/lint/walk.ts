@@ -130,12 +130,15 @@ export class Walker {
         this.notes.push({ path: dir, reason: describeError(err) });
         continue;
       }
-      const own = gitignoreAt(dir);
+      // The listing says whether there is a .gitignore: no stat (and no ENOENT) for the folders without one.
+      const own = entries.some((e) => e.name === '.gitignore') ? gitignoreAt(dir) : undefined;
       const chain = own ? [...parentChain, own] : parentChain;
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const subdirs: { dir: string; st: Stats; chain: IgnoreLevel[] }[] = [];
+      // `dir` is absolute and normalised and a listed name has no separator: joining is concatenating.
+      const prefix = dir.endsWith(sep) ? dir : dir + sep;
       for (const entry of entries) {
-        const path = join(dir, entry.name);
+        const path = prefix + entry.name;
         let isDir = entry.isDirectory();
         let isFile = entry.isFile();
         let entryStat: Stats | undefined;
@@ -167,7 +170,7 @@ export class Walker {
           subdirs.push({ dir: path, st: entryStat, chain });
           continue;
         }
-        const kind = kindOf(path);
+        const kind = kindOf(entry.name);
         if (!kind) continue;
         if (!isFile) {
           this.notes.push({ path, reason: 'not a regular file' });

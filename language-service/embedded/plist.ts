@@ -15,6 +15,9 @@ import { codePointText } from './tokens.js';
 /** Deepest element nesting scanned; property lists nest a handful of levels (CFPropertyList itself gives up far earlier than 5,000). */
 export const MAX_PLIST_DEPTH = 512;
 
+/** SMJobBless keys: the app's helper-id → requirement dictionary, the helper's list of clients (the pre-filter of `csrl lint` is checked against these). */
+export const SMJOBBLESS_KEYS = { privileged: 'SMPrivilegedExecutables', authorized: 'SMAuthorizedClients' } as const;
+
 /**
  * Configuration-profile payload keys whose string value is a code requirement:
  * Privacy Preferences Policy Control (com.apple.TCC.configuration-profile-policy:
@@ -171,8 +174,8 @@ export function requirementsInPlist(src: string): PlistRequirement[] {
     }
     if (name === 'dict' || name === 'array') {
       const frame: Frame = { kind: name, depth: depth - 1 };
-      if (name === 'dict' && valueKey === 'SMPrivilegedExecutables') frame.role = 'privileged';
-      if (name === 'array' && valueKey === 'SMAuthorizedClients') frame.role = 'authorized';
+      if (name === 'dict' && valueKey === SMJOBBLESS_KEYS.privileged) frame.role = 'privileged';
+      if (name === 'array' && valueKey === SMJOBBLESS_KEYS.authorized) frame.role = 'authorized';
       if (name === 'dict' && valueKey === 'Arguments' && direct && parent.kind === 'dict') {
         frame.role = 'arguments';
         frame.step = parent;

@@ -234,6 +234,10 @@ function skipExpansion(src: string, i: number): number {
   return j;
 }
 
+/** The commands whose arguments are read for requirements (the pre-filter of `csrl lint` is checked against this table). */
+export const REQUIREMENT_TOOLS = ['codesign', 'csreq'] as const;
+const isRequirementTool = (name: string): name is (typeof REQUIREMENT_TOOLS)[number] => (REQUIREMENT_TOOLS as readonly string[]).includes(name);
+
 /** codesign options that take an argument (so the next word is not an option). */
 const CODESIGN_ARG_OPTIONS = new Set(['a', 'D', 'h', 'i', 'o', 'P', 'r', 'R', 's', 'e']);
 const CSREQ_ARG_OPTIONS = new Set(['r', 'b', 'c']);
@@ -247,7 +251,7 @@ export function requirementsInShell(src: string): ShellRequirement[] {
     for (let k = 0; k < words.length; k++) {
       const name = words[k]!.pieces.text();
       const base = name.slice(name.lastIndexOf('/') + 1);
-      if (base !== 'codesign' && base !== 'csreq') continue;
+      if (!isRequirementTool(base)) continue;
       const argOptions = base === 'codesign' ? CODESIGN_ARG_OPTIONS : CSREQ_ARG_OPTIONS;
       for (let a = k + 1; a < words.length; a++) {
         const w = words[a]!;
