@@ -195,6 +195,8 @@ export function startServer(connection: Connection): void {
   /** The client pulls diagnostics (LSP 3.17 textDocument/diagnostic): nothing is pushed. */
   let pullDiagnostics = false;
   let refreshDiagnostics = false;
+  /** The client interprets the version of pushed diagnostics: each new version is published, changed or not. */
+  let versionedPush = false;
   const results = new DiagnosticResults();
   /** Workspace folders (file-system paths) from initialize and didChangeWorkspaceFolders: where csrl/decompile may read. */
   let roots: string[] = [];
@@ -260,8 +262,9 @@ export function startServer(connection: Connection): void {
     // An edit that arrived while analysing makes this result stale; its own run follows.
     if (!state || documents.get(uri)?.version !== state.version) return;
     const diagnostics = state.diagnostics.map(toLspDiagnostic);
-    // What the client already shows is not sent again (most keystrokes in a large set change nothing).
-    if (!results.shouldPush(uri, diagnostics)) return;
+    // What the client already shows is not sent again (most keystrokes in a large set change nothing);
+    // a client that discards lists of older versions gets the latest version's, changed or not.
+    if (!results.shouldPush(uri, diagnostics, versionedPush ? state.version : undefined)) return;
     // A client that has gone away makes the send fail; the connection's own close handling ends the process.
     connection.sendDiagnostics({ uri, version: state.version, diagnostics }).catch(() => undefined);
   }
@@ -312,6 +315,7 @@ export function startServer(connection: Connection): void {
     watchFolders = params.capabilities.workspace?.workspaceFolders === true;
     pullDiagnostics = params.capabilities.textDocument?.diagnostic !== undefined;
     refreshDiagnostics = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
+    versionedPush = params.capabilities.textDocument?.publishDiagnostics?.versionSupport === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
