@@ -25,10 +25,15 @@
  * requirement so that its diagnostics do change (a full result is sent).
  * Open, for both, ends when the first pull is answered.
  *
+ * First, the 1 MB open alone, csrl and the JSON server alternated in pairs,
+ * printed as ratios (min and median over the pairs).
+ *
  * Run: npx tsc -p . && node scripts/bundle.mjs && node out/bench/lsp.js
  * Options: --quick (fewer samples); --rounds N (repeat everything N times and
  * print the range of each figure: the numbers are noisy on a shared machine);
- * --server FILE (another csrl server script, e.g. a minified bundle).
+ * --server FILE (another csrl server script, e.g. a minified bundle);
+ * --open-pairs N (pairs of alternated opens, default 5, 3 with --quick);
+ * --open-only (only those).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -199,6 +204,49 @@ async function flood(server: Server, doc: Doc): Promise<{ ms: number; rss?: numb
   }
 }
 
+/** One open of `doc` on a fresh server: wall time from didOpen to the first diagnostics (the first pull answered) and the server's CPU time meanwhile. */
+async function openOnce(server: Server, doc: Doc): Promise<{ ms: number; cpu?: number }> {
+  const c = await server.start();
+  try {
+    // Let the server finish what it does after the handshake (csrl builds its parser then), as an editor would.
+    await new Promise((r) => setTimeout(r, 300));
+    const cpu0 = c.cpuMs();
+    const t0 = performance.now();
+    await server.open(c, doc);
+    const ms = performance.now() - t0;
+    const cpu1 = c.cpuMs();
+    return { ms, ...(cpu0 !== undefined && cpu1 !== undefined ? { cpu: cpu1 - cpu0 } : {}) };
+  } finally {
+    await c.stop();
+  }
+}
+
+/**
+ * The 1 MB open, csrl and the JSON server alternated `pairs` times: the ratio
+ * of each pair, min and median, of wall time to the first diagnostics and of
+ * server CPU time (steadier when other processes share the machine).
+ */
+async function openPairs(csrl: Server, pairs: number): Promise<void> {
+  const doc = csreqDoc(5000, 0);
+  const json = jsonDoc(doc.text.length);
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    // Alternate which goes first, so neither always runs on the machine the other just warmed or loaded.
+    const [a, b] = i % 2 === 0 ? [await openOnce(csrl, doc), await openOnce(JSON_SERVER, json)] : (([y, x]) => [x, y])([await openOnce(JSON_SERVER, json), await openOnce(csrl, doc)]);
+    console.log(`  open pair ${i + 1}: csrl ${fmt(a.ms)}${a.cpu !== undefined ? ` (CPU ${fmt(a.cpu)})` : ''}, json ${fmt(b.ms)}${b.cpu !== undefined ? ` (CPU ${fmt(b.cpu)})` : ''}`);
+    wall.push(a.ms / b.ms);
+    if (a.cpu !== undefined && b.cpu) cpu.push(a.cpu / b.cpu);
+  }
+  const stats = (xs: number[]) => {
+    const s = [...xs].sort((p, q) => p - q);
+    return `min ${s[0]!.toFixed(2)}×  median ${s[Math.floor(s.length / 2)]!.toFixed(2)}×`;
+  };
+  console.log(`ratios csrl / json, 1 MB open (to first diagnostics), ${pairs} alternated pairs:`);
+  console.log(`  wall        ${stats(wall)} [≤ 2×]`);
+  if (cpu.length > 0) console.log(`  server CPU  ${stats(cpu)}`);
+}
+
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 const mb = (b?: number) => (b === undefined ? 'n/a' : `${(b / 1048576).toFixed(1)} MB`);
 
@@ -282,6 +330,10 @@ export async function run(argv: string[] = []): Promise<void> {
   const small = csreqDoc(1, 2048);
   const large = csreqDoc(5000, 0);
   console.log(`documents: csreq ${small.text.length} B / ${large.text.length} B (${large.text.split('\n').length - 3} requirements); json ${jsonDoc(small.text.length).text.length} B / ${jsonDoc(large.text.length).text.length} B`);
+  const oi = argv.indexOf('--open-pairs');
+  const pairs = oi >= 0 ? Math.max(1, Number(argv[oi + 1]) || 1) : quick ? 3 : 5;
+  await openPairs(csrl, pairs);
+  if (argv.includes('--open-only')) return;
   const all: Round[] = [];
   for (let r = 0; r < rounds; r++) {
     if (rounds > 1) console.log(`--- round ${r + 1} of ${rounds}`);
