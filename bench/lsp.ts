@@ -204,18 +204,29 @@ async function flood(server: Server, doc: Doc): Promise<{ ms: number; rss?: numb
   }
 }
 
-/** One open of `doc` on a fresh server: wall time from didOpen to the first diagnostics (the first pull answered) and the server's CPU time meanwhile. */
-async function openOnce(server: Server, doc: Doc): Promise<{ ms: number; cpu?: number }> {
+/**
+ * One open of `doc` on a fresh server: wall time from didOpen to the first
+ * diagnostics (the first pull answered), the server's CPU time meanwhile, and
+ * when a hover on a small document `other`, sent right after the open, is
+ * answered (is the server responsive while it analyses the large one?).
+ */
+async function openOnce(server: Server, doc: Doc, other: Doc): Promise<{ ms: number; cpu?: number; hoverMs: number }> {
   const c = await server.start();
   try {
+    await server.open(c, other);
     // Let the server finish what it does after the handshake (csrl builds its parser then), as an editor would.
     await new Promise((r) => setTimeout(r, 300));
     const cpu0 = c.cpuMs();
     const t0 = performance.now();
-    await server.open(c, doc);
+    const opened = server.open(c, doc);
+    const before = other.text.slice(0, other.editAt);
+    const position = { line: before.split('\n').length - 1, character: other.editAt - (before.lastIndexOf('\n') + 1) };
+    await c.request('textDocument/hover', { textDocument: { uri: other.uri }, position }, 120_000);
+    const hoverMs = performance.now() - t0;
+    await opened;
     const ms = performance.now() - t0;
     const cpu1 = c.cpuMs();
-    return { ms, ...(cpu0 !== undefined && cpu1 !== undefined ? { cpu: cpu1 - cpu0 } : {}) };
+    return { ms, hoverMs, ...(cpu0 !== undefined && cpu1 !== undefined ? { cpu: cpu1 - cpu0 } : {}) };
   } finally {
     await c.stop();
   }
@@ -229,13 +240,20 @@ async function openOnce(server: Server, doc: Doc): Promise<{ ms: number; cpu?: n
 async function openPairs(csrl: Server, pairs: number): Promise<void> {
   const doc = csreqDoc(5000, 0);
   const json = jsonDoc(doc.text.length);
+  const small = { ...csreqDoc(1, 2048), uri: 'file:///bench/other.rqset' };
+  const smallJson = { ...jsonDoc(small.text.length), uri: 'file:///bench/other.json' };
   const wall: number[] = [];
   const cpu: number[] = [];
+  const hover: number[] = [];
   for (let i = 0; i < pairs; i++) {
     // Alternate which goes first, so neither always runs on the machine the other just warmed or loaded.
-    const [a, b] = i % 2 === 0 ? [await openOnce(csrl, doc), await openOnce(JSON_SERVER, json)] : (([y, x]) => [x, y])([await openOnce(JSON_SERVER, json), await openOnce(csrl, doc)]);
-    console.log(`  open pair ${i + 1}: csrl ${fmt(a.ms)}${a.cpu !== undefined ? ` (CPU ${fmt(a.cpu)})` : ''}, json ${fmt(b.ms)}${b.cpu !== undefined ? ` (CPU ${fmt(b.cpu)})` : ''}`);
+    const [a, b] = i % 2 === 0
+      ? [await openOnce(csrl, doc, small), await openOnce(JSON_SERVER, json, smallJson)]
+      : (([y, x]) => [x, y])([await openOnce(JSON_SERVER, json, smallJson), await openOnce(csrl, doc, small)]);
+    const show = (x: typeof a) => `${fmt(x.ms)}${x.cpu !== undefined ? ` (CPU ${fmt(x.cpu)})` : ''}, hover on another document ${fmt(x.hoverMs)}`;
+    console.log(`  open pair ${i + 1}: csrl ${show(a)}; json ${show(b)}`);
     wall.push(a.ms / b.ms);
+    hover.push(a.hoverMs / b.hoverMs);
     if (a.cpu !== undefined && b.cpu) cpu.push(a.cpu / b.cpu);
   }
   const stats = (xs: number[]) => {
@@ -245,6 +263,7 @@ async function openPairs(csrl: Server, pairs: number): Promise<void> {
   console.log(`ratios csrl / json, 1 MB open (to first diagnostics), ${pairs} alternated pairs:`);
   console.log(`  wall        ${stats(wall)} [≤ 2×]`);
   if (cpu.length > 0) console.log(`  server CPU  ${stats(cpu)}`);
+  console.log(`  hover on another document sent right after the open: answered after  ${stats(hover)}`);
 }
 
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
