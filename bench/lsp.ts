@@ -25,10 +25,15 @@
  * requirement so that its diagnostics do change (a full result is sent).
  * Open, for both, ends when the first pull is answered.
  *
+ * First, the 1 MB open alone, csrl and the JSON server alternated in pairs,
+ * printed as ratios (min and median over the pairs).
+ *
  * Run: npx tsc -p . && node scripts/bundle.mjs && node out/bench/lsp.js
  * Options: --quick (fewer samples); --rounds N (repeat everything N times and
  * print the range of each figure: the numbers are noisy on a shared machine);
- * --server FILE (another csrl server script, e.g. a minified bundle).
+ * --server FILE (another csrl server script, e.g. a minified bundle);
+ * --open-pairs N (pairs of alternated opens, default 5, 3 with --quick);
+ * --open-only (only those).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -199,6 +204,68 @@ async function flood(server: Server, doc: Doc): Promise<{ ms: number; rss?: numb
   }
 }
 
+/**
+ * One open of `doc` on a fresh server: wall time from didOpen to the first
+ * diagnostics (the first pull answered), the server's CPU time meanwhile, and
+ * when a hover on a small document `other`, sent right after the open, is
+ * answered (is the server responsive while it analyses the large one?).
+ */
+async function openOnce(server: Server, doc: Doc, other: Doc): Promise<{ ms: number; cpu?: number; hoverMs: number }> {
+  const c = await server.start();
+  try {
+    await server.open(c, other);
+    // Let the server finish what it does after the handshake (csrl builds its parser then), as an editor would.
+    await new Promise((r) => setTimeout(r, 300));
+    const cpu0 = c.cpuMs();
+    const t0 = performance.now();
+    const opened = server.open(c, doc);
+    const before = other.text.slice(0, other.editAt);
+    const position = { line: before.split('\n').length - 1, character: other.editAt - (before.lastIndexOf('\n') + 1) };
+    await c.request('textDocument/hover', { textDocument: { uri: other.uri }, position }, 120_000);
+    const hoverMs = performance.now() - t0;
+    await opened;
+    const ms = performance.now() - t0;
+    const cpu1 = c.cpuMs();
+    return { ms, hoverMs, ...(cpu0 !== undefined && cpu1 !== undefined ? { cpu: cpu1 - cpu0 } : {}) };
+  } finally {
+    await c.stop();
+  }
+}
+
+/**
+ * The 1 MB open, csrl and the JSON server alternated `pairs` times: the ratio
+ * of each pair, min and median, of wall time to the first diagnostics and of
+ * server CPU time (steadier when other processes share the machine).
+ */
+async function openPairs(csrl: Server, pairs: number): Promise<void> {
+  const doc = csreqDoc(5000, 0);
+  const json = jsonDoc(doc.text.length);
+  const small = { ...csreqDoc(1, 2048), uri: 'file:///bench/other.rqset' };
+  const smallJson = { ...jsonDoc(small.text.length), uri: 'file:///bench/other.json' };
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  const hover: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    // Alternate which goes first, so neither always runs on the machine the other just warmed or loaded.
+    const [a, b] = i % 2 === 0
+      ? [await openOnce(csrl, doc, small), await openOnce(JSON_SERVER, json, smallJson)]
+      : (([y, x]) => [x, y])([await openOnce(JSON_SERVER, json, smallJson), await openOnce(csrl, doc, small)]);
+    const show = (x: typeof a) => `${fmt(x.ms)}${x.cpu !== undefined ? ` (CPU ${fmt(x.cpu)})` : ''}, hover on another document ${fmt(x.hoverMs)}`;
+    console.log(`  open pair ${i + 1}: csrl ${show(a)}; json ${show(b)}`);
+    wall.push(a.ms / b.ms);
+    hover.push(a.hoverMs / b.hoverMs);
+    if (a.cpu !== undefined && b.cpu) cpu.push(a.cpu / b.cpu);
+  }
+  const stats = (xs: number[]) => {
+    const s = [...xs].sort((p, q) => p - q);
+    return `min ${s[0]!.toFixed(2)}×  median ${s[Math.floor(s.length / 2)]!.toFixed(2)}×`;
+  };
+  console.log(`ratios csrl / json, 1 MB open (to first diagnostics), ${pairs} alternated pairs:`);
+  console.log(`  wall        ${stats(wall)} [≤ 2×]`);
+  if (cpu.length > 0) console.log(`  server CPU  ${stats(cpu)}`);
+  console.log(`  hover on another document sent right after the open: answered after  ${stats(hover)}`);
+}
+
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 const mb = (b?: number) => (b === undefined ? 'n/a' : `${(b / 1048576).toFixed(1)} MB`);
 
@@ -282,6 +349,10 @@ export async function run(argv: string[] = []): Promise<void> {
   const small = csreqDoc(1, 2048);
   const large = csreqDoc(5000, 0);
   console.log(`documents: csreq ${small.text.length} B / ${large.text.length} B (${large.text.split('\n').length - 3} requirements); json ${jsonDoc(small.text.length).text.length} B / ${jsonDoc(large.text.length).text.length} B`);
+  const oi = argv.indexOf('--open-pairs');
+  const pairs = oi >= 0 ? Math.max(1, Number(argv[oi + 1]) || 1) : quick ? 3 : 5;
+  await openPairs(csrl, pairs);
+  if (argv.includes('--open-only')) return;
   const all: Round[] = [];
   for (let r = 0; r < rounds; r++) {
     if (rounds > 1) console.log(`--- round ${r + 1} of ${rounds}`);

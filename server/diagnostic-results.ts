@@ -1,11 +1,18 @@
 /**
  * What the server last reported per document, so that a result the client
- * already has is never sent again: on push, an unchanged list is not
- * re-published; on pull (LSP 3.17 `textDocument/diagnostic`), an unchanged
- * list is answered `{ kind: 'unchanged' }` with the client's result id. On a
- * 5,000-entry set most keystrokes leave the 2,600 diagnostics as they were,
- * and encoding and writing them (0.8 MB of JSON) was most of a keystroke's
- * cost.
+ * already has is never sent again: on pull (LSP 3.17 `textDocument/diagnostic`),
+ * an unchanged list is answered `{ kind: 'unchanged' }` with the client's
+ * result id; on push, an unchanged list is not re-published to a client that
+ * ignores the `version` field (VS Code's language client declares
+ * `versionSupport: false`). On a 5,000-entry set most keystrokes leave the
+ * 2,600 diagnostics as they were, and encoding and writing them (0.8 MB of
+ * JSON) was most of a keystroke's cost.
+ *
+ * A client that interprets the version (`publishDiagnostics.versionSupport`)
+ * gets the list again whenever the version moved: it may have discarded the
+ * earlier push as stale (pushed mid-burst, it arrives after the client's
+ * document has moved on), and it would otherwise never hold diagnostics for
+ * its latest version.
  */
 import type { Diagnostic } from 'vscode-languageserver';
 
@@ -36,15 +43,19 @@ export function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic
 }
 
 export class DiagnosticResults {
-  private readonly pushed = new Map<string, Diagnostic[]>();
+  private readonly pushed = new Map<string, { items: Diagnostic[]; version: number | undefined }>();
   private readonly pulled = new Map<string, { resultId: string; items: Diagnostic[] }>();
   private seq = 0;
 
-  /** True when `items` differ from what was last pushed for `uri` (and records them as pushed). */
-  shouldPush(uri: string, items: Diagnostic[]): boolean {
+  /**
+   * True when `items` differ from what was last pushed for `uri`, or, given
+   * the `version` of a client that interprets versions, when that moved (and
+   * records them as pushed).
+   */
+  shouldPush(uri: string, items: Diagnostic[], version?: number): boolean {
     const last = this.pushed.get(uri);
-    if (last && sameDiagnostics(last, items)) return false;
-    this.pushed.set(uri, items);
+    if (last && (version === undefined || version === last.version) && sameDiagnostics(last.items, items)) return false;
+    this.pushed.set(uri, { items, version });
     return true;
   }
 

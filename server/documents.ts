@@ -214,12 +214,7 @@ function analyzeChunked(uri: string, version: number, lang: string, text: string
       view = new PieceView(was.text, was.analysis, start, end);
     } else {
       const chunk = text.slice(start, end);
-      let analysis = cache?.get(chunk) ?? chunkCache.get(chunk);
-      if (!analysis) {
-        // Its own copy of the text: see ownString.
-        const own = ownString(chunk);
-        analysis = new LeanAnalysis(own, chunkOptions, analyzeRequirement(own, chunkOptions));
-      }
+      const analysis = cache?.get(chunk) ?? chunkCache.get(chunk) ?? analyzePiece(chunk, chunkOptions);
       // Keyed and viewed by the analysis's own copy, so the state keeps no slice of an older version of the document.
       view = new PieceView(analysis instanceof LeanAnalysis ? analysis.text : chunk, analysis, start, end);
     }
@@ -234,6 +229,57 @@ function analyzeChunked(uri: string, version: number, lang: string, text: string
   });
   diagnostics.push(...duplicateTypes(views, index, options));
   return { uri, version, languageId: lang, text, index, kind: 'csreq', views, diagnostics: sortDiagnostics(diagnostics), chunkCache };
+}
+
+/** One piece of a large set, analysed on its own (`options.mode` is `set`). */
+function analyzePiece(chunk: string, options: AnalysisOptions): LeanAnalysis {
+  // Its own copy of the text: see ownString.
+  const own = ownString(chunk);
+  return new LeanAnalysis(own, options, analyzeRequirement(own, options));
+}
+
+/**
+ * A large set just opened, analysed ahead in slices (`step`) so the event
+ * loop keeps turning meanwhile; `previous()` hands what was analysed to
+ * analyzeDocument, which reuses it exactly as it reuses the pieces of an
+ * earlier version, and analyses whatever is left.
+ */
+export class PieceWarmUp {
+  private next = 0;
+  private readonly cache = new Map<string, Analysis>();
+  private readonly pieceOptions: AnalysisOptions;
+
+  private constructor(private readonly uri: string, private readonly languageId: string, private readonly text: string, private readonly starts: number[], options: AnalysisOptions) {
+    this.pieceOptions = { ...options, mode: 'set' };
+  }
+
+  /** Undefined unless analyzeDocument would analyse `text` entry by entry. */
+  static of(uri: string, languageId: string, text: string, options: AnalysisOptions): PieceWarmUp | undefined {
+    if (canonicalLanguage(languageId, uri) !== REQUIREMENT_LANGUAGE || text.length > MAX_ANALYSIS_CHARS) return undefined;
+    const starts = entryStarts(text, modeFromText(text) ?? options.mode ?? 'auto');
+    return starts ? new PieceWarmUp(uri, languageId, text, starts, options) : undefined;
+  }
+
+  get done(): boolean {
+    return this.next >= this.starts.length;
+  }
+
+  /** Analyses pieces until `deadline` (performance.now()) or the last one. */
+  step(deadline: number): void {
+    while (!this.done) {
+      const start = this.starts[this.next]!;
+      const end = this.next + 1 < this.starts.length ? this.starts[this.next + 1]! : this.text.length;
+      this.next++;
+      const chunk = this.text.slice(start, end);
+      if (!this.cache.has(chunk)) this.cache.set(chunk, analyzePiece(chunk, this.pieceOptions));
+      if (performance.now() >= deadline) return;
+    }
+  }
+
+  /** What analyzeDocument takes as the previous state: only the analysed pieces. */
+  previous(): DocState {
+    return { uri: this.uri, version: -1, languageId: this.languageId, text: '', index: new LineIndex(''), kind: 'csreq', views: [], diagnostics: [], chunkCache: this.cache };
+  }
 }
 
 const LOCAL_ENTRIES = new WeakMap<Analysis, LocalEntry[]>();

@@ -30,7 +30,7 @@ import {
 } from './commands.js';
 import { NOTIFICATIONS, REQUESTS, SERVER_COMMANDS, type CheckArgs, type DecompileParams, type LwcrArg, type RequirementArg, type SetTrustParams } from '../protocol/lsp.js';
 import { completeAt, type ItemKind } from '../language-service/completion.js';
-import { analyzeDocument, rangeToHost, viewAt, type DocState, type RequirementView } from './documents.js';
+import { analyzeDocument, PieceWarmUp, rangeToHost, viewAt, type DocState, type RequirementView } from './documents.js';
 import {
   codeActions,
   codeLenses,
@@ -91,6 +91,8 @@ const LARGE_DOCUMENT = 256 * 1024;
 const SMALL_DEBOUNCE_MS = 1;
 const LARGE_DEBOUNCE_MS = 10;
 const MAX_WAIT_MS = 250;
+/** A large set just opened is analysed ahead in slices this long, between which other messages are handled. */
+const WARM_SLICE_MS = 10;
 
 const ITEM_KIND: Record<ItemKind, CompletionItemKind> = {
   keyword: CompletionItemKind.Keyword,
@@ -197,12 +199,18 @@ export function startServer(connection: Connection): void {
   const timers = new Map<string, NodeJS.Timeout | NodeJS.Immediate>();
   const pendingSince = new Map<string, number>();
   const lastChange = new Map<string, number>();
+  /** Large sets just opened, being analysed in slices; `generation` is the settings' at the start. */
+  const warmUps = new Map<string, { job: PieceWarmUp; generation: number; done: Promise<void> }>();
+  /** Counts changes of settings and trust, which make a warm-up's analyses unusable. */
+  let generation = 0;
   let settings: Settings = DEFAULT_SETTINGS;
   let trusted = true;
   let pullConfiguration = false;
   /** The client pulls diagnostics (LSP 3.17 textDocument/diagnostic): nothing is pushed. */
   let pullDiagnostics = false;
   let refreshDiagnostics = false;
+  /** The client interprets the version of pushed diagnostics: each new version is published, changed or not. */
+  let versionedPush = false;
   const results = new DiagnosticResults();
   /** Workspace folders (file-system paths) from initialize and didChangeWorkspaceFolders: where csrl/decompile may read. */
   let roots: string[] = [];
@@ -216,9 +224,51 @@ export function startServer(connection: Connection): void {
     if (!doc) return undefined;
     const cached = states.get(uri);
     if (cached && cached.version === doc.version) return cached;
-    const state = analyzeDocument(uri, doc.version, doc.languageId, doc.getText(), { ...options(), ...baseDirOf(uri) }, cached);
+    // The pieces a warm-up has analysed are reused whatever version it started from: they are keyed by their text.
+    const warm = warmUps.get(uri);
+    warmUps.delete(uri);
+    const previous = cached ?? (warm?.generation === generation ? warm.job.previous() : undefined);
+    const state = analyzeDocument(uri, doc.version, doc.languageId, doc.getText(), { ...options(), ...baseDirOf(uri) }, previous);
     states.set(uri, state);
     return state;
+  }
+
+  /**
+   * Starts analysing a large set just opened, a slice at a time, so that
+   * other messages are handled meanwhile; its diagnostics wait for it (see
+   * publish and the pull handler). A request that needs the document first
+   * finishes the analysis at once, reusing what was done.
+   */
+  function warmUp(uri: string): void {
+    const doc = documents.get(uri);
+    if (!doc) return;
+    const job = PieceWarmUp.of(uri, doc.languageId, doc.getText(), { ...options(), ...baseDirOf(uri) });
+    if (!job) return;
+    const entry = { job, generation, done: Promise.resolve() };
+    entry.done = new Promise<void>((resolve) => {
+      const slice = () => {
+        // Closed, settings changed, or already used by an analysis: nothing left to do.
+        if (warmUps.get(uri) !== entry || entry.generation !== generation) return resolve();
+        try {
+          job.step(performance.now() + WARM_SLICE_MS);
+        } catch (err) {
+          // The analysis proper reports it, with its document.
+          warmUps.delete(uri);
+          connection.console.error(`csrl: analysis failed for ${uri}: ${(err as Error).stack ?? err}`);
+          return resolve();
+        }
+        if (job.done) resolve();
+        else setImmediate(slice);
+      };
+      setImmediate(slice);
+    });
+    warmUps.set(uri, entry);
+  }
+
+  /** The warm-up of `uri` while it runs. */
+  function warming(uri: string): Promise<void> | undefined {
+    const warm = warmUps.get(uri);
+    return warm && !warm.job.done && warm.generation === generation ? warm.done : undefined;
   }
 
   function cancelTimer(uri: string): void {
@@ -258,6 +308,11 @@ export function startServer(connection: Connection): void {
   function publish(uri: string): void {
     const doc = documents.get(uri);
     if (!doc) return;
+    const pending = warming(uri);
+    if (pending) {
+      void pending.then(() => publish(uri));
+      return;
+    }
     let state: DocState | undefined;
     try {
       state = stateOf(uri);
@@ -268,14 +323,17 @@ export function startServer(connection: Connection): void {
     // An edit that arrived while analysing makes this result stale; its own run follows.
     if (!state || documents.get(uri)?.version !== state.version) return;
     const diagnostics = state.diagnostics.map(toLspDiagnostic);
-    // What the client already shows is not sent again (most keystrokes in a large set change nothing).
-    if (!results.shouldPush(uri, diagnostics)) return;
+    // What the client already shows is not sent again (most keystrokes in a large set change nothing);
+    // a client that discards lists of older versions gets the latest version's, changed or not.
+    if (!results.shouldPush(uri, diagnostics, versionedPush ? state.version : undefined)) return;
     // A client that has gone away makes the send fail; the connection's own close handling ends the process.
     connection.sendDiagnostics({ uri, version: state.version, diagnostics }).catch(() => undefined);
   }
 
   function reanalyseAll(): void {
     states.clear();
+    warmUps.clear();
+    generation++;
     if (pullDiagnostics) {
       // The client asks again for every open document.
       if (refreshDiagnostics) connection.languages.diagnostics.refresh();
@@ -320,6 +378,7 @@ export function startServer(connection: Connection): void {
     watchFolders = params.capabilities.workspace?.workspaceFolders === true;
     pullDiagnostics = params.capabilities.textDocument?.diagnostic !== undefined;
     refreshDiagnostics = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
+    versionedPush = params.capabilities.textDocument?.publishDiagnostics?.versionSupport === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -377,10 +436,14 @@ export function startServer(connection: Connection): void {
 
   connection.onRequest(REQUESTS.decompile, guard((p: DecompileParams) => decompileRequest(p ?? {}, { isOpen: (uri) => documents.get(uri) !== undefined, roots })));
 
-  documents.onDidOpen((e) => schedule(e.document.uri));
+  documents.onDidOpen((e) => {
+    warmUp(e.document.uri);
+    schedule(e.document.uri);
+  });
   documents.onDidChangeContent((e) => schedule(e.document.uri));
   documents.onDidClose((e) => {
     cancelTimer(e.document.uri);
+    warmUps.delete(e.document.uri);
     pendingSince.delete(e.document.uri);
     lastChange.delete(e.document.uri);
     states.delete(e.document.uri);
@@ -477,7 +540,10 @@ export function startServer(connection: Connection): void {
   }));
 
   type PullHandler = Parameters<typeof connection.languages.diagnostics.on>[0];
-  connection.languages.diagnostics.on(guard((p: Parameters<PullHandler>[0]) => {
+  connection.languages.diagnostics.on(guard(async (p: Parameters<PullHandler>[0]) => {
+    // A large set just opened: answered once its analysis is done; other messages are handled meanwhile.
+    const pending = warming(p.textDocument.uri);
+    if (pending) await pending;
     const state = stateOf(p.textDocument.uri);
     const items = state ? state.diagnostics.map(toLspDiagnostic) : [];
     return results.report(p.textDocument.uri, items, p.previousResultId);

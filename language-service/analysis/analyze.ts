@@ -165,11 +165,12 @@ function analyzeWith(text: string, options: AnalysisOptions, usage: Usage): Anal
     if (!severity) continue;
     out.push(withLanguageFixes({ ...d, severity }, text, index));
   }
+  const reported = (code: string) => resolveSeverity(code, RULE_BY_CODE.get(code)!.defaultSeverity, options, privileged, inferred) !== undefined;
   for (const req of requirementsOf(result)) {
     if (!req.expr) continue;
     let findings: Finding[];
     try {
-      findings = lintRequirement(req, { text, index, privileged, release });
+      findings = lintRequirement(req, { text, index, privileged, release, reported });
     } catch {
       findings = [];
     }

@@ -17,6 +17,12 @@ export interface RuleContext {
   privileged: boolean;
   /** See RequirementContext.release. */
   release?: boolean;
+  /**
+   * Whether findings of a code are reported (its severity is not `off`). The
+   * fixes of the others are not checked: that parse of each fixed text was
+   * most of the cost of opening a large set whose findings are all off.
+   */
+  reported?: (code: string) => boolean;
 }
 
 interface Located { node: Expr; parent: Expr | undefined; underNot: boolean }
@@ -100,21 +106,22 @@ export function lintRequirement(req: Requirement, rc: RuleContext): Finding[] {
     }
   }
   out.push(...oncePerCause(perBranch, facts.length, root, rc));
-  if (!complete) return onlyFixesThatParse(dedupe(out), rc.text);
+  if (!complete) return onlyFixesThatParse(dedupe(out), rc.text, rc.reported);
 
   for (const rule of RULES) if (rule.branches) out.push(...rule.branches(facts, { ...ctx, flagged }).map((x) => withClauseFix(x, undefined, root, rc)));
-  return onlyFixesThatParse(dedupe(out), rc.text);
+  return onlyFixesThatParse(dedupe(out), rc.text, rc.reported);
 }
 
 /** Characters parsed at most to check the fixes of one text (all its requirements); past that, fixes are not offered. */
 const FIX_CHECK_BUDGET = 4_000_000;
 
 /**
- * The text last checked, its parse errors and what is left of its budget: the
- * requirements of one set share a text, which is parsed once, and share one
- * budget, so checking fixes stays linear in the text however many entries it has.
+ * The text last checked, its parse errors (counted when a fix first needs
+ * them) and what is left of its budget: the requirements of one set share a
+ * text, which is parsed once, and share one budget, so checking fixes stays
+ * linear in the text however many entries it has.
  */
-let checked: { text: string; errors: number; budget: number } | undefined;
+let checked: { text: string; errors: number | undefined; budget: number } | undefined;
 
 const parseErrors = (text: string) => parse(text).diagnostics.filter((d) => d.severity === 'error').length;
 
@@ -124,20 +131,20 @@ const parseErrors = (text: string) => parse(text).diagnostics.filter((d) => d.se
  * a clause's range must never hand the person text Apple rejects. Past the
  * budget (very large documents) no fix is offered rather than an unchecked one.
  */
-function onlyFixesThatParse(findings: Finding[], text: string): Finding[] {
+function onlyFixesThatParse(findings: Finding[], text: string, reported: (code: string) => boolean = () => true): Finding[] {
   if (!findings.some((f) => f.fixes?.length)) return findings;
-  if (checked?.text !== text) {
-    checked = { text, errors: 0, budget: FIX_CHECK_BUDGET - text.length };
-    if (checked.budget >= 0) checked.errors = parseErrors(text);
-  }
+  if (checked?.text !== text) checked = { text, errors: undefined, budget: FIX_CHECK_BUDGET - text.length };
   const state = checked;
   return findings.map((f) => {
     if (!f.fixes?.length) return f;
     const fixes = f.fixes.filter((fix) => {
       if (state.budget < 0) return false;
+      state.budget -= text.length - (fix.range.end.offset - fix.range.start.offset) + fix.newText.length;
+      // A finding the caller drops (its rule is off) is not parsed, but charged all the same: which fixes are offered stays as it was.
+      if (state.budget < 0 || !reported(f.code)) return false;
+      state.errors ??= parseErrors(text);
       const after = text.slice(0, fix.range.start.offset) + fix.newText + text.slice(fix.range.end.offset);
-      state.budget -= after.length;
-      return state.budget >= 0 && parseErrors(after) <= state.errors;
+      return parseErrors(after) <= state.errors;
     });
     return { ...f, fixes };
   });

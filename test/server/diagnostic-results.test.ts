@@ -1,7 +1,9 @@
 /**
  * Sending only what changed: an unchanged diagnostics list is not pushed
- * again, and a client that pulls (LSP 3.17 textDocument/diagnostic) is
- * answered `unchanged` for the result it already holds. Counted in messages,
+ * again to a client that ignores versions, and a client that pulls (LSP 3.17
+ * textDocument/diagnostic) is answered `unchanged` for the result it already
+ * holds. A client that interprets the version of pushed diagnostics gets the
+ * latest version's list even when it is unchanged. Counted in messages,
  * never timed.
  */
 import assert from 'node:assert/strict';
@@ -28,6 +30,14 @@ describe('DiagnosticResults', () => {
     assert.ok(r.shouldPush('u', [diag(2)]));
     r.forget('u');
     assert.ok(r.shouldPush('u', [diag(2)]), 'after a close the list is sent again');
+  });
+
+  it('pushes an unchanged list again when the version moved, for a client that interprets versions', () => {
+    const r = new DiagnosticResults();
+    assert.ok(r.shouldPush('u', [diag(1)], 1));
+    assert.ok(!r.shouldPush('u', [diag(1)], 1), 'the same version and list is not sent twice');
+    assert.ok(r.shouldPush('u', [diag(1)], 2), 'a new version is news to the client even with the same list');
+    assert.ok(r.shouldPush('u', [diag(2)], 2));
   });
 
   it('answers a pull unchanged only for the result id the client holds', () => {
@@ -73,10 +83,11 @@ describe('language server: pull diagnostics', () => {
   });
 });
 
-describe('language server: push sends only changed lists', () => {
+describe('language server: push sends only changed lists to a client that ignores versions', () => {
   let client: LspClient;
   before(async () => {
-    client = await LspClient.start();
+    // As VS Code's language client declares when it is pushed to.
+    client = await LspClient.start({ capabilities: { textDocument: { publishDiagnostics: { versionSupport: false } } } });
   });
   after(async () => client.stop());
 
@@ -95,5 +106,44 @@ describe('language server: push sends only changed lists', () => {
     assert.ok(broken.diagnostics.some((d) => d.severity === 1));
     const versions = client.published.filter((p) => p.uri === u).map((p) => p.version);
     assert.ok(!versions.includes(2), `version 2 changed no diagnostic, yet was published: ${versions.join(', ')}`);
+  });
+});
+
+describe('language server: push to a client that interprets versions', () => {
+  let client: LspClient;
+  before(async () => {
+    client = await LspClient.start({ capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } } });
+  });
+  after(async () => client.stop());
+
+  it('publishes the latest version even when an edit leaves the diagnostics as they were', async () => {
+    const u = 'file:///w/push-versioned.csreq';
+    client.open(u, 'csreq', 'anchor apple generic and identifier "com.example.app"');
+    const first = await client.waitForDiagnostics(u, (p) => p.version === 1);
+    assert.equal(first.diagnostics.length, 1);
+    // An edit inside the identifier's string moves no diagnostic; the client still needs them tagged with version 2.
+    client.edit(u, 2, { start: { line: 0, character: 40 }, end: { line: 0, character: 40 } }, 'x');
+    const second = await client.waitForDiagnostics(u, (p) => p.version === 2, 10_000);
+    assert.deepEqual(second.diagnostics, first.diagnostics);
+  });
+
+  it('publishes the final version of a burst whose last edits change no diagnostic', async () => {
+    const u = 'file:///w/push-burst.csreq';
+    // CSR102 on the first line and a syntax error on the second.
+    const lines = 50;
+    client.open(u, 'csreq', 'identifier "com.example.app" and anchor apple generic\n'.repeat(lines));
+    await client.waitForDiagnostics(u, (p) => p.version === 1);
+    let version = 1;
+    // Every line gets a space: both diagnostics move, and that version is published.
+    for (let line = 0; line < lines; line++) client.edit(u, ++version, { start: { line, character: 0 }, end: { line, character: 0 } }, ' ');
+    const moved = await client.waitForDiagnostics(u, (p) => p.version === version, 10_000);
+    // Then a burst that leaves both where they are: its final version must still reach the client.
+    for (let i = 0; i < 500; i++) {
+      const line = 2 + (i % (lines - 2));
+      client.edit(u, ++version, { start: { line, character: 0 }, end: { line, character: 0 } }, ' ');
+    }
+    const last = await client.waitForDiagnostics(u, (p) => p.version === version, 10_000);
+    assert.deepEqual(last.diagnostics, moved.diagnostics);
+    assert.equal(last.diagnostics.length, 2, JSON.stringify(last.diagnostics));
   });
 });
