@@ -106,7 +106,14 @@ async function quickFix(page: Page, title: string, shot: (name: string) => Promi
     }
   }
   await shot(name);
-  await action.click();
+  // The keyboard, as the menu invites ("Enter to Apply"): while it opens, a pointer-blocking layer covers it.
+  const focused = page.locator('.action-widget .monaco-list-row.focused').filter({ hasText: title });
+  for (let moves = 0; (await focused.count()) === 0; moves++) {
+    if (moves === 10) throw new Error(`quick fix "${title}" listed but never focused by the arrow keys`);
+    await page.keyboard.press('ArrowDown');
+  }
+  await page.keyboard.press('Enter');
+  await action.waitFor({ state: 'detached', timeout: SLOW });
 }
 
 test('the playground of npm start: quick fixes, Format Document, a test against a fetched signed sample, an ELF file and the Linux process picker; the repository untouched', { skip: off ? 'CSRL_E2E=off is set' : false, timeout: 900_000 }, async (t) => {
@@ -144,7 +151,6 @@ test('the playground of npm start: quick fixes, Format Document, a test against 
       await cursorAt(page, 3, 70);
       await quickFix(page, 'Quote 9ABCDE1234', shot, 'quick-fix-quote-menu');
       await line('= "9ABCDE1234"').waitFor({ timeout: SLOW });
-      await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'detached', timeout: SLOW });
       await shot('quick-fix-quote-applied');
 
       // Quick fix 2: "only the identifier is checked" (CSR101 on `identifier "com.example.helper"`).
@@ -161,7 +167,8 @@ test('the playground of npm start: quick fixes, Format Document, a test against 
       const formatted = execFileSync(process.execPath, [path.join(REPO, 'bin', 'csrl.js'), 'fmt', '--indent', '4', '-'], { input: fixed, encoding: 'utf8' });
       assert.notEqual(formatted, fixed, 'the fixed requirement is long enough to be laid out on several lines');
       await runCommand(page, 'Format Document', /Format Document(?!\s*With)/);
-      await line(/^\s+and anchor apple generic\s*$/).waitFor({ timeout: SLOW });
+      // Monaco renders spaces as no-break spaces: \s, not " ".
+      await line(/^\s*and\sanchor\sapple\sgeneric\s*$/).waitFor({ timeout: SLOW });
       await shot('formatted');
       await page.keyboard.press('Control+S');
       await waitFor('the formatted insecure.csreq saved', SLOW, () => (onDisk('insecure.csreq') === formatted ? true : undefined), pg.run.finished, pg.run.output).catch((err: Error) => {
@@ -199,7 +206,7 @@ test('the playground of npm start: quick fixes, Format Document, a test against 
       await shot('elf-check-message');
       const elfMessage = await elf.innerText();
       assert.match(elfMessage, /\/(usr\/)?bin\/ls\b.*a Linux \(ELF\) executable.*it carries no Apple code signature/s, elfMessage);
-      assert.doesNotMatch(elfMessage, /magic 0x7f454c46/, 'no magic number');
+      assert.doesNotMatch(elfMessage, /neither Mach-O nor universal/, 'words first, not a bare magic number');
 
       // The process picker on Linux: a note first (ELF programs, no Apple signatures), no kernel threads.
       await page.keyboard.press('Escape');
