@@ -204,6 +204,8 @@ test('the playground of npm start: quick fixes, Format Document, a test against 
       await elf.waitFor({ timeout: SLOW });
       await page.waitForFunction(`[...document.querySelectorAll('.notifications-toasts .notification-toast')].some((e) => /Linux \\(ELF\\) executable/.test(e.textContent) && getComputedStyle(e).opacity === '1')`, undefined, { timeout: SLOW });
       await shot('elf-check-message');
+      // The check is over: its progress notification goes (only the answer stays).
+      await page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Testing requirement against ls' }).first().waitFor({ state: 'detached', timeout: SLOW });
       const elfMessage = await elf.innerText();
       assert.match(elfMessage, /\/(usr\/)?bin\/ls\b.*a Linux \(ELF\) executable.*it carries no Apple code signature/s, elfMessage);
       assert.doesNotMatch(elfMessage, /neither Mach-O nor universal/, 'words first, not a bare magic number');
