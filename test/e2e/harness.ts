@@ -28,6 +28,7 @@ export interface Page {
   evaluate<T>(fn: () => T): Promise<T>;
   url(): string;
   waitForTimeout(ms: number): Promise<void>;
+  waitForFunction(expression: string, arg?: unknown, options?: { timeout?: number; polling?: number }): Promise<unknown>;
   on(event: string, fn: (arg: { text(): string }) => void): void;
 }
 export interface Locator {
@@ -40,6 +41,9 @@ export interface Locator {
   hover(options?: { timeout?: number }): Promise<void>;
   isVisible(): Promise<boolean>;
   fill(value: string, options?: { timeout?: number }): Promise<void>;
+  inputValue(options?: { timeout?: number }): Promise<string>;
+  press(key: string, options?: { timeout?: number }): Promise<void>;
+  focus(options?: { timeout?: number }): Promise<void>;
 }
 interface Browser {
   newContext(options?: unknown): Promise<{ newPage(): Promise<Page> }>;
