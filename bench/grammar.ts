@@ -13,7 +13,6 @@
  * Run: npm run build && node out/bench/grammar.js [--runs N]
  */
 import { parse } from '../grammar/parser.js';
-import type { RequirementDocument } from '../grammar/ast.js';
 import { median, rng } from './stats.js';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -22,7 +21,7 @@ import { decompile } from '../grammar/codec/decode.js';
 import { printApple } from '../grammar/print/apple.js';
 import { printCanonical } from '../grammar/print/canonical.js';
 import { toJson } from '../cli/json.js';
-import { toHex } from '../grammar/bytes.js';
+import { fromHex, toHex } from '../grammar/bytes.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -186,41 +185,57 @@ function alternate<K extends string>(rounds: number, fns: Record<K, () => void>)
 }
 
 /**
- * `csrl compile --hex --each-line` on 10,000 requirements, whole process,
- * against compiling the same lines in this process (parse, compile, hex), per
- * item; `node -e 0` is the floor a process cannot go below. Needs the bundle
- * (npm run build).
+ * `csrl compile --hex --each-line` and `csrl decompile --each-line` on 10,000
+ * requirements, whole process, against the same work in this process (parse,
+ * compile, hex; hex, decompile, print), per item; `node -e 0` is the floor a
+ * process cannot go below. Needs the bundle (npm run build).
  */
 function eachLineRows(rounds: number): Array<[string, string]> {
   const cli = fileURLToPath(new URL('../../bin/csrl.js', import.meta.url));
   if (!existsSync(fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url)))) return [['--each-line', 'not timed: run npm run build first']];
   const n = 10_000;
   const items = buildCorpus(4 << 20).filter((l) => !l.includes('=>')).slice(0, n);
+  const blobs = items.map((l) => toHex(compile(parse(l).document!).bytes!));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'csrl-bench-'));
   try {
-    const file = path.join(dir, 'requirements.txt');
-    writeFileSync(file, items.join('\n') + '\n');
+    const textFile = path.join(dir, 'requirements.txt');
+    const hexFile = path.join(dir, 'blobs.txt');
+    writeFileSync(textFile, items.join('\n') + '\n');
+    writeFileSync(hexFile, blobs.join('\n') + '\n');
     let outBytes = 0;
-    // CPU time too (user + system): on a loaded machine a new process waits for a core far longer than it computes.
-    const cpu = { inProcess: [] as number[], cli: [] as number[], node: [] as number[] };
     const preload = new URL('./cpu-at-exit.js', import.meta.url).href;
     const childCpu = (args: string[]): number => {
       const r = spawnSync(process.execPath, ['--import', preload, ...args], { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
       if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${String(r.stderr)}`);
       return Number(/cpu-us (\d+)/.exec(String(r.stderr))?.[1] ?? NaN) / 1000;
     };
+    const inProcessCpu = (work: () => void): number => {
+      const start = process.cpuUsage();
+      work();
+      const used = process.cpuUsage(start);
+      return (used.user + used.system) / 1000;
+    };
+    // CPU time too (user + system): on a loaded machine a new process waits for a core far longer than it computes.
+    const cpu = { compileIn: [] as number[], compileCli: [] as number[], decompileIn: [] as number[], decompileCli: [] as number[], node: [] as number[] };
     const t = alternate(rounds, {
-      inProcess: () => {
-        const start = process.cpuUsage();
-        for (const l of items) {
-          const r = parse(l);
-          if (r.ok && r.document) outBytes += toHex(compile(r.document).bytes!).length;
-        }
-        const used = process.cpuUsage(start);
-        cpu.inProcess.push((used.user + used.system) / 1000);
+      compileIn: () => {
+        cpu.compileIn.push(inProcessCpu(() => {
+          for (const l of items) {
+            const r = parse(l);
+            if (r.ok && r.document) outBytes += toHex(compile(r.document).bytes!).length;
+          }
+        }));
       },
-      cli: () => {
-        cpu.cli.push(childCpu([cli, 'compile', '--hex', '--each-line', file]));
+      compileCli: () => {
+        cpu.compileCli.push(childCpu([cli, 'compile', '--hex', '--each-line', textFile]));
+      },
+      decompileIn: () => {
+        cpu.decompileIn.push(inProcessCpu(() => {
+          for (const h of blobs) outBytes += printApple(decompile(fromHex(h))).length;
+        }));
+      },
+      decompileCli: () => {
+        cpu.decompileCli.push(childCpu([cli, 'decompile', '--each-line', hexFile]));
       },
       node: () => {
         cpu.node.push(childCpu(['-e', '0']));
@@ -229,11 +244,17 @@ function eachLineRows(rounds: number): Array<[string, string]> {
     void outBytes;
     const cpuMin = (xs: number[]) => Math.min(...xs);
     const us = (ms: number) => `${((ms * 1000) / n).toFixed(1)} µs`;
-    return [
-      [`--each-line compile --hex, ${n.toLocaleString('en-US')} requirements, per item`, `csrl ${us(t.cli.min)} min / ${us(t.cli.median)} median; in process ${us(t.inProcess.min)} / ${us(t.inProcess.median)}; node -e 0 ${t.node.min.toFixed(0)} ms`],
-      ['ratio --each-line / in process, elapsed (aim ≤ 1.5)', `min ${(t.cli.min / t.inProcess.min).toFixed(2)}, median ${(t.cli.median / t.inProcess.median).toFixed(2)}; without node's own start ${((t.cli.min - t.node.min) / t.inProcess.min).toFixed(2)}`],
-      ['ratio --each-line / in process, CPU time', `min ${(cpuMin(cpu.cli) / cpuMin(cpu.inProcess)).toFixed(2)}, median ${(median(cpu.cli) / median(cpu.inProcess)).toFixed(2)}; without node's own start ${((cpuMin(cpu.cli) - cpuMin(cpu.node)) / cpuMin(cpu.inProcess)).toFixed(2)} (csrl ${cpuMin(cpu.cli).toFixed(0)} ms, in process ${cpuMin(cpu.inProcess).toFixed(0)} ms, node -e 0 ${cpuMin(cpu.node).toFixed(0)} ms)`],
-    ];
+    const rows: Array<[string, string]> = [];
+    for (const [name, inKey, cliKey] of [['compile --hex', 'compileIn', 'compileCli'], ['decompile', 'decompileIn', 'decompileCli']] as const) {
+      const tin = t[inKey];
+      const tcli = t[cliKey];
+      rows.push(
+        [`--each-line ${name}, ${n.toLocaleString('en-US')} requirements, per item`, `csrl ${us(tcli.min)} min / ${us(tcli.median)} median; in process ${us(tin.min)} / ${us(tin.median)}; node -e 0 ${t.node.min.toFixed(0)} ms`],
+        [`ratio --each-line ${name} / in process, elapsed (aim ≤ 1.5)`, `min ${(tcli.min / tin.min).toFixed(2)}, median ${(tcli.median / tin.median).toFixed(2)}; without node's own start ${((tcli.min - t.node.min) / tin.min).toFixed(2)}`],
+        [`ratio --each-line ${name} / in process, CPU time`, `min ${(cpuMin(cpu[cliKey]) / cpuMin(cpu[inKey])).toFixed(2)}, median ${(median(cpu[cliKey]) / median(cpu[inKey])).toFixed(2)}; without node's own start ${((cpuMin(cpu[cliKey]) - cpuMin(cpu.node)) / cpuMin(cpu[inKey])).toFixed(2)} (csrl ${cpuMin(cpu[cliKey]).toFixed(0)} ms, in process ${cpuMin(cpu[inKey]).toFixed(0)} ms, node -e 0 ${cpuMin(cpu.node).toFixed(0)} ms)`],
+      );
+    }
+    return rows;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -280,15 +301,24 @@ async function main(): Promise<void> {
   const ratio = (a: Timing, b: Timing, aBytes: number, bBytes: number) =>
     `min ${(aBytes / a.min / (bBytes / b.min)).toFixed(3)}, median ${(aBytes / a.median / (bBytes / b.median)).toFixed(3)}`;
 
-  const perReq = (fn: () => unknown): number => {
-    const n = 5000;
-    return (
-      timeIt(runs, () => {
-        for (let i = 0; i < n; i++) fn();
-      }) * 1000 / n
-    );
+  // One typical requirement, each stage 5,000 times per round, alternated with JSON.parse of a record as long as its text.
+  const reps = 5000;
+  const typicalDoc = parse(TYPICAL).document!;
+  const typicalBlob = compile(typicalDoc).bytes!;
+  const typicalJson = JSON.stringify({ requirement: TYPICAL.slice(0, TYPICAL.length - 18) });
+  const repeat = (fn: () => unknown) => () => {
+    for (let i = 0; i < reps; i++) fn();
   };
-  const usParse = perReq(() => parse(TYPICAL));
+  const one = alternate(runs, {
+    json: repeat(() => JSON.parse(typicalJson)),
+    parse: repeat(() => parse(TYPICAL)),
+    compile: repeat(() => compile(typicalDoc)),
+    decompile: repeat(() => decompile(typicalBlob)),
+  });
+  const perItem = (x: Timing) => `${((x.min * 1000) / reps).toFixed(1)} µs min, ${((x.median * 1000) / reps).toFixed(1)} µs median`;
+  // Per byte of the requirement's text, against JSON.parse per byte of its record.
+  const perByte = (a: number, b: number) => (a / TYPICAL.length / (b / typicalJson.length)).toFixed(1);
+  const vsJson = (x: Timing) => `${perItem(x)}; × JSON.parse per byte: min ${perByte(x.min, one.json.min)}, median ${perByte(x.median, one.json.median)}`;
   const setBytes = setText.length;
 
   const rows: Array<[string, string]> = [
@@ -296,7 +326,9 @@ async function main(): Promise<void> {
     ['parse + validate, line by line', `${mbParse.toFixed(1)} MB/s (${tParse.toFixed(0)} ms min, ${t.lines.median.toFixed(0)} ms median)`],
     ['JSON.parse, same size', `${mbJson.toFixed(1)} MB/s (${tJson.toFixed(0)} ms min, ${t.json.median.toFixed(0)} ms median)`],
     ['ratio parse / JSON.parse (aim ≥ 0.15)', ratio(t.lines, t.json, bytes, json.length)],
-    [`parse, one ${TYPICAL.length}-byte requirement`, `${usParse.toFixed(1)} µs`],
+    [`parse, one ${TYPICAL.length}-byte requirement`, vsJson(one.parse)],
+    [`compile (AST → ${typicalBlob.length}-byte blob)`, vsJson(one.compile)],
+    ['decompile (blob → AST)', vsJson(one.decompile)],
     [
       `parse, one ${(setBytes / 1e6).toFixed(2)} MB set (${setEntries} entries)`,
       `${t.set.min.toFixed(0)} ms min, ${(setBytes / 1e6 / (t.set.min / 1e3)).toFixed(1)} MB/s${setOk ? '' : ' (NOT parsed as a set)'}`,
@@ -304,22 +336,6 @@ async function main(): Promise<void> {
     ['ratio set per byte / its lines one by one (aim ≤ 1)', `min ${(t.set.min / t.setLines.min).toFixed(2)}, median ${(t.set.median / t.setLines.median).toFixed(2)}`],
   ];
   rows.push(...eachLineRows(Math.max(3, Math.min(runs, 5))));
-
-  // The codec is another module; time it when it is there.
-  try {
-    const enc = (await import(new URL('../grammar/codec/encode.js', import.meta.url).href)) as {
-      compile(doc: RequirementDocument): { bytes: Uint8Array | undefined };
-    };
-    const dec = (await import(new URL('../grammar/codec/decode.js', import.meta.url).href)) as {
-      decompile(bytes: Uint8Array): RequirementDocument;
-    };
-    const doc = parse(TYPICAL).document!;
-    const blob = enc.compile(doc).bytes!;
-    rows.push([`compile (AST → ${blob.length}-byte blob)`, `${perReq(() => enc.compile(doc)).toFixed(1)} µs`]);
-    rows.push(['decompile (blob → AST)', `${perReq(() => dec.decompile(blob)).toFixed(1)} µs`]);
-  } catch (e) {
-    rows.push(['compile / decompile', `not timed: ${(e as Error).message}`]);
-  }
 
   rows.push(...chainRows(runs, json, tJson));
   rows.push(...memoryRows());

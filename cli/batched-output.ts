@@ -1,3 +1,4 @@
+import { tooLongLine, type Line } from './input.js';
 import type { CommandIO } from './io.js';
 
 /** Output gathered before one write: a write per line was a quarter of `--each-line`'s time. */
@@ -47,4 +48,40 @@ export function batchedOutput(io: CommandIO): BatchedOutput {
     },
     flush,
   };
+}
+
+/** What one `--each-line` item prints (whole lines, each ending in LF), and whether it failed. */
+export interface EachLineResult {
+  text: string;
+  ok: boolean;
+}
+
+/**
+ * The `--each-line` loop of every command: each line goes to `item`, what it
+ * prints is gathered by batchedOutput, a line over the length limit is
+ * reported through `tooLong`; resolves to the number of failed items.
+ */
+export async function eachLine(
+  lines: AsyncIterable<Line>,
+  io: CommandIO,
+  item: (text: string) => EachLineResult,
+  tooLong: (message: string) => string = (message) => `error: ${message}\n`,
+): Promise<number> {
+  let failed = 0;
+  const out = batchedOutput(io);
+  try {
+    for await (const line of lines) {
+      if ('tooLong' in line) {
+        failed++;
+        out.write(tooLong(tooLongLine(line)));
+        continue;
+      }
+      const r = item(line.text);
+      if (!r.ok) failed++;
+      out.write(r.text);
+    }
+  } finally {
+    out.flush();
+  }
+  return failed;
 }

@@ -22,10 +22,18 @@ export function utf8Strict(bytes: Uint8Array): string | undefined {
   }
 }
 
+/** Two lower-case hex digits per byte value: toHex runs for every blob `compile --each-line --hex` prints. */
+const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 export function toHex(bytes: Uint8Array): string {
   let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  for (let i = 0; i < bytes.length; i++) out += HEX_PAIRS[bytes[i]!]!;
   return out;
+}
+
+/** The value of a hex digit already checked to be one. */
+function hexDigit(c: number): number {
+  return c <= 57 ? c - 48 : (c | 0x20) - 87;
 }
 
 /** Parses an even-length hex string (either case); throws on anything else. */
@@ -34,7 +42,7 @@ export function fromHex(hex: string): Uint8Array {
     throw new Error(`not an even-length hex string: ${hex.length > 40 ? hex.slice(0, 40) + '…' : hex}`);
   }
   const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  for (let i = 0; i < out.length; i++) out[i] = (hexDigit(hex.charCodeAt(2 * i)) << 4) | hexDigit(hex.charCodeAt(2 * i + 1));
   return out;
 }
 
@@ -46,6 +54,8 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 /** Apple converts INTEGER tokens with atol and casts to int32 (spec §1.4): 4294967295 becomes -1. */
 export function atolInt32(digits: string): number {
+  // Up to 9 digits the value is below 2^31: no overflow, no wrap (the common case: slots, platforms, types).
+  if (digits.length <= 9) return Number(digits);
   let v = 0n;
   for (const ch of digits) {
     v = v * 10n + BigInt(ch.charCodeAt(0) - 48);

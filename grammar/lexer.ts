@@ -45,8 +45,23 @@ export const KW = Object.fromEntries(
   }),
 ) as Record<Keyword, TokenType>;
 const KEYWORD_BY_TEXT = new Map<string, TokenType>(KEYWORD_LIST.map((k) => [k, KW[k]]));
-/** Longer words (bundle IDs, OID keys) skip hashing their text for the keyword lookup. */
+/** Longer words (bundle IDs, OID keys) are never keywords. */
 const KEYWORD_MAX_LENGTH = Math.max(...KEYWORD_LIST.map((k) => k.length));
+
+/**
+ * Keywords by length and first character: a word is compared in place with the
+ * few keywords it could be, without slicing and hashing its text, and a
+ * keyword token's image is the keyword's own string.
+ */
+const KEYWORD_CANDIDATES: Array<Array<{ image: string; type: TokenType }> | undefined> = [];
+for (const k of KEYWORD_LIST) (KEYWORD_CANDIDATES[k.length * 128 + k.charCodeAt(0)] ??= []).push({ image: k, type: KW[k] });
+
+function keywordAt(text: string, at: number, length: number): { image: string; type: TokenType } | undefined {
+  const candidates = KEYWORD_CANDIDATES[length * 128 + text.charCodeAt(at)];
+  if (candidates === undefined) return undefined;
+  for (const c of candidates) if (text.startsWith(c.image, at)) return c;
+  return undefined;
+}
 export const KEYWORD_TOKENS: ReadonlySet<TokenType> = new Set(Object.values(KW));
 
 export function keywordOf(text: string): Keyword | undefined {
@@ -480,9 +495,9 @@ function scan(text: string): Scan {
         type = DOTKEY;
         const len = end - i;
         if (foundPayload === undefined && len <= KEYWORD_MAX_LENGTH) {
-          const image = text.slice(i, end);
-          const kw = KEYWORD_BY_TEXT.get(image);
-          tokens.push(new Token(image, i, kw ?? DOTKEY, (kw ?? DOTKEY).tokenTypeIdx!, undefined));
+          const kw = keywordAt(text, i, len);
+          if (kw !== undefined) tokens.push(new Token(kw.image, i, kw.type, kw.type.tokenTypeIdx!, undefined));
+          else tokens.push(new Token(text.slice(i, end), i, DOTKEY, DOTKEY.tokenTypeIdx!, undefined));
           i = end;
           continue;
         }

@@ -28,6 +28,7 @@ import {
   addFrame, addToken, AppleAnchorFrame, CertFrame, ElementFrame, EntryFrame, type Frame, InfoFrame, KeyFrame, ListFrame, PrimaryAlt, PrimaryFrame,
   RequirementFrame, SetFrame, SlotFrame, SlotSpecFrame, SuffixFrame, TimestampFrame,
 } from './parse-frames.js';
+import { TableLookaheadStrategy } from './parse-lookahead.js';
 
 /** The text ANTLR shows for a token: STRING without quotes, hash and hex constants as digits only. */
 export function appleTokenText(t: IToken): string {
@@ -91,6 +92,16 @@ interface Hooks {
   ruleFinallyStateUpdate(): void;
 }
 
+/** A rule as Chevrotain's RULE returns it. */
+interface WrappedRule {
+  ruleName: string;
+  originalGrammarAction: (this: unknown) => unknown;
+  coreRule: (this: never) => unknown;
+}
+
+/** Chevrotain's recovery value of a rule without a recoveryValueFunc. */
+const noRecoveryValue = (): undefined => undefined;
+
 /** Written to while Chevrotain records the grammar (rules run once without input, their results unused). */
 const RECORDING_FRAME = new (class extends PrimaryFrame {})() as unknown as Frame;
 
@@ -111,9 +122,35 @@ class RequirementParser extends EmbeddedActionsParser {
       skipValidations: !options.validate,
       recoveryEnabled: true,
       maxLookahead: 2,
+      lookaheadStrategy: new TableLookaheadStrategy({ maxLookahead: 2 }),
       errorMessageProvider: appleMessages,
     });
     this.performSelfAnalysis();
+  }
+
+  /**
+   * Chevrotain calls a sub-rule through its `coreRule`, a wrapper taking rest
+   * arguments (an array allocated and spread with `apply` on every rule
+   * invocation). No rule here takes arguments, so each gets the same wrapper
+   * without them: the state update, the rule, Chevrotain's recovery on an
+   * error, and the stack pop in `finally`, as Chevrotain's own does.
+   */
+  defineRule(name: string, impl: (this: unknown) => unknown, config: { resyncEnabled?: boolean; recoveryValueFunc?: (e: Error) => unknown }): WrappedRule {
+    const rule = (EmbeddedActionsParser.prototype as unknown as { defineRule(n: string, i: unknown, c: unknown): WrappedRule }).defineRule.call(this, name, impl, config);
+    const shortName = (this as unknown as { fullRuleNameToShort: Record<string, number> }).fullRuleNameToShort[name]!;
+    const resyncEnabled = config.resyncEnabled ?? true;
+    const recoveryValueFunc = config.recoveryValueFunc ?? noRecoveryValue;
+    rule.coreRule = function coreRule(this: Hooks & { subruleIdx: number }): unknown {
+      try {
+        this.ruleInvocationStateUpdate(shortName, name, this.subruleIdx);
+        return impl.call(this);
+      } catch (e) {
+        return this.invokeRuleCatch(e as Error, resyncEnabled, recoveryValueFunc);
+      } finally {
+        this.ruleFinallyStateUpdate();
+      }
+    };
+    return rule;
   }
 
   private get engine(): EngineState {

@@ -23,6 +23,11 @@ export interface ParseOptions {
   mode?: ParseMode;
   /** default 256 */
   maxDepth?: number;
+  /**
+   * Default true. False leaves `tokens` empty, for callers that never read it
+   * (compiling, checking): the token list is the largest part of what a parse allocates.
+   */
+  tokens?: boolean;
 }
 export interface TokenInfo {
   type: 'keyword' | 'operator' | 'string' | 'hash' | 'hex' | 'integer' | 'dotkey' | 'path' | 'comment';
@@ -249,7 +254,7 @@ function parseCore(text: string, options: ParseOptions, extra: RawDiag[], droppe
         start: 0,
         end: eofAt,
       });
-      return finish(text, lines, lr, tokens, diags, dropped, undefined, mode);
+      return finish(text, lines, lr, tokens, diags, dropped, undefined, mode, options.tokens !== false);
     }
     const errors = parser.errors;
     // The parser is a singleton: let go of this text's tokens (and, through their images, the text).
@@ -278,7 +283,7 @@ function parseCore(text: string, options: ParseOptions, extra: RawDiag[], droppe
   }
   if (modeDiag && deepAt >= 0) diags.push(modeDiag);
 
-  return finish(text, lines, lr, tokens, diags, dropped, document, mode);
+  return finish(text, lines, lr, tokens, diags, dropped, document, mode, options.tokens !== false);
 }
 
 function finish(
@@ -290,7 +295,24 @@ function finish(
   dropped: Dropped[],
   document: RequirementDocument | undefined,
   mode: 'single' | 'set',
+  withTokens: boolean,
 ): ParseResult {
+  const diagnostics = all.length === 0 && dropped.length === 0 ? [] : finalDiagnostics(text, lines, lr, tokens, all, dropped);
+  const comments: Comment[] = [];
+  const at = lines.cursor();
+  for (const c of lr.comments) comments.push(toComment(c, { start: at(c.startOffset), end: at(tokEnd(c)) }));
+  return {
+    document,
+    mode,
+    diagnostics,
+    comments,
+    tokens: withTokens ? tokenInfos(lines, tokens, lr.comments) : [],
+    ok: !diagnostics.some((d) => d.severity === 'error'),
+  };
+}
+
+/** Diagnostics capped per kind, with positions, Apple's line on the one Apple would print, in text order. */
+function finalDiagnostics(text: string, lines: LineIndex, lr: ReturnType<typeof lex>, tokens: IToken[], all: RawDiag[], dropped: Dropped[]): Diagnostic[] {
   // Apple prints the first lexical error alone (it aborts the parse); otherwise its first parser error.
   const withApple = all.filter((d) => d.severity === 'error' && d.apple);
   const lexical = withApple.filter((d) => d.apple!.lexical);
@@ -314,18 +336,7 @@ function finish(
     return out;
   });
   diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset);
-
-  const comments: Comment[] = [];
-  const at = lines.cursor();
-  for (const c of lr.comments) comments.push(toComment(c, { start: at(c.startOffset), end: at(tokEnd(c)) }));
-  return {
-    document,
-    mode,
-    diagnostics,
-    comments,
-    tokens: tokenInfos(lines, tokens, lr.comments),
-    ok: !diagnostics.some((d) => d.severity === 'error'),
-  };
+  return diagnostics;
 }
 
 /** Tokens and comments, each in text order, merged. */

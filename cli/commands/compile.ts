@@ -7,9 +7,9 @@ import { compile } from '../../grammar/codec/encode.js';
 import type { Diagnostic } from '../../grammar/diagnostics.js';
 import { parse, parseBytes } from '../../grammar/parser.js';
 import { parseArgs } from '../args.js';
-import { batchedOutput } from '../batched-output.js';
+import { eachLine } from '../batched-output.js';
 import { formatDiagnostic } from '../diagnostic-format.js';
-import { MAX_EACH_LINE_BYTES, MAX_INPUT_BYTES, MAX_LINE_BYTES, modeFrom, readInput, readLines, tooLongLine } from '../input.js';
+import { MAX_EACH_LINE_BYTES, MAX_INPUT_BYTES, MAX_LINE_BYTES, modeFrom, readInput, readLines } from '../input.js';
 import { FileReadError, readRegularFile } from '../../engine/files.js';
 import { oneLine } from '../../validator/printable.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
@@ -87,27 +87,13 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     if (opts.values.output !== undefined) throw new UsageError('--each-line prints hex lines; it cannot be combined with -o');
     const { lines, baseDir } = await readLines(opts.values.expr, opts.positionals, io);
     const readCertificateFile = certificateReader(baseDir);
-    let failed = 0;
-    const out = batchedOutput(io);
-    try {
-      for await (const item of lines) {
-        if ('tooLong' in item) {
-          failed++;
-          out.write(`error: ${tooLongLine(item)}\n`);
-          continue;
-        }
-        const parsed = parse(item.text, { mode });
-        const compiled = parsed.ok && parsed.document ? compile(parsed.document, { readCertificateFile }) : undefined;
-        if (compiled?.bytes) out.write(toHex(compiled.bytes) + '\n');
-        else {
-          failed++;
-          const first = [...parsed.diagnostics, ...(compiled?.diagnostics ?? [])].find((d) => d.severity === 'error');
-          out.write(`error: ${first ? `${first.range.start.column}: ${explained(first).message} [${first.code}]` : 'not accepted'}\n`);
-        }
-      }
-    } finally {
-      out.flush();
-    }
+    const failed = await eachLine(lines, io, (text) => {
+      const parsed = parse(text, { mode, tokens: false });
+      const compiled = parsed.ok && parsed.document ? compile(parsed.document, { readCertificateFile }) : undefined;
+      if (compiled?.bytes) return { text: toHex(compiled.bytes) + '\n', ok: true };
+      const first = [...parsed.diagnostics, ...(compiled?.diagnostics ?? [])].find((d) => d.severity === 'error');
+      return { text: `error: ${first ? `${first.range.start.column}: ${explained(first).message} [${first.code}]` : 'not accepted'}\n`, ok: false };
+    });
     return failed === 0 ? EXIT.ok : EXIT.failure;
   }
 

@@ -4,8 +4,8 @@ import { BlobError, decompile } from '../../grammar/codec/decode.js';
 import { printApple } from '../../grammar/print/apple.js';
 import { printCanonical } from '../../grammar/print/canonical.js';
 import { parseArgs } from '../args.js';
-import { batchedOutput } from '../batched-output.js';
-import { MAX_EACH_LINE_BYTES, MAX_INPUT_BYTES, MAX_LINE_BYTES, readInput, readLines, tooLongLine } from '../input.js';
+import { eachLine } from '../batched-output.js';
+import { MAX_EACH_LINE_BYTES, MAX_INPUT_BYTES, MAX_LINE_BYTES, readInput, readLines } from '../input.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { JsonTooLargeError, toJson } from '../json.js';
 
@@ -78,27 +78,15 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   if (opts.flags.eachLine) {
     if (opts.values.hex !== undefined) throw new UsageError('--each-line reads hex lines from FILE or standard input, not --hex');
     const { lines } = await readLines(undefined, opts.positionals, io);
-    let failed = 0;
-    const out = batchedOutput(io);
-    try {
-      for await (const item of lines) {
-        if ('tooLong' in item) {
-          failed++;
-          out.write(`error: ${tooLongLine(item)}\n`);
-          continue;
-        }
-        try {
-          const blob = hexArgument(item.text);
-          out.write(print(decompile(blob), blob.length).replace(/\n(?!$)/g, ' '));
-        } catch (err) {
-          if (!(err instanceof BlobError) && !(err instanceof UsageError) && !(err instanceof OutputTooLarge)) throw err;
-          failed++;
-          out.write(`error: ${err.message}\n`);
-        }
+    const failed = await eachLine(lines, io, (text) => {
+      try {
+        const blob = hexArgument(text);
+        return { text: print(decompile(blob), blob.length).replace(/\n(?!$)/g, ' '), ok: true };
+      } catch (err) {
+        if (!(err instanceof BlobError) && !(err instanceof UsageError) && !(err instanceof OutputTooLarge)) throw err;
+        return { text: `error: ${err.message}\n`, ok: false };
       }
-    } finally {
-      out.flush();
-    }
+    });
     return failed === 0 ? EXIT.ok : EXIT.failure;
   }
 

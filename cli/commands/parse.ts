@@ -1,9 +1,9 @@
 import { parse, parseBytes, type ParseResult } from '../../grammar/parser.js';
 import { printCanonical } from '../../grammar/print/canonical.js';
 import { parseArgs } from '../args.js';
-import { batchedOutput } from '../batched-output.js';
+import { eachLine } from '../batched-output.js';
 import { formatDiagnostic } from '../diagnostic-format.js';
-import { MAX_EACH_LINE_BYTES, MAX_INPUT_BYTES, MAX_LINE_BYTES, modeFrom, readInput, readLines, tooLongLine } from '../input.js';
+import { MAX_EACH_LINE_BYTES, MAX_INPUT_BYTES, MAX_LINE_BYTES, modeFrom, readInput, readLines } from '../input.js';
 import { EXIT, type CommandIO } from '../io.js';
 import { toJson } from '../json.js';
 
@@ -44,28 +44,20 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   const mode = modeFrom(opts.flags);
 
   if (opts.flags.eachLine) {
-    let failed = 0;
     const { lines } = await readLines(opts.values.expr, opts.positionals, io);
-    const out = batchedOutput(io);
-    try {
-      for await (const item of lines) {
-        if ('tooLong' in item) {
-          failed++;
-          out.write(opts.flags.json ? toJson({ ok: false, error: tooLongLine(item) }, 0) + '\n' : `error: ${tooLongLine(item)}\n`);
-          continue;
-        }
-        const result = parse(item.text, { mode });
+    const failed = await eachLine(
+      lines,
+      io,
+      (text) => {
+        const result = parse(text, { mode });
         if (result.ok && result.document) {
-          out.write(opts.flags.json ? toJson(summary(result), 0) + '\n' : printCanonical(result.document).replace(/\n+$/, '').replace(/\n/g, ' ') + '\n');
-        } else {
-          failed++;
-          const first = result.diagnostics.find((d) => d.severity === 'error');
-          out.write(opts.flags.json ? toJson(summary(result), 0) + '\n' : `error: ${first ? `${first.range.start.column}: ${first.message} [${first.code}]` : 'not accepted'}\n`);
+          return { text: opts.flags.json ? toJson(summary(result), 0) + '\n' : printCanonical(result.document).replace(/\n+$/, '').replace(/\n/g, ' ') + '\n', ok: true };
         }
-      }
-    } finally {
-      out.flush();
-    }
+        const first = result.diagnostics.find((d) => d.severity === 'error');
+        return { text: opts.flags.json ? toJson(summary(result), 0) + '\n' : `error: ${first ? `${first.range.start.column}: ${first.message} [${first.code}]` : 'not accepted'}\n`, ok: false };
+      },
+      (message) => (opts.flags.json ? toJson({ ok: false, error: message }, 0) + '\n' : `error: ${message}\n`),
+    );
     return failed === 0 ? EXIT.ok : EXIT.failure;
   }
 

@@ -82,6 +82,24 @@ test('token soups parse the same (errors, recovery, diagnostics and all)', () =>
   );
 });
 
+test('tokens: false changes nothing but the token list, which is empty', () => {
+  const without = (r: ParseResult) => ({ ...(observed(r) as Record<string, unknown>), tokens: undefined });
+  fc.assert(
+    fc.property(
+      fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }),
+      fc.constantFrom(...MODES),
+      (parts, mode) => {
+        const text = parts.join(' ');
+        const full = parse(text, { mode });
+        const lean = parse(text, { mode, tokens: false });
+        assert.deepStrictEqual(lean.tokens, []);
+        assert.deepStrictEqual(without(lean), without(full));
+      },
+    ),
+    { numRuns: 1000 },
+  );
+});
+
 test('mutated valid requirements and sets parse the same', () => {
   const bases = [
     'identifier "com.example.app" and anchor apple generic and certificate 1[field.1.2.840.113635.100.6.2.6] and certificate leaf[field.1.2.840.113635.100.6.1.13] and certificate leaf[subject.OU] = "ABCDE12345"',
