@@ -89,7 +89,20 @@ export function failureLine(result: CheckResult): string {
     const why = reason.startsWith(`/proc/${pid}/exe: `) ? reason.slice(`/proc/${pid}/exe: `.length) : reason;
     return `${oneLine(result.path)}, the executable of process ${pid}, cannot be checked: ${e.code === 'not-macho' && !/Mach-O|code signature/.test(why) ? 'not Mach-O: ' : ''}${why}`;
   }
-  return `${oneLine(result.path)}: cannot be checked: ${oneLine(e.message)}`;
+  return `${oneLine(result.path)}: cannot be checked: ${withoutSameFile(oneLine(e.message), result.path)}`;
+}
+
+/**
+ * The reader's message without its leading "FILE: " when FILE is the file the
+ * line already names (the same path, or the path with its links resolved, such
+ * as /usr/bin/ls for /bin/ls); a file inside a bundle stays named.
+ */
+function withoutSameFile(message: string, target: string): string {
+  const base = (p: string) => p.replace(/\/+$/, '').slice(p.replace(/\/+$/, '').lastIndexOf('/') + 1);
+  const colon = message.indexOf(': ');
+  if (colon <= 0) return message;
+  const file = message.slice(0, colon);
+  return file === target || (file.includes('/') && base(file) === base(target)) ? message.slice(colon + 2) : message;
 }
 
 /**

@@ -56,9 +56,21 @@ describe('a process that cannot be checked: one grammatical sentence', () => {
     assert.doesNotMatch(failureLine(r), /runs \S+ cannot be checked|cannot be checked: process/);
   });
 
-  it('a file (no process) keeps its form', () => {
+  it('a file (no process) is named once: the reader\'s own "FILE:" is dropped when it is the same file', () => {
     const r = result('invalid', [], { path: '/x/notes.txt', error: { code: 'not-macho', message: '/x/notes.txt: 0x6c6c6568 is neither Mach-O nor universal (fat)' } });
-    assert.equal(failureLine(r), '/x/notes.txt: cannot be checked: /x/notes.txt: 0x6c6c6568 is neither Mach-O nor universal (fat)');
+    assert.equal(failureLine(r), '/x/notes.txt: cannot be checked: 0x6c6c6568 is neither Mach-O nor universal (fat)');
+    const relative = result('invalid', [], { path: 'notes.txt', error: { code: 'not-macho', message: '/x/notes.txt: 0x6c6c6568 is neither Mach-O nor universal (fat)' } });
+    assert.equal(failureLine(relative), 'notes.txt: cannot be checked: 0x6c6c6568 is neither Mach-O nor universal (fat)');
+  });
+
+  it('a path given through a link is named as given; the resolved path is not repeated', () => {
+    const r = result('invalid', [], { path: '/bin/ls', error: { code: 'not-macho', message: '/usr/bin/ls: a Linux (ELF) executable or library; it carries no Apple code signature (magic 0x7f454c46)' } });
+    assert.equal(failureLine(r), '/bin/ls: cannot be checked: a Linux (ELF) executable or library; it carries no Apple code signature (magic 0x7f454c46)');
+  });
+
+  it('a file inside a bundle stays named: it is not the file the line names', () => {
+    const r = result('invalid', [], { path: 'Tool.app', error: { code: 'not-signed', message: 'Tool.app/Contents/MacOS/Tool: the slice is not signed' } });
+    assert.equal(failureLine(r), 'Tool.app: cannot be checked: Tool.app/Contents/MacOS/Tool: the slice is not signed');
   });
 });
 

@@ -102,7 +102,7 @@ describe('csrl check --lwcr / --lwcr-json: exit codes and JSON as classic checks
     assert.equal((await runCli(['check', '--lwcr', 'c.plist', 'c.plist'], { cwd: dir })).code, 3);
     assert.equal((await runCli(['check', '--lwcr', 'c.plist', 'adhoc'], { cwd: dir })).code, 1, 'unknown fact outside $optional: E 5, no match');
     assert.equal((await runCli(['check', '-e', 'anchor apple', '--lwcr-json', '{}', adhoc])).code, 64);
-    assert.equal((await runCli(['check', '--lwcr-json', '{"a": true}', '--pid', '1'])).code, 64);
+    assert.equal((await runCli(['check', '--lwcr-json', '{"a": true}', '--pid', 'one'])).code, 64, 'a PID that is not a number');
   });
 });
 
