@@ -320,8 +320,9 @@ export function analyzeHostDocument(hostText: string, languageId: string, option
     requirements.push({ embedded: emb, analysis });
     for (const d of analysis.diagnostics) diagnostics.push(toHost(d, emb, hostText, hostIndex, languageId));
   }
-  for (const f of lintHost(hostText, languageId, hostIndex)) {
-    const severity = resolveSeverity(f.code, RULE_BY_CODE.get(f.code)!.defaultSeverity, options, options.context === 'privileged-helper');
+  const hostSeverity = (code: string) => resolveSeverity(code, RULE_BY_CODE.get(code)!.defaultSeverity, options, options.context === 'privileged-helper');
+  for (const f of lintHost(hostText, languageId, hostIndex, (code) => hostSeverity(code) !== undefined)) {
+    const severity = hostSeverity(f.code);
     if (severity) diagnostics.push({ code: f.code, severity, message: f.message, range: f.range, ...(f.fixes ? { fixes: f.fixes } : {}) });
   }
   let lwcrCount = 0;

@@ -9,7 +9,7 @@ import { branchFacts, cover, disjuncts, type Branch, type BranchFacts } from '..
 import { children } from '../analysis/exprs.js';
 import { enclosedInParens, type LineIndex } from '../analysis/text.js';
 import { RULES } from './index.js';
-import type { BranchContext, Finding, RequirementContext } from './types.js';
+import type { BranchContext, Finding, RequirementContext, RuleDefinition } from './types.js';
 
 export interface RuleContext {
   text: string;
@@ -19,8 +19,10 @@ export interface RuleContext {
   release?: boolean;
   /**
    * Whether findings of a code are reported (its severity is not `off`). The
-   * fixes of the others are not checked: that parse of each fixed text was
-   * most of the cost of opening a large set whose findings are all off.
+   * checks of the others are not run (in the default context CSR107 and
+   * CSR108 are off, and ran on every branch of every requirement), and
+   * nothing of theirs counts against the per-requirement cap (MAX_FINDINGS)
+   * or the fix-check budget: both are spent only on what is reported.
    */
   reported?: (code: string) => boolean;
 }
@@ -76,7 +78,8 @@ export function lintRequirement(req: Requirement, rc: RuleContext): Finding[] {
   const out: Finding[] = [];
   const range = (start: number, end: number) => rc.index.range(start, end);
   const base: RequirementContext = { text: rc.text, index: rc.index, root, range, release: rc.release ?? rc.privileged };
-  for (const rule of RULES) if (rule.requirement) out.push(...rule.requirement(base));
+  const { on, branchChecks } = rulesReported(rc.reported);
+  for (const rule of on) if (rule.requirement) out.push(...rule.requirement(base));
 
   const branches = disjuncts(root) ?? topLevelDisjuncts(root);
   if (!branches) return out;
@@ -97,19 +100,43 @@ export function lintRequirement(req: Requirement, rc: RuleContext): Finding[] {
   const flagged = new Set<BranchFacts>();
   const perBranch: BranchFinding[] = [];
   for (const f of facts) {
-    for (const rule of RULES) {
+    for (const { rule, reported } of branchChecks) {
       const check = f.alwaysTrue ? rule.alwaysTrue : rule.branch;
       if (!check) continue;
       const found = check(f, ctx);
-      for (const finding of found) perBranch.push({ finding, facts: f });
       if (found.length > 0 && rule.marksBranch) flagged.add(f);
+      if (reported) for (const finding of found) perBranch.push({ finding, facts: f });
     }
   }
   out.push(...oncePerCause(perBranch, facts.length, root, rc));
-  if (!complete) return onlyFixesThatParse(dedupe(out), rc.text, rc.reported);
+  if (!complete) return onlyFixesThatParse(dedupe(out), rc.text);
 
-  for (const rule of RULES) if (rule.branches) out.push(...rule.branches(facts, { ...ctx, flagged }).map((x) => withClauseFix(x, undefined, root, rc)));
-  return onlyFixesThatParse(dedupe(out), rc.text, rc.reported);
+  for (const rule of on) if (rule.branches) out.push(...rule.branches(facts, { ...ctx, flagged }).map((x) => withClauseFix(x, undefined, root, rc)));
+  return onlyFixesThatParse(dedupe(out), rc.text);
+}
+
+interface RulesToRun {
+  /** The rules whose findings are reported, in evaluation order. */
+  on: readonly RuleDefinition[];
+  /**
+   * The rules whose branch checks run. A rule that is off still runs to mark
+   * its branches when a reported cross-branch check reads the marks: turning
+   * one rule off does not make another say what it would have left unsaid.
+   */
+  branchChecks: readonly { rule: RuleDefinition; reported: boolean }[];
+}
+
+/** The last answer of rulesReported: the requirements of one text share their settings (one `reported`). */
+let lastRules: { reported: ((code: string) => boolean) | undefined; rules: RulesToRun } | undefined;
+
+function rulesReported(reported: ((code: string) => boolean) | undefined): RulesToRun {
+  if (lastRules && lastRules.reported === reported) return lastRules.rules;
+  const on = reported ? RULES.filter((rule) => reported(rule.code)) : RULES;
+  const marksRead = on.some((rule) => rule.branches);
+  const branchChecks = RULES.filter((rule) => on.includes(rule) || (rule.marksBranch && marksRead)).map((rule) => ({ rule, reported: on.includes(rule) }));
+  const rules = { on, branchChecks };
+  lastRules = { reported, rules };
+  return rules;
 }
 
 /** Characters parsed at most to check the fixes of one text (all its requirements); past that, fixes are not offered. */
@@ -131,7 +158,7 @@ const parseErrors = (text: string) => parse(text).diagnostics.filter((d) => d.se
  * a clause's range must never hand the person text Apple rejects. Past the
  * budget (very large documents) no fix is offered rather than an unchecked one.
  */
-function onlyFixesThatParse(findings: Finding[], text: string, reported: (code: string) => boolean = () => true): Finding[] {
+function onlyFixesThatParse(findings: Finding[], text: string): Finding[] {
   if (!findings.some((f) => f.fixes?.length)) return findings;
   if (checked?.text !== text) checked = { text, errors: undefined, budget: FIX_CHECK_BUDGET - text.length };
   const state = checked;
@@ -140,8 +167,7 @@ function onlyFixesThatParse(findings: Finding[], text: string, reported: (code: 
     const fixes = f.fixes.filter((fix) => {
       if (state.budget < 0) return false;
       state.budget -= text.length - (fix.range.end.offset - fix.range.start.offset) + fix.newText.length;
-      // A finding the caller drops (its rule is off) is not parsed, but charged all the same: which fixes are offered stays as it was.
-      if (state.budget < 0 || !reported(f.code)) return false;
+      if (state.budget < 0) return false;
       state.errors ??= parseErrors(text);
       const after = text.slice(0, fix.range.start.offset) + fix.newText + text.slice(fix.range.end.offset);
       return parseErrors(after) <= state.errors;
@@ -224,9 +250,9 @@ function withClauseFix(f: Finding, where: BranchFacts | 'root' | undefined, root
 }
 
 /** Findings of the rules that look at a host document itself (R12, R13), in host coordinates. */
-export function lintHost(hostText: string, languageId: string, index: LineIndex): Finding[] {
+export function lintHost(hostText: string, languageId: string, index: LineIndex, reported?: (code: string) => boolean): Finding[] {
   const out: Finding[] = [];
-  for (const rule of RULES) if (rule.host) out.push(...rule.host(hostText, languageId, index));
+  for (const rule of RULES) if (rule.host && (!reported || reported(rule.code))) out.push(...rule.host(hostText, languageId, index));
   return out;
 }
 
