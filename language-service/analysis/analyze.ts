@@ -5,7 +5,7 @@ import type { Diagnostic, Severity, TextFix } from '../../grammar/diagnostics.js
 import { parse, type ParseMode, type ParseResult } from '../../grammar/parser.js';
 import { extractRequirements, type EmbeddedRequirement } from '../embedded/extract.js';
 import { escapeForHost, hostLanguage } from '../embedded/hosts.js';
-import { lintHost, lintRequirement } from '../rules/engine.js';
+import { lintHost, lintRequirement, newFixCheck } from '../rules/engine.js';
 import { analyzeTemplate } from './templates.js';
 import { DEFAULT_CONTEXT_SEVERITY, INFERRED_CONTEXT_SEVERITY, LANGUAGE_CODES, NOT_ANALYSED_CODE, SIGNED_CONTENT_CODE, RULE_BY_CODE, type Finding, type RuleSeverity } from '../rules/index.js';
 import { children } from './exprs.js';
@@ -166,11 +166,12 @@ function analyzeWith(text: string, options: AnalysisOptions, usage: Usage): Anal
     out.push(withLanguageFixes({ ...d, severity }, text, index));
   }
   const reported = (code: string) => resolveSeverity(code, RULE_BY_CODE.get(code)!.defaultSeverity, options, privileged, inferred) !== undefined;
+  const fixCheck = newFixCheck(text);
   for (const req of requirementsOf(result)) {
     if (!req.expr) continue;
     let findings: Finding[];
     try {
-      findings = lintRequirement(req, { text, index, privileged, release, reported });
+      findings = lintRequirement(req, { text, index, privileged, release, reported, fixCheck });
     } catch {
       findings = [];
     }

@@ -25,6 +25,8 @@ export interface RuleContext {
    * or the fix-check budget: both are spent only on what is reported.
    */
   reported?: (code: string) => boolean;
+  /** The fix-check state of the analysis this requirement belongs to (newFixCheck); one of its own when absent. */
+  fixCheck?: FixCheck;
 }
 
 interface Located { node: Expr; parent: Expr | undefined; underNot: boolean }
@@ -109,10 +111,10 @@ export function lintRequirement(req: Requirement, rc: RuleContext): Finding[] {
     }
   }
   out.push(...oncePerCause(perBranch, facts.length, root, rc));
-  if (!complete) return onlyFixesThatParse(dedupe(out), rc.text);
+  if (!complete) return onlyFixesThatParse(dedupe(out), rc.text, rc.fixCheck);
 
   for (const rule of on) if (rule.branches) out.push(...rule.branches(facts, { ...ctx, flagged }).map((x) => withClauseFix(x, undefined, root, rc)));
-  return onlyFixesThatParse(dedupe(out), rc.text);
+  return onlyFixesThatParse(dedupe(out), rc.text, rc.fixCheck);
 }
 
 interface RulesToRun {
@@ -143,12 +145,19 @@ function rulesReported(reported: ((code: string) => boolean) | undefined): Rules
 const FIX_CHECK_BUDGET = 4_000_000;
 
 /**
- * The text last checked, its parse errors (counted when a fix first needs
- * them) and what is left of its budget: the requirements of one set share a
- * text, which is parsed once, and share one budget, so checking fixes stays
- * linear in the text however many entries it has.
+ * One analysis's fix checking: its text's parse errors (counted when a fix
+ * first needs them) and what is left of the budget. The requirements of one
+ * set share a text, parsed once, and one budget, so checking fixes stays
+ * linear in the text however many entries it has; each analysis starts with a
+ * full budget, so analysing the same text again offers the same fixes.
  */
-let checked: { text: string; errors: number | undefined; budget: number } | undefined;
+export interface FixCheck {
+  readonly text: string;
+  errors: number | undefined;
+  budget: number;
+}
+
+export const newFixCheck = (text: string): FixCheck => ({ text, errors: undefined, budget: FIX_CHECK_BUDGET - text.length });
 
 const parseErrors = (text: string) => parse(text).diagnostics.filter((d) => d.severity === 'error').length;
 
@@ -158,10 +167,9 @@ const parseErrors = (text: string) => parse(text).diagnostics.filter((d) => d.se
  * a clause's range must never hand the person text Apple rejects. Past the
  * budget (very large documents) no fix is offered rather than an unchecked one.
  */
-function onlyFixesThatParse(findings: Finding[], text: string): Finding[] {
+function onlyFixesThatParse(findings: Finding[], text: string, check: FixCheck | undefined): Finding[] {
   if (!findings.some((f) => f.fixes?.length)) return findings;
-  if (checked?.text !== text) checked = { text, errors: undefined, budget: FIX_CHECK_BUDGET - text.length };
-  const state = checked;
+  const state = check?.text === text ? check : newFixCheck(text);
   return findings.map((f) => {
     if (!f.fixes?.length) return f;
     const fixes = f.fixes.filter((fix) => {

@@ -70,3 +70,14 @@ describe('rules that are off', () => {
     assert.deepEqual(fixed({ CSR107: 'warning' }), { CSR107: 2, CSR108: 0 }, 'with CSR108 off, CSR107 gets them both');
   });
 });
+
+describe('the fix-check budget belongs to one analysis', () => {
+  it('analysing the same large text again offers the same fixes (the budget is not drawn down across analyses)', () => {
+    // 1.5 MB of comment: each fix check parses the whole text, so one analysis can afford one (4 MB budget).
+    const text = `identifier "com.example.helper" /* ${'x'.repeat(1_500_000)} */`;
+    const fixesOf = () => analyzeRequirement(text).diagnostics.filter((d) => d.code === 'CSR101').flatMap((d) => (d.fixes ?? []).map((f) => f.title));
+    const first = fixesOf();
+    assert.ok(first.length > 0, 'the first analysis offers a fix');
+    for (let i = 0; i < 3; i++) assert.deepEqual(fixesOf(), first, `analysis ${i + 2}`);
+  });
+});
