@@ -258,7 +258,9 @@ class RequirementParser extends EmbeddedActionsParser {
   /** Clears what the last parse left (the parser is a singleton: let go of the text's tokens). */
   release(): void {
     this.input = [];
-    this.frames.length = 0;
+    // Emptied, not shrunk: the next parse would grow the array again, rule by rule.
+    if (this.frames.length > 64) this.frames.length = 0;
+    else this.frames.fill(undefined);
     this.onEntry = () => {};
   }
 
