@@ -403,7 +403,7 @@ export class AstBuilder {
     const enc = encodeOidCached(text);
     // The OID part of the key token (the key's own range when it holds escapes).
     const contentStart = t.startOffset + (t.tokenType === STRING ? 1 : 0);
-    const simple = this.text.slice(contentStart, contentStart + key.text.length) === key.text;
+    const simple = this.text.startsWith(key.text, contentStart);
     const range = simple ? this.r(contentStart + prefix.length, contentStart + key.text.length) : this.tokRange(t);
     const s = range.start.offset;
     const e = range.end.offset;

@@ -20,8 +20,22 @@ function Pos(this: Position, offset: number, line: number, column: number): void
 Pos.prototype = Object.prototype;
 const PositionOf = Pos as unknown as new (offset: number, line: number, column: number) => Position;
 
+/**
+ * One Position object per offset within a parse: the token list and the AST
+ * (built from the same token boundaries) share them, as AST nodes already
+ * share their children's. A direct-mapped table reused by every parse instead
+ * of a map per parse; an entry counts only for the LineIndex (the text) that
+ * made it, so positions never leak between parses.
+ */
+const CACHE_MASK = 1023;
+const cachedPositions: Array<Position | undefined> = new Array<Position | undefined>(CACHE_MASK + 1).fill(undefined);
+const cachedOwners = new Float64Array(CACHE_MASK + 1);
+/** Numbers LineIndex instances; 0 marks an empty table entry. A double: it never wraps. */
+let lastOwner = 0;
+
 export class LineIndex {
   private readonly starts: number[] = [0];
+  private readonly owner = ++lastOwner;
 
   constructor(readonly text: string) {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
@@ -29,11 +43,24 @@ export class LineIndex {
 
   private last = 0;
 
+  /** The position of an offset on line `line` (0-based), shared with earlier lookups of this parse. */
+  private at(offset: number, line: number): Position {
+    const slot = offset & CACHE_MASK;
+    if (cachedOwners[slot] === this.owner) {
+      const p = cachedPositions[slot]!;
+      if (p.offset === offset) return p;
+    }
+    const p = new PositionOf(offset, line + 1, offset - this.starts[line]! + 1);
+    cachedPositions[slot] = p;
+    cachedOwners[slot] = this.owner;
+    return p;
+  }
+
   pos(offset: number): Position {
     const s = this.starts;
     // Most lookups fall on the line of the previous one.
     const l = this.last;
-    if (s[l]! <= offset && (l + 1 === s.length || offset < s[l + 1]!)) return new PositionOf(offset, l + 1, offset - s[l]! + 1);
+    if (s[l]! <= offset && (l + 1 === s.length || offset < s[l + 1]!)) return this.at(offset, l);
     let lo = 0;
     let hi = s.length - 1;
     while (lo < hi) {
@@ -42,7 +69,7 @@ export class LineIndex {
       else hi = mid - 1;
     }
     this.last = lo;
-    return new PositionOf(offset, lo + 1, offset - s[lo]! + 1);
+    return this.at(offset, lo);
   }
 
   /**
@@ -55,12 +82,12 @@ export class LineIndex {
     return (offset: number) => {
       if (offset < s[line]!) line = 0;
       while (line + 1 < s.length && s[line + 1]! <= offset) line++;
-      return new PositionOf(offset, line + 1, offset - s[line]! + 1);
+      return this.at(offset, line);
     };
   }
 
   range(start: number, end: number): Range {
-    return { start: this.pos(start), end: end === start ? this.pos(start) : this.pos(end) };
+    return { start: this.pos(start), end: this.pos(end) };
   }
 }
 

@@ -106,6 +106,11 @@ const noRecoveryValue = (): undefined => undefined;
 const RECORDING_FRAME = new (class extends PrimaryFrame {})() as unknown as Frame;
 
 class RequirementParser extends EmbeddedActionsParser {
+  /**
+   * Alternatives are built once per call site (`this.altCache[site] ??= [...]`,
+   * no closure per call): they reach the rule's frame through top(), and
+   * allocating them on every invocation dominated the parse time.
+   */
   private readonly altCache: IOrAlt<unknown>[][] = [];
   /** The frame of each rule on the stack, by depth: a recovering rule returns what it had read. */
   private readonly frames: Array<Frame | undefined> = [];
@@ -219,10 +224,11 @@ class RequirementParser extends EmbeddedActionsParser {
    * Apple takes an optional part's empty alternative only when the next token
    * is in an explicit set, and reports `unexpected token` otherwise. Gated
    * empty alternatives would say the same but make Chevrotain use its slow
-   * predicate lookahead on every decision, so the check runs here, in an
-   * action, before a plain OPTION.
+   * predicate lookahead on every decision, so the check runs here, before a
+   * plain OPTION (not while Chevrotain records the grammar, as for an ACTION).
    */
   private emptyOnlyBefore(start: ReadonlySet<number>, follow: ReadonlySet<number>): void {
+    if (this.engine.RECORDING_PHASE) return;
     const la = this.LA(1).tokenTypeIdx;
     if (!start.has(la) && !follow.has(la)) this.raiseNoAltException();
   }
@@ -249,18 +255,12 @@ class RequirementParser extends EmbeddedActionsParser {
     return (EmbeddedActionsParser.prototype as unknown as { SAVE_ERROR(e: IRecognitionException): IRecognitionException }).SAVE_ERROR.call(this, error);
   }
 
-  /**
-   * Alternatives are built once per call site: they reach the rule's frame
-   * through top(), and allocating them on every invocation dominated the parse time.
-   */
-  private alts(site: number, make: () => IOrAlt<unknown>[]): IOrAlt<unknown>[] {
-    return (this.altCache[site] ??= make());
-  }
-
   /** Clears what the last parse left (the parser is a singleton: let go of the text's tokens). */
   release(): void {
     this.input = [];
-    this.frames.length = 0;
+    // Emptied, not shrunk: the next parse would grow the array again, rule by rule.
+    if (this.frames.length > 64) this.frames.length = 0;
+    else this.frames.fill(undefined);
     this.onEntry = () => {};
   }
 
@@ -294,7 +294,7 @@ class RequirementParser extends EmbeddedActionsParser {
   }, { recoveryValueFunc: this.recovered });
 
   public requirementType = this.RULE('requirementType', (): IToken => {
-    return this.OR(this.alts(1, () => [
+    return this.OR((this.altCache[1] ??= [
       { ALT: () => this.CONSUME(KW.guest) },
       { ALT: () => this.CONSUME(KW.host) },
       { ALT: () => this.CONSUME(KW.designated) },
@@ -309,9 +309,14 @@ class RequirementParser extends EmbeddedActionsParser {
     const parent = this.parentFrame();
     if (parent instanceof RequirementFrame || parent instanceof EntryFrame) parent.element = f;
     this.SUBRULE(this.expr);
-    this.MANY(() => this.tok(f, SEMI));
+    this.MANY(this.semicolon);
     return f;
   }, { recoveryValueFunc: this.recovered });
+
+  /* Bodies of repetitions and options: bound once, not a closure per rule invocation. */
+  private readonly semicolon = (): void => {
+    this.tok(this.top(), SEMI);
+  };
 
   public expr = this.RULE('expr', (): ListFrame => {
     const f = this.enter(new ListFrame());
@@ -319,23 +324,27 @@ class RequirementParser extends EmbeddedActionsParser {
     if (parent instanceof ElementFrame) parent.expr = f;
     else if (parent instanceof PrimaryFrame) parent.node = f;
     this.SUBRULE(this.term);
-    this.MANY(() => {
-      this.tok(f, KW.or);
-      this.SUBRULE2(this.term);
-    });
+    this.MANY(this.orTerm);
     return f;
   }, { recoveryValueFunc: this.recovered });
+
+  private readonly orTerm = (): void => {
+    this.tok(this.top(), KW.or);
+    this.SUBRULE2(this.term);
+  };
 
   public term = this.RULE('term', (): ListFrame => {
     const f = this.enter(new ListFrame());
     (this.parentFrame() as ListFrame | undefined)?.items.push(f);
     this.SUBRULE(this.primary);
-    this.MANY(() => {
-      this.tok(f, KW.and);
-      this.SUBRULE2(this.primary);
-    });
+    this.MANY(this.andPrimary);
     return f;
   }, { recoveryValueFunc: this.recovered });
+
+  private readonly andPrimary = (): void => {
+    this.tok(this.top(), KW.and);
+    this.SUBRULE2(this.primary);
+  };
 
   /** Starts a primary alternative: records which one and its first token. */
   private primaryStart(alt: PrimaryAlt, type: TokenType, idx = 0): PrimaryFrame {
@@ -355,7 +364,7 @@ class RequirementParser extends EmbeddedActionsParser {
     const parent = this.parentFrame();
     if (parent instanceof ListFrame) parent.items.push(f);
     else if (parent instanceof PrimaryFrame) parent.node = f;
-    this.OR(this.alts(2, () => [
+    this.OR((this.altCache[2] ??= [
       {
         ALT: () => {
           this.primaryStart(PrimaryAlt.Not, NOT);
@@ -419,7 +428,7 @@ class RequirementParser extends EmbeddedActionsParser {
 
   public certspec = this.RULE('certspec', (): CertFrame => {
     const f = this.enter(new CertFrame());
-    this.OR(this.alts(3, () => [
+    this.OR((this.altCache[3] ??= [
       {
         ALT: () => {
           const c = this.top<CertFrame>();
@@ -441,7 +450,7 @@ class RequirementParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const c = this.top<CertFrame>();
-          this.OR2(this.alts(4, () => [
+          this.OR2((this.altCache[4] ??= [
             { ALT: () => this.tok(this.top(), KW.certificate) },
             { ALT: () => this.tok(this.top(), KW.cert) },
             {
@@ -458,12 +467,12 @@ class RequirementParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const c = this.top<CertFrame>();
-          this.OR3(this.alts(5, () => [
+          this.OR3((this.altCache[5] ??= [
             { ALT: () => this.tok(this.top(), KW.certificate, 2) },
             { ALT: () => this.tok(this.top(), KW.cert, 2) },
           ]));
           c.slot = this.SUBRULE(this.certSlot);
-          this.OR4(this.alts(6, () => [
+          this.OR4((this.altCache[6] ??= [
             {
               ALT: () => {
                 const d = this.top<CertFrame>();
@@ -494,9 +503,13 @@ class RequirementParser extends EmbeddedActionsParser {
 
   public appleanchor = this.RULE('appleanchor', (): AppleAnchorFrame => {
     const f = this.enter(new AppleAnchorFrame());
-    this.ACTION(() => this.emptyOnlyBefore(APPLEANCHOR_START, EXPR_FOLLOW));
-    this.OPTION(() =>
-      this.OR(this.alts(7, () => [
+    this.emptyOnlyBefore(APPLEANCHOR_START, EXPR_FOLLOW);
+    this.OPTION(this.appleAnchorName);
+    return f;
+  }, { recoveryValueFunc: this.recovered });
+
+  private readonly appleAnchorName = (): void => {
+    this.OR((this.altCache[7] ??= [
         {
           ALT: () => {
             const a = this.top<AppleAnchorFrame>();
@@ -512,14 +525,12 @@ class RequirementParser extends EmbeddedActionsParser {
             if (name !== undefined) addToken(a, name);
           },
         },
-      ])),
-    );
-    return f;
-  }, { recoveryValueFunc: this.recovered });
+      ]));
+  };
 
   public certSlot = this.RULE('certSlot', (): SlotFrame => {
     const f = this.enter(new SlotFrame());
-    this.OR(this.alts(8, () => [
+    this.OR((this.altCache[8] ??= [
       {
         ALT: () => {
           const s = this.top<SlotFrame>();
@@ -551,7 +562,7 @@ class RequirementParser extends EmbeddedActionsParser {
 
   public certslotspec = this.RULE('certslotspec', (): SlotSpecFrame => {
     const f = this.enter(new SlotSpecFrame());
-    this.OR(this.alts(9, () => [
+    this.OR((this.altCache[9] ??= [
       {
         ALT: () => {
           // Apple calls eql() here too, but its own switch has already ruled out every token
@@ -576,7 +587,7 @@ class RequirementParser extends EmbeddedActionsParser {
   }, { recoveryValueFunc: this.recovered });
 
   private readonly certEq = (): void => {
-    this.OR2(this.alts(10, () => [
+    this.OR2((this.altCache[10] ??= [
       {
         ALT: () => {
           const s = this.top<SlotSpecFrame>();
@@ -595,7 +606,7 @@ class RequirementParser extends EmbeddedActionsParser {
   };
 
   public certificateDigest = this.RULE('certificateDigest', (): IToken => {
-    return this.OR(this.alts(11, () => [
+    return this.OR((this.altCache[11] ??= [
       { ALT: () => this.CONSUME(HASHCONSTANT) },
       { ALT: () => this.CONSUME(DOTKEY) },
       { ALT: () => this.CONSUME(STRING) },
@@ -605,17 +616,18 @@ class RequirementParser extends EmbeddedActionsParser {
 
   /** The `=` or `==` read, if any (the rule reads at most one token). */
   public eql = this.RULE('eql', (): IToken | undefined => {
-    this.ACTION(() => this.emptyOnlyBefore(EQL_START, EQL_EMPTY));
-    return this.OPTION(() =>
-      this.OR(this.alts(12, () => [
-        { ALT: () => this.CONSUME(EQL) },
-        { ALT: () => this.CONSUME(EQQL) },
-      ])),
-    ) as IToken | undefined;
+    this.emptyOnlyBefore(EQL_START, EQL_EMPTY);
+    return this.OPTION(this.eqlToken) as IToken | undefined;
   });
 
+  private readonly eqlToken = (): IToken =>
+    this.OR((this.altCache[12] ??= [
+      { ALT: () => this.CONSUME(EQL) },
+      { ALT: () => this.CONSUME(EQQL) },
+    ])) as IToken;
+
   public identifierString = this.RULE('identifierString', (): IToken => {
-    return this.OR(this.alts(13, () => [{ ALT: () => this.CONSUME(DOTKEY) }, { ALT: () => this.CONSUME(STRING) }])) as IToken;
+    return this.OR((this.altCache[13] ??= [{ ALT: () => this.CONSUME(DOTKEY) }, { ALT: () => this.CONSUME(STRING) }])) as IToken;
   });
 
   public infospec = this.RULE('infospec', (): InfoFrame => {
@@ -637,7 +649,7 @@ class RequirementParser extends EmbeddedActionsParser {
   public bracketKey = this.RULE('bracketKey', (): KeyFrame => {
     const f = this.enter(new KeyFrame());
     this.tok(f, LBRACK);
-    this.OR(this.alts(14, () => [
+    this.OR((this.altCache[14] ??= [
       {
         ALT: () => {
           const k = this.top<KeyFrame>();
@@ -676,8 +688,13 @@ class RequirementParser extends EmbeddedActionsParser {
 
   public matchSuffix = this.RULE('matchSuffix', (): SuffixFrame => {
     const f = this.enter(new SuffixFrame());
-    this.ACTION(() => this.emptyOnlyBefore(SUFFIX_START, EXPR_FOLLOW));
-    this.OPTION3(() => this.OR(this.alts(15, () => [
+    this.emptyOnlyBefore(SUFFIX_START, EXPR_FOLLOW);
+    this.OPTION3(this.suffixChoice);
+    return f;
+  }, { recoveryValueFunc: this.recovered });
+
+  private readonly suffixChoice = (): void => {
+    this.OR((this.altCache[15] ??= [
       {
         ALT: () => {
           const s = this.top<SuffixFrame>();
@@ -692,20 +709,20 @@ class RequirementParser extends EmbeddedActionsParser {
       },
       {
         ALT: () => {
-          this.OR2(this.alts(16, () => [
+          this.OR2((this.altCache[16] ??= [
             { ALT: () => this.op(EQL, 0) },
             { ALT: () => this.op(EQQL, 0) },
           ]));
           // The enclosing decision already saw `*` or a data value here (LL(2)), as Apple's does.
           this.OPTION(this.leadStar);
           this.readValue(0, this.top<SuffixFrame>());
-          this.ACTION(() => this.emptyOnlyBefore(STAR_START, EXPR_FOLLOW));
+          this.emptyOnlyBefore(STAR_START, EXPR_FOLLOW);
           this.OPTION2(this.trailStar);
         },
       },
       {
         ALT: () => {
-          this.OR5(this.alts(18, () => [
+          this.OR5((this.altCache[18] ??= [
             { ALT: () => this.op(EQL, 2) },
             { ALT: () => this.op(EQQL, 2) },
           ]));
@@ -732,9 +749,8 @@ class RequirementParser extends EmbeddedActionsParser {
           },
         },
       ]),
-    ])));
-    return f;
-  }, { recoveryValueFunc: this.recovered });
+    ]));
+  };
 
   private readonly leadStar = (): void => {
     const s = this.top<SuffixFrame>();
@@ -756,7 +772,7 @@ class RequirementParser extends EmbeddedActionsParser {
   }, { recoveryValueFunc: this.recovered });
 
   public datavalue = this.RULE('datavalue', (): IToken => {
-    return this.OR(this.alts(19, () => [
+    return this.OR((this.altCache[19] ??= [
       { ALT: () => this.CONSUME(DOTKEY) },
       { ALT: () => this.CONSUME(STRING) },
       { ALT: () => this.CONSUME(HEXCONSTANT) },

@@ -341,16 +341,20 @@ function finalDiagnostics(text: string, lines: LineIndex, lr: ReturnType<typeof 
 
 /** Tokens and comments, each in text order, merged. */
 function tokenInfos(lines: LineIndex, tokens: IToken[], cs: IToken[]): TokenInfo[] {
-  const infos: TokenInfo[] = [];
+  // Sized once, as growing it copied it several times per parse; V8 keeps only
+  // arrays preallocated below 100,000 elements in fast mode, so longer ones grow.
+  const n = tokens.length + cs.length;
+  const infos: TokenInfo[] = n < 50_000 ? new Array<TokenInfo>(n) : [];
+  let k = 0;
   const at = lines.cursor();
   let ci = 0;
   for (let ti = 0; ti <= tokens.length; ti++) {
     const t = tokens[ti];
     while (ci < cs.length && (t === undefined || cs[ci]!.startOffset < t.startOffset)) {
       const c = cs[ci++]!;
-      infos.push({ type: 'comment', range: { start: at(c.startOffset), end: at(tokEnd(c)) }, image: c.image });
+      infos[k++] = { type: 'comment', range: { start: at(c.startOffset), end: at(tokEnd(c)) }, image: c.image };
     }
-    if (t) infos.push({ type: INFO_TYPE[t.tokenTypeIdx] ?? tokenInfoType(t.tokenType), range: { start: at(t.startOffset), end: at(tokEnd(t)) }, image: t.image });
+    if (t) infos[k++] = { type: INFO_TYPE[t.tokenTypeIdx] ?? tokenInfoType(t.tokenType), range: { start: at(t.startOffset), end: at(tokEnd(t)) }, image: t.image };
   }
   return infos;
 }
