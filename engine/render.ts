@@ -4,6 +4,7 @@
  * of drawing the clause tree. Values that come from inspected code are shown
  * on one line each, so they cannot fake a line of their own.
  */
+import { basename } from 'node:path';
 import type { EvalNode, Verdict } from '../validator/evaluate/evaluate.js';
 import { flatChildren } from '../validator/evaluate/tree.js';
 import { oneLine } from '../validator/printable.js';
@@ -98,11 +99,10 @@ export function failureLine(result: CheckResult): string {
  * as /usr/bin/ls for /bin/ls); a file inside a bundle stays named.
  */
 function withoutSameFile(message: string, target: string): string {
-  const base = (p: string) => p.replace(/\/+$/, '').slice(p.replace(/\/+$/, '').lastIndexOf('/') + 1);
   const colon = message.indexOf(': ');
   if (colon <= 0) return message;
   const file = message.slice(0, colon);
-  return file === target || (file.includes('/') && base(file) === base(target)) ? message.slice(colon + 2) : message;
+  return file === target || (file.includes('/') && basename(file) === basename(target)) ? message.slice(colon + 2) : message;
 }
 
 /**

@@ -158,24 +158,36 @@ function checkOptionsOf(arg: CheckArgs, v: Awaited<ReturnType<typeof loadValidat
   return { at, verifyPages: arg.verifyPages ?? true, apple: v.defaultApple };
 }
 
+/** The path a test command reads, once the workspace is trusted. */
+function pathTarget(command: string, arg: { path?: string | undefined }, trusted: boolean): string {
+  if (!trusted) throw new CommandError('This workspace is not trusted: binaries are not inspected. Trust the workspace to test requirements against a binary.');
+  if (typeof arg.path !== 'string' || arg.path === '') throw new CommandError(`${command} needs \`path\``);
+  return arg.path;
+}
+
+/** The process a test command reads, once the workspace is trusted. */
+function pidTarget(command: string, arg: { pid?: number | undefined }, trusted: boolean): number {
+  if (!trusted) throw new CommandError('This workspace is not trusted: processes are not inspected.');
+  if (typeof arg.pid !== 'number' || !Number.isInteger(arg.pid) || arg.pid <= 0 || arg.pid > 2 ** 31 - 1) throw new CommandError(`${command} needs a positive integer \`pid\``);
+  return arg.pid;
+}
+
 /** csrl.testAgainstPath: the engine's check, exactly as `csrl check --json PATH` answers it. */
 export async function testAgainstPath(state: DocState, arg: Partial<TestAgainstPathArgs> & RequirementArg, trusted: boolean): Promise<TestResult> {
-  if (!trusted) throw new CommandError('This workspace is not trusted: binaries are not inspected. Trust the workspace to test requirements against a binary.');
-  if (typeof arg.path !== 'string' || arg.path === '') throw new CommandError('csrl.testAgainstPath needs `path`');
+  const target = pathTarget('csrl.testAgainstPath', arg, trusted);
   const v = await loadValidator();
   const { requirement, text } = requirementOf(state, arg, trusted, v);
-  const result = await v.checkPath(requirement, text, path.resolve(arg.path), checkOptionsOf(arg, v));
-  result.path = arg.path;
+  const result = await v.checkPath(requirement, text, path.resolve(target), checkOptionsOf(arg, v));
+  result.path = target;
   return result;
 }
 
 /** csrl.testAgainstPid: the engine's process check inside the PID-reuse guard, as `csrl check --json --pid` answers it. */
 export async function testAgainstPid(state: DocState, arg: Partial<TestAgainstPidArgs> & RequirementArg, trusted: boolean): Promise<TestResult> {
-  if (!trusted) throw new CommandError('This workspace is not trusted: processes are not inspected.');
-  if (typeof arg.pid !== 'number' || !Number.isInteger(arg.pid) || arg.pid <= 0 || arg.pid > 2 ** 31 - 1) throw new CommandError('csrl.testAgainstPid needs a positive integer `pid`');
+  const pid = pidTarget('csrl.testAgainstPid', arg, trusted);
   const v = await loadValidator();
   const { requirement, text } = requirementOf(state, arg, trusted, v);
-  return v.checkProcess(arg.pid, requirement, text, v.processNative(), checkOptionsOf(arg, v));
+  return v.checkProcess(pid, requirement, text, v.processNative(), checkOptionsOf(arg, v));
 }
 
 /** The LWCR an argument names (around `position`, or the only one), as the extension's LWCR commands find it. */
@@ -194,22 +206,20 @@ function lwcrCheckOptionsOf(arg: CheckArgs, lwcr: LwcrTarget, v: Awaited<ReturnT
 
 /** csrl.testLwcrAgainstPath: the engine's LWCR check, exactly as `csrl check --json --lwcr-json TEXT PATH` answers it. */
 export async function testLwcrAgainstPath(state: DocState, arg: Partial<TestLwcrAgainstPathArgs> & LwcrArg, trusted: boolean): Promise<TestLwcrResult> {
-  if (!trusted) throw new CommandError('This workspace is not trusted: binaries are not inspected. Trust the workspace to test requirements against a binary.');
-  if (typeof arg.path !== 'string' || arg.path === '') throw new CommandError('csrl.testLwcrAgainstPath needs `path`');
+  const target = pathTarget('csrl.testLwcrAgainstPath', arg, trusted);
   const lwcr = lwcrOf(state, arg);
   const v = await loadValidator();
-  const result = await v.checkLwcrPath(lwcr.tree, lwcr.text, path.resolve(arg.path), lwcrCheckOptionsOf(arg, lwcr, v));
-  result.path = arg.path;
+  const result = await v.checkLwcrPath(lwcr.tree, lwcr.text, path.resolve(target), lwcrCheckOptionsOf(arg, lwcr, v));
+  result.path = target;
   return result;
 }
 
 /** csrl.testLwcrAgainstPid: the LWCR check of a process's executable inside the PID-reuse guard, as `csrl check --json --lwcr-json TEXT --pid PID`. */
 export async function testLwcrAgainstPid(state: DocState, arg: Partial<TestLwcrAgainstPidArgs> & LwcrArg, trusted: boolean): Promise<TestLwcrResult> {
-  if (!trusted) throw new CommandError('This workspace is not trusted: processes are not inspected.');
-  if (typeof arg.pid !== 'number' || !Number.isInteger(arg.pid) || arg.pid <= 0 || arg.pid > 2 ** 31 - 1) throw new CommandError('csrl.testLwcrAgainstPid needs a positive integer `pid`');
+  const pid = pidTarget('csrl.testLwcrAgainstPid', arg, trusted);
   const lwcr = lwcrOf(state, arg);
   const v = await loadValidator();
-  return v.checkLwcrProcess(arg.pid, lwcr.tree, lwcr.text, v.processNative(), lwcrCheckOptionsOf(arg, lwcr, v));
+  return v.checkLwcrProcess(pid, lwcr.tree, lwcr.text, v.processNative(), lwcrCheckOptionsOf(arg, lwcr, v));
 }
 
 export async function compareWithDesignated(state: DocState, arg: RequirementArg & { path?: string }, trusted: boolean): Promise<CompareWithDesignatedResult> {
