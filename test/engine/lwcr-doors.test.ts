@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { lwcrAt, testLwcr, type LwcrCheckResult } from '../../client/check-entry.js';
 import { failureLine } from '../../engine/render.js';
-import { makeFat, makeMachO, signMachO } from '../signer/index.js';
+import { writeDoorFiles } from '../support/door-files.js';
 import type { TestLwcrResult } from '../../protocol/lsp.js';
 import { runCli } from '../support/cli.js';
 import { LspClient } from '../server/lsp-client.js';
@@ -61,15 +61,7 @@ async function started(exe: string): Promise<number> {
 before(async () => {
   lsp = await LspClient.start();
   dir = mkdtempSync(join(tmpdir(), 'csrl-lwcr-doors-'));
-  const good = signMachO(makeMachO({ codeSize: 40_000 }), { identifier: 'com.example.doors', adhoc: true });
-  files.good = join(dir, 'good');
-  writeFileSync(files.good, good);
-  const flipped = Buffer.from(good);
-  flipped[8 * 4096 + 17]! ^= 0x01; // a byte of code page 8
-  files.flipped = join(dir, 'flipped');
-  writeFileSync(files.flipped, flipped);
-  files.fat = join(dir, 'fat');
-  writeFileSync(files.fat, makeFat([signMachO(makeMachO({ arch: 'x86_64' }), { identifier: 'com.example.doors', adhoc: true }), makeMachO({ arch: 'arm64' })]));
+  Object.assign(files, writeDoorFiles(dir));
   files.text = join(dir, 'notes.txt');
   writeFileSync(files.text, 'not code\n');
 });
