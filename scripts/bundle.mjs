@@ -22,7 +22,7 @@
  * native addon built here; --out FILE to choose the name).
  */
 import * as esbuild from 'esbuild';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -285,6 +285,10 @@ if (args.has('--e2e')) {
 const t0 = performance.now();
 const results = await Promise.all(builds.map((b) => esbuild.build({ ...b, metafile: true, write: false })));
 for (const r of results) for (const o of r.outputFiles) writeIfChanged(o.path, o.contents);
+// Chunk names carry content hashes, so each change of the code leaves the old chunks behind; they would be packaged.
+const written = new Set(results.flatMap((r) => r.outputFiles.map((o) => o.path)));
+const cliDir = path.join(dist, 'cli');
+for (const name of readdirSync(cliDir)) if (!written.has(path.join(cliDir, name))) rmSync(path.join(cliDir, name));
 // One short line: the entry bundles by name, the CLI's code-split chunks as a count (every chunk listed made a ~3 KB line).
 const outputs = results.flatMap((r) => Object.entries(r.metafile.outputs)).filter(([f]) => !f.endsWith('.map'));
 const chunks = outputs.filter(([f]) => path.basename(path.dirname(f)) === 'cli');

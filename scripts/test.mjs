@@ -4,6 +4,7 @@
 // module under test/ as if it were a test file, so the list is made here.
 // A hung test fails after 15 minutes instead of holding CI until its limit.
 // A test that leaves a csrl-* folder in the temp dir fails the run.
+// Failed tests are listed again at the very end (CI shows only the tail).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +33,8 @@ if (files.length === 0) {
 // The tests get a temp dir of their own (short: code-server puts unix sockets under it), so what they leave
 // behind is seen without counting other processes' files; anything left there fails the run.
 const tmp = mkdtempSync(path.join(tmpdir(), 'ct-'));
-const r = spawnSync(process.execPath, ['--test', '--test-timeout=900000', ...files.map((f) => path.relative(root, f))], { cwd: root, stdio: 'inherit', env: { ...process.env, TMPDIR: tmp } });
+const reporters = ['--test-reporter=tap', '--test-reporter-destination=stdout', `--test-reporter=${path.join(root, 'scripts', 'failures-reporter.mjs')}`, '--test-reporter-destination=stdout'];
+const r = spawnSync(process.execPath, ['--test', '--test-timeout=900000', ...reporters, ...files.map((f) => path.relative(root, f))], { cwd: root, stdio: 'inherit', env: { ...process.env, TMPDIR: tmp } });
 const left = readdirSync(tmp).filter((name) => name.startsWith('csrl-'));
 rmSync(tmp, { recursive: true, force: true });
 if (left.length > 0) {
