@@ -216,7 +216,8 @@ function eachLineRows(rounds: number): Array<[string, string]> {
       return (used.user + used.system) / 1000;
     };
     // CPU time too (user + system): on a loaded machine a new process waits for a core far longer than it computes.
-    const cpu = { compileIn: [] as number[], compileCli: [] as number[], decompileIn: [] as number[], decompileCli: [] as number[], node: [] as number[] };
+    const floor = fileURLToPath(new URL('./each-line-floor.js', import.meta.url));
+    const cpu = { compileIn: [] as number[], compileCli: [] as number[], compileFresh: [] as number[], decompileIn: [] as number[], decompileCli: [] as number[], decompileFresh: [] as number[], node: [] as number[] };
     const t = alternate(rounds, {
       compileIn: () => {
         cpu.compileIn.push(inProcessCpu(() => {
@@ -229,6 +230,9 @@ function eachLineRows(rounds: number): Array<[string, string]> {
       compileCli: () => {
         cpu.compileCli.push(childCpu([cli, 'compile', '--hex', '--each-line', textFile]));
       },
+      compileFresh: () => {
+        cpu.compileFresh.push(childCpu([floor, 'compile', textFile]));
+      },
       decompileIn: () => {
         cpu.decompileIn.push(inProcessCpu(() => {
           for (const h of blobs) outBytes += printApple(decompile(fromHex(h))).length;
@@ -236,6 +240,9 @@ function eachLineRows(rounds: number): Array<[string, string]> {
       },
       decompileCli: () => {
         cpu.decompileCli.push(childCpu([cli, 'decompile', '--each-line', hexFile]));
+      },
+      decompileFresh: () => {
+        cpu.decompileFresh.push(childCpu([floor, 'decompile', hexFile]));
       },
       node: () => {
         cpu.node.push(childCpu(['-e', '0']));
@@ -245,13 +252,17 @@ function eachLineRows(rounds: number): Array<[string, string]> {
     const cpuMin = (xs: number[]) => Math.min(...xs);
     const us = (ms: number) => `${((ms * 1000) / n).toFixed(1)} µs`;
     const rows: Array<[string, string]> = [];
-    for (const [name, inKey, cliKey] of [['compile --hex', 'compileIn', 'compileCli'], ['decompile', 'decompileIn', 'decompileCli']] as const) {
+    for (const [name, inKey, cliKey, freshKey] of [['compile --hex', 'compileIn', 'compileCli', 'compileFresh'], ['decompile', 'decompileIn', 'decompileCli', 'decompileFresh']] as const) {
       const tin = t[inKey];
       const tcli = t[cliKey];
       rows.push(
         [`--each-line ${name}, ${n.toLocaleString('en-US')} requirements, per item`, `csrl ${us(tcli.min)} min / ${us(tcli.median)} median; in process ${us(tin.min)} / ${us(tin.median)}; node -e 0 ${t.node.min.toFixed(0)} ms`],
         [`ratio --each-line ${name} / in process, elapsed (aim ≤ 1.5)`, `min ${(tcli.min / tin.min).toFixed(2)}, median ${(tcli.median / tin.median).toFixed(2)}; without node's own start ${((tcli.min - t.node.min) / tin.min).toFixed(2)}`],
         [`ratio --each-line ${name} / in process, CPU time`, `min ${(cpuMin(cpu[cliKey]) / cpuMin(cpu[inKey])).toFixed(2)}, median ${(median(cpu[cliKey]) / median(cpu[inKey])).toFixed(2)}; without node's own start ${((cpuMin(cpu[cliKey]) - cpuMin(cpu.node)) / cpuMin(cpu[inKey])).toFixed(2)} (csrl ${cpuMin(cpu[cliKey]).toFixed(0)} ms, in process ${cpuMin(cpu[inKey]).toFixed(0)} ms, node -e 0 ${cpuMin(cpu.node).toFixed(0)} ms)`],
+        [
+          `  floor: the same loop in a fresh process (library only) / in process, CPU time`,
+          `min ${(cpuMin(cpu[freshKey]) / cpuMin(cpu[inKey])).toFixed(2)}, median ${(median(cpu[freshKey]) / median(cpu[inKey])).toFixed(2)}; csrl / this floor: min ${(cpuMin(cpu[cliKey]) / cpuMin(cpu[freshKey])).toFixed(2)}, median ${(median(cpu[cliKey]) / median(cpu[freshKey])).toFixed(2)}`,
+        ],
       );
     }
     return rows;
