@@ -12,6 +12,8 @@
  *   (grep -rlE when rg is not installed), alternated run by run, median and min;
  * - Node's bare start-up (`node -e 0`), the floor of any Node CLI, and the
  *   lint process with it subtracted;
+ * - rg's own work done by Node (bench/lint-floor.ts: walk, read every file,
+ *   one regex), the floor of any lint on Node;
  * - lint in process (walk, read, pre-filter, analyse; warmed up) vs rg.
  * - the walk of a 4,000-file tree under a 20,000-rule .gitignore (issue
  *   19.11) against the same walk without a .gitignore, and the `ignore`
@@ -243,6 +245,7 @@ export async function main(argv: string[]): Promise<void> {
       lint: [process.execPath, [csrl, 'lint', dir, '--format', 'json']],
       ...(before ? { before: [process.execPath, [before, 'lint', dir, '--format', 'json']] as [string, string[]] } : {}),
       node: [process.execPath, ['-e', '0']],
+      nodeGrep: [process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'lint-floor.js'), PATTERN, dir]],
       baseline,
     } as Record<string, [string, string[]]>);
     const baseName = rg ? 'rg -l' : 'grep -rlE';
@@ -252,6 +255,7 @@ export async function main(argv: string[]): Promise<void> {
     console.log(`  csrl lint DIR --format json   ${ms(t.lint!)}`);
     if (t.before) console.log(`  before: ${before} ${ms(t.before)}`);
     console.log(`  node -e 0 (start-up)          ${ms(t.node!)}`);
+    console.log(`  rg's work in Node (walk, read, regex) ${ms(t.nodeGrep!)}`);
     console.log(`  ${baseName.padEnd(28)}  ${ms(t.baseline!)}  (${found} files)`);
     const base = t.baseline!;
     const ratio = (a: { median: number; min: number }) => `${(a.median / base.median).toFixed(2)}x (min ${(a.min / base.min).toFixed(2)}x)`;
@@ -259,6 +263,7 @@ export async function main(argv: string[]): Promise<void> {
     row('lint process', `${ratio(t.lint!)}  (aim: within 3x)`);
     if (t.before) row('before: lint process', ratio(t.before));
     row('floor: node -e 0', ratio(t.node!));
+    row('floor: rg -l done in Node', ratio(t.nodeGrep!));
     row('lint process - node start', ratio({ median: t.lint!.median - t.node!.median, min: t.lint!.min - t.node!.min }));
     row('lint in process (warm)', ratio({ median: inProcess.ms, min: inProcess.min }));
   } finally {
