@@ -271,6 +271,33 @@ function eachLineRows(rounds: number): Array<[string, string]> {
   }
 }
 
+/**
+ * Building the parser (Chevrotain's self-analysis, paid once by every process
+ * that parses), timed in a fresh process where it is cold as at a CLI's start,
+ * against the start of a bare `node -e 0`, alternated: construction is a
+ * start-up cost, so the process start is its yardstick, and both suffer the
+ * machine's load alike.
+ */
+function constructionRow(rounds: number): [string, string] {
+  const rules = new URL('../grammar/parse-rules.js', import.meta.url).href;
+  const child = `const { requirementParser } = await import(${JSON.stringify(rules)}); const t = performance.now(); requirementParser(); console.log(performance.now() - t);`;
+  const build: number[] = [];
+  const t = alternate(rounds, {
+    construct: () => {
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', child], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`parser construction failed (${r.status}): ${r.stderr}`);
+      build.push(Number(r.stdout.trim()));
+    },
+    node: () => {
+      spawnSync(process.execPath, ['-e', '0']);
+    },
+  });
+  build.splice(0, 1); // alternate()'s warm-up run
+  const min = Math.min(...build);
+  const med = median(build);
+  return ['parser construction, fresh process (× node -e 0)', `${min.toFixed(1)} ms min, ${med.toFixed(1)} ms median; × node -e 0: min ${(min / t.node.min).toFixed(2)}, median ${(med / t.node.median).toFixed(2)} (node -e 0 ${t.node.min.toFixed(0)} ms min)`];
+}
+
 async function main(): Promise<void> {
   const runsArg = process.argv.indexOf('--runs');
   const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
@@ -346,6 +373,7 @@ async function main(): Promise<void> {
     ],
     ['ratio set per byte / its lines one by one (aim ≤ 1)', `min ${(t.set.min / t.setLines.min).toFixed(2)}, median ${(t.set.median / t.setLines.median).toFixed(2)}`],
   ];
+  rows.push(constructionRow(Math.max(5, runs)));
   rows.push(...eachLineRows(Math.max(3, Math.min(runs, 5))));
 
   rows.push(...chainRows(runs, json, tJson));

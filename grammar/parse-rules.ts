@@ -28,7 +28,8 @@ import {
   addFrame, addToken, AppleAnchorFrame, CertFrame, ElementFrame, EntryFrame, type Frame, InfoFrame, KeyFrame, ListFrame, PrimaryAlt, PrimaryFrame,
   RequirementFrame, SetFrame, SlotFrame, SlotSpecFrame, SuffixFrame, TimestampFrame,
 } from './parse-frames.js';
-import { TableLookaheadStrategy } from './parse-lookahead.js';
+import { readFollows, TableLookaheadStrategy, tokensByName } from './parse-lookahead.js';
+import { LOOKAHEAD_PATHS, RESYNC_FOLLOWS } from './parse-lookahead-table.js';
 
 /** The text ANTLR shows for a token: STRING without quotes, hash and hex constants as digits only. */
 export function appleTokenText(t: IToken): string {
@@ -79,6 +80,9 @@ export const REQUIREMENT_START = set(
 );
 export const SET_START = set(KW.guest, KW.host, KW.designated, KW.library, KW.plugin, INTEGER);
 
+/** The token types the generated lookahead table names. */
+const TABLE_TOKEN_TYPES = [...ALL_TOKEN_TYPES, COMMA, EOF];
+
 /** Chevrotain's rule-stack depth: the index of the current rule's frame. */
 interface EngineState {
   RULE_STACK_IDX: number;
@@ -122,15 +126,30 @@ class RequirementParser extends EmbeddedActionsParser {
    * can only fail on a change to this file, so they run in the grammar tests
    * (`validate: true`) rather than in the shipped parser.
    */
+  /*
+   * The lookahead paths and the resync follow sets are read from
+   * parse-lookahead-table.ts, generated from Chevrotain's own analysis (and
+   * checked against it in the grammar tests), instead of being computed in
+   * every process; the validated parser computes them as Chevrotain does.
+   */
   constructor(options: { validate?: boolean } = {}) {
+    const tables = !options.validate;
     super([...ALL_TOKEN_TYPES, COMMA], {
       skipValidations: !options.validate,
       recoveryEnabled: true,
       maxLookahead: 2,
-      lookaheadStrategy: new TableLookaheadStrategy({ maxLookahead: 2 }),
+      lookaheadStrategy: new TableLookaheadStrategy({ maxLookahead: 2, tokenTypes: TABLE_TOKEN_TYPES, ...(tables ? { table: LOOKAHEAD_PATHS } : {}) }),
       errorMessageProvider: appleMessages,
     });
+    const follows = tables && Object.keys(RESYNC_FOLLOWS).length > 0;
+    const recovery = this as unknown as { recoveryEnabled: boolean; resyncFollows: Record<string, TokenType[]> };
+    // Chevrotain computes the follow sets in performSelfAnalysis only when recovery is on; they are set here instead.
+    if (follows) recovery.recoveryEnabled = false;
     this.performSelfAnalysis();
+    if (follows) {
+      recovery.recoveryEnabled = true;
+      recovery.resyncFollows = readFollows(RESYNC_FOLLOWS, tokensByName(TABLE_TOKEN_TYPES));
+    }
   }
 
   /**
