@@ -40,7 +40,7 @@ import {
 import { codeHashes, CS_ADHOC, CS_LINKER_SIGNED, parseCodeDirectory, specialSlotHash, type CodeDirectory } from './signature/codedirectory.js';
 import { digest } from './signature/hash.js';
 import { hashWholeRange, verifyPageHashes, type PageJob } from './signature/pages.js';
-import { parsePlistDict, PlistError } from './signature/plist.js';
+import { PlistError, readPlistDict } from './signature/plist.js';
 import { parseSuperBlob, type SuperBlob } from './signature/superblob.js';
 import type { CmsFacts } from './cms/parse.js';
 import { DEFAULT_MAX_HASH_BYTES, type CodeReport, type ReadOptions, type SignatureLayout, type SliceReport, type SpecialSlotCheck } from './report.js';
@@ -296,7 +296,7 @@ async function embeddedInfoPlist(ctx: SliceContext, header: MachHeader, problems
   }
   const bytes = new Uint8Array(await ctx.src.read(ctx.loc.offset + sec.offset, sec.size, '__TEXT,__info_plist section'));
   try {
-    return { bytes, dict: parsePlistDict(bytes, `embedded __TEXT,__info_plist at file offset ${ctx.loc.offset + sec.offset}`) };
+    return { bytes, dict: readPlistDict(bytes, `embedded __TEXT,__info_plist at file offset ${ctx.loc.offset + sec.offset}`) };
   } catch (err) {
     if (!(err instanceof PlistError)) throw err;
     problems.push({ code: 'info-plist-malformed', severity: 'warning', message: err.message });
@@ -413,7 +413,7 @@ async function readOtherBlobs(report: SliceReport, superBlob: SuperBlob, sigFile
       problems.push(error('blob-bad-magic', `Entitlements blob has magic ${hex32(entitlements.magic)}, expected ${hex32(CSMAGIC_EMBEDDED_ENTITLEMENTS)}`));
     } else {
       try {
-        facts.entitlements = parsePlistDict(entitlements.bytes.subarray(8), `entitlements blob at file offset ${sigFileOffset + entitlements.offset}`);
+        facts.entitlements = readPlistDict(entitlements.bytes.subarray(8), `entitlements blob at file offset ${sigFileOffset + entitlements.offset}`);
       } catch (err) {
         if (!(err instanceof PlistError)) throw err;
         problems.push(error('entitlements-malformed', err.message));
