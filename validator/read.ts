@@ -637,6 +637,11 @@ async function checkCms(
  * Hashes the pages of the CodeDirectories whose geometry was found sound,
  * within what is left of the hashing budget. `complete` is false when some
  * CodeDirectory's pages were not hashed (its problems say why).
+ * Every CodeDirectory, not only the strongest: Apple's static validation
+ * hashes each code page under every CodeDirectory's algorithm and checks it
+ * against each one's slot (CodeDirectory::multipleHashFileData(fd, thisPage,
+ * hashAlgorithms(), ...), [SEC] StaticCode.cpp validateExecutable), so a
+ * page that matches the SHA-256 CodeDirectory but not the SHA-1 one fails there too.
  */
 async function checkPages(
   ctx: SliceContext,
