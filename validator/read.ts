@@ -5,6 +5,7 @@
  * signature is a Problem on that slice (the code is there, its signature is
  * invalid). Nothing here loads or runs the inspected code.
  */
+import { statSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { strongestCodeDirectory, type CodeDirectoryFacts, type CodeFacts, type HashType, type PlistDict } from './facts.js';
 import type { Problem } from './problems.js';
@@ -39,7 +40,7 @@ import {
 } from './signature/blobs.js';
 import { codeHashes, CS_ADHOC, CS_LINKER_SIGNED, parseCodeDirectory, specialSlotHash, type CodeDirectory } from './signature/codedirectory.js';
 import { digest } from './signature/hash.js';
-import { hashWholeRange, verifyPageHashes, type PageJob } from './signature/pages.js';
+import { hashWholeRange, verifyPageHashes, warmPageWorkers, type PageJob } from './signature/pages.js';
 import { PlistError, readPlistDict } from './signature/plist.js';
 import { parseSuperBlob, type SuperBlob } from './signature/superblob.js';
 import type { CmsFacts } from './cms/parse.js';
@@ -108,6 +109,26 @@ export interface ExpectedFile {
   direct: boolean;
   /** Names the file in messages. */
   what: string;
+}
+
+/**
+ * Starts the page-hash workers that reading the file at `path` with its pages
+ * verified will use (warmPageWorkers: only for a file large enough to be
+ * hashed on several cores), so that their start-up overlaps what the caller
+ * does before the read (the CLI parses the requirement meanwhile). Only the
+ * file's size is looked at; a path that is not a file, or cannot be looked
+ * at, is left to the read to report.
+ */
+export function prepareRead(path: string): void {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return;
+    size = st.size;
+  } catch {
+    return;
+  }
+  warmPageWorkers(size);
 }
 
 export async function readCode(path: string, options: ReadOptions = {}, expect?: ExpectedFile): Promise<CodeReport> {
