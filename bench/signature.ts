@@ -216,7 +216,7 @@ async function benchProcesses(runs: number, big: string): Promise<void> {
     checkSig: node(csrl, 'check', '-e', req, '--no-verify-pages', big),
     checkFull: node(csrl, 'check', '-e', req, big),
   });
-  const row = (label: string, x: Timing) => console.log(`  ${label.padEnd(60)} ${ms(x.median).padStart(9)} [${ms(x.min)} – ${ms(x.max)}]${cpuText(x)}`);
+  const row = (label: string, x: Timing) => console.log(`  ${label.padEnd(66)} ${ms(x.median).padStart(9)} [${ms(x.min)} – ${ms(x.max)}]${cpuText(x)}`);
   console.log('');
   console.log(`Whole process on the 47 MB fixture, wall median of ${runs} [min – max]`);
   row('openssl dgst -sha256 FILE', t.openssl);
@@ -235,7 +235,7 @@ async function benchProcesses(runs: number, big: string): Promise<void> {
   console.log(`  page hashing, beyond what overlaps the CMS       ${ms(t.full.median - t.sigOnly.median)}`);
   console.log('');
   console.log('Ratios to openssl dgst -sha256, measured alternately in the same rounds (median; min in brackets), against the aims of issue 16');
-  const ratio = (label: string, x: Timing, aim = '') => console.log(`  ${label.padEnd(60)} ${(x.median / t.openssl.median).toFixed(2)} [${(x.min / t.openssl.min).toFixed(2)}]${aim}`);
+  const ratio = (label: string, x: Timing, aim = '') => console.log(`  ${label.padEnd(72)} ${(x.median / t.openssl.median).toFixed(2)} [${(x.min / t.openssl.min).toFixed(2)}]${aim}`);
   ratio('csrl check FILE', t.checkFull, '   aim ≤ 3');
   ratio(`floor: ${FLOOR}`, t.floor);
   ratio('csrl check --no-verify-pages FILE', t.checkSig, '   aim ≤ 2.5');
