@@ -51,7 +51,7 @@ export function readPlistDict(bytes: Uint8Array, what: string): PlistDict {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const end = buf.indexOf(0);
   const text = end < 0 ? buf : buf.subarray(0, end);
-  // The readers differ on one thing: a key named __proto__ is a key to the fast one, dropped by the general one.
+  // The readers differ on one thing: a key named __proto__ is a key to the fast one, an error to the general one (which is kept).
   if (!isBplist(buf) && !text.includes('__proto__')) {
     try {
       return readXmlPlistDict(text);
