@@ -55,3 +55,19 @@ export function parseArgs(args: string[], spec: OptionSpec): ParsedArgs {
   }
   return out;
 }
+
+const MAX_PID = 2 ** 31 - 1;
+
+/** `--pid` takes a positive decimal integer that fits a pid_t; anything else is a usage error, never a guess. */
+function parsePid(value: string): number {
+  if (!/^[1-9][0-9]{0,9}$/.test(value) || Number(value) > MAX_PID) throw new UsageError(`--pid takes a positive integer process id, not '${value}'`);
+  return Number(value);
+}
+
+/** PATH and --pid name the code to inspect in two different ways: exactly one of them. */
+export function pidOption(opts: ParsedArgs): number | undefined {
+  if (opts.values.pid === undefined) return undefined;
+  const pid = parsePid(opts.values.pid);
+  if (opts.positionals.length > 0) throw new UsageError('give either PATH or --pid PID, not both');
+  return pid;
+}

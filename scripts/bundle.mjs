@@ -168,12 +168,22 @@ const nativeExternal = {
  * 260 KB): the bundles take its parser module alone, so `csrl check` does not
  * compile code it never runs. (The package's `exports` hide the module from
  * ordinary imports; the unbundled build keeps the full package.)
+ * That parser is the general reader, which the fast one leaves only odd
+ * property lists to; loading it starts xmldom (building its entity tables
+ * took about a tenth of `csrl check`'s own time). So the bundles load it on
+ * its first call: a getter that requires the module (esbuild runs a bundled
+ * module's top level when it is first required).
  */
 const plistParseOnly = {
   name: 'plist-parse-only',
   setup(build) {
     build.onResolve({ filter: /^plist$/ }, (a) =>
-      /[\\/]validator[\\/]signature[\\/]plist\.ts$/.test(a.importer) ? { path: path.join(repo, 'node_modules', 'plist', 'dist', 'parse.js') } : undefined);
+      /[\\/]validator[\\/]signature[\\/]plist\.ts$/.test(a.importer) ? { path: 'plist-parse-on-first-use', namespace: 'plist-lazy' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'plist-lazy' }, () => ({
+      contents: `module.exports = { get parse() { return require(${JSON.stringify(path.join(repo, 'node_modules', 'plist', 'dist', 'parse.js'))}).parse; } };`,
+      loader: 'js',
+      resolveDir: repo,
+    }));
   },
 };
 

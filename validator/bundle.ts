@@ -4,7 +4,7 @@ import type { PlistDict } from './facts.js';
 import { FileRefused, isInside, readInside } from './bundle-files.js';
 import { CodeReadError } from './macho/errors.js';
 import { printable } from './printable.js';
-import { parsePlistDict, PlistError } from './signature/plist.js';
+import { PlistError, readPlistDict } from './signature/plist.js';
 
 /** An Info.plist is a few kilobytes; anything near this is hostile. */
 export const MAX_INFO_PLIST_BYTES = 8 << 20;
@@ -55,7 +55,7 @@ async function readInfoPlist(root: string, file: string, dir: string): Promise<{
   }
   const { bytes, path } = read;
   try {
-    return { path, bytes, dict: parsePlistDict(bytes, path) };
+    return { path, bytes, dict: readPlistDict(bytes, path) };
   } catch (err) {
     if (err instanceof PlistError) throw new CodeReadError('bad-bundle', err.message);
     throw err;

@@ -5,6 +5,7 @@
  * signature is a Problem on that slice (the code is there, its signature is
  * invalid). Nothing here loads or runs the inspected code.
  */
+import { statSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { strongestCodeDirectory, type CodeDirectoryFacts, type CodeFacts, type HashType, type PlistDict } from './facts.js';
 import type { Problem } from './problems.js';
@@ -39,8 +40,8 @@ import {
 } from './signature/blobs.js';
 import { codeHashes, CS_ADHOC, CS_LINKER_SIGNED, parseCodeDirectory, specialSlotHash, type CodeDirectory } from './signature/codedirectory.js';
 import { digest } from './signature/hash.js';
-import { hashWholeRange, verifyPageHashes, type PageJob } from './signature/pages.js';
-import { parsePlistDict, PlistError } from './signature/plist.js';
+import { hashWholeRange, verifyPageHashes, warmPageWorkers, type PageJob } from './signature/pages.js';
+import { PlistError, readPlistDict } from './signature/plist.js';
 import { parseSuperBlob, type SuperBlob } from './signature/superblob.js';
 import type { CmsFacts } from './cms/parse.js';
 import { DEFAULT_MAX_HASH_BYTES, type CodeReport, type ReadOptions, type SignatureLayout, type SliceReport, type SpecialSlotCheck } from './report.js';
@@ -108,6 +109,26 @@ export interface ExpectedFile {
   direct: boolean;
   /** Names the file in messages. */
   what: string;
+}
+
+/**
+ * Starts the page-hash workers that reading the file at `path` with its pages
+ * verified will use (warmPageWorkers: only for a file large enough to be
+ * hashed on several cores), so that their start-up overlaps what the caller
+ * does before the read (the CLI parses the requirement meanwhile). Only the
+ * file's size is looked at; a path that is not a file, or cannot be looked
+ * at, is left to the read to report.
+ */
+export function prepareRead(path: string): void {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return;
+    size = st.size;
+  } catch {
+    return;
+  }
+  warmPageWorkers(size);
 }
 
 export async function readCode(path: string, options: ReadOptions = {}, expect?: ExpectedFile): Promise<CodeReport> {
@@ -296,7 +317,7 @@ async function embeddedInfoPlist(ctx: SliceContext, header: MachHeader, problems
   }
   const bytes = new Uint8Array(await ctx.src.read(ctx.loc.offset + sec.offset, sec.size, '__TEXT,__info_plist section'));
   try {
-    return { bytes, dict: parsePlistDict(bytes, `embedded __TEXT,__info_plist at file offset ${ctx.loc.offset + sec.offset}`) };
+    return { bytes, dict: readPlistDict(bytes, `embedded __TEXT,__info_plist at file offset ${ctx.loc.offset + sec.offset}`) };
   } catch (err) {
     if (!(err instanceof PlistError)) throw err;
     problems.push({ code: 'info-plist-malformed', severity: 'warning', message: err.message });
@@ -413,7 +434,7 @@ async function readOtherBlobs(report: SliceReport, superBlob: SuperBlob, sigFile
       problems.push(error('blob-bad-magic', `Entitlements blob has magic ${hex32(entitlements.magic)}, expected ${hex32(CSMAGIC_EMBEDDED_ENTITLEMENTS)}`));
     } else {
       try {
-        facts.entitlements = parsePlistDict(entitlements.bytes.subarray(8), `entitlements blob at file offset ${sigFileOffset + entitlements.offset}`);
+        facts.entitlements = readPlistDict(entitlements.bytes.subarray(8), `entitlements blob at file offset ${sigFileOffset + entitlements.offset}`);
       } catch (err) {
         if (!(err instanceof PlistError)) throw err;
         problems.push(error('entitlements-malformed', err.message));
@@ -637,6 +658,11 @@ async function checkCms(
  * Hashes the pages of the CodeDirectories whose geometry was found sound,
  * within what is left of the hashing budget. `complete` is false when some
  * CodeDirectory's pages were not hashed (its problems say why).
+ * Every CodeDirectory, not only the strongest: Apple's static validation
+ * hashes each code page under every CodeDirectory's algorithm and checks it
+ * against each one's slot (CodeDirectory::multipleHashFileData(fd, thisPage,
+ * hashAlgorithms(), ...), [SEC] StaticCode.cpp validateExecutable), so a
+ * page that matches the SHA-256 CodeDirectory but not the SHA-1 one fails there too.
  */
 async function checkPages(
   ctx: SliceContext,

@@ -6,13 +6,12 @@ import { requirementFromBytes, requirementFromFile, requirementFromText, Require
 import { failedResult, type CheckResult, type OverallVerdict } from '../../engine/result.js';
 import { CheckTimeError, parseCheckTime } from '../../engine/time.js';
 import type { NativeValidator } from '../../native/index.js';
-import type { CodeReport, ReadOptions } from '../../validator/read.js';
-import { parseArgs } from '../args.js';
+import { prepareRead, type CodeReport, type ReadOptions } from '../../validator/read.js';
+import { parseArgs, pidOption } from '../args.js';
 import { formatDiagnostic } from '../diagnostic-format.js';
 import { MAX_INPUT_BYTES, readStdinBounded } from '../input.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { toJson } from '../json.js';
-import { pidOption } from './info.js';
 
 export { checkReport, overall, type CheckResult, type OverallVerdict, type SliceResult } from '../../engine/result.js';
 export { renderText } from '../../engine/render.js';
@@ -126,6 +125,8 @@ export async function runCheck(args: string[], io: CommandIO, deps: CheckDeps): 
     return exitCode((await runLwcrCheck(source, pid === undefined ? target : { pid, native: deps.native ?? processNative() }, options, json, io)).verdict);
   }
 
+  // The page-hash workers start on other cores while this one parses the requirement.
+  if (pid === undefined && !deps.readCode && !opts.flags.noVerifyPages) prepareRead(path.resolve(io.cwd, target));
   const loaded = await loadRequirement(opts.values.expr, opts.values.file, io);
   for (const d of loaded.diagnostics) io.stderr(formatDiagnostic(loaded.name, d) + '\n');
   if (!loaded.requirement) {

@@ -2,7 +2,7 @@ import { infoJson, infoText, inspectPath, inspectProcess, type InfoOptions, type
 import { processNative, type PidNative } from '../../engine/process-target.js';
 import { CheckTimeError, parseCheckTime } from '../../engine/time.js';
 import { loadNative } from '../../native/index.js';
-import { parseArgs, type ParsedArgs } from '../args.js';
+import { parseArgs, pidOption } from '../args.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { toJson } from '../json.js';
 
@@ -39,23 +39,6 @@ signing time and format. Identifier, team, cdhash of the strongest
 CodeDirectory, flags and entitlement keys are compared with the slice Apple
 read; any difference is printed loudly. Elsewhere only csrl's reader answers.
 `;
-
-
-const MAX_PID = 2 ** 31 - 1;
-
-/** `--pid` takes a positive decimal integer that fits a pid_t; anything else is a usage error, never a guess. */
-export function parsePid(value: string): number {
-  if (!/^[1-9][0-9]{0,9}$/.test(value) || Number(value) > MAX_PID) throw new UsageError(`--pid takes a positive integer process id, not '${value}'`);
-  return Number(value);
-}
-
-/** PATH and --pid name the code to inspect in two different ways: exactly one of them. */
-export function pidOption(opts: ParsedArgs): number | undefined {
-  if (opts.values.pid === undefined) return undefined;
-  const pid = parsePid(opts.values.pid);
-  if (opts.positionals.length > 0) throw new UsageError('give either PATH or --pid PID, not both');
-  return pid;
-}
 
 export interface InfoDeps {
   /** For --pid; the real addon (loaded on first use) when absent. */

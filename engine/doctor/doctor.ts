@@ -16,7 +16,7 @@ import type { PlistDict, PlistValue } from '../../validator/facts.js';
 import { readLinkage, looksLikeMachO, type SliceLinkage } from '../../validator/macho/linkage.js';
 import { oneLine } from '../../validator/printable.js';
 import { CodeReadError, readCode, type CodeReport, type ReadOptions, type SliceReport } from '../../validator/read.js';
-import { parsePlistDict, PlistError } from '../../validator/signature/plist.js';
+import { PlistError, readPlistDict } from '../../validator/signature/plist.js';
 import { requirementFromText } from '../requirement.js';
 import { checkReport, overall, type CheckResult, type OverallVerdict } from '../result.js';
 import type { CheckTime } from '../time.js';
@@ -297,7 +297,7 @@ async function launchdLabel(ctx: Ctx, real: string, helper: CodeReport, label: s
     if (!l?.launchdPlist) return fail('the helper embeds a launchd plist (__TEXT,__launchd_plist)', l?.launchdPlistProblem ?? 'the helper has no __TEXT,__launchd_plist section');
     let plist: PlistDict;
     try {
-      plist = parsePlistDict(l.launchdPlist, '__TEXT,__launchd_plist');
+      plist = readPlistDict(l.launchdPlist, '__TEXT,__launchd_plist');
     } catch (err) {
       if (err instanceof PlistError) return fail('the launchd plist is a dictionary', err.message);
       throw err;
@@ -377,7 +377,7 @@ export async function launchdJob(ctx: Ctx, bytes: Uint8Array, via: string): Prom
   const rule = SMAPPSERVICE_RULE;
   let plist: PlistDict;
   try {
-    plist = parsePlistDict(bytes, via);
+    plist = readPlistDict(bytes, via);
   } catch (err) {
     if (err instanceof PlistError) return [whole('smappservice', via, appName, rule, 'invalid', 'the launchd plist can be read', err.message, { via })];
     throw err;

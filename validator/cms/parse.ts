@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { CertificateFacts, HashType } from '../facts.js';
-import { parsePlistDict } from '../signature/plist.js';
+import { readPlistDict } from '../signature/plist.js';
 import { digestName, hashTypeOfDigest, signatureName } from './algorithms.js';
 import { factsOfCertificate, issuedBy, MAX_CERTIFICATE_BYTES, orderChain, subjectKeyId } from './certificate.js';
 import { integerHex, toHex } from './bytes.js';
@@ -123,7 +123,7 @@ function certificatesOf(field: Der | undefined): CertificateFacts[] {
 }
 
 function parseCdhashesPlist(bytes: Uint8Array): Uint8Array[] {
-  const value = decoding('CDHashes plist attribute', () => parsePlistDict(bytes, 'CDHashes plist attribute'));
+  const value = decoding('CDHashes plist attribute', () => readPlistDict(bytes, 'CDHashes plist attribute'));
   const list = value['cdhashes'];
   if (!Array.isArray(list) || !list.every((x) => x instanceof Uint8Array)) {
     throw new CmsError('CDHashes plist attribute has no `cdhashes` array of data');

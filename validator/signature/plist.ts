@@ -1,5 +1,6 @@
 import { parse as parseXmlPlist } from 'plist';
 import type { PlistDict, PlistValue } from '../facts.js';
+import { readXmlPlistDict, XmlPlistUnsupported } from '../resources/xml-plist.js';
 import { parseBplist } from './bplist.js';
 
 const MAX_DEPTH = 256;
@@ -38,12 +39,42 @@ function quietly<T>(fn: () => T): T {
   }
 }
 
-/** Parses an XML or binary property list whose top level must be a dictionary; `what` names it in errors. */
+/**
+ * Reads an XML or binary property list whose top level must be a dictionary;
+ * `what` names it in errors. The same answer as parsePlistDict, sooner: the
+ * plain XML that codesign and Xcode write (entitlements, Info.plist, the
+ * CMS's CDHashes) is read by the fast reader, and only what it does not
+ * support goes to the general one, whose XML parser (xmldom) is then loaded
+ * for the first time (in the bundles, see scripts/bundle.mjs).
+ */
+export function readPlistDict(bytes: Uint8Array, what: string): PlistDict {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const end = buf.indexOf(0);
+  const text = end < 0 ? buf : buf.subarray(0, end);
+  // The readers differ on one thing: a key named __proto__ is a key to the fast one, an error to the general one (which is kept).
+  if (!isBplist(buf) && !text.includes('__proto__')) {
+    try {
+      return readXmlPlistDict(text);
+    } catch (err) {
+      if (!(err instanceof XmlPlistUnsupported)) throw err;
+    }
+  }
+  return parsePlistDict(bytes, what);
+}
+
+function isBplist(buf: Buffer): boolean {
+  return buf.subarray(0, 6).toString('latin1') === 'bplist';
+}
+
+/**
+ * The general reader: any XML or binary property list whose top level must be a
+ * dictionary; `what` names it in errors. readPlistDict gives the same answer faster.
+ */
 export function parsePlistDict(bytes: Uint8Array, what: string): PlistDict {
   let raw: unknown;
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
-    if (buf.subarray(0, 6).toString('latin1') === 'bplist') {
+    if (isBplist(buf)) {
       raw = parseBplist(bytes);
     } else {
       // The embedded __info_plist section is often padded with NULs, and codesign
