@@ -208,6 +208,7 @@ interface BranchFinding { finding: Finding; facts: BranchFacts }
  * identifier "b"`) are separate causes and stay separate.
  */
 function oncePerCause(found: readonly BranchFinding[], branchCount: number, root: Expr, rc: RuleContext): Finding[] {
+  if (found.length === 0) return [];
   const groups = new Map<string, BranchFinding[]>();
   for (const x of found) {
     const k = `${x.finding.code}\0${x.finding.message}`;
@@ -302,6 +303,7 @@ function topLevelDisjuncts(root: Expr): Branch[] | undefined {
 export const MAX_FINDINGS = 500;
 
 function dedupe(fs: Finding[]): Finding[] {
+  if (fs.length === 0) return fs;
   const seen = new Set<string>();
   return fs.slice(0, MAX_FINDINGS * 4).filter((f) => {
     const k = `${f.code}:${f.range.start.offset}:${f.range.end.offset}:${f.message}`;
