@@ -211,7 +211,11 @@ function analyzeWith(text: string, options: AnalysisOptions, usage: Usage): Anal
 export function requirementsOf(result: ParseResult): Requirement[] {
   const doc = result.document;
   if (!doc) return [];
-  return doc.kind === 'set' ? doc.entries.map((e) => e.requirement) : [doc];
+  if (doc.kind !== 'set') return [doc];
+  // A loop rather than map: see disjuncts (analysis/branches.ts).
+  const out: Requirement[] = [];
+  for (const e of doc.entries) out.push(e.requirement);
+  return out;
 }
 
 export function* allExprs(e: Expr | undefined): Generator<Expr> {

@@ -85,11 +85,18 @@ export function lintRequirement(req: Requirement, rc: RuleContext): Finding[] {
 
   const branches = disjuncts(root) ?? topLevelDisjuncts(root);
   if (!branches) return out;
-  const all = branches.map(branchFacts).filter((f) => !f.dead);
+  // Plain loops rather than map and filter: arrays those make when optimised have another shape than
+  // when not, and V8 then throws away and compiles again this function, with all it inlines.
+  const facts: BranchFacts[] = [];
   // Branches holding a parse-error placeholder are not judged: what is missing may be the part
   // that could not be read. Checks that compare branches need them all.
-  const complete = !all.some((f) => f.broken);
-  const facts = all.filter((f) => !f.broken);
+  let complete = true;
+  for (const branch of branches) {
+    const f = branchFacts(branch);
+    if (f.dead) continue;
+    if (f.broken) complete = false;
+    else facts.push(f);
+  }
   const teamText = facts.find((f) => f.teamOU)?.teamOU?.value ?? 'TEAMID';
   // Written out rather than spread from `base`: V8 builds `{ ...base, more }` in a slow
   // generic way (kilobytes per object), and this runs for each of the thousands of entries of a set.
