@@ -26,7 +26,10 @@
  * Open, for both, ends when the first pull is answered.
  *
  * First, the 1 MB open alone, csrl and the JSON server alternated in pairs,
- * printed as ratios (min and median over the pairs).
+ * printed as ratios (min and median over the pairs); after each pair, csrl's
+ * parse of that document alone in a fresh process (bench/lsp-parse-only.ts),
+ * the floor of its open: printed over the JSON server's open, and csrl's open
+ * over it.
  *
  * Run: npx tsc -p . && node scripts/bundle.mjs && node out/bench/lsp.js
  * Options: --quick (fewer samples); --rounds N (repeat everything N times and
@@ -35,9 +38,10 @@
  * --open-pairs N (pairs of alternated opens, default 5, 3 with --quick);
  * --open-only (only those).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LspClient, REPO } from '../test/server/lsp-client.js';
 
 interface Doc { uri: string; languageId: string; text: string; /** Offset where keystrokes insert and delete a character. */ editAt: number }
@@ -245,16 +249,21 @@ async function openPairs(csrl: Server, pairs: number): Promise<void> {
   const wall: number[] = [];
   const cpu: number[] = [];
   const hover: number[] = [];
+  const floor: number[] = [];
+  const overFloor: number[] = [];
   for (let i = 0; i < pairs; i++) {
     // Alternate which goes first, so neither always runs on the machine the other just warmed or loaded.
     const [a, b] = i % 2 === 0
       ? [await openOnce(csrl, doc, small), await openOnce(JSON_SERVER, json, smallJson)]
       : (([y, x]) => [x, y])([await openOnce(JSON_SERVER, json, smallJson), await openOnce(csrl, doc, small)]);
+    const parseCpu = parseAloneCpu();
     const show = (x: typeof a) => `${fmt(x.ms)}${x.cpu !== undefined ? ` (CPU ${fmt(x.cpu)})` : ''}, hover on another document ${fmt(x.hoverMs)}`;
-    console.log(`  open pair ${i + 1}: csrl ${show(a)}; json ${show(b)}`);
+    console.log(`  open pair ${i + 1}: csrl ${show(a)}; json ${show(b)}; csrl's parse alone CPU ${fmt(parseCpu)}`);
     wall.push(a.ms / b.ms);
     hover.push(a.hoverMs / b.hoverMs);
     if (a.cpu !== undefined && b.cpu) cpu.push(a.cpu / b.cpu);
+    if (b.cpu) floor.push(parseCpu / b.cpu);
+    if (a.cpu !== undefined) overFloor.push(a.cpu / parseCpu);
   }
   const stats = (xs: number[]) => {
     const s = [...xs].sort((p, q) => p - q);
@@ -263,7 +272,21 @@ async function openPairs(csrl: Server, pairs: number): Promise<void> {
   console.log(`ratios csrl / json, 1 MB open (to first diagnostics), ${pairs} alternated pairs:`);
   console.log(`  wall        ${stats(wall)} [≤ 2×]`);
   if (cpu.length > 0) console.log(`  server CPU  ${stats(cpu)}`);
+  if (floor.length > 0) console.log(`  floor: csrl's parse alone (CPU) / json server's open (CPU)  ${stats(floor)}`);
+  if (overFloor.length > 0) console.log(`  csrl server CPU / csrl's parse alone  ${stats(overFloor)}`);
   console.log(`  hover on another document sent right after the open: answered after  ${stats(hover)}`);
+}
+
+/**
+ * CPU time (ms, all threads) of parsing the 1 MB set's entries alone, as the
+ * server cuts and parses them, in a fresh process (bench/lsp-parse-only.ts):
+ * the part of the open that is the parser's.
+ */
+function parseAloneCpu(): number {
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL('./lsp-parse-only.js', import.meta.url))], { encoding: 'utf8' });
+  const m = /parse-cpu-ms ([0-9.]+)/.exec(r.stdout ?? '');
+  if (r.status !== 0 || !m) throw new Error(`lsp-parse-only failed (${r.status}): ${r.stderr}`);
+  return Number(m[1]);
 }
 
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;

@@ -155,6 +155,27 @@ export function parseForAnalysis(text: string, options: AnalysisOptions): { resu
   }
 }
 
+/** `reported` of lintRequirement, one per options object and usage (see reportedFor). */
+const REPORTED = new WeakMap<AnalysisOptions, Map<string, (code: string) => boolean>>();
+
+/**
+ * Whether findings of a code are reported under `options`. The same function
+ * for the same options and usage: lintRequirement keeps the rules it selects
+ * for the last one it was given, and the thousands of pieces of a large set
+ * share one options object (options are never changed once passed in).
+ */
+function reportedFor(options: AnalysisOptions, privileged: boolean, inferred: boolean): (code: string) => boolean {
+  let byUsage = REPORTED.get(options);
+  if (!byUsage) REPORTED.set(options, (byUsage = new Map()));
+  const key = `${privileged} ${inferred}`;
+  let reported = byUsage.get(key);
+  if (!reported) {
+    reported = (code: string) => resolveSeverity(code, RULE_BY_CODE.get(code)!.defaultSeverity, options, privileged, inferred) !== undefined;
+    byUsage.set(key, reported);
+  }
+  return reported;
+}
+
 function analyzeWith(text: string, options: AnalysisOptions, usage: Usage): Analysis {
   const { privileged, inferred, release } = usage;
   const { result, index, early } = parseForAnalysis(text, options);
@@ -165,7 +186,7 @@ function analyzeWith(text: string, options: AnalysisOptions, usage: Usage): Anal
     if (!severity) continue;
     out.push(withLanguageFixes({ ...d, severity }, text, index));
   }
-  const reported = (code: string) => resolveSeverity(code, RULE_BY_CODE.get(code)!.defaultSeverity, options, privileged, inferred) !== undefined;
+  const reported = reportedFor(options, privileged, inferred);
   const fixCheck = newFixCheck(text);
   for (const req of requirementsOf(result)) {
     if (!req.expr) continue;
@@ -190,7 +211,11 @@ function analyzeWith(text: string, options: AnalysisOptions, usage: Usage): Anal
 export function requirementsOf(result: ParseResult): Requirement[] {
   const doc = result.document;
   if (!doc) return [];
-  return doc.kind === 'set' ? doc.entries.map((e) => e.requirement) : [doc];
+  if (doc.kind !== 'set') return [doc];
+  // A loop rather than map: see disjuncts (analysis/branches.ts).
+  const out: Requirement[] = [];
+  for (const e of doc.entries) out.push(e.requirement);
+  return out;
 }
 
 export function* allExprs(e: Expr | undefined): Generator<Expr> {

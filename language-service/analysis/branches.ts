@@ -36,7 +36,11 @@ export function disjuncts(expr: Expr, limit = MAX_BRANCHES): Branch[] | undefine
     throw err;
   }
   if (!conj) return undefined;
-  return conj.map((literals) => ({ literals, range: cover(literals.map((l) => l.expr.range)) }));
+  // A loop rather than map: the arrays map makes when optimised have another shape than when not, and
+  // lintRequirement, which reads this one, would be compiled again (it runs for every entry of a large set).
+  const out: Branch[] = [];
+  for (const literals of conj) out.push({ literals, range: cover(literals.map((l) => l.expr.range)) });
+  return out;
 }
 
 /** Operands of a chain of the same operator, in order, without recursion (chains nest as deep as they are long). */

@@ -13,6 +13,8 @@ export function walkExprs(e: Expr, fn: (e: Expr) => void): void {
   while (stack.length) {
     const x = stack.pop()!;
     fn(x);
-    stack.push(...children(x));
+    // The operands pushed as `children` lists them, without making that list: this runs for every entry of a large set.
+    if (x.kind === 'and' || x.kind === 'or') stack.push(x.left, x.right);
+    else if (x.kind === 'not') stack.push(x.operand);
   }
 }

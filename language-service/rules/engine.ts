@@ -9,7 +9,7 @@ import { branchFacts, cover, disjuncts, type Branch, type BranchFacts } from '..
 import { children } from '../analysis/exprs.js';
 import { enclosedInParens, type LineIndex } from '../analysis/text.js';
 import { RULES } from './index.js';
-import type { BranchContext, Finding, RequirementContext, RuleDefinition } from './types.js';
+import type { BranchContext, BranchesContext, Finding, RequirementContext, RuleDefinition } from './types.js';
 
 export interface RuleContext {
   text: string;
@@ -85,14 +85,27 @@ export function lintRequirement(req: Requirement, rc: RuleContext): Finding[] {
 
   const branches = disjuncts(root) ?? topLevelDisjuncts(root);
   if (!branches) return out;
-  const all = branches.map(branchFacts).filter((f) => !f.dead);
+  // Plain loops rather than map and filter: arrays those make when optimised have another shape than
+  // when not, and V8 then throws away and compiles again this function, with all it inlines.
+  const facts: BranchFacts[] = [];
   // Branches holding a parse-error placeholder are not judged: what is missing may be the part
   // that could not be read. Checks that compare branches need them all.
-  const complete = !all.some((f) => f.broken);
-  const facts = all.filter((f) => !f.broken);
+  let complete = true;
+  for (const branch of branches) {
+    const f = branchFacts(branch);
+    if (f.dead) continue;
+    if (f.broken) complete = false;
+    else facts.push(f);
+  }
   const teamText = facts.find((f) => f.teamOU)?.teamOU?.value ?? 'TEAMID';
+  // Written out rather than spread from `base`: V8 builds `{ ...base, more }` in a slow
+  // generic way (kilobytes per object), and this runs for each of the thousands of entries of a set.
   const ctx: BranchContext = {
-    ...base,
+    text: base.text,
+    index: base.index,
+    root: base.root,
+    range: base.range,
+    release: base.release,
     facts,
     teamText,
     teamClause: `certificate leaf[subject.OU] = ${JSON.stringify(teamText)}`,
@@ -113,7 +126,12 @@ export function lintRequirement(req: Requirement, rc: RuleContext): Finding[] {
   out.push(...oncePerCause(perBranch, facts.length, root, rc));
   if (!complete) return onlyFixesThatParse(dedupe(out), rc.text, rc.fixCheck);
 
-  for (const rule of on) if (rule.branches) out.push(...rule.branches(facts, { ...ctx, flagged }).map((x) => withClauseFix(x, undefined, root, rc)));
+  let across: BranchesContext | undefined;
+  for (const rule of on) {
+    if (!rule.branches) continue;
+    across ??= { text: ctx.text, index: ctx.index, root: ctx.root, range: ctx.range, release: ctx.release, facts: ctx.facts, teamText: ctx.teamText, teamClause: ctx.teamClause, appendAt: ctx.appendAt, replaceAt: ctx.replaceAt, flagged };
+    out.push(...rule.branches(facts, across).map((x) => withClauseFix(x, undefined, root, rc)));
+  }
   return onlyFixesThatParse(dedupe(out), rc.text, rc.fixCheck);
 }
 
@@ -197,6 +215,7 @@ interface BranchFinding { finding: Finding; facts: BranchFacts }
  * identifier "b"`) are separate causes and stay separate.
  */
 function oncePerCause(found: readonly BranchFinding[], branchCount: number, root: Expr, rc: RuleContext): Finding[] {
+  if (found.length === 0) return [];
   const groups = new Map<string, BranchFinding[]>();
   for (const x of found) {
     const k = `${x.finding.code}\0${x.finding.message}`;
@@ -291,6 +310,7 @@ function topLevelDisjuncts(root: Expr): Branch[] | undefined {
 export const MAX_FINDINGS = 500;
 
 function dedupe(fs: Finding[]): Finding[] {
+  if (fs.length === 0) return fs;
   const seen = new Set<string>();
   return fs.slice(0, MAX_FINDINGS * 4).filter((f) => {
     const k = `${f.code}:${f.range.start.offset}:${f.range.end.offset}:${f.message}`;
