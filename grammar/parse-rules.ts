@@ -79,6 +79,11 @@ export const REQUIREMENT_START = set(
 );
 export const SET_START = set(KW.guest, KW.host, KW.designated, KW.library, KW.plugin, INTEGER);
 
+/** Where the parser hands each set entry (grammar/parse-ast.ts's AstBuilder). */
+export interface EntrySink {
+  setEntry(entry: EntryFrame): void;
+}
+
 /** Chevrotain's rule-stack depth: the index of the current rule's frame. */
 interface EngineState {
   RULE_STACK_IDX: number;
@@ -114,8 +119,13 @@ class RequirementParser extends EmbeddedActionsParser {
   private readonly altCache: IOrAlt<unknown>[][] = [];
   /** The frame of each rule on the stack, by depth: a recovering rule returns what it had read. */
   private readonly frames: Array<Frame | undefined> = [];
-  /** Receives each set entry as soon as it is read. */
-  onEntry: (entry: EntryFrame) => void = () => {};
+  /**
+   * Receives each set entry as soon as it is read. An object with a method,
+   * not a closure per parse: the call site's feedback would hold the last
+   * closure, and young-generation GCs treat that weak link as strong, so each
+   * parse's closure kept its text, tokens and AST alive into old space.
+   */
+  entrySink: EntrySink | undefined = undefined;
 
   /**
    * Chevrotain's grammar validations cost start-up time in every process and
@@ -203,7 +213,7 @@ class RequirementParser extends EmbeddedActionsParser {
     const f = this.frames[idx];
     if (f !== undefined) {
       if (idx > 0) addFrame(this.frames[idx - 1]!, f);
-      if (f instanceof EntryFrame) this.onEntry(f);
+      if (f instanceof EntryFrame) this.entrySink?.setEntry(f);
     }
     (EmbeddedActionsParser.prototype as unknown as Hooks).ruleFinallyStateUpdate.call(this);
   }
@@ -261,7 +271,7 @@ class RequirementParser extends EmbeddedActionsParser {
     // Emptied, not shrunk: the next parse would grow the array again, rule by rule.
     if (this.frames.length > 64) this.frames.length = 0;
     else this.frames.fill(undefined);
-    this.onEntry = () => {};
+    this.entrySink = undefined;
   }
 
   public requirement = this.RULE('requirement', (): RequirementFrame => {
@@ -273,7 +283,7 @@ class RequirementParser extends EmbeddedActionsParser {
 
   public requirementSet = this.RULE('requirementSet', (): SetFrame => {
     const f = this.enter(new SetFrame());
-    // Each entry goes to onEntry when it ends (ruleFinallyStateUpdate), also when it fails.
+    // Each entry goes to entrySink when it ends (ruleFinallyStateUpdate), also when it fails.
     this.AT_LEAST_ONE(this.entry);
     this.CONSUME(EOF);
     return f;

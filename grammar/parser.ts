@@ -239,7 +239,7 @@ function parseCore(text: string, options: ParseOptions, extra: RawDiag[], droppe
     parser.input = tokens;
     const builder = new AstBuilder(text, lines);
     // A set's entries become AST as soon as each is read: the parser's records of one do not outlive it.
-    parser.onEntry = (entry) => builder.setEntry(entry);
+    parser.entrySink = builder;
     let top: ReturnType<typeof parser.requirement> | ReturnType<typeof parser.requirementSet>;
     try {
       top = mode === 'set' ? parser.requirementSet() : parser.requirement();
