@@ -59,7 +59,13 @@ for (const k of KEYWORD_LIST) (KEYWORD_CANDIDATES[k.length * 128 + k.charCodeAt(
 function keywordAt(text: string, at: number, length: number): { image: string; type: TokenType } | undefined {
   const candidates = KEYWORD_CANDIDATES[length * 128 + text.charCodeAt(at)];
   if (candidates === undefined) return undefined;
-  for (const c of candidates) if (text.startsWith(c.image, at)) return c;
+  // Compared char by char (the first is known to match): startsWith was the lexer's largest single cost.
+  for (const c of candidates) {
+    const k = c.image;
+    let i = 1;
+    while (i < length && text.charCodeAt(at + i) === k.charCodeAt(i)) i++;
+    if (i === length) return c;
+  }
   return undefined;
 }
 export const KEYWORD_TOKENS: ReadonlySet<TokenType> = new Set(Object.values(KW));

@@ -76,7 +76,7 @@ export class AstBuilder {
   // ------------------------------------------------------------ helpers
 
   private r(start: number, end: number): Range {
-    return this.lines.range(start, end);
+    return this.lines.span(start, end);
   }
 
   private tokRange(t: IToken): Range {
@@ -403,7 +403,8 @@ export class AstBuilder {
     const enc = encodeOidCached(text);
     // The OID part of the key token (the key's own range when it holds escapes).
     const contentStart = t.startOffset + (t.tokenType === STRING ? 1 : 0);
-    const simple = this.text.startsWith(key.text, contentStart);
+    // A bare word's text is its image; only a string's escapes can make it differ from the source.
+    const simple = t.tokenType !== STRING || this.text.startsWith(key.text, contentStart);
     const range = simple ? this.r(contentStart + prefix.length, contentStart + key.text.length) : this.tokRange(t);
     const s = range.start.offset;
     const e = range.end.offset;

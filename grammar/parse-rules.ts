@@ -97,6 +97,13 @@ interface Hooks {
   ruleFinallyStateUpdate(): void;
 }
 
+/** Chevrotain's token access (what consumeInternal uses). */
+interface Lookahead {
+  LA_FAST(howMuch: number): IToken;
+  tokenMatcher(token: IToken, type: TokenType): boolean;
+  consumeToken(): void;
+}
+
 /** A rule as Chevrotain's RULE returns it. */
 interface WrappedRule {
   ruleName: string;
@@ -168,6 +175,28 @@ class RequirementParser extends EmbeddedActionsParser {
     return rule;
   }
 
+  /**
+   * Chevrotain's subruleInternal calls the rule with `apply(this, args)`; with
+   * no arguments that generic path kept every rule call out of line. Its catch
+   * only hands a partial CST to the caller, which an embedded-actions parser
+   * never has, so the error propagates the same.
+   */
+  subruleInternal(ruleToCall: WrappedRule, idx: number): unknown {
+    (this as unknown as { subruleIdx: number }).subruleIdx = idx;
+    return ruleToCall.coreRule.call(this as never);
+  }
+
+  /** The expected token, taken without Chevrotain's try/catch; a mismatch goes the whole way (error, in-rule recovery). */
+  consumeInternal(tokType: TokenType, idx: number, options: unknown): IToken {
+    const self = this as unknown as Lookahead;
+    const next = self.LA_FAST(1);
+    if (self.tokenMatcher(next, tokType)) {
+      self.consumeToken();
+      return next;
+    }
+    return (EmbeddedActionsParser.prototype as unknown as { consumeInternal(t: TokenType, i: number, o: unknown): IToken }).consumeInternal.call(this, tokType, idx, options);
+  }
+
   private get engine(): EngineState {
     return this as unknown as EngineState;
   }
@@ -213,7 +242,8 @@ class RequirementParser extends EmbeddedActionsParser {
     const f = this.frames[idx];
     if (f !== undefined) {
       if (idx > 0) addFrame(this.frames[idx - 1]!, f);
-      if (f instanceof EntryFrame) this.entrySink?.setEntry(f);
+      // A set's entries are at depth 1 (requirementSet → setEntry): the depth is checked before the class.
+      if (idx === 1 && f instanceof EntryFrame) this.entrySink?.setEntry(f);
     }
     (EmbeddedActionsParser.prototype as unknown as Hooks).ruleFinallyStateUpdate.call(this);
   }

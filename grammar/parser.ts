@@ -348,13 +348,14 @@ function tokenInfos(lines: LineIndex, tokens: IToken[], cs: IToken[]): TokenInfo
   let k = 0;
   const at = lines.cursor();
   let ci = 0;
+  // Tokens share their ranges with the AST nodes and values built from them (LineIndex.span).
   for (let ti = 0; ti <= tokens.length; ti++) {
     const t = tokens[ti];
     while (ci < cs.length && (t === undefined || cs[ci]!.startOffset < t.startOffset)) {
       const c = cs[ci++]!;
       infos[k++] = { type: 'comment', range: { start: at(c.startOffset), end: at(tokEnd(c)) }, image: c.image };
     }
-    if (t) infos[k++] = { type: INFO_TYPE[t.tokenTypeIdx] ?? tokenInfoType(t.tokenType), range: { start: at(t.startOffset), end: at(tokEnd(t)) }, image: t.image };
+    if (t) infos[k++] = { type: INFO_TYPE[t.tokenTypeIdx] ?? tokenInfoType(t.tokenType), range: lines.span(t.startOffset, tokEnd(t)), image: t.image };
   }
   return infos;
 }
