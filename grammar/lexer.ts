@@ -262,8 +262,16 @@ function matchHex(text: string, offset: number): number {
   });
 }
 
+/** ASCII letters and digits by char code: the scanner's innermost loop reads one table entry per character. */
+const ALNUM = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ALNUM[c] = isAlnum(c) ? 1 : 0;
+
 function scanIdent(text: string, i: number): number {
-  while (i < text.length && isAlnum(text.charCodeAt(i))) i++;
+  const n = text.length;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || ALNUM[c] === 0) break;
+  }
   return i;
 }
 

@@ -27,11 +27,16 @@ import { isDotKeyForm, isDottedNumber } from './words.js';
 
 /** UTF-8 of a string, without TextEncoder for the common all-ASCII case (it dominated the profile). */
 function textBytes(text: string): Uint8Array {
+  return asciiBytes(text) ?? textToBytes(text);
+}
+
+/** The bytes of an all-ASCII string, else undefined. */
+function asciiBytes(text: string): Uint8Array | undefined {
   const n = text.length;
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x80) return textToBytes(text);
+    if (c >= 0x80) return undefined;
     out[i] = c;
   }
   return out;
@@ -443,7 +448,9 @@ export class AstBuilder {
     const p = t.payload as TokenPayload | undefined;
     if (t.tokenType === STRING) {
       const raw = p?.value ?? '';
-      const bytes = textBytes(raw);
+      const ascii = asciiBytes(raw);
+      if (ascii !== undefined) return { range, text: raw, bytes: ascii, form: 'quoted' };
+      const bytes = textToBytes(raw);
       // Byte escapes (non-UTF-8 bytes from parseBytes) display as U+FFFD.
       const text = /[\udc80-\udcff]/.test(raw) ? utf8Text(bytes) : raw;
       return { range, text, bytes, form: 'quoted' };
