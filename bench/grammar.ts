@@ -10,6 +10,11 @@
  * identifiers and team IDs, one requirement per line; each line is parsed on
  * its own, as an editor or the CLI's --each-line would.
  *
+ * Beside the parse row, the floor: Chevrotain's own JSON example grammar
+ * (bench/chevrotain-json.ts) on the very document JSON.parse reads, alternated
+ * with it, whole and without its regex lexer, and the parse's own stages (lex
+ * only, lex and grammar rules without the AST, no token list).
+ *
  * Run: npm run build && node out/bench/grammar.js [--runs N]
  */
 import { parse } from '../grammar/parser.js';
