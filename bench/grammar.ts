@@ -10,9 +10,18 @@
  * identifiers and team IDs, one requirement per line; each line is parsed on
  * its own, as an editor or the CLI's --each-line would.
  *
+ * Beside the parse row, the floor: Chevrotain's own JSON example grammar
+ * (bench/chevrotain-json.ts) on the very document JSON.parse reads, alternated
+ * with it, whole and without its regex lexer, and the parse's own stages (lex
+ * only, lex and grammar rules without the AST, no token list).
+ *
  * Run: npm run build && node out/bench/grammar.js [--runs N]
  */
 import { parse } from '../grammar/parser.js';
+import { lex } from '../grammar/lexer.js';
+import { requirementParser, SET_START } from '../grammar/parse-rules.js';
+import { chevrotainJsonLex, chevrotainJsonParse, chevrotainJsonParseTokens } from './chevrotain-json.js';
+import { deepStrictEqual } from 'node:assert';
 import { median, rng } from './stats.js';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -162,6 +171,38 @@ function memoryRows(): Array<[string, string]> {
     void held;
     return [`heap held per input byte, ${(text.length / 1e6).toFixed(1)} MB of ${name}`, `${perByte.toFixed(0)} bytes`] as [string, string];
   });
+}
+
+/**
+ * The lexer and the Chevrotain rules alone (their frames, no AST, positions,
+ * diagnostics or token list), as parseCore drives them for valid input: the
+ * part of a parse's time that is the grammar engine's.
+ */
+function lexAndRules(text: string): void {
+  const tokens = lex(text).tokens;
+  const parser = requirementParser();
+  parser.input = tokens;
+  const first = tokens[0];
+  if (first && SET_START.has(first.tokenTypeIdx)) parser.requirementSet();
+  else parser.requirement();
+  parser.release();
+}
+
+/** Bytes allocated on the JavaScript heap while `fn` runs (young and old generation, whether collected or not). */
+function allocatedBytes(fn: () => void): number {
+  const profiler = new v8.GCProfiler();
+  const before = v8.getHeapStatistics().used_heap_size;
+  profiler.start();
+  fn();
+  const after = v8.getHeapStatistics().used_heap_size;
+  const gcs = profiler.stop().statistics;
+  let total = 0;
+  let from = before;
+  for (const gc of gcs) {
+    total += gc.beforeGC.heapStatistics.usedHeapSize - from;
+    from = gc.afterGC.heapStatistics.usedHeapSize;
+  }
+  return total + after - from;
 }
 
 interface Timing {
@@ -330,8 +371,32 @@ async function main(): Promise<void> {
   const parseSetLines = () => {
     for (const l of setLines) parse(l);
   };
+  const parseLinesNoTokens = () => {
+    for (const l of lines) parse(l, { tokens: false });
+  };
+  const lexLines = () => {
+    for (const l of lines) lex(l);
+  };
+  const rulesLines = () => {
+    for (const l of lines) lexAndRules(l);
+  };
+  // The floor: Chevrotain's JSON example grammar on the very document JSON.parse reads, checked to give the same value.
+  deepStrictEqual(chevrotainJsonParse(json), JSON.parse(json));
+  const jsonTokens = chevrotainJsonLex(json);
   // Alternated in the same process, so a loaded machine slows each alike.
-  const t = alternate(runs, { json: () => JSON.parse(json), lines: parseLines, set: parseSet, setLines: parseSetLines });
+  const t = alternate(runs, {
+    json: () => JSON.parse(json),
+    lines: parseLines,
+    chevrotainJson: () => chevrotainJsonParse(json),
+    chevrotainJsonRules: () => chevrotainJsonParseTokens(jsonTokens),
+    linesNoTokens: parseLinesNoTokens,
+    lexLines,
+    rulesLines,
+    set: parseSet,
+    setLines: parseSetLines,
+  });
+  const allocatedPerLine = allocatedBytes(parseLines) / lines.length;
+  const allocatedPerLineNoTokens = allocatedBytes(parseLinesNoTokens) / lines.length;
   const tParse = t.lines.min;
   const tJson = t.json.min;
   const mbParse = bytes / 1e6 / (tParse / 1e3);
@@ -364,6 +429,15 @@ async function main(): Promise<void> {
     ['parse + validate, line by line', `${mbParse.toFixed(1)} MB/s (${tParse.toFixed(0)} ms min, ${t.lines.median.toFixed(0)} ms median)`],
     ['JSON.parse, same size', `${mbJson.toFixed(1)} MB/s (${tJson.toFixed(0)} ms min, ${t.json.median.toFixed(0)} ms median)`],
     ['ratio parse / JSON.parse (aim ≥ 0.15)', ratio(t.lines, t.json, bytes, json.length)],
+    ['floor: Chevrotain JSON parser ÷ JSON.parse, same document', ratio(t.chevrotainJson, t.json, json.length, json.length)],
+    ['  its rules only, on tokens lexed beforehand ÷ JSON.parse', ratio(t.chevrotainJsonRules, t.json, json.length, json.length)],
+    ['  parse, tokens: false / JSON.parse', ratio(t.linesNoTokens, t.json, bytes, json.length)],
+    ['  lex + grammar rules only (no AST, positions, tokens) / JSON.parse', ratio(t.rulesLines, t.json, bytes, json.length)],
+    ['  lex only / JSON.parse', ratio(t.lexLines, t.json, bytes, json.length)],
+    [
+      'allocated per requirement, line by line',
+      `${(allocatedPerLine / 1024).toFixed(1)} KB (${(allocatedPerLine / (bytes / lines.length)).toFixed(0)} bytes per input byte); tokens: false ${(allocatedPerLineNoTokens / 1024).toFixed(1)} KB`,
+    ],
     [`parse, one ${TYPICAL.length}-byte requirement`, vsJson(one.parse)],
     [`compile (AST → ${typicalBlob.length}-byte blob)`, vsJson(one.compile)],
     ['decompile (blob → AST)', vsJson(one.decompile)],

@@ -59,7 +59,13 @@ for (const k of KEYWORD_LIST) (KEYWORD_CANDIDATES[k.length * 128 + k.charCodeAt(
 function keywordAt(text: string, at: number, length: number): { image: string; type: TokenType } | undefined {
   const candidates = KEYWORD_CANDIDATES[length * 128 + text.charCodeAt(at)];
   if (candidates === undefined) return undefined;
-  for (const c of candidates) if (text.startsWith(c.image, at)) return c;
+  // Compared char by char (the first is known to match): startsWith was the lexer's largest single cost.
+  for (const c of candidates) {
+    const k = c.image;
+    let i = 1;
+    while (i < length && text.charCodeAt(at + i) === k.charCodeAt(i)) i++;
+    if (i === length) return c;
+  }
   return undefined;
 }
 export const KEYWORD_TOKENS: ReadonlySet<TokenType> = new Set(Object.values(KW));
@@ -256,8 +262,16 @@ function matchHex(text: string, offset: number): number {
   });
 }
 
+/** ASCII letters and digits by char code: the scanner's innermost loop reads one table entry per character. */
+const ALNUM = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ALNUM[c] = isAlnum(c) ? 1 : 0;
+
 function scanIdent(text: string, i: number): number {
-  while (i < text.length && isAlnum(text.charCodeAt(i))) i++;
+  const n = text.length;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || ALNUM[c] === 0) break;
+  }
   return i;
 }
 

@@ -27,11 +27,16 @@ import { isDotKeyForm, isDottedNumber } from './words.js';
 
 /** UTF-8 of a string, without TextEncoder for the common all-ASCII case (it dominated the profile). */
 function textBytes(text: string): Uint8Array {
+  return asciiBytes(text) ?? textToBytes(text);
+}
+
+/** The bytes of an all-ASCII string, else undefined. */
+function asciiBytes(text: string): Uint8Array | undefined {
   const n = text.length;
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x80) return textToBytes(text);
+    if (c >= 0x80) return undefined;
     out[i] = c;
   }
   return out;
@@ -76,7 +81,7 @@ export class AstBuilder {
   // ------------------------------------------------------------ helpers
 
   private r(start: number, end: number): Range {
-    return this.lines.range(start, end);
+    return this.lines.span(start, end);
   }
 
   private tokRange(t: IToken): Range {
@@ -403,7 +408,8 @@ export class AstBuilder {
     const enc = encodeOidCached(text);
     // The OID part of the key token (the key's own range when it holds escapes).
     const contentStart = t.startOffset + (t.tokenType === STRING ? 1 : 0);
-    const simple = this.text.startsWith(key.text, contentStart);
+    // A bare word's text is its image; only a string's escapes can make it differ from the source.
+    const simple = t.tokenType !== STRING || this.text.startsWith(key.text, contentStart);
     const range = simple ? this.r(contentStart + prefix.length, contentStart + key.text.length) : this.tokRange(t);
     const s = range.start.offset;
     const e = range.end.offset;
@@ -442,7 +448,9 @@ export class AstBuilder {
     const p = t.payload as TokenPayload | undefined;
     if (t.tokenType === STRING) {
       const raw = p?.value ?? '';
-      const bytes = textBytes(raw);
+      const ascii = asciiBytes(raw);
+      if (ascii !== undefined) return { range, text: raw, bytes: ascii, form: 'quoted' };
+      const bytes = textToBytes(raw);
       // Byte escapes (non-UTF-8 bytes from parseBytes) display as U+FFFD.
       const text = /[\udc80-\udcff]/.test(raw) ? utf8Text(bytes) : raw;
       return { range, text, bytes, form: 'quoted' };

@@ -30,6 +30,14 @@ const PositionOf = Pos as unknown as new (offset: number, line: number, column: 
 const CACHE_MASK = 1023;
 const cachedPositions: Array<Position | undefined> = new Array<Position | undefined>(CACHE_MASK + 1).fill(undefined);
 const cachedOwners = new Float64Array(CACHE_MASK + 1);
+/**
+ * Ranges shared the same way, by start offset: a token's range in the token
+ * list is the range of the AST node or value it makes (a key, a value, a
+ * certificate slot, `exists`). Only the AST and the token list share them;
+ * diagnostics get ranges of their own.
+ */
+const cachedRanges: Array<Range | undefined> = new Array<Range | undefined>(CACHE_MASK + 1).fill(undefined);
+const cachedRangeOwners = new Float64Array(CACHE_MASK + 1);
 /** Numbers LineIndex instances; 0 marks an empty table entry. A double: it never wraps. */
 let lastOwner = 0;
 
@@ -88,6 +96,19 @@ export class LineIndex {
 
   range(start: number, end: number): Range {
     return { start: this.pos(start), end: this.pos(end) };
+  }
+
+  /** A range shared with earlier lookups of the same span in this parse (for the AST and the token list). */
+  span(start: number, end: number): Range {
+    const slot = start & CACHE_MASK;
+    if (cachedRangeOwners[slot] === this.owner) {
+      const r = cachedRanges[slot]!;
+      if (r.start.offset === start && r.end.offset === end) return r;
+    }
+    const r = { start: this.pos(start), end: this.pos(end) };
+    cachedRanges[slot] = r;
+    cachedRangeOwners[slot] = this.owner;
+    return r;
   }
 }
 

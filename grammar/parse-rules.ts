@@ -83,6 +83,11 @@ export const SET_START = set(KW.guest, KW.host, KW.designated, KW.library, KW.pl
 /** The token types the generated lookahead table names. */
 const TABLE_TOKEN_TYPES = [...ALL_TOKEN_TYPES, COMMA, EOF];
 
+/** Where the parser hands each set entry (grammar/parse-ast.ts's AstBuilder). */
+export interface EntrySink {
+  setEntry(entry: EntryFrame): void;
+}
+
 /** Chevrotain's rule-stack depth: the index of the current rule's frame. */
 interface EngineState {
   RULE_STACK_IDX: number;
@@ -94,6 +99,13 @@ interface Hooks {
   ruleInvocationStateUpdate(shortName: number, fullName: string, idxInCallingRule: number): void;
   invokeRuleCatch(e: Error, resyncEnabledConfig: boolean, recoveryValueFunc: (e: Error) => unknown): unknown;
   ruleFinallyStateUpdate(): void;
+}
+
+/** Chevrotain's token access (what consumeInternal uses). */
+interface Lookahead {
+  LA_FAST(howMuch: number): IToken;
+  tokenMatcher(token: IToken, type: TokenType): boolean;
+  consumeToken(): void;
 }
 
 /** A rule as Chevrotain's RULE returns it. */
@@ -118,8 +130,13 @@ class RequirementParser extends EmbeddedActionsParser {
   private readonly altCache: IOrAlt<unknown>[][] = [];
   /** The frame of each rule on the stack, by depth: a recovering rule returns what it had read. */
   private readonly frames: Array<Frame | undefined> = [];
-  /** Receives each set entry as soon as it is read. */
-  onEntry: (entry: EntryFrame) => void = () => {};
+  /**
+   * Receives each set entry as soon as it is read. An object with a method,
+   * not a closure per parse: the call site's feedback would hold the last
+   * closure, and young-generation GCs treat that weak link as strong, so each
+   * parse's closure kept its text, tokens and AST alive into old space.
+   */
+  entrySink: EntrySink | undefined = undefined;
 
   /**
    * Chevrotain's grammar validations cost start-up time in every process and
@@ -177,6 +194,28 @@ class RequirementParser extends EmbeddedActionsParser {
     return rule;
   }
 
+  /**
+   * Chevrotain's subruleInternal calls the rule with `apply(this, args)`; with
+   * no arguments that generic path kept every rule call out of line. Its catch
+   * only hands a partial CST to the caller, which an embedded-actions parser
+   * never has, so the error propagates the same.
+   */
+  subruleInternal(ruleToCall: WrappedRule, idx: number): unknown {
+    (this as unknown as { subruleIdx: number }).subruleIdx = idx;
+    return ruleToCall.coreRule.call(this as never);
+  }
+
+  /** The expected token, taken without Chevrotain's try/catch; a mismatch goes the whole way (error, in-rule recovery). */
+  consumeInternal(tokType: TokenType, idx: number, options: unknown): IToken {
+    const self = this as unknown as Lookahead;
+    const next = self.LA_FAST(1);
+    if (self.tokenMatcher(next, tokType)) {
+      self.consumeToken();
+      return next;
+    }
+    return (EmbeddedActionsParser.prototype as unknown as { consumeInternal(t: TokenType, i: number, o: unknown): IToken }).consumeInternal.call(this, tokType, idx, options);
+  }
+
   private get engine(): EngineState {
     return this as unknown as EngineState;
   }
@@ -222,7 +261,8 @@ class RequirementParser extends EmbeddedActionsParser {
     const f = this.frames[idx];
     if (f !== undefined) {
       if (idx > 0) addFrame(this.frames[idx - 1]!, f);
-      if (f instanceof EntryFrame) this.onEntry(f);
+      // A set's entries are at depth 1 (requirementSet → setEntry): the depth is checked before the class.
+      if (idx === 1 && f instanceof EntryFrame) this.entrySink?.setEntry(f);
     }
     (EmbeddedActionsParser.prototype as unknown as Hooks).ruleFinallyStateUpdate.call(this);
   }
@@ -280,7 +320,7 @@ class RequirementParser extends EmbeddedActionsParser {
     // Emptied, not shrunk: the next parse would grow the array again, rule by rule.
     if (this.frames.length > 64) this.frames.length = 0;
     else this.frames.fill(undefined);
-    this.onEntry = () => {};
+    this.entrySink = undefined;
   }
 
   public requirement = this.RULE('requirement', (): RequirementFrame => {
@@ -292,7 +332,7 @@ class RequirementParser extends EmbeddedActionsParser {
 
   public requirementSet = this.RULE('requirementSet', (): SetFrame => {
     const f = this.enter(new SetFrame());
-    // Each entry goes to onEntry when it ends (ruleFinallyStateUpdate), also when it fails.
+    // Each entry goes to entrySink when it ends (ruleFinallyStateUpdate), also when it fails.
     this.AT_LEAST_ONE(this.entry);
     this.CONSUME(EOF);
     return f;

@@ -51,8 +51,12 @@ export interface ParseResult {
 /** Apple's `csreq` reads a requirement file into a 10,240-byte buffer (spec §1.1). */
 export const APPLE_FILE_READ_LIMIT = 10239;
 
-export function parse(text: string, options: ParseOptions = {}): ParseResult {
-  return parseCore(text, options, [], []);
+/** No options, no diagnostics from a byte decoder: shared, as parseCore only reads them. */
+const DEFAULTS: ParseOptions = Object.freeze({});
+const NONE: readonly never[] = Object.freeze([]);
+
+export function parse(text: string, options: ParseOptions = DEFAULTS): ParseResult {
+  return parseCore(text, options, NONE, NONE);
 }
 
 /** A byte Apple's lexer rejects everywhere (0xC0, 0xC1, 0xF5–0xFF), as parseBytes decodes it. */
@@ -164,7 +168,7 @@ function fromLex(d: LexDiagnostic): RawDiag {
   };
 }
 
-function parseCore(text: string, options: ParseOptions, extra: RawDiag[], dropped: Dropped[]): ParseResult {
+function parseCore(text: string, options: ParseOptions, extra: readonly RawDiag[], dropped: readonly Dropped[]): ParseResult {
   const maxDepth = options.maxDepth ?? 256;
   const lines = new LineIndex(text);
   const lr = lex(text);
@@ -190,7 +194,8 @@ function parseCore(text: string, options: ParseOptions, extra: RawDiag[], droppe
   let mode: 'single' | 'set';
   let modeDiag: RawDiag | undefined;
   const eofAt = tokens.length ? tokEnd(tokens[tokens.length - 1]!) : 0;
-  const appleFirst = first ? `unexpected token: ${appleTokenText(first)}` : 'unexpected end of file';
+  // Built only for a mode error (most parses have none).
+  const appleFirst = () => (first ? `unexpected token: ${appleTokenText(first)}` : 'unexpected end of file');
   const appleFirstAt = first ? first.startOffset : lr.end;
   if (requested === 'auto') {
     mode = first && SET_START.has(first.tokenTypeIdx) ? 'set' : 'single';
@@ -204,7 +209,7 @@ function parseCore(text: string, options: ParseOptions, extra: RawDiag[], droppe
         message: `a requirement set was given where a single requirement is expected; remove \`${first.image} =>\``,
         start: first.startOffset,
         end: tokEnd(second),
-        apple: { message: appleFirst, offset: appleFirstAt, positional: true, order: appleFirstAt, lexical: false },
+        apple: { message: appleFirst(), offset: appleFirstAt, positional: true, order: appleFirstAt, lexical: false },
       };
     }
   } else {
@@ -218,7 +223,7 @@ function parseCore(text: string, options: ParseOptions, extra: RawDiag[], droppe
         start: first.startOffset,
         end: tokEnd(first),
         fixes: [{ title: 'Insert designated =>', start: first.startOffset, end: first.startOffset, newText: 'designated => ' }],
-        apple: { message: appleFirst, offset: appleFirstAt, positional: true, order: appleFirstAt, lexical: false },
+        apple: { message: appleFirst(), offset: appleFirstAt, positional: true, order: appleFirstAt, lexical: false },
       };
     }
   }
@@ -239,7 +244,7 @@ function parseCore(text: string, options: ParseOptions, extra: RawDiag[], droppe
     parser.input = tokens;
     const builder = new AstBuilder(text, lines);
     // A set's entries become AST as soon as each is read: the parser's records of one do not outlive it.
-    parser.onEntry = (entry) => builder.setEntry(entry);
+    parser.entrySink = builder;
     let top: ReturnType<typeof parser.requirement> | ReturnType<typeof parser.requirementSet>;
     try {
       top = mode === 'set' ? parser.requirementSet() : parser.requirement();
@@ -292,7 +297,7 @@ function finish(
   lr: ReturnType<typeof lex>,
   tokens: IToken[],
   all: RawDiag[],
-  dropped: Dropped[],
+  dropped: readonly Dropped[],
   document: RequirementDocument | undefined,
   mode: 'single' | 'set',
   withTokens: boolean,
@@ -312,7 +317,7 @@ function finish(
 }
 
 /** Diagnostics capped per kind, with positions, Apple's line on the one Apple would print, in text order. */
-function finalDiagnostics(text: string, lines: LineIndex, lr: ReturnType<typeof lex>, tokens: IToken[], all: RawDiag[], dropped: Dropped[]): Diagnostic[] {
+function finalDiagnostics(text: string, lines: LineIndex, lr: ReturnType<typeof lex>, tokens: IToken[], all: RawDiag[], dropped: readonly Dropped[]): Diagnostic[] {
   // Apple prints the first lexical error alone (it aborts the parse); otherwise its first parser error.
   const withApple = all.filter((d) => d.severity === 'error' && d.apple);
   const lexical = withApple.filter((d) => d.apple!.lexical);
@@ -348,13 +353,14 @@ function tokenInfos(lines: LineIndex, tokens: IToken[], cs: IToken[]): TokenInfo
   let k = 0;
   const at = lines.cursor();
   let ci = 0;
+  // Tokens share their ranges with the AST nodes and values built from them (LineIndex.span).
   for (let ti = 0; ti <= tokens.length; ti++) {
     const t = tokens[ti];
     while (ci < cs.length && (t === undefined || cs[ci]!.startOffset < t.startOffset)) {
       const c = cs[ci++]!;
       infos[k++] = { type: 'comment', range: { start: at(c.startOffset), end: at(tokEnd(c)) }, image: c.image };
     }
-    if (t) infos[k++] = { type: INFO_TYPE[t.tokenTypeIdx] ?? tokenInfoType(t.tokenType), range: { start: at(t.startOffset), end: at(tokEnd(t)) }, image: t.image };
+    if (t) infos[k++] = { type: INFO_TYPE[t.tokenTypeIdx] ?? tokenInfoType(t.tokenType), range: lines.span(t.startOffset, tokEnd(t)), image: t.image };
   }
   return infos;
 }
