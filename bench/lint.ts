@@ -20,6 +20,8 @@
  *   package's per-path test (what the walker used before) over the same paths.
  * Every timing is the median of --runs runs after one warm-up run (so both
  * tools read from the page cache).
+ * How the lint reads its files (synchronously, against pools of
+ * asynchronous reads) is measured by bench/lint-reads.ts.
  *
  * Run: npm run build && node out/bench/lint.js [--runs N] [--keep] [--before OTHER/bin/csrl.js]
  */
