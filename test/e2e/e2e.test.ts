@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { fixture } from '../support/fixtures.js';
+import { chooseInFileDialog } from './quick-input.js';
 import { ARTIFACTS, extensionHostLog, launchBrowser, missingPrerequisites, newRunDir, REPO, startCodeServer, toolsDir } from './harness.js';
 
 const run = promisify(execFile);
@@ -115,13 +116,7 @@ test('end-to-end in a real VS Code (code-server + Chromium)', { skip: off ? 'CSR
         await shot('command-palette');
         await page.keyboard.press('Enter');
         // VS Code's simple file dialog: a quick input holding a path.
-        await page.waitForSelector('.quick-input-widget input', { timeout: 15_000 });
-        await page.waitForTimeout(500);
-        await page.keyboard.press('Control+A');
-        await page.keyboard.type(binary, { delay: 2 });
-        await page.waitForTimeout(500);
-        await shot('file-dialog');
-        await page.keyboard.press('Enter');
+        await chooseInFileDialog(page, binary, () => shot('file-dialog'));
 
         const failing = page.locator('.monaco-list-row').filter({ hasText: /✘ identifier "com\.example\.helper"/ });
         await failing.first().waitFor({ timeout: 60_000 });

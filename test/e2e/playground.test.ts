@@ -17,32 +17,12 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { ARTIFACTS, extensionHostLog, freePort, launchBrowser, missingPrerequisites, REPO, toolsDir, type Locator, type Page } from './harness.js';
+import { chooseInFileDialog, fillQuickInput, quickInputFocused, SLOW } from './quick-input.js';
 import { gitStatus, interrupt, killGroupIfLive, logIn, startPlayground, trustButton, waitFor, type Playground } from './npm-start.js';
 
 const off = process.env['CSRL_E2E'] === 'off';
 const shots = path.join(ARTIFACTS, 'e2e-playground');
 const csrl = (...args: string[]) => execFileSync(process.execPath, [path.join(REPO, 'bin', 'csrl.js'), ...args], { encoding: 'utf8' });
-/** Generous: two cores shared with other work make the workbench slow; these are waits on conditions, not sleeps. */
-const SLOW = 60_000;
-
-const QUICK_INPUT = '.quick-input-widget .quick-input-box input';
-
-const focusedInput = `document.activeElement !== null && document.activeElement.matches(${JSON.stringify(QUICK_INPUT)})`;
-
-/** The input of the quick input open now (a picker, the file dialog), once it is visible and has the focus. */
-async function quickInputFocused(page: Page, timeout = SLOW): Promise<Locator> {
-  const input = page.locator(QUICK_INPUT).first();
-  await input.waitFor({ state: 'visible', timeout });
-  await page.waitForFunction(focusedInput, undefined, { timeout });
-  return input;
-}
-
-/** Fills a quick input and waits until it holds the value (typing under load can lose keys; fill cannot, but check). */
-async function fillQuickInput(page: Page, input: Locator, value: string): Promise<void> {
-  await input.fill(value);
-  await page.waitForFunction(`document.querySelector(${JSON.stringify(QUICK_INPUT)})?.value === ${JSON.stringify(value)}`, undefined, { timeout: 10_000 });
-}
-
 /**
  * Opens a quick input with `key` and fills it with `value`. Under load a key
  * press can reach the workbench before it listens, or the picker can open
@@ -182,10 +162,7 @@ test('the playground of npm start: quick fixes, Format Document, a test against 
       await line('anchor apple generic').waitFor({ timeout: SLOW });
       await runCommand(page, 'Test requirement against app or binary');
       // VS Code's own (simple) file dialog: a quick input holding a path.
-      const dialog = await quickInputFocused(page);
-      await fillQuickInput(page, dialog, sample);
-      await shot('test-against-sample-dialog');
-      await dialog.press('Enter');
+      await chooseInFileDialog(page, sample, () => shot('test-against-sample-dialog'));
       const lens = page.locator('.monaco-editor .codelens-decoration').filter({ hasText: /fails for sentry-cli/ }).first();
       await lens.waitFor({ timeout: SLOW * 2 });
       await page.locator('.monaco-list-row').filter({ hasText: /✔ anchor apple generic/ }).first().waitFor({ timeout: SLOW });
