@@ -46,37 +46,11 @@ function readSynchronously(candidates: Candidate[]): number {
   return kept;
 }
 
-/** `pool` chains of callback open → read → close, each reusing its own buffer. */
-function readWithCallbacks(candidates: Candidate[], pool: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let next = 0;
-    let running = 0;
-    let kept = 0;
-    const chain = (buf: Buffer): void => {
-      if (next >= candidates.length) {
-        if (--running === 0) resolve(kept);
-        return;
-      }
-      const c = candidates[next++]!;
-      open(c.path, 'r', (err, fd) => {
-        if (err) return reject(err);
-        read(fd, buf, 0, buf.length, 0, (err2, n) => {
-          close(fd, () => {});
-          if (err2) return reject(err2);
-          if (keep(c, buf.subarray(0, n))) kept++;
-          chain(buf);
-        });
-      });
-    };
-    for (let k = 0; k < pool; k++) {
-      running++;
-      chain(Buffer.allocUnsafe(BUFFER));
-    }
-  });
-}
+/** Reads one file into `buf` and calls back with the byte count. */
+type ReadStep = (path: string, buf: Buffer, done: (err: Error | null, n: number) => void) => void;
 
-/** As readWithCallbacks, but the open and close stay synchronous: one thread-pool round trip per file. */
-function readOnlyAsynchronously(candidates: Candidate[], pool: number): Promise<number> {
+/** `pool` chains of `step`, each reusing its own buffer. */
+function readInChains(candidates: Candidate[], pool: number, step: ReadStep): Promise<number> {
   return new Promise((resolve, reject) => {
     let next = 0;
     let running = 0;
@@ -87,9 +61,7 @@ function readOnlyAsynchronously(candidates: Candidate[], pool: number): Promise<
         return;
       }
       const c = candidates[next++]!;
-      const fd = openSync(c.path, 'r');
-      read(fd, buf, 0, buf.length, 0, (err, n) => {
-        closeSync(fd);
+      step(c.path, buf, (err, n) => {
         if (err) return reject(err);
         if (keep(c, buf.subarray(0, n))) kept++;
         chain(buf);
@@ -101,6 +73,25 @@ function readOnlyAsynchronously(candidates: Candidate[], pool: number): Promise<
     }
   });
 }
+
+/** Callback open → read → close: three thread-pool round trips per file. */
+const callbacks: ReadStep = (path, buf, done) =>
+  open(path, 'r', (err, fd) => {
+    if (err) return done(err, 0);
+    read(fd, buf, 0, buf.length, 0, (err2, n) => {
+      close(fd, () => {});
+      done(err2, n);
+    });
+  });
+
+/** The open and close stay synchronous: one thread-pool round trip per file. */
+const readOnlyAsynchronously: ReadStep = (path, buf, done) => {
+  const fd = openSync(path, 'r');
+  read(fd, buf, 0, buf.length, 0, (err, n) => {
+    closeSync(fd);
+    done(err, n);
+  });
+};
 
 async function readWithFileHandles(candidates: Candidate[], pool: number): Promise<number> {
   let next = 0;
@@ -133,10 +124,10 @@ export async function main(argv: string[]): Promise<void> {
     const candidates = walker.candidates;
     const readers: Record<string, () => number | Promise<number>> = {
       'sync (the lint today)': () => readSynchronously(candidates),
-      'callbacks, 4 in flight': () => readWithCallbacks(candidates, 4),
-      'callbacks, 8 in flight': () => readWithCallbacks(candidates, 8),
-      'callbacks, 16 in flight': () => readWithCallbacks(candidates, 16),
-      'async read only, 8 in flight': () => readOnlyAsynchronously(candidates, 8),
+      'callbacks, 4 in flight': () => readInChains(candidates, 4, callbacks),
+      'callbacks, 8 in flight': () => readInChains(candidates, 8, callbacks),
+      'callbacks, 16 in flight': () => readInChains(candidates, 16, callbacks),
+      'async read only, 8 in flight': () => readInChains(candidates, 8, readOnlyAsynchronously),
       'FileHandle, 8 in flight': () => readWithFileHandles(candidates, 8),
     };
     const names = Object.keys(readers);
