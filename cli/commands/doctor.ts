@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { doctor, type DoctorOptions, type DoctorReport, type Relationship, type RelationshipKind } from '../../engine/doctor/doctor.js';
 import { checkDesignatedOf } from '../../engine/doctor/designated-of.js';
 import type { CheckOptions } from '../../engine/check.js';
@@ -10,6 +9,7 @@ import { oneLine } from '../../validator/printable.js';
 import { parseArgs, type ParsedArgs } from '../args.js';
 import { EXIT, UsageError, type CommandIO } from '../io.js';
 import { toJson } from '../json.js';
+import { sarifLog } from '../sarif-log.js';
 import { version } from '../version.js';
 
 const HELP = `usage: csrl doctor PATH [--json | --format text|json|sarif] [--at signing-time|now|ISO-8601]
@@ -162,35 +162,22 @@ export function toSarif(report: DoctorReport, cwd: string) {
       locations: [{ physicalLocation: { artifactLocation: { uri: uri(r.subject), uriBaseId: 'BUNDLEROOT' } } }],
       properties: { verdict: r.verdict, against: r.against, rule: r.rule, ...(r.via ? { via: r.via } : {}) },
     }));
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'csrl',
-            semanticVersion: version(),
-            version: version(),
-            informationUri: 'https://developer.apple.com/documentation/technotes/tn3127-inside-code-signing-requirements',
-            rules: KINDS.map((k) => ({ id: k.id, name: k.id, shortDescription: { text: k.text }, defaultConfiguration: { level: 'error' }, properties: { tags: ['security'] } })),
-          },
-        },
-        originalUriBaseIds: { BUNDLEROOT: { uri: pathToFileURL(base.endsWith('/') ? base : base + '/').href } },
-        results,
-        invocations: [
-          {
-            executionSuccessful: report.error === undefined,
-            exitCode: exitCode(report.verdict),
-            toolExecutionNotifications: [
-              ...(report.error ? [{ level: 'error', message: { text: report.error.message } }] : []),
-              ...report.skipped.map((s) => ({ level: 'note', message: { text: `skipped: ${s.path}: ${s.reason}` } })),
-            ],
-          },
-        ],
-      },
-    ],
-  };
+  return sarifLog({
+    toolVersion: version(),
+    informationUri: 'https://developer.apple.com/documentation/technotes/tn3127-inside-code-signing-requirements',
+    rules: KINDS.map((k) => ({ id: k.id, name: k.id, shortDescription: { text: k.text }, defaultConfiguration: { level: 'error' }, properties: { tags: ['security'] } })),
+    baseId: 'BUNDLEROOT',
+    baseFolder: base,
+    results,
+    invocation: {
+      executionSuccessful: report.error === undefined,
+      exitCode: exitCode(report.verdict),
+      toolExecutionNotifications: [
+        ...(report.error ? [{ level: 'error', message: { text: report.error.message } }] : []),
+        ...report.skipped.map((s) => ({ level: 'note', message: { text: `skipped: ${s.path}: ${s.reason}` } })),
+      ],
+    },
+  });
 }
 
 /**

@@ -4,11 +4,11 @@
  * level), results with physical locations relative to the working folder
  * (`%SRCROOT%`), skipped files as tool execution notifications.
  */
-import { pathToFileURL } from 'node:url';
 import type { Diagnostic, Severity } from '../../grammar/diagnostics.js';
 import { LANGUAGE_CODES, LINT_RULES } from '../../language-service/rules/index.js';
 import { LWCR_CODES } from '../../lwcr/index.js';
 import { toJson } from '../json.js';
+import { sarifLog } from '../sarif-log.js';
 import type { LintReport } from './lint.js';
 
 const SRCROOT = '%SRCROOT%';
@@ -81,48 +81,34 @@ export function toSarif(report: LintReport, toolVersion: string, cwd: string) {
       };
     }),
   );
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'csrl',
-            semanticVersion: toolVersion,
-            version: toolVersion,
-            informationUri: 'https://developer.apple.com/library/archive/documentation/Security/Conceptual/CodeSigningGuide/RequirementLang/RequirementLang.html',
-            rules: rules.map((r) => ({
-              id: r.code,
-              name: pascal(r.id),
-              shortDescription: { text: r.title },
-              fullDescription: { text: r.description },
-              help: { text: r.help, markdown: `**${r.title}**\n\n${r.description}\n\n${r.help}` },
-              defaultConfiguration: { level: LEVEL[r.defaultSeverity] },
-              properties: r.security
-                ? { tags: ['security'], precision: 'high', 'security-severity': SECURITY_SEVERITY[r.defaultSeverity] }
-                : { tags: ['correctness'], precision: 'very-high' },
-            })),
-          },
-        },
-        originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(cwd.endsWith('/') ? cwd : cwd + '/').href } },
-        artifacts,
-        columnKind: 'utf16CodeUnits',
-        results,
-        invocations: [
-          {
-            executionSuccessful: true,
-            exitCode: report.exitCode,
-            toolExecutionNotifications: report.skipped.map((s) => ({
-              level: 'note',
-              message: { text: `skipped: ${s.reason}` },
-              locations: [{ physicalLocation: { artifactLocation: { uri: relativeUri(s.path), uriBaseId: SRCROOT } } }],
-            })),
-          },
-        ],
-      },
-    ],
-  };
+  return sarifLog({
+    toolVersion,
+    informationUri: 'https://developer.apple.com/library/archive/documentation/Security/Conceptual/CodeSigningGuide/RequirementLang/RequirementLang.html',
+    rules: rules.map((r) => ({
+      id: r.code,
+      name: pascal(r.id),
+      shortDescription: { text: r.title },
+      fullDescription: { text: r.description },
+      help: { text: r.help, markdown: `**${r.title}**\n\n${r.description}\n\n${r.help}` },
+      defaultConfiguration: { level: LEVEL[r.defaultSeverity] },
+      properties: r.security
+        ? { tags: ['security'], precision: 'high', 'security-severity': SECURITY_SEVERITY[r.defaultSeverity] }
+        : { tags: ['correctness'], precision: 'very-high' },
+    })),
+    baseId: SRCROOT,
+    baseFolder: cwd,
+    extra: { artifacts, columnKind: 'utf16CodeUnits' },
+    results,
+    invocation: {
+      executionSuccessful: true,
+      exitCode: report.exitCode,
+      toolExecutionNotifications: report.skipped.map((s) => ({
+        level: 'note',
+        message: { text: `skipped: ${s.reason}` },
+        locations: [{ physicalLocation: { artifactLocation: { uri: relativeUri(s.path), uriBaseId: SRCROOT } } }],
+      })),
+    },
+  });
 }
 
 export function formatSarif(report: LintReport, toolVersion: string, cwd: string): string {
