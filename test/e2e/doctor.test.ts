@@ -20,6 +20,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { APP_ID, HELPER, makeApp, requirementFor, TEAM_A, TEAM_B, teams } from '../doctor/fixtures.js';
+import { chooseInFileDialog } from './quick-input.js';
 import { ARTIFACTS, extensionHostLog, launchBrowser, missingPrerequisites, newRunDir, REPO, startCodeServer, toolsDir, type Page } from './harness.js';
 
 const run = promisify(execFile);
@@ -57,21 +58,11 @@ async function lensTexts(page: Page): Promise<string[]> {
   return (await page.evaluate(new Function(`return [...document.querySelectorAll('.codelens-decoration')].map((e) => e.textContent)`) as () => string[])) as string[];
 }
 
-/** VS Code's simple file dialog (files.simpleDialog.enable): type a folder, wait until it lists the folder's content, accept it. */
+/** VS Code's simple file dialog (files.simpleDialog.enable): type a folder, wait until it lists the folder, accept it with the dialog's button. */
 async function chooseFolder(page: Page, folder: string, shot: (name: string) => Promise<unknown>): Promise<void> {
-  await page.waitForSelector('.quick-input-widget input', { timeout: 15_000 });
-  await page.waitForTimeout(500);
-  await page.keyboard.press('Control+A');
-  await page.keyboard.type(folder, { delay: 2 });
-  await page.waitForTimeout(1500);
-  await shot('folder-dialog');
-  // The dialog may first go into the folder (on a slow machine its listing lags the input): accept until it closes.
-  const widget = page.locator('.quick-input-widget');
-  for (let i = 0; i < 4 && (await widget.first().isVisible()); i++) {
-    await page.locator('.quick-input-widget .monaco-button').filter({ hasText: 'Use this bundle' }).first().click();
-    await page.waitForTimeout(1500);
-  }
-  assert.equal(await widget.first().isVisible(), false, 'the folder dialog closed');
+  await chooseInFileDialog(page, folder, () => shot('folder-dialog'), () =>
+    page.locator('.quick-input-widget .monaco-button').filter({ hasText: 'Use this bundle' }).first().click(),
+  );
 }
 
 test('e2e: Info.plist code lens checks SMPrivilegedExecutables against the built bundle; doctor in the results view', { skip: off ? 'CSRL_E2E=off is set' : false, timeout: 480_000 }, async (t) => {

@@ -28,21 +28,28 @@ export async function fillQuickInput(page: Page, input: Locator, value: string):
 }
 
 /**
- * Picks `file` in VS Code's own (simple) file dialog. The dialog lists its
- * starting folder asynchronously, and a listing that completes after the path
- * was typed puts the folder's path back into the input (then Enter opens
- * nothing): so wait for the listing first, then for the typed path's own row,
- * and type and press Enter again if the dialog is still open after all.
+ * Picks `file` (or a folder) in VS Code's own (simple) file dialog. The
+ * dialog lists its starting folder asynchronously, and a listing that
+ * completes after the path was typed puts the folder's path back into the
+ * input (then Enter opens nothing): so wait for the listing first, then for
+ * the typed path's own row, and type and accept again if the dialog is still
+ * open after all. `accept` is Enter unless given (a folder is accepted with
+ * the dialog's button: Enter would go into it).
  */
-export async function chooseInFileDialog(page: Page, file: string, beforeEnter: () => Promise<unknown>): Promise<void> {
+export async function chooseInFileDialog(
+  page: Page,
+  file: string,
+  beforeAccept: () => Promise<unknown>,
+  accept: (dialog: Locator) => Promise<void> = (dialog) => dialog.press('Enter'),
+): Promise<void> {
   const rows = page.locator('.quick-input-widget .monaco-list-row');
   for (let attempt = 1; ; attempt++) {
     const dialog = await quickInputFocused(page);
     await rows.first().waitFor({ timeout: SLOW });
     await fillQuickInput(page, dialog, file);
     await rows.filter({ hasText: path.basename(file) }).first().waitFor({ timeout: SLOW });
-    if (attempt === 1) await beforeEnter();
-    await dialog.press('Enter');
+    if (attempt === 1) await beforeAccept();
+    await accept(dialog);
     try {
       await page.locator('.quick-input-widget').first().waitFor({ state: 'hidden', timeout: 20_000 });
       return;
