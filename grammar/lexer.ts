@@ -44,7 +44,6 @@ export const KW = Object.fromEntries(
     return [k, t];
   }),
 ) as Record<Keyword, TokenType>;
-const KEYWORD_BY_TEXT = new Map<string, TokenType>(KEYWORD_LIST.map((k) => [k, KW[k]]));
 /** Longer words (bundle IDs, OID keys) are never keywords. */
 const KEYWORD_MAX_LENGTH = Math.max(...KEYWORD_LIST.map((k) => k.length));
 
@@ -57,7 +56,10 @@ const KEYWORD_CANDIDATES: Array<Array<{ image: string; type: TokenType }> | unde
 for (const k of KEYWORD_LIST) (KEYWORD_CANDIDATES[k.length * 128 + k.charCodeAt(0)] ??= []).push({ image: k, type: KW[k] });
 
 function keywordAt(text: string, at: number, length: number): { image: string; type: TokenType } | undefined {
-  const candidates = KEYWORD_CANDIDATES[length * 128 + text.charCodeAt(at)];
+  const first = text.charCodeAt(at);
+  // Keywords start with an ASCII letter; a wider first character would index another length's slot.
+  if (!(first < 128)) return undefined;
+  const candidates = KEYWORD_CANDIDATES[length * 128 + first];
   if (candidates === undefined) return undefined;
   // Compared char by char (the first is known to match): startsWith was the lexer's largest single cost.
   for (const c of candidates) {
@@ -71,7 +73,7 @@ function keywordAt(text: string, at: number, length: number): { image: string; t
 export const KEYWORD_TOKENS: ReadonlySet<TokenType> = new Set(Object.values(KW));
 
 export function keywordOf(text: string): Keyword | undefined {
-  return KEYWORD_BY_TEXT.has(text) ? (text as Keyword) : undefined;
+  return keywordAt(text, 0, text.length)?.image as Keyword | undefined;
 }
 
 // ------------------------------------------------------------ char classes
